@@ -1,0 +1,1 @@
+"""Versioned event contracts: the single source for producers, consumers, AsyncAPI and tests."""

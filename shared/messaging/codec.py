@@ -1,0 +1,94 @@
+"""CloudEvents 1.0 Kafka binding, binary mode: attributes in `ce_` headers, the payload as JSON in the value.
+
+The SDK does the header mapping; this module maps our `Envelope` onto CloudEvents attributes and extensions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from cloudevents.core.bindings import kafka
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
+from pydantic import ValidationError
+
+from shared.contracts.envelope import Envelope
+from shared.contracts.registry import UnknownEventType, parse_payload
+
+TYPE_PREFIX = "cycle."
+_FORMAT = JSONFormat()
+_OPTIONAL_REFS = ("student_id", "class_id", "party_id", "supersedes")
+
+
+class UndecodableEvent(ValueError):
+    """A record that is not a valid event of ours; consumers send it to their dead-letter topic."""
+
+
+def _extension(field: str) -> str:
+    return field.replace("_", "")
+
+
+def to_attributes(envelope: Envelope) -> dict[str, Any]:
+    attributes: dict[str, Any] = {
+        "specversion": "1.0",
+        "id": str(envelope.id),
+        "source": envelope.source,
+        "type": TYPE_PREFIX + envelope.type,
+        "time": envelope.recorded_at,
+        "datacontenttype": "application/json",
+        "partitionkey": str(envelope.partnership_id),
+        "schemaversion": str(envelope.version),
+        "occurredon": envelope.occurred_on.isoformat(),
+        "evidence": envelope.evidence.value,
+    }
+    if envelope.student_id is not None:
+        attributes["subject"] = str(envelope.student_id)
+    for field in _OPTIONAL_REFS:
+        value = getattr(envelope, field)
+        if value is not None:
+            attributes[_extension(field)] = str(value)
+    return attributes
+
+
+def encode(envelope: Envelope) -> kafka.KafkaMessage:
+    event = CloudEvent(attributes=to_attributes(envelope), data=envelope.data_json())
+    return kafka.to_binary(event, _FORMAT)
+
+
+def kafka_headers(message: kafka.KafkaMessage) -> list[tuple[str, bytes]]:
+    return list(message.headers.items())
+
+
+def decode(headers: Iterable[tuple[str, bytes]], key: bytes | None, value: bytes | None) -> Envelope:
+    """Envelope of a record, its payload upcast to the latest schema version; UndecodableEvent otherwise."""
+    message = kafka.KafkaMessage(headers=dict(headers), key=key, value=value or b"")
+    try:
+        event = kafka.from_binary(message, _FORMAT)
+        attributes = event.get_attributes()
+        data = event.get_data()
+        if not isinstance(data, dict):
+            raise UndecodableEvent("the value is not a JSON object")
+        type_name = str(attributes["type"]).removeprefix(TYPE_PREFIX)
+        payload = parse_payload(type_name, int(attributes["schemaversion"]), data)
+        refs = {f: UUID(attributes[_extension(f)]) for f in _OPTIONAL_REFS if _extension(f) in attributes}
+        return Envelope(
+            id=UUID(attributes["id"]),
+            type=type_name,
+            version=payload.version,
+            source=attributes["source"],
+            occurred_on=date.fromisoformat(attributes["occurredon"]),
+            recorded_at=attributes["time"],
+            partnership_id=UUID(attributes["partitionkey"]),
+            evidence=attributes["evidence"],
+            data=payload,
+            **refs,
+        )
+    except UndecodableEvent:
+        raise
+    except (KeyError, ValueError, TypeError, UnknownEventType, ValidationError) as error:
+        raise UndecodableEvent(f"{type(error).__name__}: {error}") from error
+    except Exception as error:  # the SDK raises its own exception tree for malformed attributes
+        raise UndecodableEvent(f"{type(error).__name__}: {error}") from error

@@ -1,0 +1,163 @@
+"""Idempotent consumption: each event's effect and its event id commit in one transaction.
+
+A redelivered event finds its id recorded and changes nothing; a copy with other content is logged as a
+conflict (DOMAIN.md: the first delivery of an id counts). A record that cannot be decoded, or whose handler
+keeps failing, goes to the group's dead-letter topic with the reason in headers, and consumption goes on.
+Offsets are committed only after the batch's effects are committed, so a crash redelivers, never skips.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+
+from shared.contracts.envelope import Envelope
+from shared.contracts.registry import dead_letter_topic
+from shared.messaging.codec import UndecodableEvent, decode
+from shared.messaging.relay import idempotent_producer
+from shared.messaging.topics import DEAD_LETTER_CONFIG, ensure_topics
+
+Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+log = structlog.get_logger(__name__)
+
+# Failures of the infrastructure, not of the event: the consumer stops without committing and is restarted.
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+)
+
+
+class RejectedEvent(Exception):
+    """Raised by a handler for an event it can never apply; the event goes to the dead-letter topic at once."""
+
+
+def _digest(record: ConsumerRecord[bytes, bytes]) -> bytes:
+    return hashlib.sha256(record.value or b"").digest()
+
+
+class IdempotentConsumer:
+    def __init__(
+        self,
+        *,
+        group: str,
+        topics: Sequence[str],
+        bootstrap: str,
+        pool: asyncpg.Pool,
+        handler: Handler,
+        topic_namespace: str = "",
+        max_attempts: int = 3,
+        dead_letter_partitions: int = 1,
+    ) -> None:
+        self.group = group
+        self._topics = list(topics)
+        self._bootstrap = bootstrap
+        self._pool = pool
+        self._handler = handler
+        self._max_attempts = max_attempts
+        self.dead_letter_topic = dead_letter_topic(group, topic_namespace)
+        self._dead_letter_partitions = dead_letter_partitions
+        self.applied = 0
+        self.duplicates = 0
+        self.dead_lettered = 0
+
+    async def run(self) -> None:
+        await ensure_topics(
+            self._bootstrap, [self.dead_letter_topic], self._dead_letter_partitions, DEAD_LETTER_CONFIG
+        )
+        consumer = AIOKafkaConsumer(
+            *self._topics,
+            bootstrap_servers=self._bootstrap,
+            group_id=self.group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+        )
+        producer = idempotent_producer(self._bootstrap)
+        await producer.start()
+        await consumer.start()
+        try:
+            while True:
+                batches = await consumer.getmany(timeout_ms=500, max_records=500)
+                for records in batches.values():
+                    for record in records:
+                        await self._process(record, producer)
+                if batches:
+                    await consumer.commit()
+        finally:
+            await consumer.stop()
+            await producer.stop()
+
+    async def _process(self, record: ConsumerRecord[bytes, bytes], producer: AIOKafkaProducer) -> None:
+        try:
+            envelope = decode(record.headers, record.key, record.value)
+        except UndecodableEvent as error:
+            await self._dead_letter(record, producer, f"undecodable: {error}")
+            return
+        last_error: Exception | None = None
+        for _attempt in range(self._max_attempts):
+            try:
+                await self._apply_once(envelope, _digest(record))
+                return
+            except INFRASTRUCTURE_ERRORS:
+                raise
+            except RejectedEvent as error:
+                last_error = error
+                break
+            except Exception as error:  # any other failure is this event's; retried, then dead-lettered
+                last_error = error
+                log.warning("handler failed", group=self.group, event_id=str(envelope.id), error=repr(error))
+        await self._dead_letter(record, producer, f"handler failed: {last_error!r}")
+
+    async def _apply_once(self, envelope: Envelope, digest: bytes) -> None:
+        async with self._pool.acquire() as conn, conn.transaction():
+            first = await conn.fetchval(
+                "INSERT INTO processed_events (consumer, event_id, digest) VALUES ($1, $2, $3)"
+                " ON CONFLICT DO NOTHING RETURNING true",
+                self.group,
+                envelope.id,
+                digest,
+            )
+            if first:
+                await self._handler(conn, envelope)
+                self.applied += 1
+                return
+            self.duplicates += 1
+            seen = await conn.fetchval(
+                "SELECT digest FROM processed_events WHERE consumer = $1 AND event_id = $2", self.group, envelope.id
+            )
+            if seen != digest:
+                log.warning("conflicting copy of an event ignored", group=self.group, event_id=str(envelope.id))
+
+    async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], producer: AIOKafkaProducer, reason: str) -> None:
+        headers = [
+            *record.headers,
+            ("dlq_reason", reason.encode()[:4000]),
+            ("dlq_consumer_group", self.group.encode()),
+            ("dlq_topic", record.topic.encode()),
+            ("dlq_partition", str(record.partition).encode()),
+            ("dlq_offset", str(record.offset).encode()),
+            ("dlq_failed_at", datetime.now(UTC).isoformat().encode()),
+        ]
+        await producer.send_and_wait(self.dead_letter_topic, key=record.key, value=record.value, headers=headers)
+        self.dead_lettered += 1
+        log.error("event dead-lettered", group=self.group, topic=record.topic, offset=record.offset, reason=reason)
+
+
+async def run_forever(consumer: IdempotentConsumer, restart_seconds: float = 1.0) -> None:
+    """Run a consumer, restarting it after infrastructure failures (it resumes from its last commit)."""
+    while True:
+        try:
+            await consumer.run()
+        except asyncio.CancelledError:
+            raise
+        except INFRASTRUCTURE_ERRORS + (Exception,) as error:
+            log.warning("consumer restarting", group=consumer.group, error=repr(error))
+            await asyncio.sleep(restart_seconds)

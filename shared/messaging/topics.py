@@ -1,0 +1,44 @@
+"""Topics are created by the project, never auto-created: explicit partition counts and configs."""
+
+from __future__ import annotations
+
+import structlog
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from shared.contracts.registry import ALERTS_TOPIC, FIGURES_TOPIC, stage_topics
+
+log = structlog.get_logger(__name__)
+
+# Stage topics are the system of record that assessment rebuilds from: never deleted by age.
+EVENT_LOG_CONFIG = {"retention.ms": "-1", "cleanup.policy": "delete", "min.insync.replicas": "1"}
+DEAD_LETTER_CONFIG = {"retention.ms": str(30 * 24 * 3600 * 1000), "cleanup.policy": "delete"}
+
+
+def product_topics(namespace: str = "") -> list[str]:
+    return [*stage_topics(namespace), namespace + FIGURES_TOPIC, namespace + ALERTS_TOPIC]
+
+
+async def ensure_topics(
+    bootstrap: str, names: list[str], partitions: int, config: dict[str, str] | None = None
+) -> list[str]:
+    """Create the missing topics; returns the names created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [name for name in names if name not in existing]
+        if missing:
+            new = [NewTopic(name, partitions, 1, topic_configs=config or EVENT_LOG_CONFIG) for name in missing]
+            response = await admin.create_topics(new)
+            failures = [
+                (error[0], error[1])
+                for error in response.topic_errors
+                if error[1] not in (0, TopicAlreadyExistsError.errno)
+            ]
+            if failures:
+                raise RuntimeError(f"could not create topics (name, Kafka error code): {failures}")
+            log.info("topics created", topics=missing, partitions=partitions)
+        return missing
+    finally:
+        await admin.close()
