@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from shared.contracts.base import EventPayload, Stage
 from shared.contracts import envelope
+from shared.contracts.base import EventPayload, Stage
 from shared.contracts.registry import ALERTS_TOPIC, FIGURES_TOPIC, STAGE_TOPICS, event_types_of
 from shared.messaging.codec import TYPE_PREFIX
 
@@ -17,24 +17,58 @@ _ANY_STAGE_EMITTERS = (Stage.RECRUITMENT, Stage.TRAINING, Stage.EMPLOYMENT)
 CLOUDEVENTS_HEADERS: dict[str, Any] = {
     "type": "object",
     "description": "CloudEvents 1.0 Kafka binding, binary mode: attributes as ce_ headers, data as the value.",
-    "required": ["ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "ce_partitionkey",
-                 "ce_schemaversion", "ce_occurredon", "ce_evidence", "content-type"],
+    "required": [
+        "ce_specversion",
+        "ce_id",
+        "ce_source",
+        "ce_type",
+        "ce_time",
+        "ce_partitionkey",
+        "ce_schemaversion",
+        "ce_occurredon",
+        "ce_evidence",
+        "content-type",
+    ],
     "properties": {
         "ce_specversion": {"const": "1.0"},
         "ce_id": {"type": "string", "format": "uuid", "description": "Event id, the idempotency key."},
         "ce_source": {"type": "string", "description": "The emitting service, e.g. /services/training."},
         "ce_type": {"type": "string", "description": f"'{TYPE_PREFIX}' + the event type."},
-        "ce_time": {"type": "string", "format": "date-time", "description": "recorded_at: when the platform learned it."},
-        "ce_subject": {"type": "string", "description": "The student id, where the event concerns one student."},
-        "ce_partitionkey": {"type": "string", "format": "uuid", "description": "Partnership id; also the Kafka key."},
-        "ce_schemaversion": {"type": "string", "description": "Schema version of the data; older ones are upcast."},
-        "ce_occurredon": {"type": "string", "format": "date", "description": "Business date; may be in the past."},
-        "ce_evidence": {"type": "string", "enum": ["self_report", "school_record", "employer_confirmation",
-                                                   "social_insurance_record"]},
+        "ce_time": {
+            "type": "string",
+            "format": "date-time",
+            "description": "recorded_at: when the platform learned it.",
+        },
+        "ce_subject": {
+            "type": "string",
+            "description": "The student id, where the event concerns one student.",
+        },
+        "ce_partitionkey": {
+            "type": "string",
+            "format": "uuid",
+            "description": "Partnership id; also the Kafka key.",
+        },
+        "ce_schemaversion": {
+            "type": "string",
+            "description": "Schema version of the data; older ones are upcast.",
+        },
+        "ce_occurredon": {
+            "type": "string",
+            "format": "date",
+            "description": "Business date; may be in the past.",
+        },
+        "ce_evidence": {
+            "type": "string",
+            "enum": ["self_report", "school_record", "employer_confirmation", "social_insurance_record"],
+        },
         "ce_studentid": {"type": "string", "format": "uuid"},
         "ce_classid": {"type": "string", "format": "uuid"},
         "ce_partyid": {"type": "string", "format": "uuid", "description": "The emitting party."},
-        "ce_supersedes": {"type": "string", "format": "uuid", "description": "Event a correction or retraction targets."},
+        "ce_supersedes": {
+            "type": "string",
+            "format": "uuid",
+            "description": "Event a correction or retraction targets.",
+        },
         "content-type": {"const": "application/json"},
     },
 }
@@ -70,18 +104,23 @@ def build() -> dict[str, Any]:
             topic, event_types_of(stage) + extra, f"{stage.value} events, keyed by partnership id"
         )
     assessment = event_types_of(Stage.ASSESSMENT)
-    channels["figures"] = _channel(FIGURES_TOPIC, [m for m in assessment if m.type_name() == "FigureChanged"],
-                                   "figure changes published by assessment, keyed by partnership id")
-    channels["alerts"] = _channel(ALERTS_TOPIC, [m for m in assessment if m.type_name().startswith("Target")],
-                                  "target breaches and recoveries")
+    channels["figures"] = _channel(
+        FIGURES_TOPIC,
+        [m for m in assessment if m.type_name() == "FigureChanged"],
+        "figure changes published by assessment, keyed by partnership id",
+    )
+    channels["alerts"] = _channel(
+        ALERTS_TOPIC,
+        [m for m in assessment if m.type_name().startswith("Target")],
+        "target breaches and recoveries",
+    )
     models = [m for stage in Stage for m in event_types_of(stage)]
     messages = {m.type_name(): _message(m) for m in models}
     schemas: dict[str, Any] = {"CloudEventsHeaders": CLOUDEVENTS_HEADERS}
     for message in messages.values():
         schemas.update(message["payload"].pop("$defs", {}))
     operations = {
-        f"receive{name.title()}": {"action": "receive", "channel": {"$ref": f"#/channels/{name}"}}
-        for name in channels
+        f"receive{name.title()}": {"action": "receive", "channel": {"$ref": f"#/channels/{name}"}} for name in channels
     }
     return {
         "asyncapi": "3.0.0",

@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, SerializeAsAny
 
-from shared.contracts.base import Evidence, EventPayload
+from shared.contracts.base import EventPayload, Evidence
 
 
 class Envelope(BaseModel):

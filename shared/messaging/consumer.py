@@ -69,9 +69,7 @@ class IdempotentConsumer:
         self.dead_lettered = 0
 
     async def run(self) -> None:
-        await ensure_topics(
-            self._bootstrap, [self.dead_letter_topic], self._dead_letter_partitions, DEAD_LETTER_CONFIG
-        )
+        await ensure_topics(self._bootstrap, [self.dead_letter_topic], self._dead_letter_partitions, DEAD_LETTER_CONFIG)
         consumer = AIOKafkaConsumer(
             *self._topics,
             bootstrap_servers=self._bootstrap,
@@ -131,7 +129,9 @@ class IdempotentConsumer:
                 return
             self.duplicates += 1
             seen = await conn.fetchval(
-                "SELECT digest FROM processed_events WHERE consumer = $1 AND event_id = $2", self.group, envelope.id
+                "SELECT digest FROM processed_events WHERE consumer = $1 AND event_id = $2",
+                self.group,
+                envelope.id,
             )
             if seen != digest:
                 log.warning("conflicting copy of an event ignored", group=self.group, event_id=str(envelope.id))

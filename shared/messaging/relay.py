@@ -47,6 +47,7 @@ class OutboxRelay:
         self._settings = settings or RelaySettings()
         self._wake = asyncio.Event()
         self.published = 0
+        self.listening = False
 
     async def run(self) -> None:
         """Publish until cancelled; broker or database outages are waited out, never fatal."""
@@ -66,6 +67,7 @@ class OutboxRelay:
             # Two-key lock space: never collides with the writers' per-key transaction locks.
             await conn.execute("SELECT pg_advisory_lock(1, hashtext($1))", notify_channel(self._schema))
             await conn.add_listener(notify_channel(self._schema), self._on_notify)
+            self.listening = True
             await producer.start()
             while True:
                 if await self._publish_batch(conn, producer) < self._settings.batch_size:
@@ -73,6 +75,7 @@ class OutboxRelay:
                         await asyncio.wait_for(self._wake.wait(), self._settings.idle_poll_seconds)
                     self._wake.clear()
         finally:
+            self.listening = False
             with contextlib.suppress(Exception):
                 await producer.stop()
             with contextlib.suppress(Exception):

@@ -38,9 +38,7 @@ def test_decoding_gives_back_the_same_envelope():
     assert decode(message.headers.items(), message.key.encode(), message.value) == envelope
 
 
-@pytest.mark.parametrize(
-    "value", [b"not json", b"[1, 2]", b'{"last_day": "tomorrow", "reason": "family"}', b""]
-)
+@pytest.mark.parametrize("value", [b"not json", b"[1, 2]", b'{"last_day": "tomorrow", "reason": "family"}', b""])
 def test_garbage_is_reported_as_undecodable(value):
     message = encode(a_withdrawal())
     with pytest.raises(UndecodableEvent):

@@ -13,20 +13,51 @@ from shared.contracts.registry import (
 )
 
 DOMAIN_EVENTS = {
-    "PartnershipSigned", "PartnershipAmended", "PartnershipEnded", "MemberJoined", "MemberLeft", "TargetSet",
-    "ProgrammeRegistered", "ClassOpened", "ClassClosed", "FundingRecorded",
-    "ApplicationSubmitted", "ApplicationDecided", "StudentEnrolled", "EmploymentIntentSigned", "EnrollmentCancelled",
-    "TrainingPlanAgreed", "TrainingHoursLogged", "TrainingHoursVerified", "ProgressReviewHeld", "BreakStarted",
-    "BreakEnded", "TransferredToClass", "Restarted", "Withdrawn", "InternshipStarted", "InternshipEnded",
-    "CertificateAwarded", "Graduated",
-    "JobOffered", "OfferAccepted", "OfferDeclined", "Placed", "FurtherStudyEntered", "RetentionChecked",
-    "EmploymentEnded", "HouseholdStatusUpdated",
-    "EventCorrected", "EventRetracted", "ExclusionApplied", "ExclusionRevoked",
+    "PartnershipSigned",
+    "PartnershipAmended",
+    "PartnershipEnded",
+    "MemberJoined",
+    "MemberLeft",
+    "TargetSet",
+    "ProgrammeRegistered",
+    "ClassOpened",
+    "ClassClosed",
+    "FundingRecorded",
+    "ApplicationSubmitted",
+    "ApplicationDecided",
+    "StudentEnrolled",
+    "EmploymentIntentSigned",
+    "EnrollmentCancelled",
+    "TrainingPlanAgreed",
+    "TrainingHoursLogged",
+    "TrainingHoursVerified",
+    "ProgressReviewHeld",
+    "BreakStarted",
+    "BreakEnded",
+    "TransferredToClass",
+    "Restarted",
+    "Withdrawn",
+    "InternshipStarted",
+    "InternshipEnded",
+    "CertificateAwarded",
+    "Graduated",
+    "JobOffered",
+    "OfferAccepted",
+    "OfferDeclined",
+    "Placed",
+    "FurtherStudyEntered",
+    "RetentionChecked",
+    "EmploymentEnded",
+    "HouseholdStatusUpdated",
+    "EventCorrected",
+    "EventRetracted",
+    "ExclusionApplied",
+    "ExclusionRevoked",
 }
 
 
 def test_every_event_of_the_domain_catalog_has_a_contract():
-    assert DOMAIN_EVENTS <= set(EVENT_TYPES)
+    assert set(EVENT_TYPES) >= DOMAIN_EVENTS
 
 
 def test_stage_events_go_to_their_stage_topic_and_corrections_to_the_emitters():

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class InfraSettings(BaseSettings):
+    """Where the broker, the database and the local state live; unset addresses mean "start our own"."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    kafka_bootstrap_servers: str | None = Field(default=None, validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    state_dir: Path = Field(default=Path(".run"), validation_alias="CYCLE_STATE_DIR")
+    cache_dir: Path = Field(default=Path(".cache"), validation_alias="CYCLE_CACHE_DIR")
+    topic_partitions: int = Field(default=12, validation_alias="CYCLE_TOPIC_PARTITIONS")
+
+
+class ServiceSettings(BaseSettings):
+    """What every service process needs; the same names are used in docker-compose.yml."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    kafka_bootstrap_servers: str = Field(default="127.0.0.1:9092", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    database_url: str = Field(default="postgresql://postgres@127.0.0.1:5432/postgres", validation_alias="DATABASE_URL")
+    topic_namespace: str = Field(default="", validation_alias="CYCLE_TOPIC_NAMESPACE")
+    topic_partitions: int = Field(default=12, validation_alias="CYCLE_TOPIC_PARTITIONS")
+    schema_suffix: str = Field(default="", validation_alias="CYCLE_SCHEMA_SUFFIX")
+    national_id_key: str = Field(
+        default="dev-only-key-change-me-0123456789abcdef", validation_alias="CYCLE_NATIONAL_ID_KEY"
+    )
+    log_level: str = Field(default="info", validation_alias="CYCLE_LOG_LEVEL")

@@ -1,0 +1,210 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Protocol
+
+import structlog
+
+from shared.config import InfraSettings
+from shared.infra.components import COMPONENTS, Component, Kind, find_component, importable
+from shared.infra.health import healthy
+from shared.infra.kafka_local import REPO_ROOT, LocalKafka, ensure_kafka_jars
+from shared.infra.net import port_open
+from shared.infra.postgres_local import LocalPostgres
+from shared.infra.processes import log_tail, start_ticks, stop_process
+from shared.infra.stack_state import Running, StackState
+
+log = structlog.get_logger(__name__)
+
+
+class Health(StrEnum):
+    HEALTHY = "healthy"
+    UNHEALTHY = "unhealthy"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class ComponentStatus:
+    name: str
+    address: str
+    pid: int | None
+    health: Health
+
+
+class SupervisorError(RuntimeError):
+    pass
+
+
+class Observer(Protocol):
+    def starting(self, name: str) -> None: ...
+    def ready(self, name: str, address: str, note: str) -> None: ...
+    def skipped(self, name: str, reason: str) -> None: ...
+
+
+@dataclass
+class _Launch:
+    component: Component
+    process: subprocess.Popen[bytes]
+    address: str
+    started: float
+
+
+class Supervisor:
+    """Starts, checks and stops the COMPONENTS of the local stack; state lives in `state_dir` (`.run`)."""
+
+    def __init__(self, settings: InfraSettings, state_dir: Path | None = None, repo_root: Path = REPO_ROOT) -> None:
+        self.settings = settings
+        self.repo_root = repo_root
+        self.state = StackState((state_dir or settings.state_dir).resolve())
+
+    def up(self, observer: Observer, timeout: float = 90) -> list[ComponentStatus]:
+        self.state.logs_dir.mkdir(parents=True, exist_ok=True)
+        kafka = self._infrastructure("kafka", self.settings.kafka_bootstrap_servers, observer, timeout)
+        database = self._infrastructure("postgres", self.settings.database_url, observer, timeout)
+        env = {
+            **os.environ,
+            "KAFKA_BOOTSTRAP_SERVERS": kafka,
+            "DATABASE_URL": database,
+            "PYTHONUNBUFFERED": "1",
+        }
+        launches = [
+            launch
+            for component in COMPONENTS
+            if component.is_service and (launch := self._launch(component, env, observer)) is not None
+        ]
+        self._await_services(launches, observer, time.monotonic() + timeout)
+        return self.status()
+
+    def _reusable(self, component: Component) -> Running | None:
+        entry = self.state.load().get(component.name)
+        if entry is None or not entry.process_alive():
+            return None
+        return entry if healthy(component, entry.address, entry.pid) else None
+
+    def _infrastructure(self, name: str, given: str | None, observer: Observer, timeout: float) -> str:
+        component = find_component(name)
+        if given:
+            if not healthy(component, given, None):
+                raise SupervisorError(f"{name} at {given} (from the environment) does not answer")
+            self.state.record(Running(name, given))
+            observer.ready(name, given, "from the environment")
+            return given
+        if (entry := self._reusable(component)) is not None:
+            observer.ready(name, entry.address, "already running")
+            return entry.address
+        observer.starting(name)
+        started = time.monotonic()
+        address, pid = self._start_infrastructure(component, timeout)
+        self.state.record(Running(name, address, pid, start_ticks(pid) if pid else None))
+        observer.ready(name, address, f"started in {time.monotonic() - started:.1f}s")
+        return address
+
+    def _start_infrastructure(self, component: Component, timeout: float) -> tuple[str, int | None]:
+        workdir, log_path = self.state.state_dir / component.name, self.state.log_path(component.name)
+        if component.kind is Kind.KAFKA:
+            libdir = ensure_kafka_jars(self.repo_root, self.settings.cache_dir)
+            broker = LocalKafka(workdir, libdir=libdir, log_path=log_path, stop_at_exit=False)
+            return broker.start(timeout), broker.pid
+        database = LocalPostgres(workdir, log_path=log_path, stop_at_exit=False)
+        return database.start(timeout), database.pid
+
+    def _launch(self, component: Component, env: dict[str, str], observer: Observer) -> _Launch | None:
+        if component.target is None or component.module is None:
+            raise SupervisorError(f"{component.name} names no module to run")
+        if not importable(component.module):
+            observer.skipped(component.name, f"{component.module} does not exist yet")
+            return None
+        if (entry := self._reusable(component)) is not None:
+            observer.ready(component.name, entry.address, "already running")
+            return None
+        if component.port is not None and port_open("127.0.0.1", component.port):
+            raise SupervisorError(f"{component.name}: port {component.port} is taken by another process")
+        observer.starting(component.name)
+        python = [sys.executable, "-m"]
+        if component.kind is Kind.HTTP:
+            command = [*python, "uvicorn", "--factory", component.target, "--host", "127.0.0.1"]
+            command += ["--port", str(component.port)]
+            address = f"http://127.0.0.1:{component.port}"
+        else:
+            command, address = [*python, component.target], ""
+        with self.state.log_path(component.name).open("ab") as output:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                cwd=self.repo_root,
+                env=env,
+                start_new_session=True,
+            )
+        self.state.record(Running(component.name, address, process.pid, start_ticks(process.pid)))
+        return _Launch(component, process, address, time.monotonic())
+
+    def _await_services(self, launches: list[_Launch], observer: Observer, deadline: float) -> None:
+        waiting = list(launches)
+        while waiting:
+            for launch in list(waiting):
+                name = launch.component.name
+                if launch.process.poll() is not None:
+                    self._fail(launch, f"{name} exited with {launch.process.returncode}")
+                if healthy(launch.component, launch.address, launch.process.pid):
+                    waiting.remove(launch)
+                    observer.ready(name, launch.address, f"started in {time.monotonic() - launch.started:.1f}s")
+            if waiting and time.monotonic() > deadline:
+                self._fail(waiting[0], f"{waiting[0].component.name} not healthy in time")
+            if waiting:
+                time.sleep(0.2)
+
+    def _fail(self, launch: _Launch, reason: str) -> None:
+        name = launch.component.name
+        stop_process(launch.process.pid, timeout=10)
+        launch.process.wait(timeout=10)
+        self.state.forget(name)
+        raise SupervisorError(
+            f"{reason}; last lines of {self.state.log_path(name)}:\n{log_tail(self.state.log_path(name))}"
+        )
+
+    def status(self) -> list[ComponentStatus]:
+        entries = self.state.load()
+        table = {component.name: component for component in COMPONENTS}
+        names = [name for name in table if name in entries] + [name for name in entries if name not in table]
+        # An entry the table no longer lists is judged by its process alone.
+        return [self._status(table.get(name, Component(name, Kind.WORKER)), entries[name]) for name in names]
+
+    def _status(self, component: Component, entry: Running) -> ComponentStatus:
+        if not entry.external and not entry.process_alive():
+            health = Health.STOPPED
+        elif healthy(component, entry.address, entry.pid):
+            health = Health.HEALTHY
+        else:
+            health = Health.UNHEALTHY
+        return ComponentStatus(component.name, entry.address, entry.pid, health)
+
+    def down(self, timeout: float = 30) -> list[str]:
+        """Stop services, then the broker, then the database, each by its recorded pid; returns the names."""
+        entries = self.state.load()
+        for pid_file in self.state.state_dir.glob("*.pid"):
+            if pid_file.stem not in entries and pid_file.read_text().strip().isdigit():
+                entries[pid_file.stem] = Running(pid_file.stem, "", int(pid_file.read_text()))
+        rank = {"kafka": 1, "postgres": 2}
+        stopped = []
+        for name in sorted(entries, key=lambda candidate: rank.get(candidate, 0)):
+            entry = entries[name]
+            if entry.pid is not None and entry.process_alive():
+                # SIGINT is PostgreSQL's fast shutdown; its SIGTERM would wait for every client to leave.
+                sig = signal.SIGINT if name == "postgres" else signal.SIGTERM
+                stop_process(entry.pid, timeout=timeout, sig=sig)
+                log.info("component_stopped", name=name, pid=entry.pid)
+                stopped.append(name)
+            self.state.forget(name)
+        return stopped
+
+    def log_files(self, name: str | None = None) -> list[Path]:
+        if name is not None:
+            return [self.state.log_path(name)]
+        return sorted(self.state.logs_dir.glob("*.log"))

@@ -1,0 +1,1 @@
+"""HTTP conventions shared by the stage services: errors, idempotency keys, pagination, lifecycle."""

@@ -1,0 +1,31 @@
+"""Cursor pagination: the cursor is the opaque position of the last row served (keyset, stable under inserts)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from shared.web.errors import InvalidFact
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def encode_cursor(position: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps(position, default=str).encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> Any:
+    if cursor is None:
+        return None
+    try:
+        return json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError as error:
+        raise InvalidFact("invalid cursor") from error
