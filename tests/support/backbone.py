@@ -1,3 +1,5 @@
+"""Fixtures for the backbone tests: a schema with only the shared messaging tables, and a table of applied events."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -18,7 +20,6 @@ from shared.persistence.database import create_pool, drop_schema, migrate
 async def schema(database_url: str, test_id: str) -> AsyncIterator[str]:
     name = f"backbone_t{test_id}"
     await migrate(database_url, name)
-    await (await asyncpg.connect(database_url)).close()
     yield name
     await drop_schema(database_url, name)
 

@@ -1,0 +1,60 @@
+# Everything runs from the project's own virtual environment in .venv (created by uv from uv.lock).
+PYTHON ?= python3.11
+UV_VERSION := 0.13.8
+UV_VENV := .cache/uv-venv
+UV := $(UV_VENV)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+KAFKA_LIBS := .cache/kafka-libs/.complete
+
+.PHONY: setup test unit up down logs status demo bench lint asyncapi clean
+
+setup: $(VENV)/.synced $(KAFKA_LIBS)
+
+$(UV):
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+$(KAFKA_LIBS): infra/kafka/pom.xml $(VENV)/.synced
+	$(BIN)/python -c "from shared.infra.kafka_local import ensure_kafka_jars; ensure_kafka_jars()"
+
+test: setup
+	$(BIN)/python -m pytest
+
+unit: $(VENV)/.synced
+	$(BIN)/python -m pytest tests/unit
+
+up: setup
+	$(BIN)/cycle up
+
+down: $(VENV)/.synced
+	$(BIN)/cycle down
+
+logs: $(VENV)/.synced
+	$(BIN)/cycle logs
+
+status: $(VENV)/.synced
+	$(BIN)/cycle status
+
+# Set up, start the stack, run the main job, stop the stack (`make up` keeps it running).
+demo: setup
+	$(BIN)/cycle up
+	$(BIN)/cycle demo; status=$$?; $(BIN)/cycle down; exit $$status
+
+bench: setup
+	$(BIN)/python -m bench
+
+lint: $(VENV)/.synced
+	$(BIN)/ruff check shared services tests
+	$(BIN)/ruff format --check shared services tests
+
+asyncapi: $(VENV)/.synced
+	$(BIN)/python -m shared.contracts.asyncapi > docs/asyncapi.yaml
+
+clean:
+	-$(BIN)/cycle down
+	rm -rf $(VENV) .run

@@ -1,0 +1,1 @@
+"""Assessment: running evaluation metrics for every partnership (DOMAIN.md, "Metrics" and "Counting rules")."""

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from uuid import uuid4
+
+import asyncpg
+
+from shared.messaging.codec import encode
+from shared.messaging.consumer import IdempotentConsumer
+from tests.support.backbone import record_applied, withdrawal
+from tests.support.kafka import publish, publish_raw, read_all
+from tests.support.waiting import eventually
+
+
+def consumer_of(pool: asyncpg.Pool, kafka_bootstrap: str, topic: str, namespace: str) -> IdempotentConsumer:
+    return IdempotentConsumer(
+        group=f"{namespace}test-consumer",
+        topics=[topic],
+        bootstrap=kafka_bootstrap,
+        pool=pool,
+        handler=record_applied,
+        topic_namespace=namespace,
+    )
+
+
+@contextlib.asynccontextmanager
+async def consuming(consumer: IdempotentConsumer):
+    task = asyncio.create_task(consumer.run())
+    try:
+        yield consumer
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def applied_count(pool: asyncpg.Pool) -> int:
+    return await pool.fetchval("SELECT count(*) FROM applied")
+
+
+async def test_a_poison_record_goes_to_the_dead_letter_topic_and_consumption_goes_on(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic_namespace: str
+):
+    topic = f"{topic_namespace}cycle.training"
+    partnership = uuid4()
+    before, after = withdrawal(partnership, 1), withdrawal(partnership, 2)
+    good = encode(before)
+    await publish(kafka_bootstrap, topic, before)
+    await publish_raw(kafka_bootstrap, topic, str(partnership).encode(), b"\x00not json", list(good.headers.items()))
+    await publish(kafka_bootstrap, topic, after)
+
+    consumer = consumer_of(pool, kafka_bootstrap, topic, topic_namespace)
+    async with consuming(consumer):
+        await eventually(lambda: _equals(applied_count(pool), 2))
+        dead = await read_all(kafka_bootstrap, [consumer.dead_letter_topic], at_least=1)
+
+    assert len(dead) == 1
+    assert dead[0].value == b"\x00not json"
+    assert dead[0].headers["dlq_reason"].startswith(b"undecodable")
+    assert dead[0].headers["dlq_topic"] == topic.encode()
+    applied = {row["event_id"] for row in await pool.fetch("SELECT event_id FROM applied")}
+    assert applied == {before.id, after.id}
+
+
+async def test_a_redelivered_event_changes_nothing(pool: asyncpg.Pool, kafka_bootstrap: str, topic_namespace: str):
+    topic = f"{topic_namespace}cycle.training"
+    event = withdrawal(uuid4())
+    await publish(kafka_bootstrap, topic, event, event, event)
+
+    consumer = consumer_of(pool, kafka_bootstrap, topic, topic_namespace)
+    async with consuming(consumer):
+        await eventually(lambda: _equals_attr(consumer, "duplicates", 2))
+
+    assert await applied_count(pool) == 1
+
+
+async def test_an_old_version_event_is_read_through_its_upcaster(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic_namespace: str
+):
+    topic = f"{topic_namespace}cycle.recruitment"
+    event_id, partnership = uuid4(), uuid4()
+    v1_data = {
+        "application_id": str(uuid4()),
+        "home_region": "Bijie",
+        "poor_household": True,
+        "prior_education": "junior_secondary",
+        "channel": "school_visit",
+    }
+    headers = [
+        ("ce_specversion", b"1.0"),
+        ("ce_id", str(event_id).encode()),
+        ("ce_source", b"/legacy/registry"),
+        ("ce_type", b"cycle.ApplicationSubmitted"),
+        ("ce_time", b"2024-03-01T02:00:00Z"),
+        ("ce_partitionkey", str(partnership).encode()),
+        ("ce_schemaversion", b"1"),
+        ("ce_occurredon", b"2024-03-01"),
+        ("ce_evidence", b"school_record"),
+        ("ce_studentid", str(uuid4()).encode()),
+        ("content-type", b"application/json"),
+    ]
+    await publish_raw(kafka_bootstrap, topic, str(partnership).encode(), json.dumps(v1_data).encode(), headers)
+
+    async with consuming(consumer_of(pool, kafka_bootstrap, topic, topic_namespace)):
+        await eventually(lambda: _equals(applied_count(pool), 1))
+
+    row = await pool.fetchrow("SELECT event_id, type, data FROM applied")
+    assert row["event_id"] == event_id
+    assert json.loads(row["data"])["poor_household_verified_by"] == "unverified"
+
+
+async def _equals(value, expected) -> bool:
+    return (await value) == expected
+
+
+async def _equals_attr(obj, name: str, expected: int) -> bool:
+    return getattr(obj, name) >= expected
