@@ -6,13 +6,21 @@ partnership (the stage topics are keyed by partnership id). Packed with msgpack:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from uuid import UUID
 
 import msgpack
 
-from services.assessment.facts import CLASS_KINDS, KIND_CODES, PARTNERSHIP_KINDS, SUPERSEDING_KINDS, Fact
+from services.assessment.facts import (
+    CLASS_KINDS,
+    KIND_CODES,
+    PARTNERSHIP_KINDS,
+    SUPERSEDING_KINDS,
+    Fact,
+    fact_of,
+)
 from shared.contracts.envelope import Envelope
 
 _PACK_VERSION = 1
@@ -120,3 +128,16 @@ def route(envelope: Envelope, fact: Fact, class_holds: Record | None = None) -> 
         application = UUID(bytes=fact.data[0]) if isinstance(fact.data[0], bytes) else partnership
         return RecordKey(partnership, RecordKind.STUDENT, application)
     return RecordKey.of_partnership(partnership)
+
+
+def place(envelope: Envelope, load: Callable[[RecordKey], Record]) -> tuple[Record, Applied] | None:
+    """Apply an event to the record it belongs to; None when no metric reads its type. The caller saves."""
+    fact = fact_of(envelope)
+    if fact is None:
+        return None
+    class_record = None
+    if fact.kind in SUPERSEDING_KINDS and envelope.student_id is None and envelope.class_id is not None:
+        class_record = load(RecordKey(envelope.partnership_id, RecordKind.CLASS, envelope.class_id))
+    key = route(envelope, fact, class_record)
+    record = class_record if class_record is not None and class_record.key == key else load(key)
+    return record, record.apply(fact)

@@ -1,3 +1,4 @@
+import asyncio
 import os
 import signal
 import subprocess
@@ -18,6 +19,7 @@ from shared.infra.net import port_open
 from shared.infra.postgres_local import LocalPostgres
 from shared.infra.processes import log_tail, start_ticks, stop_process
 from shared.infra.stack_state import Running, StackState
+from shared.messaging.topics import ensure_topics, product_topics
 
 log = structlog.get_logger(__name__)
 
@@ -66,6 +68,8 @@ class Supervisor:
         self.state.logs_dir.mkdir(parents=True, exist_ok=True)
         kafka = self._infrastructure("kafka", self.settings.kafka_bootstrap_servers, observer, timeout)
         database = self._infrastructure("postgres", self.settings.database_url, observer, timeout)
+        created = asyncio.run(ensure_topics(kafka, product_topics(), self.settings.topic_partitions))
+        observer.ready("topics", kafka, f"{len(created)} created, {self.settings.topic_partitions} partitions each")
         env = {
             **os.environ,
             "KAFKA_BOOTSTRAP_SERVERS": kafka,

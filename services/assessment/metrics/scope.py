@@ -1,0 +1,108 @@
+"""`figures(records, as_of, version)`: every figure of a partnership or a roll-up, from records alone."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from uuid import UUID
+
+from services.assessment.metrics.catalog import VERSIONS, Dimension, MetricVersion
+from services.assessment.metrics.clock import AsOf
+from services.assessment.metrics.context import PartnershipContext, context_of, parent_history
+from services.assessment.metrics.contribution import (
+    class_contribution,
+    partnership_contribution,
+    student_contribution,
+)
+from services.assessment.metrics.figures import Figure, render
+from services.assessment.metrics.resolve import resolve
+from services.assessment.metrics.tally import Tally
+from services.assessment.records import Record, RecordKey, RecordKind
+
+
+@dataclass(slots=True)
+class PartnershipRecords:
+    partnership_id: UUID
+    partnership: Record
+    classes: dict[UUID, Record]
+    students: dict[UUID, Record]
+
+
+def group(records: Iterable[Record]) -> dict[UUID, PartnershipRecords]:
+    grouped: dict[UUID, PartnershipRecords] = {}
+    for record in records:
+        pid = record.key.partnership_id
+        if pid not in grouped:
+            grouped[pid] = PartnershipRecords(pid, Record(RecordKey.of_partnership(pid)), {}, {})
+        if record.key.kind is RecordKind.PARTNERSHIP:
+            grouped[pid].partnership = record
+        elif record.key.kind is RecordKind.CLASS:
+            grouped[pid].classes[record.key.entity_id] = record
+        else:
+            grouped[pid].students[record.key.entity_id] = record
+    return grouped
+
+
+def partnership_context(records: PartnershipRecords, as_of: AsOf, version: MetricVersion) -> PartnershipContext:
+    return context_of(resolve(records.partnership.facts, as_of), version)
+
+
+def partnership_tally(
+    records: PartnershipRecords, as_of: AsOf, version: MetricVersion
+) -> tuple[Tally, PartnershipContext]:
+    shared = records.partnership.superseding()
+    ctx = partnership_context(records, as_of, version)
+    tally = Tally()
+    tally.add(partnership_contribution(ctx))
+    class_ids = set(ctx.classes) | {c.bytes for c in records.classes}
+    for class_id in class_ids:
+        record = records.classes.get(UUID(bytes=class_id))
+        hours = resolve(record.facts, as_of, shared) if record else []
+        tally.add(class_contribution(class_id, ctx.classes.get(class_id), hours))
+    for student in records.students.values():
+        tally.add(student_contribution(resolve(student.facts, as_of, shared), ctx, as_of.day, version))
+    return tally, ctx
+
+
+def figures(records: Iterable[Record], as_of: AsOf, version: int = 1) -> list[Figure]:
+    """Every figure of each partnership whose records are given (DOMAIN.md, "Metrics")."""
+    found: list[Figure] = []
+    for pid, grouped in group(records).items():
+        tally, ctx = partnership_tally(grouped, as_of, VERSIONS[version])
+        found += render(tally, f"partnership:{pid}", version, as_of.business_date, ctx.checkpoints)
+    return found
+
+
+def parent_on(records: PartnershipRecords, as_of: AsOf) -> UUID | None:
+    history = [(day, parent) for day, parent in parent_history(resolve(records.partnership.facts, as_of))]
+    return history[-1][1] if history else None
+
+
+def rollup_figures(records: Iterable[Record], parent_id: UUID, as_of: AsOf, version: int = 1) -> list[Figure]:
+    """DOMAIN.md roll-ups: pooled students of the partnerships whose parent is `parent_id` on D (transitively),
+    each with its whole history; ended partnerships stay in. The class split is left to each partnership."""
+    grouped = group(records)
+    children: Mapping[UUID, list[UUID]] = _children(grouped, as_of)
+    pooled, checkpoints = Tally(), set[int]()
+    pending, seen = list(children.get(parent_id, [])), {parent_id}
+    while pending:
+        child = pending.pop()
+        if child in seen:
+            continue
+        seen.add(child)
+        tally, ctx = partnership_tally(grouped[child], as_of, VERSIONS[version])
+        pooled.merge(tally.without(Dimension.CLASS))
+        checkpoints |= set(ctx.checkpoints)
+        pending += children.get(child, [])
+    return render(pooled, f"rollup:{parent_id}", version, as_of.business_date,
+                  tuple(sorted(checkpoints)) or VERSIONS[version].default_checkpoints)
+
+
+def _children(grouped: Mapping[UUID, PartnershipRecords], as_of: AsOf) -> dict[UUID, list[UUID]]:
+    children: dict[UUID, list[UUID]] = defaultdict(list)
+    for pid, records in grouped.items():
+        parent = parent_on(records, as_of)
+        if parent is not None:
+            children[parent].append(pid)
+    return children

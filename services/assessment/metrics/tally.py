@@ -1,0 +1,78 @@
+"""Pooled sums per breakdown bucket: figures add and subtract unit shares, and roll-ups pool tallies.
+
+DOMAIN.md: roll-ups pool values, never average medians or rates, so a tally keeps every sum and every wage.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import msgpack
+
+from services.assessment.metrics.catalog import Bucket, Dimension
+from services.assessment.metrics.contribution import Contribution
+
+
+@dataclass(slots=True)
+class Tally:
+    sums: dict[Bucket, dict[str, list[int]]] = field(default_factory=dict)
+    samples: dict[Bucket, dict[str, Counter[int]]] = field(default_factory=dict)
+
+    def add(self, share: Contribution, sign: int = 1) -> None:
+        for bucket in share.buckets:
+            sums = self.sums.setdefault(bucket, {})
+            for metric, (num, den, open_) in share.values.items():
+                entry = sums.setdefault(metric, [0, 0, 0])
+                entry[0] += sign * num
+                entry[1] += sign * den
+                entry[2] += sign * open_
+            if share.samples:
+                samples = self.samples.setdefault(bucket, {})
+                for metric, value in share.samples.items():
+                    counter = samples.setdefault(metric, Counter())
+                    counter[value] += sign
+                    if counter[value] <= 0:
+                        del counter[value]
+        for bucket, metric, (num, den, open_) in share.extra:
+            entry = self.sums.setdefault(bucket, {}).setdefault(metric, [0, 0, 0])
+            entry[0] += sign * num
+            entry[1] += sign * den
+            entry[2] += sign * open_
+
+    def merge(self, other: Tally) -> None:
+        for bucket, metrics in other.sums.items():
+            sums = self.sums.setdefault(bucket, {})
+            for metric, (num, den, open_) in metrics.items():
+                entry = sums.setdefault(metric, [0, 0, 0])
+                entry[0] += num
+                entry[1] += den
+                entry[2] += open_
+        for bucket, metrics in other.samples.items():
+            samples = self.samples.setdefault(bucket, {})
+            for metric, counter in metrics.items():
+                samples.setdefault(metric, Counter()).update(counter)
+
+    def without(self, dimension: Dimension) -> Tally:
+        return Tally(
+            {b: m for b, m in self.sums.items() if b[0] != dimension},
+            {b: m for b, m in self.samples.items() if b[0] != dimension},
+        )
+
+    def pack(self) -> bytes:
+        sums = [[b[0].value, b[1], [[m, *e] for m, e in metrics.items()]] for b, metrics in self.sums.items()]
+        samples = [
+            [b[0].value, b[1], [[m, list(c.items())] for m, c in metrics.items()]]
+            for b, metrics in self.samples.items()
+        ]
+        return msgpack.packb([sums, samples], use_bin_type=True)
+
+    @classmethod
+    def unpack(cls, raw: bytes) -> Tally:
+        sums, samples = msgpack.unpackb(raw, raw=False, strict_map_key=False)
+        tally = cls()
+        for dim, name, metrics in sums:
+            tally.sums[(Dimension(dim), name)] = {m: [n, d, o] for m, n, d, o in metrics}
+        for dim, name, metrics in samples:
+            tally.samples[(Dimension(dim), name)] = {m: Counter(dict(pairs)) for m, pairs in metrics}
+        return tally

@@ -1,0 +1,1 @@
+"""Employment stage: offers, placements, further study, retention checks and household status of graduates."""

@@ -1,0 +1,100 @@
+"""The student's state machine in the employment stage.
+
+Training status comes only from events (domain/training.py); employment status from this service's own facts:
+
+    graduated, not working --Placed--> placed --EmploymentEnded--> not working --Placed--> placed (a job change)
+    graduated, not working --FurtherStudyEntered--> in further study --Placed--> placed
+
+A student who is still in training has their offers, placements and further study HELD until the graduation
+arrives; one who withdrew, or whose enrolment was cancelled, gets none (DOMAIN.md: jobs of withdrawn students
+count nowhere).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+from services.employment.domain.errors import IllegalTransition
+from services.employment.domain.training import TrainingRecord, TrainingStatus
+from shared.contracts.base import EventPayload
+from shared.contracts.employment import EmploymentEnded, FurtherStudyEntered, Placed
+
+
+class EmploymentStatus(StrEnum):
+    NOT_WORKING = "not_working"
+    PLACED = "placed"
+    IN_FURTHER_STUDY = "in_further_study"
+
+
+class Gate(StrEnum):
+    APPLY = "apply"
+    HOLD = "hold"
+
+
+@dataclass(frozen=True)
+class Student:
+    student_id: UUID
+    partnership_id: UUID
+    class_id: UUID | None
+    training: TrainingStatus
+    graduated_on: date | None = None
+    withdrawn_last_day: date | None = None
+    employment: EmploymentStatus = EmploymentStatus.NOT_WORKING
+    current_placement_id: UUID | None = None
+    last_job_ended_on: date | None = None
+
+    def learned(self, record: TrainingRecord) -> Student:
+        return replace(
+            self,
+            partnership_id=record.partnership_id,
+            class_id=record.class_id,
+            training=record.status,
+            graduated_on=record.graduated_on,
+            withdrawn_last_day=record.withdrawn_last_day,
+        )
+
+
+def new_student(student_id: UUID, record: TrainingRecord) -> Student:
+    return Student(student_id, record.partnership_id, record.class_id, record.status).learned(record)
+
+
+def gate(student: Student) -> Gate:
+    """Whether a graduate-only fact (offer, answer, placement, further study) applies now or is held."""
+    match student.training:
+        case TrainingStatus.GRADUATED:
+            return Gate.APPLY
+        case TrainingStatus.ENROLLED:
+            return Gate.HOLD
+        case TrainingStatus.WITHDRAWN:
+            raise IllegalTransition(
+                f"student {student.student_id} withdrew from training (last day {student.withdrawn_last_day}):"
+                " jobs of withdrawn students count nowhere"
+            )
+        case TrainingStatus.CANCELLED:
+            raise IllegalTransition(f"the enrolment of student {student.student_id} was cancelled: it counts nowhere")
+
+
+def require_graduate(student: Student) -> None:
+    if gate(student) is Gate.HOLD:
+        raise IllegalTransition(f"student {student.student_id} has not graduated yet")
+
+
+def require_known(student: Student) -> None:
+    if student.training is TrainingStatus.CANCELLED:
+        gate(student)
+
+
+def evolve(student: Student, payload: EventPayload) -> Student:
+    match payload:
+        case Placed(placement_id=placement):
+            return replace(student, employment=EmploymentStatus.PLACED, current_placement_id=placement)
+        case FurtherStudyEntered():
+            return replace(student, employment=EmploymentStatus.IN_FURTHER_STUDY, current_placement_id=None)
+        case EmploymentEnded(last_day=day):
+            return replace(
+                student, employment=EmploymentStatus.NOT_WORKING, current_placement_id=None, last_job_ended_on=day
+            )
+    return student

@@ -1,0 +1,40 @@
+"""Exclusions remove a student from every outcome figure (DOMAIN.md, counting rules: who counts).
+
+The student registry lives here, so recruitment records them; one exclusion stands at a time until revoked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from services.recruitment.domain.errors import DuplicateFact, IllegalMove, ImpossibleFact
+from services.recruitment.domain.students import Enrolment
+from shared.contracts.corrections import ExclusionApplied, ExclusionReason, ExclusionRevoked
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    event_id: UUID
+    reason: ExclusionReason
+    applied_on: date
+
+
+def apply_exclusion(
+    student_id: UUID, enrolment: Enrolment | None, standing: Exclusion | None, reason: ExclusionReason
+) -> ExclusionApplied:
+    """`enrolment`: the latest one not cancelled; a student without one is in no outcome figure to leave."""
+    if enrolment is None:
+        raise IllegalMove(f"student {student_id} was never enrolled; there is no outcome to exclude them from")
+    if standing is not None:
+        raise DuplicateFact(f"student {student_id} is already excluded since {standing.applied_on}")
+    return ExclusionApplied(reason=reason)
+
+
+def revoke_exclusion(student_id: UUID, standing: Exclusion | None, reason: str, on: date) -> ExclusionRevoked:
+    if standing is None:
+        raise IllegalMove(f"student {student_id} has no standing exclusion")
+    if on < standing.applied_on:
+        raise ImpossibleFact(f"a revocation on {on} precedes the exclusion of {standing.applied_on}")
+    return ExclusionRevoked(reason=reason)

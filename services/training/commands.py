@@ -1,0 +1,121 @@
+"""Intents training accepts over HTTP and through the operator import; each has one handler in `handlers/`.
+
+`recorded_at` is None for live commands (the service stamps it) and the original time for imported facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+from shared.contracts.base import Evidence, TaughtBy
+from shared.contracts.training import InternshipOutcome, Module, WithdrawalReason
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    evidence: Evidence = Evidence.SCHOOL_RECORD
+    recorded_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LearnerCommand(Command):
+    student_id: UUID
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreePlan(Command):
+    class_id: UUID
+    modules: list[Module]
+    agreed_on: date
+    agreed_by: UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogHours(Command):
+    class_id: UUID
+    module: str
+    hours: Decimal
+    taught_by: TaughtBy
+    logged_by: UUID
+    logged_on: date
+    log_id: UUID = field(default_factory=uuid4)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VerifyHours(Command):
+    log_id: UUID
+    hours_accepted: Decimal
+    verified_by: UUID
+    verified_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class HoldProgressReview(LearnerCommand):
+    held_on: date
+    outcome: str
+    on_track: bool
+    reviewed_by: UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartBreak(LearnerCommand):
+    start_on: date
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndBreak(LearnerCommand):
+    end_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransferToClass(LearnerCommand):
+    to_class_id: UUID
+    start_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class Restart(LearnerCommand):
+    start_on: date
+    class_id: UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Withdraw(LearnerCommand):
+    last_day: date
+    reason: WithdrawalReason
+
+
+@dataclass(frozen=True, kw_only=True)
+class Graduate(LearnerCommand):
+    graduated_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartInternship(LearnerCommand):
+    host_name: str
+    host_credit_code: str | None
+    related_to_major: bool
+    monthly_pay: Decimal
+    start_on: date
+    internship_id: UUID = field(default_factory=uuid4)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndInternship(LearnerCommand):
+    internship_id: UUID
+    outcome: InternshipOutcome
+    end_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwardCertificate(LearnerCommand):
+    name: str
+    level: str | None
+    issuer: str
+    awarded_on: date
+    issuer_id: UUID | None = None
+    certificate_id: UUID = field(default_factory=uuid4)
