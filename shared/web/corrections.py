@@ -24,6 +24,7 @@ from shared.web.errors import Conflict, InvalidFact, NotFound
 from shared.web.unit_of_work import UnitOfWork
 
 RetractionHook = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+CorrectionHook = Callable[[asyncpg.Connection, Envelope, Envelope], Awaitable[None]]  # (conn, target, correction)
 _NOT_CORRECTABLE = {"EventCorrected", "EventRetracted"}
 
 
@@ -78,7 +79,9 @@ def _follow_up(
     )
 
 
-async def correct(uow: UnitOfWork, event_id: UUID, body: CorrectionIn, source: str) -> Envelope:
+async def correct(
+    uow: UnitOfWork, event_id: UUID, body: CorrectionIn, source: str, hook: CorrectionHook | None = None
+) -> Envelope:
     target = await emitted_event(uow.conn, event_id)
     if target.type in _NOT_CORRECTABLE:
         raise Conflict(f"a {target.type} cannot be corrected; send a new one instead")
@@ -94,6 +97,8 @@ async def correct(uow: UnitOfWork, event_id: UUID, body: CorrectionIn, source: s
     event = _follow_up(
         target, EventCorrected(fields=body.fields, reason=body.reason), body.occurred_on, body.evidence, source
     )
+    if hook is not None:
+        await hook(uow.conn, target, event)
     await uow.emit(event)
     return event
 

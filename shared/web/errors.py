@@ -1,4 +1,4 @@
-"""Typed errors the domain raises, and their one mapping to HTTP statuses."""
+"""The one mapping from domain errors (shared/errors.py) to HTTP statuses and problem bodies."""
 
 from __future__ import annotations
 
@@ -6,38 +6,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from shared.errors import Conflict, DomainError, IllegalTransition, InvalidFact, NotFound
 
-class DomainError(Exception):
-    status_code = 400
-    code = "domain_error"
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
-
-
-class NotFound(DomainError):
-    status_code = 404
-    code = "not_found"
-
-
-class IllegalTransition(DomainError):
-    """The command breaks the student's state machine for this stage."""
-
-    status_code = 409
-    code = "illegal_transition"
-
-
-class Conflict(DomainError):
-    status_code = 409
-    code = "conflict"
-
-
-class InvalidFact(DomainError):
-    """A well-formed payload stating something impossible (e.g. a business date in the future)."""
-
-    status_code = 422
-    code = "invalid_fact"
+__all__ = ["ERROR_RESPONSES", "Conflict", "DomainError", "IllegalTransition", "InvalidFact", "NotFound", "Problem"]
 
 
 class Problem(BaseModel):

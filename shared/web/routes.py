@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from shared.web.corrections import CorrectionIn, RetractionHook, RetractionIn, correct, retract
+from shared.web.corrections import CorrectionHook, CorrectionIn, RetractionHook, RetractionIn, correct, retract
 from shared.web.errors import ERROR_RESPONSES
 from shared.web.runtime import runtime_of
 from shared.web.unit_of_work import Command, execute, request_fingerprint
@@ -42,7 +42,9 @@ async def run_command(request: Request, key: str | None, body: BaseModel | None,
     return JSONResponse(status_code=status, content=answer)
 
 
-def corrections_router(source: str, on_retracted: RetractionHook | None = None) -> APIRouter:
+def corrections_router(
+    source: str, on_retracted: RetractionHook | None = None, on_corrected: CorrectionHook | None = None
+) -> APIRouter:
     router = APIRouter(prefix="/events", tags=["corrections"], responses=ERROR_RESPONSES)
 
     @router.post(
@@ -55,7 +57,7 @@ def corrections_router(source: str, on_retracted: RetractionHook | None = None) 
         event_id: UUID, body: CorrectionIn, request: Request, key: IdempotencyKey = None
     ) -> JSONResponse:
         async def command(uow: Any) -> tuple[int, Any]:
-            event = await correct(uow, event_id, body, source)
+            event = await correct(uow, event_id, body, source, on_corrected)
             return 201, {"event_id": str(event.id), "type": event.type}
 
         return await run_command(request, key, body, command)

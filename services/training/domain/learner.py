@@ -24,8 +24,8 @@ from shared.contracts.training import (
     Graduated,
     Restarted,
     TransferredToClass,
-    Withdrawn,
     WithdrawalReason,
+    Withdrawn,
 )
 
 

@@ -78,3 +78,6 @@ def hold_review(learner: Learner, held_on: date, outcome: str, on_track: bool) -
     require(learner, IN_LEARNING, "hold a progress review")
     not_before(held_on, learner.period_start_on, "occurred_on", "the start of the current period")
     return ProgressReviewHeld(outcome=outcome, on_track=on_track)
+
+
+Record = InternshipStarted | InternshipEnded | CertificateAwarded | ProgressReviewHeld

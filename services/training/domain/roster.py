@@ -54,9 +54,7 @@ def enrol(existing: Learner | None, classroom: ClassRef | None, enrolment: Enrol
     if enrolment.planned_end_on < enrolment.start_on:
         raise ImpossibleFact(f"planned_end_on {enrolment.planned_end_on} is before start_on {enrolment.start_on}")
     if existing is not None and existing.phase is not Phase.CANCELLED:
-        raise Contradiction(
-            f"student {enrolment.student_id} is already enrolled (event {existing.enrolment_event_id})"
-        )
+        raise Contradiction(f"student {enrolment.student_id} is already enrolled (event {existing.enrolment_event_id})")
     return Learner(
         student_id=enrolment.student_id,
         partnership_id=enrolment.partnership_id,

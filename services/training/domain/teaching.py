@@ -43,6 +43,12 @@ def enterprise_share(modules: Sequence[Module]) -> Decimal:
     return (enterprise / total).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP)
 
 
+def verified_enterprise_share(enterprise: Decimal, school: Decimal) -> Decimal | None:
+    """Enterprise teaching share of verified hours; null when nothing is verified (DOMAIN.md, Values)."""
+    verified = enterprise + school
+    return (enterprise / verified).quantize(SHARE_PLACES, rounding=ROUND_HALF_UP) if verified else None
+
+
 def agree_plan(classroom: ClassRef, modules: Sequence[Module], agreed_on: date) -> TrainingPlanAgreed:
     _open_on(classroom, agreed_on, "agree a plan")
     names = [m.name for m in modules]
