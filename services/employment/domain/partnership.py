@@ -80,9 +80,7 @@ def fold_partnership(partnership_id: UUID, facts: Sequence[UpstreamFact]) -> Par
             case MemberLeft(party_id=party) if party in partners:
                 joined = partners[party]
                 partners[party] = Partner(party, joined.credit_code, joined.joined_on, fact.occurred_on)
-    return PartnershipKnowledge(
-        partnership_id, _checkpoints(facts), tuple(classes.values()), tuple(partners.values())
-    )
+    return PartnershipKnowledge(partnership_id, _checkpoints(facts), tuple(classes.values()), tuple(partners.values()))
 
 
 def decide_relation(

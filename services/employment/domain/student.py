@@ -17,10 +17,10 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
-from services.employment.domain.errors import IllegalTransition
 from services.employment.domain.training import TrainingRecord, TrainingStatus
 from shared.contracts.base import EventPayload
 from shared.contracts.employment import EmploymentEnded, FurtherStudyEntered, Placed
+from shared.errors import IllegalTransition
 
 
 class EmploymentStatus(StrEnum):
@@ -82,9 +82,10 @@ def require_graduate(student: Student) -> None:
         raise IllegalTransition(f"student {student.student_id} has not graduated yet")
 
 
-def require_known(student: Student) -> None:
+def require_enrolment(student: Student) -> None:
+    """For facts of any student whose enrolment stands, graduate or not (household status)."""
     if student.training is TrainingStatus.CANCELLED:
-        gate(student)
+        raise IllegalTransition(f"the enrolment of student {student.student_id} was cancelled: it counts nowhere")
 
 
 def evolve(student: Student, payload: EventPayload) -> Student:

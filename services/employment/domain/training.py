@@ -16,8 +16,7 @@ from shared.contracts.recruitment import EnrollmentCancelled, StudentEnrolled
 from shared.contracts.training import Graduated, Restarted, TransferredToClass, Withdrawn
 
 STUDENT_EVENTS = frozenset(
-    cls.__name__
-    for cls in (StudentEnrolled, EnrollmentCancelled, Graduated, Withdrawn, Restarted, TransferredToClass)
+    cls.__name__ for cls in (StudentEnrolled, EnrollmentCancelled, Graduated, Withdrawn, Restarted, TransferredToClass)
 )
 
 
@@ -61,7 +60,9 @@ def fold_training(facts: Sequence[UpstreamFact]) -> TrainingRecord | None:
                 record = replace(record, status=TrainingStatus.WITHDRAWN, withdrawn_last_day=day, graduated_on=None)
             case Restarted():
                 record = replace(
-                    record, status=TrainingStatus.ENROLLED, class_id=fact.class_id or record.class_id,
+                    record,
+                    status=TrainingStatus.ENROLLED,
+                    class_id=fact.class_id or record.class_id,
                     withdrawn_last_day=None,
                 )
             case TransferredToClass(to_class_id=to_class):

@@ -1,0 +1,209 @@
+"""Repositories over one connection: upstream facts and their projections, students, held facts."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+from pydantic import TypeAdapter
+
+from services.employment.commands import GraduateCommand
+from services.employment.domain.facts import UpstreamFact
+from services.employment.domain.partnership import DEFAULT_CHECKPOINTS, Partner, PartnershipKnowledge
+from services.employment.domain.rules import Employers
+from services.employment.domain.student import EmploymentStatus, Student
+from services.employment.domain.training import TrainingStatus
+from shared.contracts.envelope import Envelope
+from shared.contracts.registry import parse_payload
+
+_GRADUATE_COMMAND: TypeAdapter[GraduateCommand] = TypeAdapter(GraduateCommand)
+_FACT_COLUMNS = (
+    "seq, event_id, event_type, partnership_id, student_id, class_id, supersedes, occurred_on, recorded_at,"
+    " version, data"
+)
+
+
+def _fact(row: asyncpg.Record) -> UpstreamFact:
+    return UpstreamFact(
+        seq=row["seq"],
+        event_id=row["event_id"],
+        partnership_id=row["partnership_id"],
+        student_id=row["student_id"],
+        class_id=row["class_id"],
+        supersedes=row["supersedes"],
+        occurred_on=row["occurred_on"],
+        recorded_at=row["recorded_at"],
+        payload=parse_payload(row["event_type"], row["version"], json.loads(row["data"])),
+    )
+
+
+class Facts:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, envelope: Envelope) -> bool:
+        added = await self._conn.fetchval(
+            "INSERT INTO upstream_facts (event_id, event_type, partnership_id, student_id, class_id, supersedes,"
+            " occurred_on, recorded_at, version, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)"
+            " ON CONFLICT (event_id) DO NOTHING RETURNING true",
+            envelope.id,
+            envelope.type,
+            envelope.partnership_id,
+            envelope.student_id,
+            envelope.class_id,
+            envelope.supersedes,
+            envelope.occurred_on,
+            envelope.recorded_at,
+            envelope.version,
+            json.dumps(envelope.data_json()),
+        )
+        return bool(added)
+
+    async def known(self, event_id: UUID) -> bool:
+        return bool(await self._conn.fetchval("SELECT true FROM upstream_facts WHERE event_id = $1", event_id))
+
+    async def of_student(self, student_id: UUID) -> list[UpstreamFact]:
+        rows = await self._conn.fetch(
+            f"SELECT {_FACT_COLUMNS} FROM upstream_facts WHERE student_id = $1 ORDER BY seq", student_id
+        )
+        return [_fact(row) for row in rows]
+
+    async def of_partnership(self, partnership_id: UUID) -> list[UpstreamFact]:
+        rows = await self._conn.fetch(
+            f"SELECT {_FACT_COLUMNS} FROM upstream_facts WHERE partnership_id = $1 AND student_id IS NULL ORDER BY seq",
+            partnership_id,
+        )
+        return [_fact(row) for row in rows]
+
+
+class Partnerships:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def save(self, knowledge: PartnershipKnowledge) -> None:
+        pid = knowledge.partnership_id
+        await self._conn.execute(
+            "INSERT INTO partnerships (partnership_id, retention_checkpoints, class_count, partner_count)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (partnership_id) DO UPDATE SET"
+            " retention_checkpoints = $2, class_count = $3, partner_count = $4, updated_at = now()",
+            pid,
+            list(knowledge.checkpoints),
+            len(knowledge.classes),
+            len(knowledge.partners),
+        )
+        await self._conn.execute("DELETE FROM classes WHERE partnership_id = $1", pid)
+        await self._conn.executemany(
+            "INSERT INTO classes (class_id, partnership_id, sponsor_id, sponsor_credit_code) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (class_id) DO UPDATE SET partnership_id = $2, sponsor_id = $3, sponsor_credit_code = $4",
+            [(c.class_id, pid, c.sponsor_id, c.sponsor_credit_code) for c in knowledge.classes],
+        )
+        await self._conn.execute("DELETE FROM partner_enterprises WHERE partnership_id = $1", pid)
+        await self._conn.executemany(
+            "INSERT INTO partner_enterprises (partnership_id, party_id, credit_code, joined_on, left_on)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            [(pid, p.party_id, p.credit_code, p.joined_on, p.left_on) for p in knowledge.partners],
+        )
+
+    async def checkpoints(self, partnership_id: UUID) -> tuple[int, ...]:
+        found = await self._conn.fetchval(
+            "SELECT retention_checkpoints FROM partnerships WHERE partnership_id = $1", partnership_id
+        )
+        return tuple(found) if found else DEFAULT_CHECKPOINTS
+
+    async def employers(self, partnership_id: UUID, class_id: UUID | None) -> Employers:
+        sponsor = await self._conn.fetchval("SELECT sponsor_credit_code FROM classes WHERE class_id = $1", class_id)
+        rows = await self._conn.fetch(
+            "SELECT party_id, credit_code, joined_on, left_on FROM partner_enterprises WHERE partnership_id = $1",
+            partnership_id,
+        )
+        partners = tuple(Partner(r["party_id"], r["credit_code"], r["joined_on"], r["left_on"]) for r in rows)
+        return Employers(sponsor, partners)
+
+
+class Students:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def get(self, student_id: UUID, *, lock: bool = False) -> Student | None:
+        """`lock` serialises commands with the consumer's graduation, so no fact is held after its release."""
+        suffix = " FOR UPDATE" if lock else ""
+        row = await self._conn.fetchrow(f"SELECT * FROM students WHERE student_id = $1{suffix}", student_id)
+        if row is None:
+            return None
+        return Student(
+            student_id=row["student_id"],
+            partnership_id=row["partnership_id"],
+            class_id=row["class_id"],
+            training=TrainingStatus(row["training_status"]),
+            graduated_on=row["graduated_on"],
+            withdrawn_last_day=row["withdrawn_last_day"],
+            employment=EmploymentStatus(row["employment_status"]),
+            current_placement_id=row["current_placement_id"],
+            last_job_ended_on=row["last_job_ended_on"],
+        )
+
+    async def save(self, s: Student) -> None:
+        await self._conn.execute(
+            "INSERT INTO students (student_id, partnership_id, class_id, training_status, graduated_on,"
+            " withdrawn_last_day, employment_status, current_placement_id, last_job_ended_on)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (student_id) DO UPDATE SET"
+            " partnership_id = $2, class_id = $3, training_status = $4, graduated_on = $5, withdrawn_last_day = $6,"
+            " employment_status = $7, current_placement_id = $8, last_job_ended_on = $9, updated_at = now()",
+            s.student_id,
+            s.partnership_id,
+            s.class_id,
+            s.training.value,
+            s.graduated_on,
+            s.withdrawn_last_day,
+            s.employment.value,
+            s.current_placement_id,
+            s.last_job_ended_on,
+        )
+
+
+class HeldFacts:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def hold(
+        self, held_id: UUID, student_id: UUID, subject_id: UUID, command: GraduateCommand, at: datetime
+    ) -> None:
+        await self._conn.execute(
+            "INSERT INTO held_facts (held_id, student_id, kind, subject_id, command, received_at)"
+            " VALUES ($1, $2, $3, $4, $5::jsonb, $6)",
+            held_id,
+            student_id,
+            command.kind,
+            subject_id,
+            command.model_dump_json(),
+            at,
+        )
+
+    async def waiting(self, student_id: UUID) -> list[tuple[UUID, GraduateCommand]]:
+        rows = await self._conn.fetch(
+            "SELECT held_id, command FROM held_facts WHERE student_id = $1 AND status = 'held' ORDER BY seq",
+            student_id,
+        )
+        return [(r["held_id"], _GRADUATE_COMMAND.validate_json(r["command"])) for r in rows]
+
+    async def settle(
+        self, held_id: UUID, status: str, at: datetime, *, reason: str | None, event_id: UUID | None
+    ) -> None:
+        await self._conn.execute(
+            "UPDATE held_facts SET status = $2, reason = $3, event_id = $4, settled_at = $5 WHERE held_id = $1",
+            held_id,
+            status,
+            reason,
+            event_id,
+            at,
+        )
+
+    async def about(self, subject_id: UUID) -> asyncpg.Record | None:
+        """The latest held fact that created `subject_id` (an offer, placement or further study)."""
+        return await self._conn.fetchrow(
+            "SELECT held_id, student_id, status, reason FROM held_facts"
+            " WHERE subject_id = $1 AND kind <> 'answer_offer' ORDER BY seq DESC LIMIT 1",
+            subject_id,
+        )

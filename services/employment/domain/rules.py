@@ -1,0 +1,178 @@
+"""Decisions: a state and a command's facts in, one event payload out (or a refusal)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from uuid import UUID
+
+from services.employment.domain.partnership import Partner, decide_relation
+from services.employment.domain.student import EmploymentStatus, Student, require_enrolment, require_graduate
+from shared.contracts.employment import (
+    ContractType,
+    EmployerType,
+    EmploymentEnded,
+    FurtherStudyEntered,
+    HouseholdStatusUpdated,
+    JobOffered,
+    Location,
+    OfferAccepted,
+    OfferDeclined,
+    Placed,
+    RetentionChecked,
+)
+from shared.errors import IllegalTransition, InvalidFact
+
+
+@dataclass(frozen=True)
+class PlacementTerms:
+    employer_name: str
+    employer_credit_code: str
+    employer_type: EmployerType
+    location: Location
+    related_to_training: bool
+    monthly_wage: Decimal
+    contract_type: ContractType
+    social_insurance: bool
+    start_on: date
+
+
+@dataclass(frozen=True)
+class Employers:
+    """Who counts as the sponsor or a partner of the student's class."""
+
+    sponsor_credit_code: str | None
+    partners: tuple[Partner, ...] = ()
+
+
+def place(student: Student, placement_id: UUID, terms: PlacementTerms, employers: Employers) -> Placed:
+    require_graduate(student)
+    if student.employment is EmploymentStatus.PLACED:
+        raise IllegalTransition(
+            f"student {student.student_id} is placed (placement {student.current_placement_id}):"
+            " record EmploymentEnded before a new placement (a job change)"
+        )
+    if student.last_job_ended_on is not None and terms.start_on <= student.last_job_ended_on:
+        raise IllegalTransition(
+            f"a new placement must start after the previous job's last day ({student.last_job_ended_on})"
+        )
+    relation = decide_relation(
+        terms.employer_credit_code, employers.sponsor_credit_code, employers.partners, terms.start_on
+    )
+    return Placed(
+        placement_id=placement_id,
+        employer_name=terms.employer_name,
+        employer_credit_code=terms.employer_credit_code,
+        relation=relation,
+        employer_type=terms.employer_type,
+        location=terms.location,
+        related_to_training=terms.related_to_training,
+        monthly_wage=terms.monthly_wage,
+        contract_type=terms.contract_type,
+        social_insurance=terms.social_insurance,
+        start_on=terms.start_on,
+    )
+
+
+def enter_further_study(student: Student, institution: str, start_on: date) -> FurtherStudyEntered:
+    require_graduate(student)
+    if student.employment is EmploymentStatus.PLACED:
+        raise IllegalTransition(
+            f"student {student.student_id} is placed (placement {student.current_placement_id}):"
+            " record EmploymentEnded before further study"
+        )
+    if student.employment is EmploymentStatus.IN_FURTHER_STUDY:
+        raise IllegalTransition(f"student {student.student_id} is already in further study")
+    return FurtherStudyEntered(institution=institution, start_on=start_on)
+
+
+class OfferStatus(StrEnum):
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True)
+class Offer:
+    offer_id: UUID
+    student_id: UUID
+    status: OfferStatus
+    offered_on: date
+
+
+def offer_job(student: Student, offer_id: UUID, employer_name: str, credit_code: str, wage: Decimal) -> JobOffered:
+    require_graduate(student)
+    return JobOffered(
+        offer_id=offer_id, employer_name=employer_name, employer_credit_code=credit_code, monthly_wage=wage
+    )
+
+
+def answer_offer(offer: Offer, accepted: bool, reason: str, answered_on: date) -> OfferAccepted | OfferDeclined:
+    if offer.status is not OfferStatus.OFFERED:
+        raise IllegalTransition(f"offer {offer.offer_id} was already {offer.status.value}")
+    if answered_on < offer.offered_on:
+        raise InvalidFact(f"offer {offer.offer_id} was made on {offer.offered_on}, after the answer ({answered_on})")
+    if accepted:
+        return OfferAccepted(offer_id=offer.offer_id)
+    return OfferDeclined(offer_id=offer.offer_id, reason=reason)
+
+
+@dataclass(frozen=True)
+class Placement:
+    placement_id: UUID
+    student_id: UUID
+    start_on: date
+    ended_on: date | None = None
+
+
+def end_employment(placement: Placement, last_day: date, reason: str) -> EmploymentEnded:
+    if placement.ended_on is not None:
+        raise IllegalTransition(f"placement {placement.placement_id} already ended (last day {placement.ended_on})")
+    if last_day < placement.start_on:
+        raise InvalidFact(f"last_day {last_day} is before the placement started ({placement.start_on})")
+    return EmploymentEnded(placement_id=placement.placement_id, last_day=last_day, reason=reason)
+
+
+def due_on(start_on: date, checkpoint_days: int) -> date:
+    """DOMAIN.md, job retention: the check-point is placement start + k days."""
+    return start_on + timedelta(days=checkpoint_days)
+
+
+@dataclass(frozen=True)
+class RetentionAnswer:
+    checkpoint_days: int
+    still_employed: bool
+    same_employer: bool
+    monthly_wage: Decimal | None = None
+
+
+def check_retention(
+    placement: Placement, checkpoints: Sequence[int], answer: RetentionAnswer, checked_on: date
+) -> RetentionChecked:
+    """A check that contradicts another fact (an ending, an earlier check) is still recorded: DOMAIN.md resolves
+    conflicting checks by evidence, then recording time, so refusing one would lose evidence."""
+    k = answer.checkpoint_days
+    if k not in checkpoints:
+        raise InvalidFact(
+            f"{k} days is not a check-point of this partnership; its check-points are {list(checkpoints)}"
+        )
+    due = due_on(placement.start_on, k)
+    if checked_on < due:
+        raise InvalidFact(f"check-point {k} of placement {placement.placement_id} falls on {due}, after {checked_on}")
+    if answer.same_employer and not answer.still_employed:
+        raise InvalidFact("same_employer can only be true when still_employed is true")
+    return RetentionChecked(
+        placement_id=placement.placement_id,
+        checkpoint_days=k,
+        still_employed=answer.still_employed,
+        same_employer=answer.same_employer,
+        monthly_wage=answer.monthly_wage,
+    )
+
+
+def update_household(student: Student, poor_household: bool, status: str) -> HouseholdStatusUpdated:
+    require_enrolment(student)
+    return HouseholdStatusUpdated(poor_household=poor_household, status=status)
