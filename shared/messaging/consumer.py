@@ -3,15 +3,18 @@
 A redelivered event finds its id recorded and changes nothing; a copy with other content is logged as a
 conflict (DOMAIN.md: the first delivery of an id counts). A record that cannot be decoded, or whose handler
 keeps failing, goes to the group's dead-letter topic with the reason in headers, and consumption goes on.
-Offsets are committed only after the batch's effects are committed, so a crash redelivers, never skips.
+Each polled batch of a partition is applied in one transaction (a savepoint per event), and offsets are
+committed only after it commits, so a crash redelivers, never skips.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
+from enum import StrEnum
 
 import asyncpg
 import structlog
@@ -33,6 +36,12 @@ INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.PostgresConnectionError,
     asyncpg.CannotConnectNowError,
 )
+
+
+class Outcome(StrEnum):
+    APPLIED = "applied"
+    DUPLICATE = "duplicate"
+    DEAD_LETTERED = "dead_lettered"
 
 
 class RejectedEvent(Exception):
@@ -85,25 +94,36 @@ class IdempotentConsumer:
             while True:
                 batches = await consumer.getmany(timeout_ms=500, max_records=500)
                 for records in batches.values():
-                    for record in records:
-                        await self._process(record, producer)
+                    await self._process_batch(records, producer)
                 if batches:
                     await consumer.commit()
         finally:
             await consumer.stop()
             await producer.stop()
 
-    async def _process(self, record: ConsumerRecord[bytes, bytes], producer: AIOKafkaProducer) -> None:
+    async def _process_batch(self, records: list[ConsumerRecord[bytes, bytes]], producer: AIOKafkaProducer) -> None:
+        """One transaction per batch, one savepoint per event: a failing event rolls back alone."""
+        outcomes: Counter[Outcome] = Counter()
+        async with self._pool.acquire() as conn, conn.transaction():
+            for record in records:
+                outcomes[await self._process(conn, record, producer)] += 1
+        self.applied += outcomes[Outcome.APPLIED]
+        self.duplicates += outcomes[Outcome.DUPLICATE]
+        self.dead_lettered += outcomes[Outcome.DEAD_LETTERED]
+
+    async def _process(
+        self, conn: asyncpg.Connection, record: ConsumerRecord[bytes, bytes], producer: AIOKafkaProducer
+    ) -> Outcome:
         try:
             envelope = decode(record.headers, record.key, record.value)
         except UndecodableEvent as error:
             await self._dead_letter(record, producer, f"undecodable: {error}")
-            return
+            return Outcome.DEAD_LETTERED
         last_error: Exception | None = None
         for _attempt in range(self._max_attempts):
             try:
-                await self._apply_once(envelope, _digest(record))
-                return
+                async with conn.transaction():
+                    return await self._apply_once(conn, envelope, _digest(record))
             except INFRASTRUCTURE_ERRORS:
                 raise
             except RejectedEvent as error:
@@ -113,28 +133,25 @@ class IdempotentConsumer:
                 last_error = error
                 log.warning("handler failed", group=self.group, event_id=str(envelope.id), error=repr(error))
         await self._dead_letter(record, producer, f"handler failed: {last_error!r}")
+        return Outcome.DEAD_LETTERED
 
-    async def _apply_once(self, envelope: Envelope, digest: bytes) -> None:
-        async with self._pool.acquire() as conn, conn.transaction():
-            first = await conn.fetchval(
-                "INSERT INTO processed_events (consumer, event_id, digest) VALUES ($1, $2, $3)"
-                " ON CONFLICT DO NOTHING RETURNING true",
-                self.group,
-                envelope.id,
-                digest,
-            )
-            if first:
-                await self._handler(conn, envelope)
-                self.applied += 1
-                return
-            self.duplicates += 1
-            seen = await conn.fetchval(
-                "SELECT digest FROM processed_events WHERE consumer = $1 AND event_id = $2",
-                self.group,
-                envelope.id,
-            )
-            if seen != digest:
-                log.warning("conflicting copy of an event ignored", group=self.group, event_id=str(envelope.id))
+    async def _apply_once(self, conn: asyncpg.Connection, envelope: Envelope, digest: bytes) -> Outcome:
+        first = await conn.fetchval(
+            "INSERT INTO processed_events (consumer, event_id, digest) VALUES ($1, $2, $3)"
+            " ON CONFLICT DO NOTHING RETURNING true",
+            self.group,
+            envelope.id,
+            digest,
+        )
+        if first:
+            await self._handler(conn, envelope)
+            return Outcome.APPLIED
+        seen = await conn.fetchval(
+            "SELECT digest FROM processed_events WHERE consumer = $1 AND event_id = $2", self.group, envelope.id
+        )
+        if seen != digest:
+            log.warning("conflicting copy of an event ignored", group=self.group, event_id=str(envelope.id))
+        return Outcome.DUPLICATE
 
     async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], producer: AIOKafkaProducer, reason: str) -> None:
         headers = [
@@ -147,7 +164,6 @@ class IdempotentConsumer:
             ("dlq_failed_at", datetime.now(UTC).isoformat().encode()),
         ]
         await producer.send_and_wait(self.dead_letter_topic, key=record.key, value=record.value, headers=headers)
-        self.dead_lettered += 1
         log.error("event dead-lettered", group=self.group, topic=record.topic, offset=record.offset, reason=reason)
 
 
