@@ -61,10 +61,7 @@ def open_class(
             raise IllegalMove(f"party {party.party_id} is not a member of partnership {partnership.partnership_id}")
     if programme.partnership_id not in lineage:
         raise IllegalMove(f"programme {programme.programme_id} is not registered under this partnership or a parent")
-    if plan.planned_end <= plan.planned_start:
-        raise ImpossibleFact(f"planned_end {plan.planned_end} is not after planned_start {plan.planned_start}")
-    if plan.hiring_commitment > plan.seats:
-        raise ImpossibleFact(f"a hiring commitment of {plan.hiring_commitment} exceeds the {plan.seats} seats")
+    check_terms(plan.seats, plan.hiring_commitment, plan.planned_start, plan.planned_end, 0)
     if sponsor.credit_code is None:
         raise ImpossibleFact(f"the sponsor {sponsor.party_id} has no unified social credit code")
     return ClassOpened(
@@ -81,6 +78,16 @@ def open_class(
         planned_end=plan.planned_end,
         hiring_commitment=plan.hiring_commitment,
     )
+
+
+def check_terms(seats: int, hiring_commitment: int, planned_start: date, planned_end: date, enrolled: int) -> None:
+    """The terms of a class, when it opens and after a correction; `enrolled` counts its live enrolments."""
+    if planned_end <= planned_start:
+        raise ImpossibleFact(f"planned_end {planned_end} is not after planned_start {planned_start}")
+    if hiring_commitment > seats:
+        raise ImpossibleFact(f"a hiring commitment of {hiring_commitment} exceeds the {seats} seats")
+    if enrolled > seats:
+        raise IllegalMove(f"{enrolled} students are enrolled; the class cannot have {seats} seats")
 
 
 def ensure_open(ordered_class: OrderedClass, on: date) -> None:

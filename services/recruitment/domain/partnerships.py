@@ -94,6 +94,11 @@ def sign(event: PartnershipSigned, partnership_id: UUID, parent: Partnership | N
     return event
 
 
+def check_terms(terms: Partnership) -> None:
+    """The terms that result from a correction of the signed agreement or of an amendment."""
+    _check_terms(terms.valid_from, terms.valid_until, terms.retention_checkpoints)
+
+
 def ensure_in_force(partnership: Partnership, on: date) -> None:
     """Classes, members, programmes and targets are added only while the agreement is in force."""
     if partnership.ended_on is not None:

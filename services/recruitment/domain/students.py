@@ -95,10 +95,10 @@ def submit(
 ) -> ApplicationSubmitted:
     """One open application per student and class; a rejected or cancelled one may be followed by a new one."""
     ensure_open(ordered_class, on)
-    for application in earlier:
-        if application.class_id == ordered_class.class_id and application.phase in OPEN_PHASES:
+    for other in earlier:
+        if other.class_id == ordered_class.class_id and other.phase in OPEN_PHASES:
             raise DuplicateFact(
-                f"the student already has application {application.application_id} ({application.phase.value})"
+                f"the student already has application {other.application_id} ({other.phase.value})"
                 f" to class {ordered_class.class_id}"
             )
     return application
@@ -142,26 +142,27 @@ def enrol(
     return StudentEnrolled(application_id=application.application_id, start_on=start_on, planned_end_on=planned_end_on)
 
 
-def _enrolled(student_id: UUID, enrolment: Enrolment | None) -> Enrolment:
+def current_enrolment(student_id: UUID, enrolment: Enrolment | None) -> Enrolment:
+    """The student's live enrolment; cancelling, or signing an intent, needs one."""
     if enrolment is None or not enrolment.live:
         raise IllegalMove(f"student {student_id} is not enrolled")
     return enrolment
 
 
-def cancel(student_id: UUID, enrolment: Enrolment | None, reason: str, on: date) -> EnrollmentCancelled:
-    live = _enrolled(student_id, enrolment)
-    if on < live.enrolled_on:
-        raise ImpossibleFact(f"a cancellation on {on} precedes the enrolment of {live.enrolled_on}")
+def cancel(enrolment: Enrolment, reason: str, on: date) -> EnrollmentCancelled:
+    if not enrolment.live:
+        raise IllegalMove(f"student {enrolment.student_id} is not enrolled")
+    if on < enrolment.enrolled_on:
+        raise ImpossibleFact(f"a cancellation on {on} precedes the enrolment of {enrolment.enrolled_on}")
     return EnrollmentCancelled(reason=reason)
 
 
-def sign_employment_intent(
-    student_id: UUID, enrolment: Enrolment | None, employer: Party, on: date
-) -> EmploymentIntentSigned:
-    live = _enrolled(student_id, enrolment)
-    if live.intent_signed:
-        raise DuplicateFact(f"student {student_id} already signed an employment intent for this enrolment")
+def sign_employment_intent(enrolment: Enrolment, employer: Party, on: date) -> EmploymentIntentSigned:
+    if not enrolment.live:
+        raise IllegalMove(f"student {enrolment.student_id} is not enrolled")
+    if enrolment.intent_signed:
+        raise DuplicateFact(f"student {enrolment.student_id} already signed an employment intent for this enrolment")
     require_role(employer, PartyRole.ENTERPRISE, "the employer")
-    if on < live.enrolled_on:
-        raise ImpossibleFact(f"an intent signed on {on} precedes the enrolment of {live.enrolled_on}")
+    if on < enrolment.enrolled_on:
+        raise ImpossibleFact(f"an intent signed on {on} precedes the enrolment of {enrolment.enrolled_on}")
     return EmploymentIntentSigned(employer_id=employer.party_id)

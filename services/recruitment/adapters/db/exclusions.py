@@ -1,0 +1,46 @@
+"""Exclusions of students from outcome figures, and the enrolment that places them in a partnership."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from services.recruitment.adapters.db import Conn
+from services.recruitment.domain.exclusions import Exclusion
+from shared.contracts.corrections import ExclusionReason
+from shared.contracts.envelope import Envelope
+
+EXCLUSION_LIST = (
+    "SELECT event_id AS exclusion_id, student_id, partnership_id, reason, applied_on, revoked_on,"
+    " revoked_on IS NULL AS standing, seq FROM exclusions WHERE NOT retracted"
+)
+
+
+async def standing(conn: Conn, student_id: UUID) -> Exclusion | None:
+    row = await conn.fetchrow(
+        "SELECT event_id, partnership_id, reason, applied_on FROM exclusions"
+        " WHERE student_id = $1 AND revoked_on IS NULL AND NOT retracted",
+        student_id,
+    )
+    if row is None:
+        return None
+    return Exclusion(row["event_id"], row["partnership_id"], ExclusionReason(row["reason"]), row["applied_on"])
+
+
+async def add(conn: Conn, envelope: Envelope, reason: ExclusionReason) -> None:
+    await conn.execute(
+        "INSERT INTO exclusions (event_id, student_id, partnership_id, reason, applied_on) VALUES ($1, $2, $3, $4, $5)",
+        envelope.id,
+        envelope.student_id,
+        envelope.partnership_id,
+        reason.value,
+        envelope.occurred_on,
+    )
+
+
+async def mark_revoked(conn: Conn, envelope: Envelope, exclusion_id: UUID) -> None:
+    await conn.execute(
+        "UPDATE exclusions SET revoked_on = $2, revoked_event_id = $3 WHERE event_id = $1",
+        exclusion_id,
+        envelope.occurred_on,
+        envelope.id,
+    )

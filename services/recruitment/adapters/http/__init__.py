@@ -1,0 +1,1 @@
+"""The HTTP side: routes translate requests into commands and rows into response models, nothing more."""

@@ -1,0 +1,108 @@
+"""The operator-only import: original recorded_at, the same rules, in order, idempotent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import uuid4
+
+from tests.integration.recruitment.conftest import OPERATOR_TOKEN, Service
+from tests.integration.recruitment.flows import applicant, credit_code, events_of
+
+OPERATOR = {"X-Operator-Token": OPERATOR_TOKEN}
+
+
+def legacy_facts() -> tuple[list[dict[str, Any]], dict[str, str]]:
+    ids = {name: str(uuid4()) for name in ("school", "sponsor", "partnership", "programme", "class", "application")}
+    prefix = uuid4().hex[:8]
+
+    def fact(n: int, at: str, **command: Any) -> dict[str, Any]:
+        return {"import_id": f"{prefix}-{n}", "recorded_at": at, "command": command}
+
+    member = {"type": "AdmitMember", "partnership_id": ids["partnership"], "occurred_on": "2019-01-02"}
+    facts = [
+        fact(1, "2019-01-01T08:00:00+08:00", type="RegisterParty", party_id=ids["school"], name="Anshun Ethnic School",
+             role="school", region="west", locality="Anshun"),
+        fact(2, "2019-01-01T08:01:00+08:00", type="RegisterParty", party_id=ids["sponsor"], name="Xinwanda",
+             role="enterprise", region="east", locality="Guangzhou", credit_code=credit_code()),
+        fact(3, "2019-01-01T09:00:00+08:00", type="SignPartnership", partnership_id=ids["partnership"],
+             name="Guangzhou-Anshun 2019", valid_from="2019-01-01", occurred_on="2019-01-01"),
+        fact(4, "2019-01-02T09:00:00+08:00", **member, party_id=ids["school"]),
+        fact(5, "2019-01-02T09:01:00+08:00", **member, party_id=ids["sponsor"]),
+        fact(6, "2019-01-03T09:00:00+08:00", type="RegisterProgramme", partnership_id=ids["partnership"],
+             programme_id=ids["programme"], name="Guangdong Technicians", occurred_on="2019-01-03"),
+        fact(7, "2019-06-01T09:00:00+08:00", type="OpenClass", class_id=ids["class"],
+             partnership_id=ids["partnership"], programme_id=ids["programme"], school_id=ids["school"],
+             sponsor_id=ids["sponsor"], name="Xinwanda class 2019", major="Electronics", seats=30, cohort_year=2019,
+             planned_start="2019-09-01", planned_end="2021-06-30", hiring_commitment=30, occurred_on="2019-06-01"),
+        fact(8, "2019-06-10T09:00:00+08:00", type="SubmitApplication", application_id=ids["application"],
+             class_id=ids["class"], applicant=applicant("张伟"), home_region="Anshun", poor_household=False,
+             poor_household_verified_by="self_declared", prior_education="junior secondary", channel="school",
+             occurred_on="2019-06-10"),
+        fact(9, "2019-07-01T09:00:00+08:00", type="DecideApplication", application_id=ids["application"],
+             decision="admitted", occurred_on="2019-07-01"),
+        fact(10, "2019-09-01T09:00:00+08:00", type="EnrolStudent", application_id=ids["application"],
+             start_on="2019-09-01", planned_end_on="2021-06-30", occurred_on="2019-09-01"),
+        fact(11, "2019-09-20T09:00:00+08:00", type="CancelEnrolment", application_id=ids["application"],
+             reason="moved away", occurred_on="2019-09-20"),
+    ]  # fmt: skip
+    return facts, ids
+
+
+async def test_the_import_needs_the_operator_token(recruitment: Service):
+    facts, _ = legacy_facts()
+    missing = await recruitment.client.post("/admin/import", json={"facts": facts})
+    wrong = await recruitment.client.post("/admin/import", json={"facts": facts}, headers={"X-Operator-Token": "no"})
+    assert (missing.status_code, wrong.status_code) == (403, 403)
+
+
+async def test_imported_facts_keep_their_recorded_at_run_in_order_and_import_once(recruitment: Service):
+    client = recruitment.client
+    facts, ids = legacy_facts()
+    shuffled = facts[5:] + facts[:5]
+
+    first = await client.post("/admin/import", json={"facts": shuffled}, headers=OPERATOR)
+
+    assert first.status_code == 200, first.text
+    answer = first.json()
+    assert answer["stopped_at"] is None
+    assert [r["status_code"] for r in answer["results"]] == [201] * len(facts)
+    assert [r["import_id"] for r in answer["results"]] == [f["import_id"] for f in facts], "in recorded order"
+    partnership_events = await events_of(recruitment, "partnership", ids["partnership"], 5)
+    student_events = await events_of(recruitment, "recruitment", ids["partnership"], 4)
+    assert partnership_events[0].recorded_at == datetime.fromisoformat("2019-01-01T09:00:00+08:00")
+    assert [e.type for e in student_events] == [
+        "ApplicationSubmitted",
+        "ApplicationDecided",
+        "StudentEnrolled",
+        "EnrollmentCancelled",
+    ]
+    assert student_events[-1].recorded_at == datetime.fromisoformat("2019-09-20T09:00:00+08:00")
+
+    again = await client.post("/admin/import", json={"facts": facts}, headers=OPERATOR)
+    assert again.json() == answer
+    assert len(await events_of(recruitment, "recruitment", ids["partnership"], 4)) == 4
+
+
+async def test_the_import_stops_at_the_first_refused_fact(recruitment: Service):
+    facts, ids = legacy_facts()
+    enrol_before_decision = [*facts[:8], facts[9], facts[8]]
+    early = {**facts[9]["command"], "occurred_on": "2019-06-20"}
+    enrol_before_decision[8] = {**facts[9], "recorded_at": "2019-06-20T09:00:00+08:00", "command": early}
+
+    answer = (
+        await recruitment.client.post("/admin/import", json={"facts": enrol_before_decision}, headers=OPERATOR)
+    ).json()
+
+    assert answer["stopped_at"] == facts[9]["import_id"]
+    assert answer["results"][-1]["status_code"] == 409
+    assert "undecided" in answer["results"][-1]["body"]["detail"]
+    assert len(answer["results"]) == 9
+
+
+async def test_an_imported_fact_dated_after_its_recorded_at_is_refused(recruitment: Service):
+    facts, _ = legacy_facts()
+    future = {**facts[2], "recorded_at": "2018-12-01T08:00:00+08:00"}
+    answer = (await recruitment.client.post("/admin/import", json={"facts": [future]}, headers=OPERATOR)).json()
+    assert answer["results"][0]["status_code"] == 422
+    assert "future" in answer["results"][0]["body"]["detail"]
