@@ -62,8 +62,12 @@ UUID_, DATE, CENTS, TEXT, BOOL, INT, FLOAT, INTS = _uuid, _date, _cents, _text, 
 # Field "class_id" is taken from the envelope when the payload has none.
 FIELDS: Mapping[str, tuple[tuple[str, Callable[[Any], Value]], ...]] = {
     # student record
-    "ApplicationSubmitted": (("application_id", UUID_), ("home_region", TEXT), ("poor_household", BOOL),
-                             ("class_id", UUID_)),
+    "ApplicationSubmitted": (
+        ("application_id", UUID_),
+        ("home_region", TEXT),
+        ("poor_household", BOOL),
+        ("class_id", UUID_),
+    ),
     "ApplicationDecided": (("application_id", UUID_), ("decision", TEXT)),
     "StudentEnrolled": (("application_id", UUID_), ("start_on", DATE), ("class_id", UUID_)),
     "EnrollmentCancelled": (),
@@ -76,11 +80,22 @@ FIELDS: Mapping[str, tuple[tuple[str, Callable[[Any], Value]], ...]] = {
     "InternshipStarted": (("internship_id", UUID_), ("start_on", DATE)),
     "InternshipEnded": (("internship_id", UUID_), ("outcome", TEXT), ("end_on", DATE)),
     "CertificateAwarded": (("level", TEXT), ("awarded_on", DATE)),
-    "Placed": (("placement_id", UUID_), ("employer_credit_code", TEXT), ("employer_type", TEXT),
-               ("location", TEXT), ("related_to_training", BOOL), ("monthly_wage", CENTS), ("start_on", DATE)),
+    "Placed": (
+        ("placement_id", UUID_),
+        ("employer_credit_code", TEXT),
+        ("employer_type", TEXT),
+        ("location", TEXT),
+        ("related_to_training", BOOL),
+        ("monthly_wage", CENTS),
+        ("start_on", DATE),
+    ),
     "FurtherStudyEntered": (("start_on", DATE),),
-    "RetentionChecked": (("placement_id", UUID_), ("checkpoint_days", INT), ("still_employed", BOOL),
-                         ("same_employer", BOOL)),
+    "RetentionChecked": (
+        ("placement_id", UUID_),
+        ("checkpoint_days", INT),
+        ("still_employed", BOOL),
+        ("same_employer", BOOL),
+    ),
     "EmploymentEnded": (("placement_id", UUID_), ("last_day", DATE)),
     "HouseholdStatusUpdated": (("poor_household", BOOL),),
     "ExclusionApplied": (),
@@ -93,21 +108,34 @@ FIELDS: Mapping[str, tuple[tuple[str, Callable[[Any], Value]], ...]] = {
     "PartnershipAmended": (("parent_id", UUID_), ("retention_checkpoints", INTS)),
     "MemberJoined": (("party_id", UUID_), ("party_role", TEXT), ("credit_code", TEXT)),
     "MemberLeft": (("party_id", UUID_),),
-    "TargetSet": (("target_id", UUID_), ("metric", TEXT), ("comparison", TEXT), ("goal", FLOAT),
-                  ("class_id", UUID_)),
-    "ClassOpened": (("class_id", UUID_), ("seats", INT), ("programme_id", UUID_), ("cohort_year", INT),
-                    ("sponsor_credit_code", TEXT)),
+    "TargetSet": (("target_id", UUID_), ("metric", TEXT), ("comparison", TEXT), ("goal", FLOAT), ("class_id", UUID_)),
+    "ClassOpened": (
+        ("class_id", UUID_),
+        ("seats", INT),
+        ("programme_id", UUID_),
+        ("cohort_year", INT),
+        ("sponsor_credit_code", TEXT),
+    ),
     "ClassClosed": (("class_id", UUID_),),
-    "FundingRecorded": (("funding_id", UUID_), ("amount_yuan", CENTS), ("period_start", DATE),
-                        ("period_end", DATE)),
+    "FundingRecorded": (("funding_id", UUID_), ("amount_yuan", CENTS), ("period_start", DATE), ("period_end", DATE)),
     # any stage
     "EventCorrected": (),
     "EventRetracted": (),
 }
 KIND_CODES: tuple[str, ...] = tuple(FIELDS)  # append only: the packed form stores the index
 CLASS_KINDS = frozenset({"TrainingHoursLogged", "TrainingHoursVerified"})
-PARTNERSHIP_KINDS = frozenset({"PartnershipSigned", "PartnershipAmended", "MemberJoined", "MemberLeft",
-                               "TargetSet", "ClassOpened", "ClassClosed", "FundingRecorded"})
+PARTNERSHIP_KINDS = frozenset(
+    {
+        "PartnershipSigned",
+        "PartnershipAmended",
+        "MemberJoined",
+        "MemberLeft",
+        "TargetSet",
+        "ClassOpened",
+        "ClassClosed",
+        "FundingRecorded",
+    }
+)
 SUPERSEDING_KINDS = frozenset({"EventCorrected", "EventRetracted"})
 # Facts that create an entity other facts refer to by id: a retraction of the creator removes the referrers.
 ENTITY_OF: Mapping[str, str] = {
@@ -164,7 +192,7 @@ def fact_of(envelope: Envelope) -> Fact | None:
             raw = envelope.class_id
         values.append(convert(raw))
     if envelope.type == "EventCorrected":
-        values = [tuple(sorted((str(k), _frozen(v)) for k, v in payload["fields"].items()))]  # type: ignore[list-item]
+        values = [tuple(sorted((str(k), _frozen(v)) for k, v in payload["fields"].items()))]  # type: ignore[misc]
     return Fact(
         kind=envelope.type,
         event_id=envelope.id.bytes,

@@ -82,7 +82,8 @@ class Record:
             [KIND_CODES.index(f.kind), f.event_id, f.occurred_on, f.recorded_at, f.evidence, f.target, list(f.data)]
             for f in self.facts
         ]
-        return msgpack.packb([_PACK_VERSION, rows], use_bin_type=True)
+        packed: bytes = msgpack.packb([_PACK_VERSION, rows], use_bin_type=True)
+        return packed
 
     @classmethod
     def unpack(cls, key: RecordKey, raw: bytes | None) -> Record:
@@ -90,7 +91,7 @@ class Record:
             return cls(key)
         _version, rows = msgpack.unpackb(raw, raw=False)
         facts = [
-            Fact(KIND_CODES[code], eid, occurred, recorded, evidence, target, tuple(_tupled(v) for v in data))
+            Fact(KIND_CODES[code], eid, occurred, recorded, evidence, target, tuple(_tupled(v) for v in data))  # type: ignore[misc]
             for code, eid, occurred, recorded, evidence, target, data in rows
         ]
         return cls(key, facts)

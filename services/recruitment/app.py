@@ -10,10 +10,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from pydantic import SecretStr
 
-from services.recruitment.adapters.http import admin, classes, partnerships, students
+from services.recruitment.adapters.http import admin, classes, exclusions, partnerships, students
 from services.recruitment.adapters.http.common import RecruitmentState, install_validation_handler
 from services.recruitment.adapters.vault import PersonalDataVault
 from services.recruitment.handlers.context import SOURCE
+from services.recruitment.handlers.corrections import on_corrected
 from services.recruitment.handlers.retractions import on_retracted
 from shared.config import ServiceSettings
 from shared.contracts.base import Stage
@@ -43,7 +44,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     token = SecretStr(settings.operator_token) if settings.operator_token else None
     app.state.recruitment = RecruitmentState(vault=PersonalDataVault(settings.national_id_key), operator_token=token)
     install_validation_handler(app)
-    for router in (partnerships.router, classes.router, students.router, admin.router):
+    for router in (partnerships.router, classes.router, students.router, exclusions.router, admin.router):
         app.include_router(router)
-    app.include_router(corrections_router(SOURCE, on_retracted))
+    app.include_router(corrections_router(SOURCE, on_retracted, on_corrected))
     return app

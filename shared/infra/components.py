@@ -35,7 +35,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("recruitment", Kind.HTTP, "services.recruitment.app:create_app", 8001),
     Component("training", Kind.HTTP, "services.training.app:create_app", 8002),
     Component("employment", Kind.HTTP, "services.employment.app:create_app", 8003),
-    Component("assessment-api", Kind.HTTP, "services.assessment.api:create_app", 8004),
+    Component("assessment-api", Kind.HTTP, "services.assessment.app:create_app", 8004),
     Component("assessment-worker", Kind.WORKER, "services.assessment.worker"),
 )
 

@@ -68,7 +68,12 @@ def _download_jars(pom: Path, libdir: Path) -> None:
 
 
 def new_cluster_id() -> str:
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    """Base64url of 16 random bytes, as Kafka's Uuid prints it; never starting with '-', which the tool's argument
+    parser would read as an option."""
+    while True:
+        candidate = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not candidate.startswith("-"):
+            return candidate
 
 
 class LocalKafka:

@@ -6,7 +6,7 @@ neither does. A repeat with another body is a 409 (the key was reused for a diff
 
 from __future__ import annotations
 
-import hashlib
+import hmac
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -16,9 +16,10 @@ import asyncpg
 from shared.web.errors import Conflict
 
 
-def fingerprint(method: str, path: str, body: Any) -> bytes:
+def fingerprint(method: str, path: str, body: Any, key: bytes) -> bytes:
+    """Keyed, so a stored fingerprint of a body with personal data cannot be tested against guesses."""
     canonical = json.dumps([method, path, body], sort_keys=True, default=str)
-    return hashlib.sha256(canonical.encode()).digest()
+    return hmac.digest(key, canonical.encode(), "sha256")
 
 
 async def run_once(

@@ -37,7 +37,7 @@ async def run_command(request: Request, key: str | None, body: BaseModel | None,
         runtime.outbox,
         command,
         idempotency_key=key,
-        request_fingerprint=request_fingerprint(request, payload),
+        request_fingerprint=request_fingerprint(request, payload, runtime.settings.national_id_key.encode()),
     )
     return JSONResponse(status_code=status, content=answer)
 

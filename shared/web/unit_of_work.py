@@ -46,5 +46,5 @@ async def execute(
         return await run_once(conn, idempotency_key, request_fingerprint, lambda: command(uow))
 
 
-def request_fingerprint(request: Request, body: Any) -> bytes:
-    return fingerprint(request.method, request.url.path, body)
+def request_fingerprint(request: Request, body: Any, key: bytes) -> bytes:
+    return fingerprint(request.method, request.url.path, body, key)

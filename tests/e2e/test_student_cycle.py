@@ -188,11 +188,7 @@ async def train(training: httpx.AsyncClient, ids: dict, student: str) -> None:
             },
         )
     )
-    await created(
-        await training.post(
-            f"/students/{student}/graduation", json={"graduated_on": "2025-06-30"}
-        )
-    )
+    await created(await training.post(f"/students/{student}/graduation", json={"graduated_on": "2025-06-30"}))
 
 
 async def place_and_check(employment: httpx.AsyncClient, student: str) -> dict:
@@ -235,9 +231,8 @@ async def place_and_check(employment: httpx.AsyncClient, student: str) -> dict:
 async def test_one_student_is_recruited_trained_placed_and_checked_through_events_alone(
     service_settings: ServiceSettings, kafka_bootstrap: str, topic_namespace: str
 ):
-    from services.recruitment.app import create_app as recruitment_app
-
     from services.employment.app import create_app as employment_app
+    from services.recruitment.app import create_app as recruitment_app
     from services.training.app import create_app as training_app
 
     async with AsyncExitStack() as stack:

@@ -46,9 +46,16 @@ class Shape(StrEnum):
 
 
 LOCATIONS = ("east", "home_region", "elsewhere")
-CLASS_METRICS = frozenset({
-    "classes_opened", "classes_open", "classes_closed", "seats", "fill_rate", "enterprise_teaching_share",
-})
+CLASS_METRICS = frozenset(
+    {
+        "classes_opened",
+        "classes_open",
+        "classes_closed",
+        "seats",
+        "fill_rate",
+        "enterprise_teaching_share",
+    }
+)
 # DOMAIN.md: class-level figures have no poor-household or home-region split.
 CLASS_DIMENSIONS = frozenset({Dimension.TOTAL, Dimension.CLASS, Dimension.PROGRAMME, Dimension.COHORT_YEAR})
 

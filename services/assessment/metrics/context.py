@@ -74,8 +74,13 @@ def context_of(facts: list[Fact], version: MetricVersion) -> PartnershipContext:
         elif fact.kind in ("MemberJoined", "MemberLeft"):
             members[fact.get("party_id")] = fact
         elif fact.kind == "TargetSet":
-            target = Target(fact.get("target_id"), fact.get("metric"), fact.get("comparison"), fact.get("goal"),
-                            fact.get("class_id"))
+            target = Target(
+                fact.get("target_id"),
+                fact.get("metric"),
+                fact.get("comparison"),
+                fact.get("goal"),
+                fact.get("class_id"),
+            )
             targets[(target.metric, target.class_id)] = target
         elif fact.kind == "ClassOpened":
             opened[fact.get("class_id")] = fact
@@ -84,12 +89,19 @@ def context_of(facts: list[Fact], version: MetricVersion) -> PartnershipContext:
         elif fact.kind == "FundingRecorded":
             funding.append(Funding(fact.get("amount_yuan"), fact.get("period_start"), fact.get("period_end")))
     classes = {
-        class_id: ClassInfo(class_id, fact.get("seats"), fact.get("programme_id"), fact.get("cohort_year"),
-                            fact.get("sponsor_credit_code"), class_id in closed)
+        class_id: ClassInfo(
+            class_id,
+            fact.get("seats"),
+            fact.get("programme_id"),
+            fact.get("cohort_year"),
+            fact.get("sponsor_credit_code"),
+            class_id in closed,
+        )
         for class_id, fact in opened.items()
     }
     partner_codes = frozenset(
-        f.get("credit_code") for f in members.values()
+        f.get("credit_code")
+        for f in members.values()
         if f.kind == "MemberJoined" and f.get("party_role") == "enterprise" and f.get("credit_code")
     )
     return PartnershipContext(

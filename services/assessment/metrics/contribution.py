@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.assessment.facts import EVIDENCE_STRENGTH, Fact
+from services.assessment.facts import Fact
 from services.assessment.metrics.catalog import TOTAL, UNKNOWN, Bucket, Dimension, MetricVersion
 from services.assessment.metrics.context import ClassInfo, PartnershipContext
 from services.assessment.metrics.student import StudentView, applications, student_view
@@ -45,14 +45,15 @@ def _poor_bucket(poor: bool | None) -> Bucket:
 
 def _check(facts: list[Fact], placement_id: bytes, k: int) -> Fact | None:
     """DOMAIN.md: only a check for that placement and k counts; stronger evidence, then latest recorded wins."""
-    checks = [f for f in facts if f.kind == "RetentionChecked" and f.get("placement_id") == placement_id
-              and f.get("checkpoint_days") == k]
+    checks = [
+        f
+        for f in facts
+        if f.kind == "RetentionChecked" and f.get("placement_id") == placement_id and f.get("checkpoint_days") == k
+    ]
     return max(checks, key=lambda f: (f.evidence, f.recorded_at, f.event_id), default=None)
 
 
-def student_contribution(
-    facts: list[Fact], ctx: PartnershipContext, day: int, version: MetricVersion
-) -> Contribution:
+def student_contribution(facts: list[Fact], ctx: PartnershipContext, day: int, version: MetricVersion) -> Contribution:
     """`facts` are the student's resolved facts; `day` is the business date D."""
     share = Contribution()
     for application in applications(facts):
@@ -68,8 +69,11 @@ def student_contribution(
     if not view.enrolled:
         return share
     info = ctx.classes.get(view.class_id or b"")
-    share.buckets = (*class_buckets(view.class_id, info),
-                     (Dimension.HOME_REGION, view.home_region or UNKNOWN), _poor_bucket(view.poor))
+    share.buckets = (
+        *class_buckets(view.class_id, info),
+        (Dimension.HOME_REGION, view.home_region or UNKNOWN),
+        _poor_bucket(view.poor),
+    )
     training = view.status == "in_training"
     pending = training or info is None or not info.closed
     share.add("enrolled", 1, 0, pending)
@@ -84,8 +88,14 @@ def student_contribution(
 
 
 def _outcomes(
-    share: Contribution, view: StudentView, facts: list[Fact], ctx: PartnershipContext, day: int,
-    version: MetricVersion, pending: bool, info: ClassInfo | None,
+    share: Contribution,
+    view: StudentView,
+    facts: list[Fact],
+    ctx: PartnershipContext,
+    day: int,
+    version: MetricVersion,
+    pending: bool,
+    info: ClassInfo | None,
 ) -> None:
     graduate = view.status == "graduated"
     leaver = graduate or (view.status == "withdrawn" and not view.quick_withdrawal)
@@ -101,22 +111,24 @@ def _outcomes(
     window_end = g + version.employment_window_days
     employment_pending = pending or window_end > day
     certified = any(
-        f.kind == "CertificateAwarded" and f.get("level") and first <= f.get("awarded_on") <= g + 365
-        and f.get("awarded_on") <= day for f in facts
+        f.kind == "CertificateAwarded"
+        and f.get("level")
+        and first <= f.get("awarded_on") <= g + 365
+        and f.get("awarded_on") <= day
+        for f in facts
     )
     share.add("certification_rate", int(certified), 1, pending or g + version.certification_window_days > day)
     started = {f.get("internship_id"): f.get("start_on") for f in facts if f.kind == "InternshipStarted"}
     interned = any(
-        f.kind == "InternshipEnded" and f.get("outcome") == "completed"
-        and started.get(f.get("internship_id"), g) < g for f in facts
+        f.kind == "InternshipEnded" and f.get("outcome") == "completed" and started.get(f.get("internship_id"), g) < g
+        for f in facts
     )
     share.add("internship_rate", int(interned), 1, pending)
     placements = sorted(
         (f for f in facts if f.kind == "Placed" and first <= f.get("start_on") <= min(window_end, day)),
         key=lambda f: (f.get("start_on"), f.recorded_at, f.event_id),
     )
-    study = any(f.kind == "FurtherStudyEntered" and first <= f.get("start_on") <= min(window_end, day)
-                for f in facts)
+    study = any(f.kind == "FurtherStudyEntered" and first <= f.get("start_on") <= min(window_end, day) for f in facts)
     placement = placements[0] if placements else None
     share.add("employment_rate", int(placement is not None or study), 1, employment_pending)
     share.add("direct_employment_rate", int(placement is not None), 1, employment_pending)
@@ -128,8 +140,15 @@ def _outcomes(
 
 
 def _placement(
-    share: Contribution, placement: Fact | None, facts: list[Fact], ctx: PartnershipContext, day: int,
-    version: MetricVersion, pending: bool, info: ClassInfo | None, view: StudentView,
+    share: Contribution,
+    placement: Fact | None,
+    facts: list[Fact],
+    ctx: PartnershipContext,
+    day: int,
+    version: MetricVersion,
+    pending: bool,
+    info: ClassInfo | None,
+    view: StudentView,
 ) -> None:
     counted = int(placement is not None)
     share.add("placements", counted, 0, pending)
@@ -171,17 +190,16 @@ def _placement(
         check = _check(facts, placement_id, k)
         kept = kept and bool(check and check.get("still_employed") and check.get("same_employer"))
         passed = start + k <= day
-        share.add(f"same_employer_retention.{k}", int(passed and kept), int(passed and employed[first]),
-                  pending or not passed)
+        share.add(
+            f"same_employer_retention.{k}", int(passed and kept), int(passed and employed[first]), pending or not passed
+        )
     lifted_k = version.households_checkpoint_days
     lifted_check = _check(facts, placement_id, lifted_k)
     lifted = view.poor is True and start + lifted_k <= day and bool(lifted_check and lifted_check.get("still_employed"))
     share.add("households_lifted", int(lifted), 0, pending or start + lifted_k > day)
 
 
-def class_contribution(
-    class_id: bytes, info: ClassInfo | None, hour_facts: list[Fact]
-) -> Contribution:
+def class_contribution(class_id: bytes, info: ClassInfo | None, hour_facts: list[Fact]) -> Contribution:
     """Classes, seats and the enterprise teaching share of one class (hours are per class log)."""
     share = Contribution(buckets=tuple(class_buckets(class_id, info)))
     share.add(OPEN_CLASSES, 0, 0, info is None or not info.closed)
@@ -218,7 +236,3 @@ def partnership_contribution(ctx: PartnershipContext) -> Contribution:
         share.extra.append((bucket, "cost_per_graduate", (funding.amount_cents, 0, 0)))
         share.extra.append((bucket, "cost_per_placement", (funding.amount_cents, 0, 0)))
     return share
-
-
-__all__ = ["EVIDENCE_STRENGTH", "Contribution", "class_contribution", "partnership_contribution",
-           "student_contribution"]

@@ -71,9 +71,9 @@ def shape_of(metric: str) -> Shape:
     return metric_shapes(())[metric]
 
 
-def _reading(shape: Shape, metric: str, entry: list[int], samples: Counter[int] | None) -> tuple[
-    Decimal | None, Decimal | None, Decimal | None
-]:
+def _reading(
+    shape: Shape, metric: str, entry: list[int], samples: Counter[int] | None
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     num, den = entry[0], entry[1]
     if shape is Shape.COUNT:
         return Decimal(num), None, Decimal(num)
@@ -106,6 +106,7 @@ def render(tally: Tally, scope: str, version: int, as_of: date, checkpoints: tup
             entry = metrics.get(metric, [0, 0, 0])
             numerator, denominator, value = _reading(shape, metric, entry, samples.get(metric))
             final = entry[2] == 0 and open_classes == 0
-            figures.append(Figure(scope, dimension.value, name, metric, version, numerator, denominator, value,
-                                  final, as_of))
+            figures.append(
+                Figure(scope, dimension.value, name, metric, version, numerator, denominator, value, final, as_of)
+            )
     return figures

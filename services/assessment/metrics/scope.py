@@ -11,6 +11,7 @@ from services.assessment.metrics.catalog import VERSIONS, Dimension, MetricVersi
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.context import PartnershipContext, context_of, parent_history
 from services.assessment.metrics.contribution import (
+    Contribution,
     class_contribution,
     partnership_contribution,
     student_contribution,
@@ -48,21 +49,52 @@ def partnership_context(records: PartnershipRecords, as_of: AsOf, version: Metri
     return context_of(resolve(records.partnership.facts, as_of), version)
 
 
+@dataclass(slots=True)
+class Shares:
+    """Every unit's share of a partnership's figures, kept so a change can be subtracted and re-added."""
+
+    ctx: PartnershipContext
+    partnership: Contribution
+    classes: dict[bytes, Contribution]
+    students: dict[UUID, Contribution]
+
+    def tally(self) -> Tally:
+        tally = Tally()
+        tally.add(self.partnership)
+        for share in (*self.classes.values(), *self.students.values()):
+            tally.add(share)
+        return tally
+
+
+def class_share(records: PartnershipRecords, ctx: PartnershipContext, class_id: bytes, as_of: AsOf) -> Contribution:
+    record = records.classes.get(UUID(bytes=class_id))
+    hours = resolve(record.facts, as_of, records.partnership.superseding()) if record else []
+    return class_contribution(class_id, ctx.classes.get(class_id), hours)
+
+
+def student_share(
+    records: PartnershipRecords, ctx: PartnershipContext, student: Record, as_of: AsOf, version: MetricVersion
+) -> Contribution:
+    facts = resolve(student.facts, as_of, records.partnership.superseding())
+    return student_contribution(facts, ctx, as_of.day, version)
+
+
+def partnership_shares(records: PartnershipRecords, as_of: AsOf, version: MetricVersion) -> Shares:
+    ctx = partnership_context(records, as_of, version)
+    class_ids = set(ctx.classes) | {c.bytes for c in records.classes}
+    return Shares(
+        ctx,
+        partnership_contribution(ctx),
+        {class_id: class_share(records, ctx, class_id, as_of) for class_id in class_ids},
+        {sid: student_share(records, ctx, r, as_of, version) for sid, r in records.students.items()},
+    )
+
+
 def partnership_tally(
     records: PartnershipRecords, as_of: AsOf, version: MetricVersion
 ) -> tuple[Tally, PartnershipContext]:
-    shared = records.partnership.superseding()
-    ctx = partnership_context(records, as_of, version)
-    tally = Tally()
-    tally.add(partnership_contribution(ctx))
-    class_ids = set(ctx.classes) | {c.bytes for c in records.classes}
-    for class_id in class_ids:
-        record = records.classes.get(UUID(bytes=class_id))
-        hours = resolve(record.facts, as_of, shared) if record else []
-        tally.add(class_contribution(class_id, ctx.classes.get(class_id), hours))
-    for student in records.students.values():
-        tally.add(student_contribution(resolve(student.facts, as_of, shared), ctx, as_of.day, version))
-    return tally, ctx
+    shares = partnership_shares(records, as_of, version)
+    return shares.tally(), shares.ctx
 
 
 def figures(records: Iterable[Record], as_of: AsOf, version: int = 1) -> list[Figure]:
@@ -95,8 +127,13 @@ def rollup_figures(records: Iterable[Record], parent_id: UUID, as_of: AsOf, vers
         pooled.merge(tally.without(Dimension.CLASS))
         checkpoints |= set(ctx.checkpoints)
         pending += children.get(child, [])
-    return render(pooled, f"rollup:{parent_id}", version, as_of.business_date,
-                  tuple(sorted(checkpoints)) or VERSIONS[version].default_checkpoints)
+    return render(
+        pooled,
+        f"rollup:{parent_id}",
+        version,
+        as_of.business_date,
+        tuple(sorted(checkpoints)) or VERSIONS[version].default_checkpoints,
+    )
 
 
 def _children(grouped: Mapping[UUID, PartnershipRecords], as_of: AsOf) -> dict[UUID, list[UUID]]:

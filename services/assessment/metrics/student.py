@@ -45,13 +45,15 @@ def applications(facts: list[Fact]) -> list[Application]:
     found = []
     for fact in _of(facts, "ApplicationSubmitted"):
         decision = decisions.get(fact.get("application_id"))
-        found.append(Application(
-            application_id=fact.get("application_id"),
-            class_id=fact.get("class_id"),
-            home_region=fact.get("home_region"),
-            poor=_household_status(facts, fact.get("poor_household"), fact.occurred_on),
-            decision=decision if decision in ("admitted", "rejected") else None,
-        ))
+        found.append(
+            Application(
+                application_id=fact.get("application_id"),
+                class_id=fact.get("class_id"),
+                home_region=fact.get("home_region"),
+                poor=_household_status(facts, fact.get("poor_household"), fact.occurred_on),
+                decision=decision if decision in ("admitted", "rejected") else None,
+            )
+        )
     return found
 
 
@@ -107,10 +109,16 @@ def student_view(facts: list[Fact], day: int, qualifying_days: int) -> StudentVi
     for _, _, to_class, _ in started:
         class_id = to_class or class_id
     timeline: list[tuple[int, int, str, int, bool]] = [(d, 1, "start", 0, restart) for d, _, _, restart in started]
-    timeline += [(f.get("last_day") + 1, 0, "withdraw", f.get("last_day"), False)
-                 for f in facts if f.kind == "Withdrawn" and f.get("last_day") + 1 <= day]
-    timeline += [(f.get("graduated_on"), 2, "graduate", 0, False)
-                 for f in facts if f.kind == "Graduated" and f.get("graduated_on") <= day]
+    timeline += [
+        (f.get("last_day") + 1, 0, "withdraw", f.get("last_day"), False)
+        for f in facts
+        if f.kind == "Withdrawn" and f.get("last_day") + 1 <= day
+    ]
+    timeline += [
+        (f.get("graduated_on"), 2, "graduate", 0, False)
+        for f in facts
+        if f.kind == "Graduated" and f.get("graduated_on") <= day
+    ]
     status, in_restart, last_day, restarted_when_left, graduated_on = "in_training", False, 0, False, None
     for when, _, event, left_on, restart in sorted(timeline):
         if when < first_start:
@@ -132,8 +140,11 @@ def student_view(facts: list[Fact], day: int, qualifying_days: int) -> StudentVi
         application = list(known_applications.values())[-1]
     flag = None
     if application is not None:
-        submitted = next(f for f in facts if f.kind == "ApplicationSubmitted"
-                         and f.get("application_id") == application.application_id)
+        submitted = next(
+            f
+            for f in facts
+            if f.kind == "ApplicationSubmitted" and f.get("application_id") == application.application_id
+        )
         flag = submitted.get("poor_household")
     return StudentView(
         enrolled=True,

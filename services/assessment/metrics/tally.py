@@ -48,10 +48,10 @@ class Tally:
                 entry[0] += num
                 entry[1] += den
                 entry[2] += open_
-        for bucket, metrics in other.samples.items():
-            samples = self.samples.setdefault(bucket, {})
-            for metric, counter in metrics.items():
-                samples.setdefault(metric, Counter()).update(counter)
+        for bucket, counters in other.samples.items():
+            pooled = self.samples.setdefault(bucket, {})
+            for metric, counter in counters.items():
+                pooled.setdefault(metric, Counter()).update(counter)
 
     def without(self, dimension: Dimension) -> Tally:
         return Tally(
@@ -65,7 +65,8 @@ class Tally:
             [b[0].value, b[1], [[m, list(c.items())] for m, c in metrics.items()]]
             for b, metrics in self.samples.items()
         ]
-        return msgpack.packb([sums, samples], use_bin_type=True)
+        packed: bytes = msgpack.packb([sums, samples], use_bin_type=True)
+        return packed
 
     @classmethod
     def unpack(cls, raw: bytes) -> Tally:

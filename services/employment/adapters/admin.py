@@ -193,7 +193,9 @@ async def _import_one(request: Request, fact: AnyImported, received: datetime) -
             runtime.outbox,
             command,
             idempotency_key=f"import:{fact.import_id}",
-            request_fingerprint=fingerprint("IMPORT", "/admin/import", fact.model_dump(mode="json")),
+            request_fingerprint=fingerprint(
+                "IMPORT", "/admin/import", fact.model_dump(mode="json"), runtime.settings.national_id_key.encode()
+            ),
         )
     except DomainError as refusal:
         status, body = refusal.status_code, {"code": refusal.code, "detail": refusal.detail}

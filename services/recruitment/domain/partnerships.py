@@ -77,7 +77,7 @@ def _check_terms(valid_from: date, valid_until: date | None, checkpoints: Sequen
         raise ImpossibleFact("retention_checkpoints must be distinct positive day counts in ascending order")
 
 
-def _check_parent(partnership_id: UUID, parent: Partnership | None, parent_ancestors: Iterable[UUID]) -> None:
+def check_parent(partnership_id: UUID, parent: Partnership | None, parent_ancestors: Iterable[UUID]) -> None:
     if parent is None:
         return
     if parent.kind is PartnershipKind.PARTNERSHIP:
@@ -90,7 +90,7 @@ def _check_parent(partnership_id: UUID, parent: Partnership | None, parent_ances
 
 def sign(event: PartnershipSigned, partnership_id: UUID, parent: Partnership | None) -> PartnershipSigned:
     _check_terms(event.valid_from, event.valid_until, event.retention_checkpoints)
-    _check_parent(partnership_id, parent, ())
+    check_parent(partnership_id, parent, ())
     return event
 
 
@@ -120,7 +120,7 @@ def amend(
     amended = amended_with(partnership, change)
     _check_terms(amended.valid_from, amended.valid_until, change.retention_checkpoints)
     if change.parent_id is not None:
-        _check_parent(partnership.partnership_id, parent, parent_ancestors)
+        check_parent(partnership.partnership_id, parent, parent_ancestors)
     return change
 
 
@@ -193,6 +193,13 @@ def set_target(
     return TargetSet(target_id=target_id, metric=metric, comparison=comparison, goal=goal, class_id=class_id)
 
 
+def check_funding(amount_yuan: Decimal, period_start: date, period_end: date) -> None:
+    if amount_yuan <= 0:
+        raise ImpossibleFact("funding is a positive amount of yuan")
+    if period_end < period_start:
+        raise ImpossibleFact(f"period_end {period_end} is before period_start {period_start}")
+
+
 def record_funding(
     partnership: Partnership,
     funding_id: UUID,
@@ -202,10 +209,7 @@ def record_funding(
     period_end: date,
 ) -> FundingRecorded:
     """Funding may be recorded after an agreement ended: money spent during it still counts in cost per outcome."""
-    if amount_yuan <= 0:
-        raise ImpossibleFact("funding is a positive amount of yuan")
-    if period_end < period_start:
-        raise ImpossibleFact(f"period_end {period_end} is before period_start {period_start}")
+    check_funding(amount_yuan, period_start, period_end)
     return FundingRecorded(
         funding_id=funding_id, amount_yuan=amount_yuan, source=source, period_start=period_start, period_end=period_end
     )

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import asyncpg
+import structlog
 
 from services.recruitment.handlers import classes, partnerships, students
 from services.recruitment.handlers.context import Context
@@ -16,6 +17,7 @@ from services.recruitment.handlers.errors import translated
 from shared.web.errors import Conflict
 from shared.web.unit_of_work import UnitOfWork
 
+log = structlog.get_logger(__name__)
 Answer = tuple[int, dict[str, Any]]
 Handler = Callable[[Any, UnitOfWork, Context], Awaitable[Answer]]
 
@@ -45,7 +47,10 @@ async def dispatch(command: Any, uow: UnitOfWork, ctx: Context) -> Answer:
     handler = HANDLERS[command.type]
     try:
         with translated():
-            return await handler(command, uow, ctx)
+            answer = await handler(command, uow, ctx)
     except asyncpg.UniqueViolationError as error:
         # Client-chosen ids (imports) that exist already, or a race the row locks did not cover.
         raise Conflict(f"{command.type}: a record with the same identity exists ({error.constraint_name})") from error
+    for event in uow.emitted:  # envelopes carry no personal data, so they may be logged
+        log.info("fact recorded", type=event.type, event_id=str(event.id), partnership_id=str(event.partnership_id))
+    return answer

@@ -11,21 +11,21 @@ from __future__ import annotations
 
 from enum import Enum
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 
-from shared.contracts.base import EventPayload
-from shared.contracts.envelope import Envelope
-from shared.contracts.partnership import PartnershipAmended, PartnershipSigned, PartyRole
-from shared.web.errors import Conflict, IllegalTransition, InvalidFact, NotFound
 from services.recruitment.adapters.db import parties
 from services.recruitment.adapters.db import partnerships as partnership_rows
 from services.recruitment.domain import classes as class_rules
 from services.recruitment.domain import partnerships as partnership_rules
 from services.recruitment.domain.parties import require_role
-from services.recruitment.domain.partnerships import Partnership
 from services.recruitment.handlers.errors import translated
 from services.recruitment.handlers.partnerships import refold_terms
+from shared.contracts.base import EventPayload
+from shared.contracts.envelope import Envelope
+from shared.contracts.partnership import PartnershipAmended, PartnershipSigned, PartyRole
+from shared.web.errors import Conflict, IllegalTransition, InvalidFact, NotFound
 
 # event type -> (table, column holding the event id, {payload field: column})
 STATE: dict[str, tuple[str, str, dict[str, str]]] = {
@@ -97,12 +97,20 @@ async def _write(conn: asyncpg.Connection, target: Envelope, corrected: EventPay
         )
 
 
+async def _row(conn: asyncpg.Connection, sql: str, target: Envelope) -> asyncpg.Record:
+    row = await conn.fetchrow(sql, target.id)
+    if row is None:
+        raise NotFound(f"the state recorded by {target.type} {target.id} is gone")
+    return row
+
+
 async def _check_class(conn: asyncpg.Connection, target: Envelope) -> None:
-    row = await conn.fetchrow(
+    row = await _row(
+        conn,
         "SELECT seats, hiring_commitment, planned_start, planned_end, (SELECT count(*) FROM enrolments e"
         " WHERE e.class_id = c.class_id AND e.cancelled_on IS NULL AND NOT e.retracted) AS enrolled"
         " FROM classes c WHERE opened_event_id = $1",
-        target.id,
+        target,
     )
     class_rules.check_terms(
         row["seats"], row["hiring_commitment"], row["planned_start"], row["planned_end"], row["enrolled"]
@@ -110,7 +118,7 @@ async def _check_class(conn: asyncpg.Connection, target: Envelope) -> None:
 
 
 async def _check_enrolment(conn: asyncpg.Connection, target: Envelope) -> None:
-    row = await conn.fetchrow("SELECT start_on, planned_end_on FROM enrolments WHERE enrolment_id = $1", target.id)
+    row = await _row(conn, "SELECT start_on, planned_end_on FROM enrolments WHERE enrolment_id = $1", target)
     if row["planned_end_on"] <= row["start_on"]:
         raise InvalidFact(f"planned_end_on {row['planned_end_on']} is not after start_on {row['start_on']}")
 
@@ -135,17 +143,19 @@ async def _check_employer(conn: asyncpg.Connection, corrected: EventPayload) -> 
 
 async def _check_funding(corrected: EventPayload) -> None:
     data = corrected.model_dump()
-    partnership_rules.record_funding(
-        Partnership.__new__(Partnership),
-        data["funding_id"],
-        data["amount_yuan"],
-        data["source"],
-        data["period_start"],
-        data["period_end"],
-    )
+    partnership_rules.check_funding(data["amount_yuan"], data["period_start"], data["period_end"])
 
 
-async def _refold(conn: asyncpg.Connection, partnership_id: Any) -> None:
+async def _check_parent(conn: asyncpg.Connection, partnership_id: UUID, parent_id: UUID | None) -> None:
+    if parent_id is None:
+        return
+    parent = await partnership_rows.get(conn, parent_id)
+    if parent is None:
+        raise NotFound(f"no parent partnership {parent_id}")
+    partnership_rules.check_parent(partnership_id, parent, await partnership_rows.ancestors(conn, parent_id))
+
+
+async def _refold(conn: asyncpg.Connection, partnership_id: UUID) -> None:
     await refold_terms(conn, partnership_id)
     signed, amendments = await partnership_rows.signed_and_amendments(conn, partnership_id)
     partnership_rules.check_terms(partnership_rules.current_terms(signed, amendments))
@@ -155,11 +165,13 @@ async def on_corrected(conn: asyncpg.Connection, target: Envelope, correction: E
     fields: dict[str, Any] = correction.data.fields  # type: ignore[attr-defined]  # an EventCorrected
     corrected = _corrected(target, fields)
     with translated():
-        if isinstance(corrected, PartnershipSigned):
-            await partnership_rows.save_signed(conn, target.partnership_id, corrected)
-            await _refold(conn, target.partnership_id)
-        elif isinstance(corrected, PartnershipAmended):
-            await partnership_rows.save_amendment(conn, target.id, corrected)
+        if isinstance(corrected, PartnershipSigned | PartnershipAmended):
+            if "parent_id" in fields:
+                await _check_parent(conn, target.partnership_id, corrected.parent_id)
+            if isinstance(corrected, PartnershipSigned):
+                await partnership_rows.save_signed(conn, target.partnership_id, corrected)
+            else:
+                await partnership_rows.save_amendment(conn, target.id, corrected)
             await _refold(conn, target.partnership_id)
         elif target.type in STATE:
             await _write(conn, target, corrected, set(fields))

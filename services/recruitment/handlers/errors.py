@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from shared.web.errors import Conflict, IllegalTransition, InvalidFact, NotFound
 from services.recruitment.domain.errors import DuplicateFact, IllegalMove, ImpossibleFact, UnknownRecord
+from shared.web.errors import Conflict, IllegalTransition, InvalidFact, NotFound
 
 
 @contextlib.contextmanager

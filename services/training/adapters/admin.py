@@ -171,7 +171,9 @@ async def _apply(request: Request, fact: _Fact) -> tuple[int, dict[str, Any]]:
         runtime.outbox,
         in_transaction,
         idempotency_key=f"import:{fact.import_id}",
-        request_fingerprint=fingerprint("IMPORT", "/admin/import", fact.model_dump(mode="json")),
+        request_fingerprint=fingerprint(
+            "IMPORT", "/admin/import", fact.model_dump(mode="json"), runtime.settings.national_id_key.encode()
+        ),
     )
     return status, answer
 

@@ -87,3 +87,64 @@ async def test_a_retracted_membership_lets_the_party_join_again(recruitment: Ser
     school_joined = next(e for e in joined if str(e.party_id) == s.school)
     await created(await client.post(f"/events/{school_joined.id}/retractions", json={"reason": "wrong school"}))
     await created(await client.post(f"/partnerships/{s.partnership}/members", json={"party_id": s.school}))
+
+
+async def test_a_correction_of_a_classs_seats_is_followed_by_the_seat_rule(recruitment: Service):
+    client = recruitment.client
+    s = await setting(client, seats=1)
+    await admitted_student(client, s.klass)
+    opened = next(e for e in await events_of(recruitment, "partnership", s.partnership, 5) if e.type == "ClassOpened")
+    fewer = await client.post(f"/events/{opened.id}/corrections", json={"fields": {"seats": 0}, "reason": "typo"})
+    assert fewer.status_code == 422, "the corrected ClassOpened itself would be invalid"
+    more = await created(
+        await client.post(f"/events/{opened.id}/corrections", json={"fields": {"seats": 2}, "reason": "two seats"})
+    )
+    assert more["type"] == "EventCorrected"
+    assert (await client.get(f"/classes/{s.klass}")).json()["seats"] == 2
+    await admitted_student(client, s.klass)
+    back_to_one = await client.post(
+        f"/events/{opened.id}/corrections", json={"fields": {"seats": 1, "hiring_commitment": 1}, "reason": "one"}
+    )
+    assert back_to_one.status_code == 409
+    assert "2 students are enrolled" in back_to_one.json()["detail"]
+
+
+async def test_the_decision_of_an_enrolled_application_cannot_be_corrected_away_from_admitted(recruitment: Service):
+    client = recruitment.client
+    s = await setting(client)
+    application = await apply(client, s.klass)
+    decision = await created(await decide(client, application["application_id"], "admitted"))
+    await created(await enrol(client, application["application_id"]))
+    refused = await client.post(
+        f"/events/{decision['event_id']}/corrections", json={"fields": {"decision": "rejected"}, "reason": "r"}
+    )
+    assert refused.status_code == 409
+    reason = await client.post(
+        f"/events/{decision['event_id']}/corrections", json={"fields": {"reason": "top of the list"}, "reason": "r"}
+    )
+    assert reason.status_code == 201
+    assert (await client.get(f"/applications/{application['application_id']}")).json()["reason"] == "top of the list"
+
+
+async def test_ids_cannot_be_corrected_and_a_partnerships_terms_follow_a_correction(recruitment: Service):
+    client = recruitment.client
+    s = await setting(client)
+    application = await apply(client, s.klass)
+    other = "00000000-0000-4000-8000-000000000001"
+    refused = await client.post(
+        f"/events/{application['event_id']}/corrections", json={"fields": {"application_id": other}, "reason": "r"}
+    )
+    assert refused.status_code == 409
+    signed = (await events_of(recruitment, "partnership", s.partnership, 1))[0]
+    await created(
+        await client.post(
+            f"/events/{signed.id}/corrections",
+            json={"fields": {"retention_checkpoints": [90, 180, 365, 730]}, "reason": "four check-points agreed"},
+        )
+    )
+    read = (await client.get(f"/partnerships/{s.partnership}")).json()
+    assert read["retention_checkpoints"] == [90, 180, 365, 730]
+    backwards = await client.post(
+        f"/events/{signed.id}/corrections", json={"fields": {"valid_until": "2020-01-01"}, "reason": "r"}
+    )
+    assert backwards.status_code == 422

@@ -93,7 +93,12 @@ async def _run(request: Request, fact: ImportedFact) -> tuple[int, Any]:
         runtime.outbox,
         run,
         idempotency_key=f"import:{fact.import_id}",
-        request_fingerprint=fingerprint("IMPORT", fact.recorded_at.isoformat(), command.model_dump(mode="json")),
+        request_fingerprint=fingerprint(
+            "IMPORT",
+            fact.recorded_at.isoformat(),
+            command.model_dump(mode="json"),
+            runtime.settings.national_id_key.encode(),
+        ),
     )
 
 

@@ -28,19 +28,15 @@ from services.recruitment.adapters.http.views import (
     ApplicationRecorded,
     EnrolmentOut,
     EnrolmentRecorded,
-    ExclusionOut,
-    ExclusionRecorded,
     StudentFound,
     StudentListed,
     StudentOut,
     TimelineEntry,
 )
 from services.recruitment.commands import (
-    ApplyExclusion,
     CancelEnrolment,
     DecideApplication,
     EnrolStudent,
-    RevokeExclusion,
     SignEmploymentIntent,
     SubmitApplication,
 )
@@ -49,10 +45,8 @@ from services.recruitment.commands.students import (
     CancellationIn,
     DecisionIn,
     EnrolmentIn,
-    ExclusionIn,
     IntentIn,
     NationalIdIn,
-    RevocationIn,
 )
 from services.recruitment.domain.identity import masked_name
 from shared.web.errors import ERROR_RESPONSES, NotFound
@@ -263,46 +257,3 @@ async def post_cancellation(
 async def post_intent(student_id: UUID, body: IntentIn, request: Request, key: IdempotencyKey = None) -> JSONResponse:
     """EmploymentIntentSigned, once per enrolment, with an enterprise."""
     return await record(request, key, body, command_of(SignEmploymentIntent, body, student_id=student_id))
-
-
-@router.post(
-    "/students/{student_id}/exclusions",
-    responses=ERROR_RESPONSES,
-    status_code=201,
-    response_model=ExclusionRecorded,
-    tags=students,
-    summary="Exclude the student from outcome figures",
-)
-async def post_exclusion(
-    student_id: UUID, body: ExclusionIn, request: Request, key: IdempotencyKey = None
-) -> JSONResponse:
-    """ExclusionApplied (death, long illness, military service), keyed by the partnership of the student's class."""
-    return await record(request, key, body, command_of(ApplyExclusion, body, student_id=student_id))
-
-
-@router.post(
-    "/students/{student_id}/exclusions/revocation",
-    responses=ERROR_RESPONSES,
-    status_code=201,
-    response_model=ExclusionRecorded,
-    tags=students,
-    summary="Revoke the standing exclusion",
-)
-async def post_revocation(
-    student_id: UUID, body: RevocationIn, request: Request, key: IdempotencyKey = None
-) -> JSONResponse:
-    """ExclusionRevoked: the student counts in outcome figures again."""
-    return await record(request, key, body, command_of(RevokeExclusion, body, student_id=student_id))
-
-
-@router.get("/exclusions", response_model=Page[ExclusionOut], tags=students, summary="List exclusions")
-async def get_exclusions(
-    request: Request,
-    student_id: UUID | None = None,
-    partnership_id: UUID | None = None,
-    standing: bool | None = None,
-    cursor: Cursor = None,
-    limit: Limit = 50,
-) -> Page[ExclusionOut]:
-    filters = {"student_id": student_id, "partnership_id": partnership_id, "standing": standing}
-    return await listed(request, ExclusionOut, EXCLUSION_LIST, filters, cursor, limit)

@@ -1,0 +1,190 @@
+"""Live figures: per-partnership tallies updated by subtracting a student's old share and adding the new one.
+
+Derived state only: it is rebuilt from the records table after every recovery, so it needs no changelog.
+A change to a partnership or class record (classes, partners, check-points, corrections kept there) or a new
+business day recomputes the partnership whole; a student's event recomputes that student only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from services.assessment.metrics.catalog import VERSIONS, Dimension
+from services.assessment.metrics.clock import AsOf
+from services.assessment.metrics.context import PartnershipContext, parent_history
+from services.assessment.metrics.figures import Figure, render
+from services.assessment.metrics.resolve import resolve
+from services.assessment.metrics.scope import (
+    PartnershipRecords,
+    Shares,
+    class_share,
+    partnership_shares,
+    student_share,
+)
+from services.assessment.metrics.tally import Tally
+from services.assessment.records import Record, RecordKey, RecordKind
+
+
+@dataclass(slots=True)
+class _Version:
+    tally: Tally
+    shares: Shares
+
+
+@dataclass(slots=True)
+class PartnershipState:
+    records: PartnershipRecords
+    versions: dict[int, _Version] = field(default_factory=dict)
+    stale: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RollupPart:
+    """A child's pooled tallies (its own and its descendants'), and the parents it had from which day."""
+
+    child: UUID
+    history: tuple[tuple[int, UUID], ...]
+    tallies: dict[int, Tally]
+
+    def belongs_to(self, parent: UUID, day: int) -> bool:
+        current = [p for since, p in self.history if since <= day]
+        return bool(current) and current[-1] == parent
+
+
+class LiveEngine:
+    def __init__(self, as_of: AsOf, versions: tuple[int, ...] = tuple(VERSIONS)) -> None:
+        self.as_of = as_of
+        self.versions = versions
+        self.partnerships: dict[UUID, PartnershipState] = {}
+        self.rollups: dict[UUID, dict[UUID, RollupPart]] = {}
+        self.dirty: set[UUID] = set()
+        self.dirty_rollups: set[UUID] = set()
+
+    def clear(self) -> None:
+        self.partnerships.clear()
+        self.rollups.clear()
+        self.dirty.clear()
+        self.dirty_rollups.clear()
+
+    def move_to(self, as_of: AsOf) -> None:
+        """A new business day: windows close and check-points pass with no event."""
+        if as_of == self.as_of:
+            return
+        self.as_of = as_of
+        for pid, state in self.partnerships.items():
+            state.stale = True
+            self.dirty.add(pid)
+        self.dirty_rollups |= set(self.rollups)
+
+    def _state(self, pid: UUID) -> PartnershipState:
+        state = self.partnerships.get(pid)
+        if state is None:
+            state = PartnershipState(PartnershipRecords(pid, Record(RecordKey.of_partnership(pid)), {}, {}))
+            self.partnerships[pid] = state
+        return state
+
+    def load(self, record: Record) -> None:
+        """Take a record without recomputing (used when rebuilding after recovery)."""
+        state = self._state(record.key.partnership_id)
+        self._store(state, record)
+        state.stale = True
+        self.dirty.add(record.key.partnership_id)
+
+    def update(self, record: Record) -> None:
+        pid = record.key.partnership_id
+        state = self._state(pid)
+        self._store(state, record)
+        self.dirty.add(pid)
+        if record.key.kind is RecordKind.PARTNERSHIP or state.stale:
+            state.stale = True
+            return
+        for number, version in state.versions.items():
+            shares = version.shares
+            if record.key.kind is RecordKind.CLASS:
+                unit, old = record.key.entity_id.bytes, shares.classes.get(record.key.entity_id.bytes)
+                new = class_share(state.records, shares.ctx, unit, self.as_of)
+                shares.classes[unit] = new
+            else:
+                old = shares.students.get(record.key.entity_id)
+                new = student_share(state.records, shares.ctx, record, self.as_of, VERSIONS[number])
+                shares.students[record.key.entity_id] = new
+            if old is not None:
+                version.tally.add(old, -1)
+            version.tally.add(new)
+
+    @staticmethod
+    def _store(state: PartnershipState, record: Record) -> None:
+        if record.key.kind is RecordKind.PARTNERSHIP:
+            state.records.partnership = record
+        elif record.key.kind is RecordKind.CLASS:
+            state.records.classes[record.key.entity_id] = record
+        else:
+            state.records.students[record.key.entity_id] = record
+
+    def _fresh(self, state: PartnershipState) -> PartnershipState:
+        if state.stale:
+            state.versions = {}
+            for number in self.versions:
+                shares = partnership_shares(state.records, self.as_of, VERSIONS[number])
+                state.versions[number] = _Version(shares.tally(), shares)
+            state.stale = False
+        return state
+
+    def figures(self, pid: UUID) -> list[Figure]:
+        state = self._fresh(self._state(pid))
+        day = self.as_of.business_date
+        return [
+            figure
+            for number, version in state.versions.items()
+            for figure in render(version.tally, f"partnership:{pid}", number, day, version.shares.ctx.checkpoints)
+        ]
+
+    def context(self, pid: UUID, version: int) -> PartnershipContext:
+        return self._fresh(self._state(pid)).versions[version].shares.ctx
+
+    def receive_part(self, parent: UUID, part: RollupPart) -> None:
+        self.rollups.setdefault(parent, {})[part.child] = part
+        self.dirty_rollups.add(parent)
+
+    def pooled_children(self, parent: UUID) -> dict[int, Tally]:
+        pooled = {number: Tally() for number in self.versions}
+        for part in self.rollups.get(parent, {}).values():
+            if part.belongs_to(parent, self.as_of.day):
+                for number, tally in part.tallies.items():
+                    pooled.setdefault(number, Tally()).merge(tally)
+        return pooled
+
+    def rollup_figures(self, parent: UUID) -> list[Figure]:
+        day = self.as_of.business_date
+        figures = []
+        for number, tally in self.pooled_children(parent).items():
+            checkpoints = (
+                tuple(
+                    sorted(
+                        {
+                            int(metric.split(".")[1])
+                            for metrics in tally.sums.values()
+                            for metric in metrics
+                            if metric.startswith("job_retention.")
+                        }
+                    )
+                )
+                or VERSIONS[number].default_checkpoints
+            )
+            figures += render(tally, f"rollup:{parent}", number, day, checkpoints)
+        return figures
+
+    def upward_part(self, pid: UUID) -> RollupPart | None:
+        """What this partnership sends to its parents: its own tallies plus its children's, class split left out."""
+        state = self._fresh(self._state(pid))
+        history = tuple(parent_history(resolve(state.records.partnership.facts, self.as_of)))
+        if not history:
+            return None
+        tallies = {}
+        children = self.pooled_children(pid)
+        for number, version in state.versions.items():
+            tally = version.tally.without(Dimension.CLASS)
+            tally.merge(children.get(number, Tally()))
+            tallies[number] = tally
+        return RollupPart(pid, history, tallies)

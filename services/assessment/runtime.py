@@ -1,0 +1,272 @@
+"""The worker's loop bodies, apart from faust: handle one record, rebuild after recovery, flush live figures.
+
+`handle` writes only to the records/roll-up tables (faust changelogs them on the event's own partition) and the
+in-memory engine. `flush` runs on a timer: it renders the figures of changed partnerships, publishes what moved
+(figures topic, alerts topic, roll-up parts re-keyed by parent) and writes the read side to PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
+
+import structlog
+from aiokafka.partitioner import murmur2
+
+from services.assessment.engine import LiveEngine
+from services.assessment.metrics.catalog import CURRENT_VERSION
+from services.assessment.metrics.figures import Figure
+from services.assessment.metrics.targets import evaluate
+from services.assessment.publishing import Message, figure_changed, pack_part, target_alert, unpack_part
+from services.assessment.records import Applied, Record, RecordKey, place
+from services.assessment.settings import AssessmentSettings
+from services.assessment.snapshots import due_periods, snapshot_figures
+from services.assessment.store import AssessmentStore, FigureKey, FlushBatch, Reading
+from shared.contracts.registry import ALERTS_TOPIC, FIGURES_TOPIC, dead_letter_topic
+from shared.messaging.codec import UndecodableEvent, decode
+
+log = structlog.get_logger(__name__)
+Send = Callable[[str, list[Message]], Awaitable[None]]
+Headers = Iterable[tuple[str, bytes]] | dict[str, bytes] | None
+
+
+def partition_of(partnership_id: UUID, partitions: int) -> int:
+    """The partition Kafka's default partitioner picks for a partnership key (murmur2, as the producers use)."""
+    hashed: int = murmur2(str(partnership_id).encode())
+    return (hashed & 0x7FFFFFFF) % partitions
+
+
+@dataclass
+class Counters:
+    applied: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    ignored: int = 0
+    dead_lettered: int = 0
+    published: int = 0
+
+
+@dataclass
+class Assessor:
+    settings: AssessmentSettings
+    store: AssessmentStore
+    records: MutableMapping[bytes, bytes]
+    rollups: MutableMapping[bytes, bytes]
+    send: Send
+    engine: LiveEngine = field(init=False)
+    counters: Counters = field(default_factory=Counters)
+    ready: bool = False
+    _offsets: dict[tuple[str, int], int] = field(default_factory=dict)
+    _unsaved: set[RecordKey] = field(default_factory=set)
+    _published: dict[str, dict[FigureKey, Reading]] = field(default_factory=dict)
+    _targets: dict[UUID, bool | None] = field(default_factory=dict)
+    owner: str = field(default_factory=lambda: uuid4().hex)
+    partitions: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.engine = LiveEngine(self.settings.live_as_of())
+
+    @property
+    def dead_letter_topic(self) -> str:
+        return dead_letter_topic("assessment", self.settings.topic_namespace)
+
+    async def handle(
+        self, topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None, headers: Headers
+    ) -> None:
+        """Apply one record; never raises for a bad record (it goes to the dead-letter topic)."""
+        try:
+            if topic == self.settings.rollup_topic:
+                self._take_part(key or b"", value or b"")
+            else:
+                await self._take_event(headers, key, value, topic, offset)
+        except UndecodableEvent as error:
+            await self._dead_letter(topic, partition, offset, key, value, headers, f"undecodable: {error}")
+        except Exception as error:  # a bug or an event we cannot apply: recorded, never fatal to the agent
+            log.exception("assessment_event_failed", topic=topic, offset=offset)
+            await self._dead_letter(topic, partition, offset, key, value, headers, f"failed: {error!r}")
+        self._offsets[(topic, partition)] = offset + 1
+
+    async def _take_event(
+        self, headers: Headers, key: bytes | None, value: bytes | None, topic: str, offset: int
+    ) -> None:
+        pairs = headers.items() if isinstance(headers, dict) else (headers or [])
+        envelope = decode(list(pairs), key, value)
+        placed = place(envelope, self._load)
+        if placed is None:
+            self.counters.ignored += 1
+            return
+        record, applied = placed
+        if applied is Applied.CONFLICT:
+            self.counters.conflicts += 1
+            log.warning(
+                "assessment_conflicting_copy",
+                event_id=str(envelope.id),
+                partnership_id=str(envelope.partnership_id),
+                topic=topic,
+                offset=offset,
+            )
+            return
+        if applied is Applied.DUPLICATE:
+            self.counters.duplicates += 1
+            return
+        self.records[record.key.encode()] = record.pack()
+        self.engine.update(record)
+        self._unsaved.add(record.key)
+        self.counters.applied += 1
+
+    def _load(self, key: RecordKey) -> Record:
+        return Record.unpack(key, self.records.get(key.encode()))
+
+    def _take_part(self, key: bytes, value: bytes) -> None:
+        part = unpack_part(value)
+        parent = UUID(key.decode())
+        self.rollups[parent.bytes + part.child.bytes] = value
+        self.engine.receive_part(parent, part)
+
+    async def _dead_letter(
+        self,
+        topic: str,
+        partition: int,
+        offset: int,
+        key: bytes | None,
+        value: bytes | None,
+        headers: Headers,
+        reason: str,
+    ) -> None:
+        pairs = list(headers.items() if isinstance(headers, dict) else (headers or []))
+        pairs += [
+            ("dlq_reason", reason.encode()[:4000]),
+            ("dlq_topic", topic.encode()),
+            ("dlq_partition", str(partition).encode()),
+            ("dlq_offset", str(offset).encode()),
+            ("dlq_failed_at", datetime.now(UTC).isoformat().encode()),
+        ]
+        await self.send(self.dead_letter_topic, [(key or b"", value or b"", pairs)])
+        self.counters.dead_lettered += 1
+        log.error("assessment_dead_lettered", topic=topic, offset=offset, reason=reason)
+
+    async def recovered(self, owned: set[int], positions: dict[tuple[str, int], int] | None = None) -> None:
+        """Rebuild the engine from the tables for the partitions this worker now owns.
+
+        `positions` are the group's committed offsets: every event before them is in the recovered tables, so
+        the first flush after recovery may report them as progress even when no later event arrives.
+        """
+        self.ready = False
+        self.partitions = set(owned)
+        for tp, offset in (positions or {}).items():
+            self._offsets[tp] = max(offset, self._offsets.get(tp, 0))
+        await self.store.claim(self.settings.generation, self.owner, time.time_ns(), owned)
+        self.engine.clear()
+        self._unsaved.clear()
+        partitions = self.settings.topic_partitions
+        for raw_key, raw in list(self.records.items()):
+            key = RecordKey.decode(raw_key)
+            if partition_of(key.partnership_id, partitions) in owned:
+                self.engine.load(Record.unpack(key, raw))
+                self._unsaved.add(key)
+        for raw_key, raw in list(self.rollups.items()):
+            parent = UUID(bytes=raw_key[:16])
+            if partition_of(parent, partitions) in owned:
+                self.engine.receive_part(parent, unpack_part(raw))
+        scopes = [f"partnership:{p}" for p in self.engine.partnerships]
+        scopes += [f"rollup:{p}" for p in self.engine.rollups]
+        published = await self.store.published(self.settings.generation, scopes)
+        self._published = {}
+        for figure_key, reading in published.items():
+            self._published.setdefault(figure_key[0], {})[figure_key] = reading
+        self._targets = await self.store.target_states(self.settings.generation)
+        self.ready = True
+        log.info("assessment_recovered", partitions=sorted(owned), partnerships=len(self.engine.partnerships))
+
+    async def flush(self) -> int:
+        """Publish and store what changed since the last flush; returns how many figures moved."""
+        if not self.ready:
+            return 0
+        previous_day = self.engine.as_of.business_date
+        self.engine.move_to(self.settings.live_as_of())
+        dirty, self.engine.dirty = self.engine.dirty, set()
+        dirty_rollups, self.engine.dirty_rollups = self.engine.dirty_rollups, set()
+        batch = FlushBatch(progress=dict(self._offsets))
+        unsaved, self._unsaved = self._unsaved, set()
+        batch.records = [(key, self.records[key.encode()]) for key in unsaved if key.encode() in self.records]
+        rendered: dict[str, list[Figure]] = {}
+        parts = []
+        for pid in dirty | (dirty_rollups & set(self.engine.partnerships)):
+            rendered[f"partnership:{pid}"] = self.engine.figures(pid)
+            part = self.engine.upward_part(pid)
+            if part is not None:
+                parts.append(part)
+        for parent in dirty_rollups:
+            rendered[f"rollup:{parent}"] = self.engine.rollup_figures(parent)
+        alerts = self._alerts(dirty, rendered)
+        batch.targets = [state for _, state in alerts]
+        # Fencing (migration 0002): after a rebalance, the previous owner's late flush must not publish or
+        # overwrite figures of partitions it lost; the write below re-checks ownership in its transaction.
+        owned = await self.store.owned(self.settings.generation, self.owner)
+        messages = self._changes(rendered, batch)
+        await self.send(self.settings.topic_namespace + FIGURES_TOPIC, self._owned(messages, owned))
+        await self.send(
+            self.settings.rollup_topic,
+            [
+                (str(parent).encode(), pack_part(part), [])
+                for part in parts
+                if self._partition(part.child) in owned
+                for parent in {p for _, p in part.history}
+            ],
+        )
+        await self.send(self.settings.topic_namespace + ALERTS_TOPIC, self._owned([m for m, _ in alerts], owned))
+        written = await self.store.write_flush(self.settings.generation, self.owner, batch, self._partition)
+        self.counters.published += len(written.figures) + len(written.removed)
+        await self._freeze_due(previous_day)
+        return len(written.figures) + len(written.removed)
+
+    def _partition(self, partnership_id: UUID) -> int:
+        return partition_of(partnership_id, self.settings.topic_partitions)
+
+    def _owned(self, messages: list[Message], owned: set[int]) -> list[Message]:
+        return [m for m in messages if self._partition(UUID(m[0].decode())) in owned]
+
+    def _changes(self, rendered: dict[str, list[Figure]], batch: FlushBatch) -> list[Message]:
+        messages: list[Message] = []
+        for scope, figures in rendered.items():
+            before = self._published.get(scope, {})
+            now = {f.key: f.reading for f in figures}
+            for figure in figures:
+                if before.get(figure.key) != figure.reading:
+                    batch.figures.append(figure)
+                    messages.append(figure_changed(figure, self.settings.generation))
+            for key in set(before) - set(now):
+                batch.removed.append(key)
+                gone = Figure(*key, None, None, None, False, self.engine.as_of.business_date)
+                messages.append(figure_changed(gone, self.settings.generation, removed=True))
+            self._published[scope] = now
+        return messages
+
+    def _alerts(
+        self, dirty: set[UUID], rendered: dict[str, list[Figure]]
+    ) -> list[tuple[Message, tuple[UUID, UUID, bool | None]]]:
+        alerts: list[tuple[Message, tuple[UUID, UUID, bool | None]]] = []
+        for pid in dirty:
+            figures = [f for f in rendered[f"partnership:{pid}"] if f.version == CURRENT_VERSION]
+            for status in evaluate(self.engine.context(pid, CURRENT_VERSION).targets, figures):
+                target_id = UUID(bytes=status.target.target_id)
+                before = self._targets.get(target_id)
+                if status.met == before:
+                    continue
+                self._targets[target_id] = status.met
+                if status.met is False or (status.met is True and before is False):
+                    alerts.append(
+                        (target_alert(status, pid, self.engine.as_of.business_date), (target_id, pid, status.met))
+                    )
+        return alerts
+
+    async def _freeze_due(self, previous_day: object) -> None:
+        for kind, period in due_periods(previous_day, self.engine.as_of.business_date):  # type: ignore[arg-type]
+            for pid, state in self.engine.partnerships.items():
+                records = [state.records.partnership, *state.records.classes.values(), *state.records.students.values()]
+                figures = snapshot_figures(records, period)
+                await self.store.freeze(kind, period, self.settings.generation, figures)
+                log.info("assessment_snapshot_frozen", kind=kind, period=period, partnership_id=str(pid))

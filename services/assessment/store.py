@@ -1,0 +1,303 @@
+"""PostgreSQL side of assessment (schema `assessment`): mirrored records, latest figures, progress, snapshots."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from uuid import UUID
+
+import asyncpg
+
+from services.assessment.metrics.figures import Figure
+from services.assessment.records import Record, RecordKey
+from shared.persistence.database import create_pool, migrate
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+Reading = tuple[Decimal | None, Decimal | None, Decimal | None, bool]
+FigureKey = tuple[str, str, str, str, int]
+Executor = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
+_FIGURE_COLUMNS = "scope, version, dimension, bucket, metric, numerator, denominator, value, final, as_of"
+
+
+async def open_store(dsn: str, schema: str) -> AssessmentStore:
+    await migrate(dsn, schema, MIGRATIONS)
+    return AssessmentStore(await create_pool(dsn, schema, max_size=4))
+
+
+def scope_id(scope: str) -> UUID:
+    """The partnership (or parent) id of `partnership:<id>`, `rollup:<id>` or `partnership:<id>/dim=bucket`."""
+    return UUID(scope.split(":", 1)[1].split("/", 1)[0])
+
+
+@dataclass
+class FlushBatch:
+    figures: list[Figure] = field(default_factory=list)
+    removed: list[FigureKey] = field(default_factory=list)
+    records: list[tuple[RecordKey, bytes]] = field(default_factory=list)
+    progress: dict[tuple[str, int], int] = field(default_factory=dict)
+    targets: list[tuple[UUID, UUID, bool | None]] = field(default_factory=list)
+
+    def only(self, partitions: set[int], partition_of: Callable[[UUID], int]) -> FlushBatch:
+        def mine(pid: UUID) -> bool:
+            return partition_of(pid) in partitions
+
+        return FlushBatch(
+            [f for f in self.figures if mine(scope_id(f.scope))],
+            [k for k in self.removed if mine(scope_id(k[0]))],
+            [(key, body) for key, body in self.records if mine(key.partnership_id)],
+            {tp: offset for tp, offset in self.progress.items() if tp[1] in partitions},
+            [t for t in self.targets if mine(t[1])],
+        )
+
+
+def figure_of(row: asyncpg.Record) -> Figure:
+    return Figure(
+        row["scope"],
+        row["dimension"],
+        row["bucket"],
+        row["metric"],
+        row["version"],
+        row["numerator"],
+        row["denominator"],
+        row["value"],
+        row["final"],
+        row["as_of"],
+    )
+
+
+class AssessmentStore:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    async def register_generation(self, generation: str, *, activate_if_none: bool = True) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute("INSERT INTO generations (generation) VALUES ($1) ON CONFLICT DO NOTHING", generation)
+            if activate_if_none:
+                await conn.execute(
+                    "UPDATE generations SET active = true WHERE generation = $1"
+                    " AND NOT EXISTS (SELECT 1 FROM generations WHERE active)",
+                    generation,
+                )
+
+    async def activate(self, generation: str) -> None:
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute("UPDATE generations SET active = false WHERE active AND generation <> $1", generation)
+            await conn.execute(
+                "UPDATE generations SET active = true, caught_up_at = now() WHERE generation = $1", generation
+            )
+
+    async def active_generation(self, default: str) -> str:
+        found = await self.pool.fetchval("SELECT generation FROM generations WHERE active")
+        return str(found) if found else default
+
+    async def claim(self, generation: str, owner: str, epoch: int, partitions: Iterable[int]) -> None:
+        """Take partitions over; waits for a flush of the previous owner that is writing them to commit."""
+        await self.pool.executemany(
+            "INSERT INTO partition_owners (generation, partition, owner, epoch) VALUES ($1, $2, $3, $4)"
+            " ON CONFLICT (generation, partition) DO UPDATE SET owner = EXCLUDED.owner, epoch = EXCLUDED.epoch,"
+            " claimed_at = now() WHERE partition_owners.epoch < EXCLUDED.epoch",
+            [(generation, p, owner, epoch) for p in partitions],
+        )
+
+    async def owned(self, generation: str, owner: str, conn: Executor | None = None) -> set[int]:
+        query = "SELECT partition FROM partition_owners WHERE generation = $1 AND owner = $2"
+        if conn is not None:
+            rows = await conn.fetch(query + " FOR SHARE", generation, owner)
+        else:
+            rows = await self.pool.fetch(query, generation, owner)
+        return {row["partition"] for row in rows}
+
+    async def write_flush(
+        self, generation: str, owner: str, batch: FlushBatch, partition_of: Callable[[UUID], int]
+    ) -> FlushBatch:
+        """Write what a flush produced, limited to the partitions `owner` holds; returns what was written."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            kept = batch.only(await self.owned(generation, owner, conn), partition_of)
+            await self._save_figures(conn, generation, kept.figures, kept.removed)
+            await self._save_records(conn, generation, kept.records)
+            await self._save_progress(conn, generation, kept.progress)
+            await self._save_target_states(conn, generation, kept.targets)
+        return kept
+
+    async def _save_records(self, conn: Executor, generation: str, records: Sequence[tuple[RecordKey, bytes]]) -> None:
+        if not records:
+            return
+        await conn.executemany(
+            "INSERT INTO records (generation, key, partnership_id, kind, body) VALUES ($1, $2, $3, $4, $5)"
+            " ON CONFLICT (generation, key) DO UPDATE SET body = EXCLUDED.body, updated_at = now()",
+            [(generation, key.encode(), key.partnership_id, key.kind.value, body) for key, body in records],
+        )
+
+    async def records(self, generation: str, partnership_ids: Iterable[UUID] | None = None) -> list[Record]:
+        if partnership_ids is None:
+            rows = await self.pool.fetch("SELECT key, body FROM records WHERE generation = $1", generation)
+        else:
+            rows = await self.pool.fetch(
+                "SELECT key, body FROM records WHERE generation = $1 AND partnership_id = ANY($2::uuid[])",
+                generation,
+                list(partnership_ids),
+            )
+        return [Record.unpack(RecordKey.decode(row["key"]), row["body"]) for row in rows]
+
+    async def partnership_records(self, generation: str) -> list[Record]:
+        rows = await self.pool.fetch("SELECT key, body FROM records WHERE generation = $1 AND kind = 'p'", generation)
+        return [Record.unpack(RecordKey.decode(row["key"]), row["body"]) for row in rows]
+
+    async def _save_figures(
+        self, conn: Executor, generation: str, changed: Sequence[Figure], removed: Sequence[FigureKey]
+    ) -> None:
+        if removed:
+            await conn.executemany(
+                "DELETE FROM figures_latest WHERE generation = $1 AND scope = $2 AND dimension = $3"
+                " AND bucket = $4 AND metric = $5 AND version = $6",
+                [(generation, *key) for key in removed],
+            )
+        if changed:
+            await conn.executemany(
+                f"INSERT INTO figures_latest (generation, {_FIGURE_COLUMNS})"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                " ON CONFLICT (generation, scope, version, dimension, bucket, metric) DO UPDATE SET"
+                " numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator, value = EXCLUDED.value,"
+                " final = EXCLUDED.final, as_of = EXCLUDED.as_of, updated_at = now()",
+                [
+                    (
+                        generation,
+                        f.scope,
+                        f.version,
+                        f.dimension,
+                        f.bucket,
+                        f.metric,
+                        f.numerator,
+                        f.denominator,
+                        f.value,
+                        f.final,
+                        f.as_of,
+                    )
+                    for f in changed
+                ],
+            )
+
+    async def published(self, generation: str, scopes: Sequence[str]) -> dict[FigureKey, Reading]:
+        rows = await self.pool.fetch(
+            f"SELECT {_FIGURE_COLUMNS} FROM figures_latest WHERE generation = $1 AND scope = ANY($2::text[])",
+            generation,
+            list(scopes),
+        )
+        return {figure_of(row).key: figure_of(row).reading for row in rows}
+
+    async def figures(
+        self, generation: str, scope: str, version: int | None = None, dimension: str | None = None
+    ) -> list[Figure]:
+        rows = await self.pool.fetch(
+            f"SELECT {_FIGURE_COLUMNS} FROM figures_latest WHERE generation = $1 AND scope = $2"
+            " AND ($3::int IS NULL OR version = $3) AND ($4::text IS NULL OR dimension = $4)"
+            " ORDER BY version, dimension, bucket, metric",
+            generation,
+            scope,
+            version,
+            dimension,
+        )
+        return [figure_of(row) for row in rows]
+
+    async def all_figures(self, generation: str) -> list[Figure]:
+        rows = await self.pool.fetch(f"SELECT {_FIGURE_COLUMNS} FROM figures_latest WHERE generation = $1", generation)
+        return [figure_of(row) for row in rows]
+
+    async def ranking(self, generation: str, metric: str, version: int, kind: str, limit: int) -> list[Figure]:
+        rows = await self.pool.fetch(
+            f"SELECT {_FIGURE_COLUMNS} FROM figures_latest WHERE generation = $1 AND metric = $2 AND version = $3"
+            " AND dimension = 'total' AND scope LIKE $4 ORDER BY value DESC NULLS LAST, scope LIMIT $5",
+            generation,
+            metric,
+            version,
+            f"{kind}:%",
+            limit,
+        )
+        return [figure_of(row) for row in rows]
+
+    async def _save_progress(self, conn: Executor, generation: str, offsets: dict[tuple[str, int], int]) -> None:
+        if offsets:
+            await conn.executemany(
+                "INSERT INTO progress (generation, topic, partition, next_offset) VALUES ($1, $2, $3, $4)"
+                " ON CONFLICT (generation, topic, partition) DO UPDATE SET"
+                " next_offset = GREATEST(progress.next_offset, EXCLUDED.next_offset), updated_at = now()",
+                [(generation, topic, partition, offset) for (topic, partition), offset in offsets.items()],
+            )
+
+    async def progress(self, generation: str) -> dict[tuple[str, int], int]:
+        rows = await self.pool.fetch(
+            "SELECT topic, partition, next_offset FROM progress WHERE generation = $1", generation
+        )
+        return {(row["topic"], row["partition"]): row["next_offset"] for row in rows}
+
+    async def target_states(self, generation: str) -> dict[UUID, bool | None]:
+        rows = await self.pool.fetch("SELECT target_id, met FROM target_states WHERE generation = $1", generation)
+        return {row["target_id"]: row["met"] for row in rows}
+
+    async def _save_target_states(
+        self, conn: Executor, generation: str, states: Sequence[tuple[UUID, UUID, bool | None]]
+    ) -> None:
+        if states:
+            await conn.executemany(
+                "INSERT INTO target_states (generation, target_id, partnership_id, met) VALUES ($1, $2, $3, $4)"
+                " ON CONFLICT (generation, target_id) DO UPDATE SET met = EXCLUDED.met, updated_at = now()",
+                [(generation, *state) for state in states],
+            )
+
+    async def freeze(self, kind: str, period: str, generation: str, figures: Sequence[Figure]) -> int:
+        """Write a snapshot once; rows already frozen for the period are never changed."""
+        await self.pool.executemany(
+            f"INSERT INTO snapshots (period_kind, period, generation, {_FIGURE_COLUMNS})"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING",
+            [
+                (
+                    kind,
+                    period,
+                    generation,
+                    f.scope,
+                    f.version,
+                    f.dimension,
+                    f.bucket,
+                    f.metric,
+                    f.numerator,
+                    f.denominator,
+                    f.value,
+                    f.final,
+                    f.as_of,
+                )
+                for f in figures
+            ],
+        )
+        return len(figures)
+
+    async def snapshot(self, kind: str, period: str, scope: str, version: int | None) -> list[Figure]:
+        rows = await self.pool.fetch(
+            f"SELECT {_FIGURE_COLUMNS} FROM snapshots WHERE period_kind = $1 AND period = $2 AND scope = $3"
+            " AND ($4::int IS NULL OR version = $4) ORDER BY version, dimension, bucket, metric",
+            kind,
+            period,
+            scope,
+            version,
+        )
+        return [figure_of(row) for row in rows]
+
+    async def snapshot_periods(self, scope: str) -> list[tuple[str, str]]:
+        rows = await self.pool.fetch(
+            "SELECT DISTINCT period_kind, period FROM snapshots WHERE scope = $1 ORDER BY 1, 2", scope
+        )
+        return [(row["period_kind"], row["period"]) for row in rows]
+
+
+def last_day_of(period: str) -> date:
+    """'2025-06' -> 2025-06-30; '2025' -> 2025-12-31."""
+    if len(period) == 4:
+        return date(int(period), 12, 31)
+    year, month = (int(part) for part in period.split("-"))
+    first_of_next = date(year + month // 12, month % 12 + 1, 1)
+    return date.fromordinal(first_of_next.toordinal() - 1)

@@ -1,0 +1,146 @@
+"""The worker's loop bodies with fakes of the store and the producer (no broker, no database)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID, uuid4
+
+from services.assessment.engine import RollupPart
+from services.assessment.metrics.tally import Tally
+from services.assessment.publishing import pack_part, unpack_part
+from services.assessment.runtime import Assessor
+from services.assessment.settings import AssessmentSettings
+from services.assessment.snapshots import due_periods
+from shared.contracts.registry import stage_topics, topic_for
+from shared.messaging.codec import decode, encode
+from tests.unit.assessment.scripted_cohort import scripted_cohort
+
+
+class FakeStore:
+    def __init__(self) -> None:
+        self.figures: dict[tuple, tuple] = {}
+        self.records: dict[bytes, bytes] = {}
+        self.progress_rows: dict[tuple[str, int], int] = {}
+        self.targets: dict[UUID, bool | None] = {}
+        self.frozen: list[tuple[str, str]] = []
+        self.owners: dict[int, str] = {}
+
+    async def published(self, generation, scopes):
+        return {k: v for k, v in self.figures.items() if k[0] in scopes}
+
+    async def target_states(self, generation):
+        return dict(self.targets)
+
+    async def claim(self, generation, owner, epoch, partitions):
+        self.owners.update(dict.fromkeys(partitions, owner))
+
+    async def owned(self, generation, owner, conn=None):
+        return {p for p, o in self.owners.items() if o == owner}
+
+    async def write_flush(self, generation, owner, batch, partition_of):
+        kept = batch.only(await self.owned(generation, owner), partition_of)
+        for key in kept.removed:
+            self.figures.pop(key, None)
+        self.figures.update({f.key: f.reading for f in kept.figures})
+        self.targets.update({target: met for target, _, met in kept.targets})
+        self.records.update({key.encode(): body for key, body in kept.records})
+        self.progress_rows.update(kept.progress)
+        return kept
+
+    async def freeze(self, kind, period, generation, figures):
+        self.frozen.append((kind, period))
+        return len(figures)
+
+
+class FakeProducer:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, tuple]] = []
+
+    async def send(self, topic: str, messages: list) -> None:
+        self.sent += [(topic, message) for message in messages]
+
+    def on(self, suffix: str) -> list[tuple]:
+        return [m for t, m in self.sent if t.endswith(suffix)]
+
+
+def settings() -> AssessmentSettings:
+    return AssessmentSettings(
+        CYCLE_TOPIC_NAMESPACE="u.", CYCLE_TOPIC_PARTITIONS=3, ASSESSMENT_BUSINESS_DATE=date(2026, 6, 30)
+    )
+
+
+async def fed_assessor(copies: int = 1, events: list | None = None) -> tuple[Assessor, FakeStore, FakeProducer, list]:
+    store, producer = FakeStore(), FakeProducer()
+    assessor = Assessor(settings(), store, {}, {}, producer.send)  # type: ignore[arg-type]
+    await assessor.recovered({0, 1, 2})
+    events = events or scripted_cohort().script.events
+    offset = 0
+    for _ in range(copies):
+        for envelope in events:
+            message = encode(envelope)
+            topic = "u." + topic_for(envelope.type, _stage(envelope.type))
+            await assessor.handle(topic, 0, offset, message.key.encode(), message.value, message.headers)
+            offset += 1
+    return assessor, store, producer, events
+
+
+def _stage(type_name: str):
+    from shared.contracts.base import Stage
+    from shared.contracts.registry import model_for
+
+    stage = model_for(type_name).stage
+    return Stage.TRAINING if stage is Stage.ANY else stage
+
+
+async def test_a_flush_publishes_every_figure_once_and_nothing_when_nothing_moved() -> None:
+    assessor, store, producer, _ = await fed_assessor()
+    moved = await assessor.flush()
+    assert moved == len(producer.on("cycle.assessment.figures")) == len(store.figures) > 0
+    assert await assessor.flush() == 0
+
+
+async def test_redelivered_events_change_no_figure() -> None:
+    once, store_once, _, events = await fed_assessor()
+    twice, store_twice, _, _ = await fed_assessor(copies=2, events=events)
+    await once.flush()
+    await twice.flush()
+    assert twice.counters.duplicates == once.counters.applied
+    assert store_twice.figures == store_once.figures
+
+
+async def test_garbage_goes_to_the_dead_letter_topic_and_the_loop_goes_on() -> None:
+    assessor, _, producer, _ = await fed_assessor()
+    await assessor.handle(stage_topics("u.")[0], 1, 99, b"key", b"{not json", [("ce_type", b"cycle.Nope")])
+    [(key, value, headers)] = producer.on("cycle.dlq.assessment")
+    assert (key, value) == (b"key", b"{not json")
+    assert dict(headers)["dlq_offset"] == b"99"
+    assert assessor.counters.dead_lettered == 1
+
+
+async def test_an_unmet_target_raises_one_breach_alert() -> None:
+    assessor, _, producer, _ = await fed_assessor()
+    await assessor.flush()
+    await assessor.flush()
+    [(key, value, headers)] = producer.on("cycle.assessment.alerts")
+    alert = decode(headers, key, value)
+    assert alert.type == "TargetBreached"
+    assert alert.data.value == 0.6667  # type: ignore[attr-defined]
+
+
+async def test_roll_up_parts_are_sent_to_the_parent_and_survive_a_round_trip() -> None:
+    part = RollupPart(uuid4(), ((1, uuid4()),), {1: Tally()})
+    assert unpack_part(pack_part(part)) == part
+
+
+async def test_a_worker_that_lost_its_partitions_writes_and_publishes_nothing() -> None:
+    assessor, store, producer, _ = await fed_assessor()
+    store.owners = dict.fromkeys(store.owners, "another worker")
+    assert await assessor.flush() == 0
+    assert producer.on("cycle.assessment.figures") == []
+    assert store.figures == {}
+
+
+def test_a_snapshot_is_due_when_a_month_or_a_year_ends() -> None:
+    assert due_periods(date(2025, 6, 30), date(2025, 6, 30)) == []
+    assert due_periods(date(2025, 6, 30), date(2025, 7, 1)) == [("monthly", "2025-06")]
+    assert due_periods(date(2025, 12, 31), date(2026, 1, 1)) == [("monthly", "2025-12"), ("yearly", "2025")]

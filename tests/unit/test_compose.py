@@ -1,0 +1,49 @@
+"""docker-compose.yml must name only services and settings that exist in the code."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import yaml
+
+from shared.config import InfraSettings, ServiceSettings
+from shared.infra.components import COMPONENTS, Kind
+
+ROOT = Path(__file__).parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+INFRASTRUCTURE = {"kafka", "postgres"}
+
+
+def setting_names() -> set[str]:
+    names = set()
+    for settings in (ServiceSettings, InfraSettings):
+        names |= {str(field.validation_alias) for field in settings.model_fields.values()}
+    return names
+
+
+def product_services() -> dict[str, dict]:
+    return {name: spec for name, spec in COMPOSE["services"].items() if name not in INFRASTRUCTURE}
+
+
+def test_every_compose_service_is_a_component_of_the_local_stack():
+    components = {c.name: c for c in COMPONENTS if c.kind in (Kind.HTTP, Kind.WORKER)}
+    assert set(product_services()) == set(components)
+    for name, spec in product_services().items():
+        if components[name].port is not None:
+            assert spec["ports"] == [f"{components[name].port}:8000"]
+
+
+def test_every_compose_command_names_code_that_exists():
+    for name, spec in product_services().items():
+        command = spec["command"]
+        target = command[command.index("--factory") + 1] if "--factory" in command else command[-1]
+        module, _, attribute = target.partition(":")
+        loaded = importlib.import_module(module)
+        if attribute:
+            assert callable(getattr(loaded, attribute)), f"{name}: {target}"
+
+
+def test_every_compose_variable_is_a_documented_setting():
+    environment = COMPOSE["x-service-env"]
+    assert set(environment) <= setting_names()
