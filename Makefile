@@ -40,17 +40,18 @@ logs: $(VENV)/.synced
 status: $(VENV)/.synced
 	$(BIN)/cycle status
 
-# Set up, start the stack, run the main job, stop the stack (`make up` keeps it running).
+# Set up, start the stack, drive the seed programme through the public APIs, print the programme report and its
+# comparison with the ground truth, stop the stack (`make up` keeps it running).
 demo: setup
 	$(BIN)/cycle up
-	$(BIN)/cycle demo; status=$$?; $(BIN)/cycle down; exit $$status
+	$(BIN)/cycle simulate --scenario seed && $(BIN)/cycle report --wait 600; status=$$?; $(BIN)/cycle down; exit $$status
 
 bench: setup
 	$(BIN)/python -m bench
 
 lint: $(VENV)/.synced
-	$(BIN)/ruff check shared services tests
-	$(BIN)/ruff format --check shared services tests
+	$(BIN)/ruff check shared services simulation cli bench tests
+	$(BIN)/ruff format --check shared services simulation cli bench tests
 
 asyncapi: $(VENV)/.synced
 	$(BIN)/python -m shared.contracts.asyncapi > docs/asyncapi.yaml

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from cli import assessment
 from shared.cli import app
+from simulation.cli import simulation_app
 
 app.add_typer(assessment.app, name="assessment")
+app.add_typer(simulation_app)  # simulate and report join the top level
 
 __all__ = ["app"]

@@ -175,9 +175,3 @@ def smoke(
     console.print(table)
     if report.applied != report.events:
         raise typer.Exit(1)
-
-
-@app.command()
-def demo(state_dir: StateDir = None) -> None:
-    """The main job on the running stack (until the stage services exist: the backbone smoke flow)."""
-    smoke(state_dir=state_dir, events=1000)

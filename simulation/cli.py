@@ -1,0 +1,148 @@
+"""`cycle simulate` and `cycle report`: drive a scenario through the stack, then check assessment against the truth.
+
+Registered into the `cycle` CLI with `app.add_typer(simulation_app)` (its commands join the top level).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+import typer
+from rich.console import Console
+
+from shared.infra.stack_state import StackState
+from shared.web.clock import business_today
+from simulation.assessment_reader import AssessmentReader
+from simulation.compare import Comparison
+from simulation.console import (
+    RichReporter,
+    comparison_lines,
+    drive_table,
+    figures_table,
+    partnerships_table,
+    scenario_table,
+    seed_table,
+)
+from simulation.driver import drive
+from simulation.generator import build
+from simulation.ground_truth import compute_truth
+from simulation.ids import Ids
+from simulation.seed_report import seed_rows
+from simulation.truth_file import read_truth, truth_document, write_truth
+
+simulation_app = typer.Typer(help="Drive a seeded programme through the services and check the figures.")
+console = Console()
+errors = Console(stderr=True)
+DEFAULT_TRUTH = Path(".run/truth.json")
+
+StateDir = Annotated[Path, typer.Option("--state-dir", help="Where `cycle up` recorded the stack's addresses")]
+Url = Annotated[str | None, typer.Option(help="Default: the running stack's address (.run/stack.json)")]
+
+
+def _address(state_dir: Path, name: str, given: str | None) -> str:
+    address = given or StackState(state_dir).address(name)
+    if not address:
+        errors.print(f"[red]No address for {name}:[/] start the stack (`cycle up`) or pass --{name}-url.")
+        raise typer.Exit(2)
+    return address
+
+
+@simulation_app.command()
+def simulate(
+    scenario: Annotated[str, typer.Option(help="seed (DOMAIN.md's figures), small or scaled")] = "seed",
+    seed: Annotated[int | None, typer.Option(help="Random seed (small: 7, scaled: 1)")] = None,
+    students: Annotated[int | None, typer.Option(help="Applicants of the scaled scenario")] = None,
+    rate: Annotated[float | None, typer.Option(help="Commands per second at most; unlimited if omitted")] = None,
+    concurrency: Annotated[int, typer.Option(help="Students and classes in flight at once")] = 16,
+    recruitment_url: Url = None,
+    training_url: Url = None,
+    employment_url: Url = None,
+    truth_out: Annotated[Path, typer.Option(help="Where to write the ground truth (JSON)")] = DEFAULT_TRUTH,
+    wait_timeout: Annotated[float, typer.Option(help="Seconds a downstream service may take to learn")] = 120,
+    state_dir: StateDir = Path(".run"),
+) -> None:
+    """Generate the scenario, write its ground truth, and post every fact through the stage services' APIs."""
+    urls = {
+        name: _address(state_dir, name, url)
+        for name, url in (("recruitment", recruitment_url), ("training", training_url), ("employment", employment_url))
+    }
+    started = time.perf_counter()
+    with console.status(f"Generating the {scenario} scenario…"):
+        programme = build(scenario, seed, students)
+    console.print(scenario_table(programme, time.perf_counter() - started))
+    today = business_today()
+    if today < programme.generated_on:
+        errors.print(f"[red]Today ({today}) is before the scenario's last date ({programme.generated_on}).[/]")
+        raise typer.Exit(2)
+    with console.status("Computing the ground truth…"):
+        truth = compute_truth(programme, today)
+        ids = Ids.for_scenario(programme.name, programme.seed)
+        write_truth(truth_document(truth, programme, ids), truth_out)
+    console.print(f"ground truth as of {today} written to {truth_out}")
+    with RichReporter.progress_bar(console) as progress:
+        report, _ = asyncio.run(
+            drive(
+                programme,
+                urls,
+                concurrency=concurrency,
+                rate=rate,
+                wait_timeout=wait_timeout,
+                reporter=RichReporter(progress),
+            )
+        )
+    console.print(drive_table(report))
+    for failure in report.failures[:20]:
+        errors.print(f"[red]✗[/] {failure}", highlight=False)
+    if report.failures:
+        raise typer.Exit(1)
+
+
+async def _compare_until(
+    reader: AssessmentReader, truth: dict[str, Any], wait: float
+) -> tuple[Comparison, dict[str, list[dict[str, Any]]]]:
+    """Compares until nothing differs or the figures stop moving for a while; assessment catches up meanwhile."""
+    deadline = time.monotonic() + wait
+    previous: list[str] | None = None
+    steady = 0
+    while True:
+        result, read = await reader.compare(truth)
+        seen = [m.describe() for m in result.mismatches]
+        steady = steady + 1 if seen == previous else 0
+        if not result.mismatches or time.monotonic() >= deadline or steady >= 5:
+            return result, read
+        previous = seen
+        await asyncio.sleep(2)
+
+
+async def _report(url: str, truth: dict[str, Any], wait: float) -> tuple[Comparison, dict[str, list[dict[str, Any]]]]:
+    async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+        return await _compare_until(AssessmentReader(client), truth, wait)
+
+
+@simulation_app.command()
+def report(
+    truth: Annotated[Path, typer.Option(help="The ground truth `cycle simulate` wrote")] = DEFAULT_TRUTH,
+    assessment_url: Url = None,
+    wait: Annotated[float, typer.Option(help="Seconds to let assessment catch up before judging")] = 300,
+    state_dir: StateDir = Path(".run"),
+) -> None:
+    """Assessment's figures for every partnership beside the ground truth; exit 1 on any mismatch."""
+    url = _address(state_dir, "assessment-api", assessment_url)
+    document = read_truth(truth)
+    if date.fromisoformat(document["as_of"]) != business_today():
+        console.print(f"[yellow]The truth is as of {document['as_of']}; figures are read as of that date.[/]")
+    with console.status("Reading assessment's figures…"):
+        result, read = asyncio.run(_report(url, document, wait))
+    console.print(partnerships_table(document))
+    console.print(figures_table(document, read))
+    if document["scenario"] == "seed":
+        console.print(seed_table(seed_rows(document, read)))
+    for line in comparison_lines(result):
+        console.print(line, highlight=False)
+    if result.mismatches:
+        raise typer.Exit(1)
