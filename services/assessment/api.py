@@ -207,7 +207,9 @@ async def targets(partnership_id: UUID, store: StoreDep, generation: GenerationD
     """Each target's goal, its live figure (current metric version) and whether it is met."""
     raw = [r for r in await store.partnership_records(generation) if r.key.partnership_id == partnership_id]
     record = raw[0] if raw else Record(RecordKey.of_partnership(partnership_id))
-    found = await store.figures(generation, f"partnership:{partnership_id}", CURRENT_VERSION)
+    # An alliance's or programme's targets measure its roll-up (the pooled students of its members).
+    found = await store.figures(generation, f"rollup:{partnership_id}", CURRENT_VERSION)
+    found = found or await store.figures(generation, f"partnership:{partnership_id}", CURRENT_VERSION)
     as_of = AsOf.of(found[0].as_of if found else date.today())
     ctx = context_of(resolve(record.facts, as_of), VERSIONS[CURRENT_VERSION])
     return [

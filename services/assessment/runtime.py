@@ -201,7 +201,7 @@ class Assessor:
                 parts.append(part)
         for parent in dirty_rollups:
             rendered[f"rollup:{parent}"] = self.engine.rollup_figures(parent)
-        alerts = self._alerts(dirty, rendered)
+        alerts = self._alerts(dirty | (dirty_rollups & set(self.engine.partnerships)), rendered)
         batch.targets = [state for _, state in alerts]
         # Fencing (migration 0002): after a rebalance, the previous owner's late flush must not publish or
         # overwrite figures of partitions it lost; the write below re-checks ownership in its transaction.
@@ -250,7 +250,7 @@ class Assessor:
     ) -> list[tuple[Message, tuple[UUID, UUID, bool | None]]]:
         alerts: list[tuple[Message, tuple[UUID, UUID, bool | None]]] = []
         for pid in dirty:
-            figures = [f for f in rendered[f"partnership:{pid}"] if f.version == CURRENT_VERSION]
+            figures = [f for f in self._target_figures(pid, rendered) if f.version == CURRENT_VERSION]
             for status in evaluate(self.engine.context(pid, CURRENT_VERSION).targets, figures):
                 target_id = UUID(bytes=status.target.target_id)
                 before = self._targets.get(target_id)
@@ -262,6 +262,14 @@ class Assessor:
                         (target_alert(status, pid, self.engine.as_of.business_date), (target_id, pid, status.met))
                     )
         return alerts
+
+    def _target_figures(self, pid: UUID, rendered: dict[str, list[Figure]]) -> list[Figure]:
+        """An alliance's or programme's targets measure its roll-up (the pooled students of its members)."""
+        if pid not in self.engine.rollups:
+            return rendered[f"partnership:{pid}"]
+        if f"rollup:{pid}" not in rendered:
+            rendered[f"rollup:{pid}"] = self.engine.rollup_figures(pid)
+        return rendered[f"rollup:{pid}"]
 
     async def _freeze_due(self, previous_day: object) -> None:
         for kind, period in due_periods(previous_day, self.engine.as_of.business_date):  # type: ignore[arg-type]
