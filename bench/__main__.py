@@ -18,11 +18,13 @@ from rich.table import Table
 
 from bench.anchors import aiokafka_loop, kafka_producer_perf
 from bench.pipeline import measure
+from bench.scale import measure as measure_scale
 from shared.infra.kafka_local import LocalKafka, ensure_kafka_jars
 from shared.infra.postgres_local import LocalPostgres
 from shared.messaging.topics import ensure_topics
 
 EVENTS = int(os.environ.get("BENCH_EVENTS", "20000"))
+STUDENTS = int(os.environ.get("BENCH_STUDENTS", "100000"))
 RESULTS = Path(__file__).parent / "RESULTS.md"
 console = Console()
 
@@ -50,7 +52,7 @@ async def run(bootstrap: str, dsn: str, libdir: Path) -> list[tuple[str, float]]
     ]
 
 
-def report(rows: list[tuple[str, float]]) -> str:
+def report(rows: list[tuple[str, float]], scale: dict[str, float]) -> str:
     raw = rows[1][1]
     perf = rows[0][1]
     lines = [
@@ -63,6 +65,14 @@ def report(rows: list[tuple[str, float]]) -> str:
         "|---|---:|---:|---:|",
     ]
     lines += [f"| {name} | {rate:,.0f} | {rate / raw:.3f} | {rate / perf:.3f} |" for name, rate in rows]
+    lines += [
+        "",
+        "## The simulator at scale",
+        "",
+        f"`scaled_programme({scale['students']:,.0f})`: {scale['facts']:,.0f} facts generated in"
+        f" {scale['generate_s']:.1f} s; its ground truth in {scale['truth_s']:.1f} s; peak resident memory of the bench process"
+        f" {scale['peak_mib']:,.0f} MiB.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -81,7 +91,10 @@ def main() -> None:
     for name, rate in rows:
         table.add_row(name, f"{rate:,.0f}", f"{rate / rows[1][1]:.3f}", f"{rate / rows[0][1]:.3f}")
     console.print(table)
-    RESULTS.write_text(report(rows))
+    with console.status(f"Generating a {STUDENTS:,}-student programme and its ground truth…"):
+        scale = measure_scale(STUDENTS)
+    console.print(scale)
+    RESULTS.write_text(report(rows, scale))
     console.print(f"written to {RESULTS}")
 
 
