@@ -42,6 +42,7 @@ status: $(VENV)/.synced
 
 # Set up, start the stack, drive the seed programme through the public APIs, print the programme report and its
 # comparison with the ground truth, stop the stack (`make up` keeps it running).
+demo: export COLUMNS ?= 160
 demo: setup
 	$(BIN)/cycle up
 	$(BIN)/cycle simulate --scenario seed && $(BIN)/cycle report --wait 600; status=$$?; $(BIN)/cycle down; exit $$status

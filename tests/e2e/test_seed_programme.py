@@ -3,22 +3,21 @@ assessment computes must equal the ground truth the simulation computed by its o
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from services.recruitment.app import create_app as recruitment_app
 
 from services.assessment.app import create_app as assessment_app
 from services.assessment.rebuild import worker_environment
 from services.assessment.settings import AssessmentSettings
 from services.employment.app import create_app as employment_app
+from services.recruitment.app import create_app as recruitment_app
 from services.training.app import create_app as training_app
 from shared.config import ServiceSettings
 from shared.infra.processes import stop_process
@@ -31,6 +30,7 @@ from simulation.ground_truth import compute_truth
 from simulation.ids import Ids
 from simulation.truth_file import truth_document
 from tests.support.http import serving
+from tests.support.waiting import eventually
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(900)
@@ -70,12 +70,17 @@ def assessment_settings(base: ServiceSettings) -> AssessmentSettings:
 
 async def caught_up(reader: AssessmentReader, truth: dict[str, object], timeout: float) -> Comparison:
     """Compares until nothing differs (assessment has caught up) or the deadline passes; returns the last result."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result, _ = await reader.compare(truth)
-        if not result.mismatches or time.monotonic() > deadline:
-            return result
-        await asyncio.sleep(1)
+    last: Comparison | None = None
+
+    async def nothing_differs() -> bool:
+        nonlocal last
+        last, _ = await reader.compare(truth)
+        return not last.mismatches
+
+    with contextlib.suppress(AssertionError):  # the mismatches themselves are asserted by the caller
+        await eventually(nothing_differs, timeout=timeout, interval=1.0)
+    assert last is not None
+    return last
 
 
 async def test_every_metric_of_every_partnership_equals_the_ground_truth(
