@@ -70,8 +70,8 @@ def report(rows: list[tuple[str, float]], scale: dict[str, float]) -> str:
         "## The simulator at scale",
         "",
         f"`scaled_programme({scale['students']:,.0f})`: {scale['facts']:,.0f} facts generated in"
-        f" {scale['generate_s']:.1f} s; its ground truth in {scale['truth_s']:.1f} s; peak resident memory of the bench process"
-        f" {scale['peak_mib']:,.0f} MiB.",
+        f" {scale['generate_s']:.1f} s; its ground truth in {scale['truth_s']:.1f} s;"
+        f" peak resident memory of the bench process {scale['peak_mib']:,.0f} MiB.",
     ]
     return "\n".join(lines) + "\n"
 
