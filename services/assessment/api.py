@@ -112,6 +112,25 @@ async def _versions_as_of(
     return found
 
 
+async def _scope_figures(
+    store: AssessmentStore,
+    generation: str,
+    pid: UUID,
+    rollup: bool,
+    version: int | None,
+    dimension: str | None,
+    as_of: date | None,
+    at: datetime | None,
+    format: str,
+) -> Response | FiguresOut:
+    scope = f"{'rollup' if rollup else 'partnership'}:{pid}"
+    if as_of is None:
+        found = await store.figures(generation, scope, version, dimension)
+    else:
+        found = await _versions_as_of(store, generation, pid, as_of, at, version, rollup=rollup)
+    return _answer(scope, generation, as_of, found, format, version, dimension)
+
+
 @router.get("/health", response_model=HealthOut, responses=JSON_RESPONSES)
 async def health(store: StoreDep, generation: GenerationDep) -> HealthOut:
     """Liveness and database reachability; names the generation queries read."""
@@ -131,12 +150,7 @@ async def partnership_figures(
     format: Format = "json",
 ) -> Response | FiguresOut:
     """A partnership's figures now (materialised by the workers) or as of D (recomputed from its records)."""
-    scope = f"partnership:{partnership_id}"
-    if as_of is None:
-        found = await store.figures(generation, scope, version, dimension)
-    else:
-        found = await _versions_as_of(store, generation, partnership_id, as_of, at, version, rollup=False)
-    return _answer(scope, generation, as_of, found, format, version, dimension)
+    return await _scope_figures(store, generation, partnership_id, False, version, dimension, as_of, at, format)
 
 
 @router.get("/rollups/{parent_id}/figures", response_model=FiguresOut, responses=FIGURE_RESPONSES)
@@ -151,12 +165,7 @@ async def rollup_figures(
     format: Format = "json",
 ) -> Response | FiguresOut:
     """Pooled figures of the partnerships under a parent partnership or alliance, now or as of D."""
-    scope = f"rollup:{parent_id}"
-    if as_of is None:
-        found = await store.figures(generation, scope, version, dimension)
-    else:
-        found = await _versions_as_of(store, generation, parent_id, as_of, at, version, rollup=True)
-    return _answer(scope, generation, as_of, found, format, version, dimension)
+    return await _scope_figures(store, generation, parent_id, True, version, dimension, as_of, at, format)
 
 
 @router.get("/rankings/{metric}", response_model=RankingOut, responses=JSON_RESPONSES)
