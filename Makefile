@@ -53,6 +53,8 @@ bench: setup
 lint: $(VENV)/.synced
 	$(BIN)/ruff check shared services simulation cli bench tests
 	$(BIN)/ruff format --check shared services simulation cli bench tests
+	$(BIN)/lint-imports
+	$(BIN)/mypy shared services simulation cli
 
 asyncapi: $(VENV)/.synced
 	$(BIN)/python -m shared.contracts.asyncapi > docs/asyncapi.yaml

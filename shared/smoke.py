@@ -22,7 +22,7 @@ from shared.messaging.consumer import IdempotentConsumer
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topics import ensure_topics, product_topics
-from shared.persistence.database import create_pool, drop_schema, migrate
+from shared.persistence.database import create_pool, drop_schema, migrate, pooled
 
 SCHEMA = "smoke"
 
@@ -72,7 +72,7 @@ async def run_smoke(bootstrap: str, dsn: str, count: int = 100, partitions: int 
     tasks = [asyncio.create_task(OutboxRelay(dsn, SCHEMA, bootstrap).run()), asyncio.create_task(consumer.run())]
     try:
         outbox = Outbox(SCHEMA, Stage.TRAINING, namespace)
-        async with pool.acquire() as conn, conn.transaction():
+        async with pooled(pool) as conn, conn.transaction():
             for event in _events(count):
                 await outbox.add(conn, event)
         while consumer.applied < count:

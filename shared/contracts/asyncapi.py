@@ -137,7 +137,7 @@ def build() -> dict[str, Any]:
 
 
 def render() -> str:
-    return yaml.safe_dump(build(), sort_keys=False, allow_unicode=True, width=120)
+    return str(yaml.safe_dump(build(), sort_keys=False, allow_unicode=True, width=120))
 
 
 if __name__ == "__main__":

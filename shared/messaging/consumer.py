@@ -25,6 +25,7 @@ from shared.contracts.registry import dead_letter_topic
 from shared.messaging.codec import UndecodableEvent, decode
 from shared.messaging.relay import idempotent_producer
 from shared.messaging.topics import DEAD_LETTER_CONFIG, ensure_topics
+from shared.persistence.database import pooled
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
 log = structlog.get_logger(__name__)
@@ -104,7 +105,7 @@ class IdempotentConsumer:
     async def _process_batch(self, records: list[ConsumerRecord[bytes, bytes]], producer: AIOKafkaProducer) -> None:
         """One transaction per batch, one savepoint per event: a failing event rolls back alone."""
         outcomes: Counter[Outcome] = Counter()
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with pooled(self._pool) as conn, conn.transaction():
             for record in records:
                 outcomes[await self._process(conn, record, producer)] += 1
         self.applied += outcomes[Outcome.APPLIED]

@@ -7,9 +7,11 @@ the shared messaging tables come first, then the service's own files.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from typing import cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
@@ -75,3 +77,10 @@ async def drop_schema(dsn: str, schema: str) -> None:
         await conn.execute(f"DROP SCHEMA IF EXISTS {checked_schema(schema)} CASCADE")
     finally:
         await conn.close()
+
+
+@contextlib.asynccontextmanager
+async def pooled(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A connection lent by `pool`, typed as the connection it stands for (asyncpg-stubs calls it a proxy)."""
+    async with pool.acquire() as conn:
+        yield cast(asyncpg.Connection, conn)

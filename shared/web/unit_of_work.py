@@ -15,6 +15,7 @@ from fastapi import Request
 
 from shared.contracts.envelope import Envelope
 from shared.messaging.outbox import Outbox
+from shared.persistence.database import pooled
 from shared.web.idempotency import fingerprint, run_once
 
 
@@ -41,7 +42,7 @@ async def execute(
     request_fingerprint: bytes = b"",
 ) -> tuple[int, Any]:
     """Run `command` in one transaction; a repeated Idempotency-Key returns the first answer unchanged."""
-    async with pool.acquire() as conn, conn.transaction():
+    async with pooled(pool) as conn, conn.transaction():
         uow = UnitOfWork(conn, outbox)
         return await run_once(conn, idempotency_key, request_fingerprint, lambda: command(uow))
 

@@ -15,6 +15,7 @@ from services.training.domain.learner import Phase
 from services.training.domain.roster import WaitsFor
 from shared.contracts.base import TaughtBy
 from shared.contracts.training import InternshipOutcome
+from shared.persistence.database import pooled
 from shared.web.errors import ERROR_RESPONSES
 from shared.web.pagination import Page
 from shared.web.runtime import runtime_of
@@ -26,7 +27,7 @@ ClassFilter = Annotated[UUID | None, Query()]
 
 
 async def _page(request: Request, source: str, filters: Sequence[Filter], cursor: str | None, limit: int) -> Any:
-    async with runtime_of(request).pool.acquire() as conn:
+    async with pooled(runtime_of(request).pool) as conn:
         rows, next_cursor = await reads.page(conn, source, filters, cursor, limit)
     items = [reads.plan_row(row) if source == "plans" else dict(row) for row in rows]
     return {"items": items, "next_cursor": next_cursor}
@@ -44,7 +45,7 @@ async def list_classes(
 
 
 async def get_class(class_id: UUID, request: Request) -> Any:
-    async with runtime_of(request).pool.acquire() as conn:
+    async with pooled(runtime_of(request).pool) as conn:
         detail = await reads.class_detail(conn, class_id)
     if detail is None:
         raise Unknown(f"training has not learned of class {class_id}")
@@ -102,7 +103,7 @@ async def get_student(student_id: UUID, request: Request) -> Any:
 
 
 async def get_timeline(student_id: UUID, request: Request, cursor: Cursor = None, limit: Limit = 100) -> Any:
-    async with runtime_of(request).pool.acquire() as conn:
+    async with pooled(runtime_of(request).pool) as conn:
         if await conn.fetchval("SELECT 1 FROM learners WHERE student_id = $1", student_id) is None:
             raise Unknown(f"training has not learned of student {student_id}")
         entries, next_cursor = await reads.timeline(conn, student_id, cursor, limit)

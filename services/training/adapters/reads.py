@@ -88,6 +88,7 @@ async def class_detail(conn: asyncpg.Connection, class_id: UUID) -> dict[str, An
         " FROM verified_hours_logs WHERE class_id = $1 AND NOT retracted",
         class_id,
     )
+    assert hours is not None  # an aggregate without GROUP BY always returns one row
     share = teaching.verified_enterprise_share(hours["verified_enterprise"], hours["verified_school"])
     learners = await conn.fetchval("SELECT count(*) FROM learners WHERE class_id = $1", class_id)
     return {
