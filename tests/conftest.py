@@ -22,7 +22,7 @@ from shared.messaging.topics import ensure_topics, product_topics
 from tests.support.infra import Infrastructure, infrastructure
 
 TEST_PARTITIONS = 3
-pytest_plugins = ["tests.support.backbone"]
+pytest_plugins = ["tests.support.backbone", "tests.support.assessment"]
 
 
 @pytest.fixture(scope="session")

@@ -4,23 +4,15 @@ assessment computes must equal the ground truth the simulation computed by its o
 from __future__ import annotations
 
 import contextlib
-import signal
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from services.assessment.app import create_app as assessment_app
-from services.assessment.rebuild import worker_environment
-from services.assessment.settings import AssessmentSettings
 from services.employment.app import create_app as employment_app
 from services.recruitment.app import create_app as recruitment_app
 from services.training.app import create_app as training_app
 from shared.config import ServiceSettings
-from shared.infra.processes import stop_process
 from shared.web.clock import business_today
 from simulation.assessment_reader import AssessmentReader
 from simulation.compare import Comparison
@@ -29,43 +21,11 @@ from simulation.generator import small_programme
 from simulation.ground_truth import compute_truth
 from simulation.ids import Ids
 from simulation.truth_file import truth_document
+from tests.support.assessment import assessment_settings, running_worker
 from tests.support.http import serving
 from tests.support.waiting import eventually
 
-REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.timeout(900)
-
-
-@contextmanager
-def assessment_worker(settings: AssessmentSettings, log_path: Path) -> Iterator[None]:
-    """The faust worker as a process of its own, stopped by its pid whatever happens in the test."""
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "services.assessment.worker", "worker"],
-            cwd=REPO,
-            env=worker_environment(settings),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    try:
-        yield
-    finally:
-        if process.poll() is None:
-            stop_process(process.pid, timeout=15, sig=signal.SIGTERM)
-        process.wait(timeout=10)
-
-
-def assessment_settings(base: ServiceSettings) -> AssessmentSettings:
-    return AssessmentSettings(
-        KAFKA_BOOTSTRAP_SERVERS=base.kafka_bootstrap_servers,
-        DATABASE_URL=base.database_url,
-        CYCLE_TOPIC_NAMESPACE=base.topic_namespace,
-        CYCLE_TOPIC_PARTITIONS=base.topic_partitions,
-        CYCLE_SCHEMA_SUFFIX=base.schema_suffix,
-        ASSESSMENT_FLUSH_SECONDS=0.3,
-    )
 
 
 async def caught_up(reader: AssessmentReader, truth: dict[str, object], timeout: float) -> Comparison:
@@ -91,14 +51,14 @@ async def test_every_metric_of_every_partnership_equals_the_ground_truth(
     if today < scenario.generated_on:
         pytest.skip(f"the scenario runs until {scenario.generated_on}; today is {today}")
     truth = truth_document(compute_truth(scenario, today), scenario, Ids.for_scenario(scenario.name, scenario.seed))
-    settings = assessment_settings(service_settings)
+    settings = assessment_settings(service_settings, business_date=None)
     async with (
         serving(recruitment_app, service_settings) as recruitment,
         serving(training_app, service_settings) as training,
         serving(employment_app, service_settings) as employment,
         serving(assessment_app, settings) as assessment,  # type: ignore[arg-type]  # its settings extend these
     ):
-        with assessment_worker(settings, tmp_path / "assessment-worker.log"):
+        with running_worker(settings, tmp_path / "assessment-worker.log"):
             urls = {
                 "recruitment": str(recruitment.base_url),
                 "training": str(training.base_url),

@@ -13,7 +13,7 @@ from services.assessment.app import create_app
 from services.assessment.store import AssessmentStore
 from shared.config import ServiceSettings
 from shared.infra.net import free_port
-from tests.integration.assessment.support import assessment_settings, publish_script, running_worker
+from tests.support.assessment import assessment_settings, publish_script, running_worker
 from tests.support.waiting import eventually
 from tests.unit.assessment.scripted_cohort import scripted_cohort
 

@@ -14,7 +14,7 @@ from services.assessment.rebuild import rebuild
 from services.assessment.store import AssessmentStore
 from shared.config import ServiceSettings
 from shared.contracts.registry import ALERTS_TOPIC, dead_letter_topic
-from tests.integration.assessment.support import (
+from tests.support.assessment import (
     assessment_settings,
     by_key,
     publish_script,

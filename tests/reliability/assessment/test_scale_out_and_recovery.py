@@ -14,7 +14,7 @@ from shared.config import ServiceSettings
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import stage_topics
 from shared.infra.processes import stop_process
-from tests.integration.assessment.support import (
+from tests.support.assessment import (
     assessment_settings,
     by_key,
     end_offsets,

@@ -1,4 +1,4 @@
-"""Assessment workers as subprocesses, and reading what they wrote, for broker tests."""
+"""Assessment workers as subprocesses, their store as a fixture, and reading what they wrote, for broker tests."""
 
 from __future__ import annotations
 
@@ -6,20 +6,23 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from services.assessment.metrics.figures import Figure
 from services.assessment.rebuild import end_offsets, settled, worker_environment
 from services.assessment.settings import AssessmentSettings
-from services.assessment.store import AssessmentStore
+from services.assessment.store import AssessmentStore, open_store
 from shared.config import ServiceSettings
 from shared.contracts.base import Stage
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import model_for, stage_topics, topic_for
 from shared.infra.processes import stop_process
+from shared.persistence.database import drop_schema
 from tests.support.kafka import publish
 from tests.support.waiting import eventually
 
@@ -28,7 +31,9 @@ BUSINESS_DATE = date(2026, 6, 30)
 _EMITTER_OF_ANY = {"ExclusionApplied": Stage.EMPLOYMENT, "ExclusionRevoked": Stage.EMPLOYMENT}
 
 
-def assessment_settings(base: ServiceSettings, generation: str = "g1") -> AssessmentSettings:
+def assessment_settings(
+    base: ServiceSettings, generation: str = "g1", business_date: date | None = BUSINESS_DATE
+) -> AssessmentSettings:
     return AssessmentSettings(
         KAFKA_BOOTSTRAP_SERVERS=base.kafka_bootstrap_servers,
         DATABASE_URL=base.database_url,
@@ -36,9 +41,20 @@ def assessment_settings(base: ServiceSettings, generation: str = "g1") -> Assess
         CYCLE_TOPIC_PARTITIONS=base.topic_partitions,
         CYCLE_SCHEMA_SUFFIX=base.schema_suffix,
         ASSESSMENT_GENERATION=generation,
-        ASSESSMENT_BUSINESS_DATE=BUSINESS_DATE,
+        ASSESSMENT_BUSINESS_DATE=business_date,
         ASSESSMENT_FLUSH_SECONDS=0.3,
     )
+
+
+@pytest.fixture
+async def assessment_store(service_settings: ServiceSettings) -> AsyncIterator[AssessmentStore]:
+    settings = assessment_settings(service_settings)
+    store = await open_store(settings.database_url, settings.db_schema)
+    try:
+        yield store
+    finally:
+        await store.close()
+        await drop_schema(settings.database_url, settings.db_schema)
 
 
 def worker_env(settings: AssessmentSettings) -> dict[str, str]:
