@@ -5,7 +5,7 @@ from __future__ import annotations
 import resource
 import time
 
-from shared.web.clock import business_today
+from shared.application.clock import SystemClock, business_today
 from simulation.generator import scaled_programme
 from simulation.ground_truth import compute_truth
 
@@ -15,7 +15,7 @@ def measure(students: int) -> dict[str, float]:
     scenario = scaled_programme(students=students)
     generated = time.perf_counter() - started
     started = time.perf_counter()
-    compute_truth(scenario, business_today())
+    compute_truth(scenario, business_today(SystemClock().now()))
     truth = time.perf_counter() - started
     return {
         "students": students,

@@ -1,13 +1,13 @@
-"""Typed errors domain code raises; no web framework here, so pure domain modules may import them.
+"""Typed refusals domain code raises; no web framework here, so pure domain modules may import them.
 
-shared/web/errors.py maps them to HTTP statuses in one place.
+Each service's domain errors subclass one of these kinds; shared/web/problems.py maps the kinds to HTTP problem
+details and dead-letter reasons, in one place.
 """
 
 from __future__ import annotations
 
 
 class DomainError(Exception):
-    status_code = 400
     code = "domain_error"
 
     def __init__(self, detail: str) -> None:
@@ -16,24 +16,24 @@ class DomainError(Exception):
 
 
 class NotFound(DomainError):
-    status_code = 404
+    """An id names nothing this service holds (or has learned of)."""
+
     code = "not_found"
 
 
 class IllegalTransition(DomainError):
-    """The command breaks the student's state machine for this stage."""
+    """The command breaks a state machine (a student's, a class's, a partnership's)."""
 
-    status_code = 409
     code = "illegal_transition"
 
 
 class Conflict(DomainError):
-    status_code = 409
+    """The fact contradicts one already recorded, or is already true."""
+
     code = "conflict"
 
 
 class InvalidFact(DomainError):
     """A well-formed payload stating something impossible (e.g. a business date in the future)."""
 
-    status_code = 422
     code = "invalid_fact"

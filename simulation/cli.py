@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 
 from shared.infra.stack_state import StackState
-from shared.web.clock import business_today
+from shared.application.clock import SystemClock, business_today
 from simulation.assessment_reader import AssessmentReader
 from simulation.compare import Comparison
 from simulation.console import (
@@ -75,7 +75,7 @@ def simulate(
     with console.status(f"Generating the {scenario} scenario…"):
         programme = build(scenario, seed, students)
     console.print(scenario_table(programme, time.perf_counter() - started))
-    today = business_today()
+    today = business_today(SystemClock().now())
     if today < programme.generated_on:
         errors.print(f"[red]Today ({today}) is before the scenario's last date ({programme.generated_on}).[/]")
         raise typer.Exit(2)
@@ -134,7 +134,7 @@ def report(
     """Assessment's figures for every partnership beside the ground truth; exit 1 on any mismatch."""
     url = _address(state_dir, "assessment-api", assessment_url)
     document = read_truth(truth)
-    if date.fromisoformat(document["as_of"]) != business_today():
+    if date.fromisoformat(document["as_of"]) != business_today(SystemClock().now()):
         console.print(f"[yellow]The truth is as of {document['as_of']}; figures are read as of that date.[/]")
     with console.status("Reading assessment's figures…"):
         result, read = asyncio.run(_report(url, document, wait))

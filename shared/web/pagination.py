@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from shared.web.errors import InvalidFact
+from shared.errors import InvalidFact
 
 T = TypeVar("T")
 

@@ -1,45 +1,59 @@
-"""The lifecycle every stage service shares: migrate, create topics, open the pool, run relay and consumers.
+"""The lifecycle every stage service shares: migrate, create topics, open the pool, build the pipeline, run the
+relay and the Kafka learners.
 
-`create_app` of each service describes itself with a `ServiceSpec`; nothing runs at import time.
+`create_app` of each service describes itself with a `ServiceSpec`; nothing runs at import time. A learner is
+the pipeline's handler for `Envelope`: the consumer's batch transaction is joined, so the processed-event row
+and the effect commit together, and a domain refusal dead-letters the record with its reason.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 
+from shared.application.clock import Clock, SystemClock
+from shared.application.pipeline import Handler, Pipeline
 from shared.config import ServiceSettings
 from shared.contracts.base import Stage
+from shared.contracts.envelope import Envelope
 from shared.contracts.registry import STAGE_TOPICS
-from shared.messaging.consumer import Handler, IdempotentConsumer, run_forever
+from shared.errors import DomainError
+from shared.messaging.consumer import Handler as RecordHandler
+from shared.messaging.consumer import IdempotentConsumer, RejectedEvent, run_forever
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topics import ensure_topics, product_topics
 from shared.persistence.database import create_pool, migrate
-from shared.web.errors import install_error_handlers
+from shared.persistence.unit_of_work import PostgresUnitOfWork
+from shared.web.problems import dead_letter_reason, install_problem_handlers
 
 log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
 class ConsumerSpec:
+    """A Kafka learner: the events of `stages` go to the pipeline's handler for `Envelope`."""
+
     name: str
     stages: tuple[Stage, ...]
-    handler_factory: Callable[[ServiceSettings], Handler]
 
 
 @dataclass(frozen=True)
 class ServiceSpec:
     name: str
     stage: Stage
+    source: str
     migrations: Path
+    handlers: Mapping[type, Handler[Any]]
+    unit_of_work: type[PostgresUnitOfWork]
     consumers: tuple[ConsumerSpec, ...] = field(default=())
 
     def schema(self, settings: ServiceSettings) -> str:
@@ -51,6 +65,7 @@ class Runtime:
     settings: ServiceSettings
     pool: asyncpg.Pool
     outbox: Outbox
+    pipeline: Pipeline[Any]
     relay: OutboxRelay
     consumers: list[IdempotentConsumer]
 
@@ -60,21 +75,31 @@ def runtime_of(request: Request) -> Runtime:
     return runtime
 
 
+def _learner(spec: ServiceSpec, settings: ServiceSettings, writer: Outbox, pipeline: Pipeline[Any]) -> RecordHandler:
+    async def learn(conn: asyncpg.Connection, envelope: Envelope) -> None:
+        try:
+            await pipeline.handle(envelope, unit_of_work=spec.unit_of_work(writer, settings, conn=conn))
+        except DomainError as error:
+            raise RejectedEvent(f"{envelope.type} {envelope.id}: {dead_letter_reason(error)}") from error
+
+    return learn
+
+
 def _consumer(
-    spec: ServiceSpec, consumer: ConsumerSpec, settings: ServiceSettings, pool: asyncpg.Pool
+    spec: ServiceSpec, consumer: ConsumerSpec, settings: ServiceSettings, pool: asyncpg.Pool, learn: RecordHandler
 ) -> IdempotentConsumer:
     return IdempotentConsumer(
         group=f"{settings.topic_namespace}{spec.schema(settings)}.{consumer.name}",
         topics=[settings.topic_namespace + STAGE_TOPICS[stage] for stage in consumer.stages],
         bootstrap=settings.kafka_bootstrap_servers,
         pool=pool,
-        handler=consumer.handler_factory(settings),
+        handler=learn,
         topic_namespace=settings.topic_namespace,
     )
 
 
 @contextlib.asynccontextmanager
-async def run_service(app: FastAPI, spec: ServiceSpec, settings: ServiceSettings) -> AsyncIterator[None]:
+async def run_service(app: FastAPI, spec: ServiceSpec, settings: ServiceSettings, clock: Clock) -> AsyncIterator[None]:
     schema = spec.schema(settings)
     await migrate(settings.database_url, schema, spec.migrations)
     await ensure_topics(
@@ -82,8 +107,11 @@ async def run_service(app: FastAPI, spec: ServiceSpec, settings: ServiceSettings
     )
     pool = await create_pool(settings.database_url, schema)
     relay = OutboxRelay(settings.database_url, schema, settings.kafka_bootstrap_servers)
-    consumers = [_consumer(spec, c, settings, pool) for c in spec.consumers]
-    app.state.runtime = Runtime(settings, pool, Outbox(schema, spec.stage, settings.topic_namespace), relay, consumers)
+    writer = Outbox(schema, spec.stage, settings.topic_namespace)
+    pipeline = Pipeline(spec.handlers, lambda: spec.unit_of_work(writer, settings, pool=pool), clock, spec.source)
+    learn = _learner(spec, settings, writer, pipeline)
+    consumers = [_consumer(spec, c, settings, pool, learn) for c in spec.consumers]
+    app.state.runtime = Runtime(settings, pool, writer, pipeline, relay, consumers)
     tasks = [asyncio.create_task(relay.run(), name=f"{schema}-relay")]
     tasks += [asyncio.create_task(run_forever(c), name=c.group) for c in consumers]
     log.info("service started", service=spec.name, schema=schema)
@@ -97,15 +125,21 @@ async def run_service(app: FastAPI, spec: ServiceSpec, settings: ServiceSettings
 
 
 def build_app(
-    spec: ServiceSpec, settings: ServiceSettings, *, title: str, description: str, version: str = "1.0.0"
+    spec: ServiceSpec,
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    clock: Clock | None = None,
+    version: str = "1.0.0",
 ) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with run_service(app, spec, settings):
+        async with run_service(app, spec, settings, clock or SystemClock()):
             yield
 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
-    install_error_handlers(app)
+    install_problem_handlers(app)
 
     @app.get("/health", tags=["operations"], summary="Liveness and outbox backlog")
     async def health(request: Request) -> dict[str, object]:

@@ -1,0 +1,47 @@
+"""What every handler is given besides its command and unit of work: when it is recorded, and by which service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from uuid import UUID
+
+from shared.application.clock import business_today, not_in_future
+from shared.contracts.base import EventPayload, Evidence
+from shared.contracts.envelope import Envelope
+
+
+@dataclass(frozen=True)
+class Context:
+    """`recorded_at` is the clock's reading for a live command and the original time for an imported fact."""
+
+    recorded_at: datetime
+    source: str
+
+    @property
+    def today(self) -> date:
+        return business_today(self.recorded_at)
+
+    def business_date(self, occurred_on: date | None) -> date:
+        """The fact's business date: today when omitted; back-dated is fine, the future is not."""
+        return not_in_future(occurred_on or self.today, self.recorded_at)
+
+    def wrap(
+        self,
+        payload: EventPayload,
+        *,
+        occurred_on: date | None,
+        partnership_id: UUID,
+        evidence: Evidence,
+        **refs: UUID | None,
+    ) -> Envelope:
+        """Envelope a payload; `refs` are student_id, class_id, party_id and supersedes (None ones left out)."""
+        return Envelope.wrap(
+            payload,
+            source=self.source,
+            occurred_on=self.business_date(occurred_on),
+            recorded_at=self.recorded_at,
+            partnership_id=partnership_id,
+            evidence=evidence,
+            **{name: value for name, value in refs.items() if value is not None},
+        )

@@ -1,0 +1,70 @@
+"""The operator import: facts from an older system, each with the `recorded_at` it was first recorded with.
+
+One behaviour for every service. Facts run in `recorded_at` order (stable: the list breaks ties), each in its own
+transaction through the same pipeline as a live command, with `import:<import_id>` as its idempotency key, so
+sending the same list twice records nothing twice. A refused fact does not stop the run: a person importing a
+year of history wants to see every refusal at once, fix those facts, and send the list again (the accepted ones
+then answer "duplicate"). Each fact answers accepted, duplicate, held or refused (with the reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from shared.application.outcome import Outcome
+from shared.application.pipeline import Idempotency, Pipeline
+from shared.errors import DomainError, InvalidFact
+
+
+class FactOutcome(StrEnum):
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    HELD = "held"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class ImportedCommand:
+    import_id: str
+    recorded_at: datetime
+    command: object
+    fingerprint: bytes
+
+
+@dataclass(frozen=True)
+class FactResult:
+    import_id: str
+    outcome: FactOutcome
+    answer: dict[str, Any] | None = None
+    refusal: DomainError | None = None
+
+
+def _result(import_id: str, outcome: Outcome) -> FactResult:
+    kind = FactOutcome.HELD if outcome.held else FactOutcome.ACCEPTED
+    if outcome.duplicate:
+        kind = FactOutcome.DUPLICATE
+    return FactResult(import_id, kind, answer=dict(outcome.answer))
+
+
+async def run_import(pipeline: Pipeline[Any], facts: Sequence[ImportedCommand]) -> list[FactResult]:
+    """Results in the order the facts ran (recorded_at order)."""
+    results: list[FactResult] = []
+    now = pipeline.clock.now()
+    for fact in sorted(facts, key=lambda f: f.recorded_at):
+        try:
+            if fact.recorded_at > now:
+                raise InvalidFact(f"recorded_at {fact.recorded_at.isoformat()} is in the future")
+            outcome = await pipeline.handle(
+                fact.command,
+                recorded_at=fact.recorded_at,
+                idempotency=Idempotency(f"import:{fact.import_id}", fact.fingerprint),
+            )
+        except DomainError as refusal:
+            results.append(FactResult(fact.import_id, FactOutcome.REFUSED, refusal=refusal))
+            continue
+        results.append(_result(fact.import_id, outcome))
+    return results

@@ -1,0 +1,29 @@
+"""Errors an operator can act on: each says what was unreachable or missing, and what to do about it."""
+
+from __future__ import annotations
+
+
+class OpsError(Exception):
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class BrokerUnreachable(OpsError):
+    def __init__(self, bootstrap: str, cause: BaseException) -> None:
+        super().__init__(
+            f"cannot reach the Kafka broker at {bootstrap} ({type(cause).__name__}: {cause})",
+            "start the stack with `cycle up`, or point KAFKA_BOOTSTRAP_SERVERS at a running broker",
+        )
+
+
+class DatabaseUnreachable(OpsError):
+    def __init__(self, where: str, cause: BaseException) -> None:
+        super().__init__(
+            f"cannot reach PostgreSQL at {where} ({type(cause).__name__}: {cause})",
+            "start the stack with `cycle up`, or point DATABASE_URL at a running database",
+        )
+
+
+class NotFound(OpsError):
+    pass

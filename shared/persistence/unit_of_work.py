@@ -1,0 +1,128 @@
+"""The PostgreSQL side of the unit-of-work ports: one transaction on one connection.
+
+A unit of work either opens its own transaction on a pooled connection (a request, an imported fact) or joins
+a caller's connection with a savepoint (a Kafka learner, inside the consumer's batch transaction, so the
+processed-event row and the effect commit together). Services subclass it and build their repositories on the
+connection in `bind`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, cast
+from uuid import UUID
+
+import asyncpg
+from asyncpg.transaction import Transaction
+
+from shared.application.unit_of_work import IdempotencyPort, OutboxPort, Remembered, UnitOfWork
+from shared.config import ServiceSettings
+from shared.contracts.envelope import Envelope
+from shared.messaging.codec import decode
+from shared.messaging.outbox import Outbox
+
+
+class PostgresOutbox(OutboxPort):
+    def __init__(self, conn: asyncpg.Connection, writer: Outbox) -> None:
+        self._conn = conn
+        self._writer = writer
+
+    async def add(self, envelope: Envelope) -> None:
+        await self._writer.add(self._conn, envelope)
+
+    async def emitted(self, event_id: UUID) -> Envelope | None:
+        row = await self._conn.fetchrow("SELECT key, headers, value FROM outbox WHERE event_id = $1", event_id)
+        if row is None:
+            return None
+        headers = [(name, value.encode()) for name, value in json.loads(row["headers"]).items()]
+        return decode(headers, row["key"].encode(), bytes(row["value"]))
+
+    async def retracted(self, event_id: UUID) -> bool:
+        return bool(
+            await self._conn.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM outbox"
+                " WHERE event_type = 'EventRetracted' AND headers->>'ce_supersedes' = $1)",
+                str(event_id),
+            )
+        )
+
+
+class PostgresIdempotency(IdempotencyPort):
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def recall(self, key: str) -> Remembered | None:
+        # Two requests with one key: the second waits here until the first commits, then replays its answer.
+        await self._conn.execute("SELECT pg_advisory_xact_lock(2, hashtext($1))", key)
+        row = await self._conn.fetchrow("SELECT fingerprint, body, held FROM idempotency_keys WHERE key = $1", key)
+        if row is None:
+            return None
+        return Remembered(bytes(row["fingerprint"]), json.loads(row["body"]), row["held"])
+
+    async def remember(self, key: str, remembered: Remembered) -> None:
+        await self._conn.execute(
+            "INSERT INTO idempotency_keys (key, fingerprint, body, held) VALUES ($1, $2, $3::jsonb, $4)",
+            key,
+            remembered.fingerprint,
+            json.dumps(remembered.answer, default=str),
+            remembered.held,
+        )
+
+
+class PostgresUnitOfWork(UnitOfWork):
+    """Subclasses add their repositories in `bind`; `conn` is there for them, never for handlers."""
+
+    def __init__(
+        self,
+        writer: Outbox,
+        settings: ServiceSettings,
+        *,
+        pool: asyncpg.Pool | None = None,
+        conn: asyncpg.Connection | None = None,
+    ) -> None:
+        if (pool is None) == (conn is None):
+            raise ValueError("a unit of work needs either a pool or a caller's connection")
+        self._writer = writer
+        self.settings = settings
+        self._pool = pool
+        self._joined = conn
+        self._lease: Any = None
+        self._transaction: Transaction | None = None
+
+    async def begin(self) -> None:
+        if self._joined is not None:
+            conn = self._joined
+        else:
+            assert self._pool is not None  # guaranteed by __init__
+            self._lease = self._pool.acquire()
+            conn = cast(asyncpg.Connection, await self._lease.__aenter__())
+        self.conn = conn
+        self._transaction = conn.transaction()  # a savepoint when joining a caller's transaction
+        await self._transaction.start()
+        self.outbox = PostgresOutbox(conn, self._writer)
+        self.idempotency = PostgresIdempotency(conn)
+        self.bind(conn)
+
+    def bind(self, conn: asyncpg.Connection) -> None:
+        """Build the service's repositories on `conn`."""
+
+    async def _commit(self) -> None:
+        assert self._transaction is not None  # begun by __aenter__
+        try:
+            await self._transaction.commit()
+        finally:
+            await self._release()
+
+    async def rollback(self) -> None:
+        if self._transaction is None:
+            return
+        try:
+            await self._transaction.rollback()
+        finally:
+            await self._release()
+
+    async def _release(self) -> None:
+        self._transaction = None
+        if self._lease is not None:
+            lease, self._lease = self._lease, None
+            await lease.__aexit__(None, None, None)

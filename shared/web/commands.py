@@ -1,0 +1,50 @@
+"""Routes hand their command to the pipeline here and present its outcome: 201 recorded, 202 held.
+
+A repeated Idempotency-Key returns the first answer with its first status and changes nothing; the key's
+fingerprint is keyed with the service's secret, so a stored fingerprint of a body with personal data cannot be
+tested against guesses.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Annotated, Any
+
+from fastapi import Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from shared.application.outcome import Outcome
+from shared.application.pipeline import Idempotency
+from shared.web.runtime import runtime_of
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        description="Repeating a command with the same key returns the first answer and changes nothing.",
+    ),
+]
+
+
+def fingerprint(secret: bytes, *parts: Any) -> bytes:
+    canonical = json.dumps(parts, sort_keys=True, default=str)
+    return hmac.digest(secret, canonical.encode(), "sha256")
+
+
+def status_of(outcome: Outcome) -> int:
+    return 202 if outcome.held else 201
+
+
+async def submit(request: Request, command: object, *, key: str | None, body: BaseModel | None) -> JSONResponse:
+    """Run `command` through the service's pipeline; `body` is what the caller sent, for the key's fingerprint."""
+    runtime = runtime_of(request)
+    idempotency = None
+    if key is not None:
+        sent = body.model_dump(mode="json") if body is not None else None
+        secret = runtime.settings.national_id_key.encode()
+        idempotency = Idempotency(key, fingerprint(secret, request.method, request.url.path, sent))
+    outcome = await runtime.pipeline.handle(command, idempotency=idempotency)
+    return JSONResponse(status_code=status_of(outcome), content=dict(outcome.answer))

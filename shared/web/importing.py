@@ -1,0 +1,109 @@
+"""`POST /admin/import`, the same for every stage service (the behaviour is shared/application/importing.py).
+
+A service describes one imported fact as a subclass of `ImportedFactIn` (usually a discriminated union of them)
+whose `command()` builds the same command its route would; everything else is here.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads the body type of the route made in `import_router`.
+
+import hmac
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Request
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
+
+from shared.application import importing
+from shared.application.importing import FactOutcome, FactResult, ImportedCommand, run_import
+from shared.web.commands import fingerprint
+from shared.web.problems import ProblemDetails, domain_problem
+from shared.web.runtime import runtime_of
+
+OperatorToken = Annotated[str | None, Header(alias="X-Operator-Token", description="Equal to CYCLE_OPERATOR_TOKEN.")]
+_STATUS = {FactOutcome.ACCEPTED: 201, FactOutcome.DUPLICATE: 200, FactOutcome.HELD: 202}
+
+
+class ImportedFactIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    import_id: str = Field(min_length=1, max_length=200, examples=["legacy-2019-000123"])
+    recorded_at: AwareDatetime = Field(
+        description="When the older system recorded the fact.", examples=["2019-09-02T09:30:00+08:00"]
+    )
+
+    def command(self) -> object:
+        raise NotImplementedError
+
+
+class ImportedFactOut(BaseModel):
+    import_id: str
+    outcome: FactOutcome
+    status: int = Field(description="The HTTP status the same command would have had (200 for a duplicate)")
+    answer: dict[str, Any] | None = None
+    problem: ProblemDetails | None = None
+
+
+class ImportOut(BaseModel):
+    results: list[ImportedFactOut] = Field(description="In the order the facts ran: by recorded_at, ties as sent")
+    accepted: int
+    duplicate: int
+    held: int
+    refused: int
+
+
+def _out(result: FactResult) -> ImportedFactOut:
+    if result.refusal is not None:
+        problem = domain_problem(result.refusal)
+        return ImportedFactOut(
+            import_id=result.import_id, outcome=result.outcome, status=problem["status"], problem=problem
+        )
+    return ImportedFactOut(
+        import_id=result.import_id, outcome=result.outcome, status=_STATUS[result.outcome], answer=result.answer
+    )
+
+
+def _summary(results: list[FactResult]) -> ImportOut:
+    counts = {kind: sum(r.outcome is kind for r in results) for kind in FactOutcome}
+    return ImportOut(
+        results=[_out(r) for r in results],
+        accepted=counts[FactOutcome.ACCEPTED],
+        duplicate=counts[FactOutcome.DUPLICATE],
+        held=counts[FactOutcome.HELD],
+        refused=counts[FactOutcome.REFUSED],
+    )
+
+
+def _check_operator(expected: str | None, sent: str | None) -> None:
+    # No configured token means nobody may import, whatever they send.
+    if expected is None or sent is None or not hmac.compare_digest(expected.encode(), sent.encode()):
+        raise HTTPException(status_code=403, detail="operator token required")
+
+
+def import_router(fact: Any, *, max_facts: int = 10_000) -> APIRouter:
+    """`fact`: the service's imported-fact model (a subclass of ImportedFactIn, or an annotated union of them)."""
+    body_model: Any = create_model(
+        "ImportIn",
+        __config__=ConfigDict(extra="forbid", hide_input_in_errors=True),
+        facts=(list[fact], Field(min_length=1, max_length=max_facts)),
+    )
+    router = APIRouter(tags=["operations"])
+
+    @router.post(
+        "/admin/import",
+        response_model=ImportOut,
+        summary="Import facts with their original recorded_at (operators only)",
+        description=importing.__doc__ or "",
+        responses={403: {"model": ProblemDetails, "description": "No operator token configured, or a wrong one"}},
+    )
+    async def post_import(body: body_model, request: Request, token: OperatorToken = None) -> ImportOut:
+        runtime = runtime_of(request)
+        _check_operator(runtime.settings.operator_token, token)
+        secret = runtime.settings.national_id_key.encode()
+        commands = [
+            ImportedCommand(
+                f.import_id, f.recorded_at, f.command(), fingerprint(secret, "IMPORT", f.model_dump(mode="json"))
+            )
+            for f in body.facts  # type: ignore[attr-defined]  # a model built at runtime for the service's facts
+        ]
+        return _summary(await run_import(runtime.pipeline, commands))
+
+    return router

@@ -1,0 +1,112 @@
+"""The one map from errors to answers: HTTP problem details (RFC 9457, `application/problem+json`) for the
+routes and the import, and dead-letter reasons for the Kafka learners.
+
+Domain errors (shared/errors.py) know nothing of HTTP; their kind decides the status here. Validation errors
+come back without the values sent, so a refused national ID or name never returns in an answer.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from shared.errors import Conflict, DomainError, IllegalTransition, InvalidFact, NotFound
+
+PROBLEM_JSON = "application/problem+json"
+_STATUS: dict[type[DomainError], int] = {NotFound: 404, IllegalTransition: 409, Conflict: 409, InvalidFact: 422}
+
+
+class FieldError(BaseModel):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details; `code` names the kind of refusal, `errors` lists invalid fields."""
+
+    type: str = Field(examples=["urn:cycle:problem:illegal_transition"])
+    title: str = Field(examples=["Conflict"])
+    status: int = Field(examples=[409])
+    detail: str = Field(examples=["application 8a1f… is undecided; only an admitted one enrols"])
+    code: str = Field(examples=["illegal_transition"])
+    errors: list[FieldError] | None = None
+
+
+def status_of(error: DomainError) -> int:
+    for kind in type(error).__mro__:
+        if kind in _STATUS:
+            return _STATUS[kind]
+    return 400
+
+
+def problem(status: int, code: str, detail: str, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": f"urn:cycle:problem:{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def domain_problem(error: DomainError) -> dict[str, Any]:
+    return problem(status_of(error), error.code, error.detail)
+
+
+def dead_letter_reason(error: DomainError) -> str:
+    return f"{error.code}: {error.detail}"
+
+
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=body["status"], content=body, media_type=PROBLEM_JSON, headers=headers)
+
+
+async def _domain_error(_: Request, error: Exception) -> JSONResponse:
+    if not isinstance(error, DomainError):
+        raise error
+    return problem_response(domain_problem(error))
+
+
+async def _invalid_request(_: Request, error: Exception) -> JSONResponse:
+    if not isinstance(error, RequestValidationError):
+        raise error
+    errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in error.errors()]
+    detail = "the request does not match the documented schema"
+    return problem_response(problem(422, "invalid_request", detail, jsonable_encoder(errors)))
+
+
+async def _http_error(_: Request, error: Exception) -> JSONResponse:
+    if not isinstance(error, HTTPException):
+        raise error
+    code = HTTPStatus(error.status_code).phrase.lower().replace(" ", "_")
+    headers = dict(error.headers) if error.headers else None
+    return problem_response(problem(error.status_code, code, str(error.detail)), headers)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(HTTPException, _http_error)
+
+
+def _documented(description: str) -> dict[str, object]:
+    return {"model": ProblemDetails, "description": description, "content": {PROBLEM_JSON: {}}}
+
+
+NOT_FOUND: dict[int | str, dict[str, object]] = {404: _documented("Unknown id")}
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    **NOT_FOUND,
+    409: _documented("The command breaks a state machine or repeats an Idempotency-Key with another body"),
+    422: _documented("Invalid fields, or an impossible fact (a future occurred_on)"),
+}
