@@ -9,10 +9,15 @@ class OpsError(Exception):
         self.hint = hint
 
 
+def _described(cause: BaseException) -> str:
+    text, name = str(cause), type(cause).__name__
+    return text if text.startswith(name) else f"{name}: {text}" if text else name
+
+
 class BrokerUnreachable(OpsError):
     def __init__(self, bootstrap: str, cause: BaseException) -> None:
         super().__init__(
-            f"cannot reach the Kafka broker at {bootstrap} ({type(cause).__name__}: {cause})",
+            f"cannot reach the Kafka broker at {bootstrap} ({_described(cause)})",
             "start the stack with `cycle up`, or point KAFKA_BOOTSTRAP_SERVERS at a running broker",
         )
 
@@ -20,7 +25,7 @@ class BrokerUnreachable(OpsError):
 class DatabaseUnreachable(OpsError):
     def __init__(self, where: str, cause: BaseException) -> None:
         super().__init__(
-            f"cannot reach PostgreSQL at {where} ({type(cause).__name__}: {cause})",
+            f"cannot reach PostgreSQL at {where} ({_described(cause)})",
             "start the stack with `cycle up`, or point DATABASE_URL at a running database",
         )
 

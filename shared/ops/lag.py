@@ -48,16 +48,21 @@ async def consumer_lag(bootstrap: str, namespace: str = "", match: str | None = 
         )
         if not groups:
             return []
-        descriptions = await admin.describe_consumer_groups(groups)
+        # One group per request: aiokafka 0.14 fails to decode Kafka 4's answer describing several at once.
+        descriptions = await asyncio.gather(*(admin.describe_consumer_groups([group]) for group in groups))
         states = {
             group["group"]: (group["state"], len(group["members"]))
-            for response in descriptions
+            for responses in descriptions
+            for response in responses
             for group in response.to_object()["groups"]
         }
         offsets: list[dict[TopicPartition, OffsetAndMetadata]] = await asyncio.gather(
             *(admin.list_consumer_group_offsets(group) for group in groups)
         )
-        committed = {group: {tp: o.offset for tp, o in found.items() if o.offset >= 0} for group, found in zip(groups, offsets, strict=True)}
+        committed = {
+            group: {tp: o.offset for tp, o in found.items() if o.offset >= 0}
+            for group, found in zip(groups, offsets, strict=True)
+        }
         topics = {tp.topic for found in committed.values() for tp in found}
         existing = set(topic_partitions(await partitions_of(admin, topics))) if topics else set()
     async with topic_reader(bootstrap) as consumer:

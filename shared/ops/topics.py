@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aiokafka import TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
@@ -66,26 +67,16 @@ async def _topic_configs(admin: AIOKafkaAdminClient, topics: list[str]) -> dict[
 async def summarize_topics(bootstrap: str, namespace: str = "", match: str | None = None) -> list[TopicSummary]:
     async with admin_client(bootstrap) as admin:
         names = visible_topics(await admin.list_topics(), namespace, match)
-        if not names:
-            return []
-        partitions = await partitions_of(admin, names)
-        configs = await _topic_configs(admin, names)
+        partitions = await partitions_of(admin, names) if names else {}
+        configs = await _topic_configs(admin, list(partitions)) if partitions else {}
     async with topic_reader(bootstrap) as consumer:
         ranges = await offset_ranges(consumer, topic_partitions(partitions))
-    summaries = []
-    for name in (name for name in names if name in partitions):
-        offsets = tuple(
-            PartitionOffsets(tp.partition, *ranges[tp])
-            for tp in sorted(ranges, key=lambda tp: tp.partition)
-            if tp.topic == name
+    return [
+        TopicSummary(
+            name=name,
+            partitions=tuple(PartitionOffsets(p, *ranges[TopicPartition(name, p)]) for p in numbers),
+            retention_ms=int(configs[name]["retention.ms"]) if "retention.ms" in configs[name] else None,
+            cleanup_policy=configs[name].get("cleanup.policy", "delete"),
         )
-        retention = configs[name].get("retention.ms")
-        summaries.append(
-            TopicSummary(
-                name=name,
-                partitions=offsets,
-                retention_ms=int(retention) if retention else None,
-                cleanup_policy=configs[name].get("cleanup.policy", "delete"),
-            )
-        )
-    return summaries
+        for name, numbers in sorted(partitions.items())
+    ]

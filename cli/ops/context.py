@@ -1,0 +1,58 @@
+"""What every operator command shares: settings, the consoles, `--json`, progress, and errors without tracebacks.
+
+Output for scripts goes to stdout; spinners, progress bars and errors go to stderr, so `--json` output stays clean.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Coroutine
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from cli.stack_env import use_running_stack
+from shared.config import ServiceSettings
+from shared.ops.errors import OpsError
+
+T = TypeVar("T")
+console = Console()
+errors = Console(stderr=True)
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON for scripts")]
+
+
+def settings() -> ServiceSettings:
+    """Broker, database, topic namespace and schema suffix: the environment first, else the stack `cycle up` runs."""
+    use_running_stack()
+    return ServiceSettings()
+
+
+def run(work: Coroutine[Any, Any, T]) -> T:
+    try:
+        return asyncio.run(work)
+    except OpsError as error:
+        errors.print(f"[red]error:[/] {error}", highlight=False, soft_wrap=True)
+        if error.hint:
+            errors.print(f"[dim]hint:[/] {error.hint}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+def print_json(value: object) -> None:
+    typer.echo(json.dumps(value, indent=2, default=str))
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=errors,
+        transient=True,
+    )

@@ -1,0 +1,90 @@
+"""Replaying dead letters to the topic they came from, each at most once.
+
+Each copy is published in one Kafka transaction with a ledger record keyed by the dead letter's position, so the
+copy and the note that it was made commit together. The producer's fixed transactional id fences an earlier
+replayer still running (Kafka aborts its open transaction), and the ledger is read only after that, so a second
+replay, even a concurrent one, finds the first one's notes and skips those dead letters.
+
+Consumers reading uncommitted data could still see the copy of an aborted attempt; every consumer of ours applies an
+event id once (shared/messaging/consumer.py), which absorbs it, as it absorbs the copy in the groups that had
+already applied the event before it failed elsewhere.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from aiokafka import AIOKafkaProducer
+
+from shared.messaging.topics import ensure_topics
+from shared.ops.broker import CONNECT_SECONDS, reachable
+from shared.ops.dlq import LEDGER_CONFIG, LEDGER_TOPIC, DeadLetter, replayed_positions
+
+REPLAYED_FROM_HEADER = "replayed_from"
+
+
+class Result(StrEnum):
+    REPLAYED = "replayed"
+    ALREADY_REPLAYED = "already replayed"
+    NO_SOURCE = "no source topic in its headers"
+
+
+@dataclass(frozen=True)
+class ReplayOutcome:
+    letter: DeadLetter
+    result: Result
+
+
+def replay_transactional_id(namespace: str) -> str:
+    return f"{namespace}cycle-dlq-replay"
+
+
+async def replay(
+    bootstrap: str,
+    letters: Sequence[DeadLetter],
+    *,
+    namespace: str = "",
+    on_each: Callable[[ReplayOutcome], None] = lambda _: None,
+) -> list[ReplayOutcome]:
+    ledger = namespace + LEDGER_TOPIC
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        transactional_id=replay_transactional_id(namespace),
+        enable_idempotence=True,
+        request_timeout_ms=int(CONNECT_SECONDS * 1000),
+    )
+    outcomes = []
+    async with reachable(bootstrap):
+        await ensure_topics(bootstrap, [ledger], 1, LEDGER_CONFIG)
+        try:
+            await producer.start()  # registers the transactional id: fences an earlier replayer
+            done = await replayed_positions(bootstrap, namespace)
+            for letter in letters:
+                outcome = ReplayOutcome(letter, await _replay_one(producer, ledger, letter, done))
+                outcomes.append(outcome)
+                on_each(outcome)
+        finally:
+            await producer.stop()
+    return outcomes
+
+
+async def _replay_one(producer: AIOKafkaProducer, ledger: str, letter: DeadLetter, done: set[str]) -> Result:
+    if letter.position in done:
+        return Result.ALREADY_REPLAYED
+    if not letter.source_topic:
+        return Result.NO_SOURCE
+    note = {"source": letter.source, "event_id": letter.event_id, "replayed_at": datetime.now(UTC).isoformat()}
+    async with producer.transaction():
+        await producer.send(
+            letter.source_topic,
+            key=letter.record.key,
+            value=letter.record.value,
+            headers=[*letter.original_headers(), (REPLAYED_FROM_HEADER, letter.position.encode())],
+        )
+        await producer.send(ledger, key=letter.position.encode(), value=json.dumps(note).encode())
+    done.add(letter.position)
+    return Result.REPLAYED
