@@ -31,3 +31,6 @@ class ServiceSettings(BaseSettings):
     )
     operator_token: str | None = Field(default=None, validation_alias="CYCLE_OPERATOR_TOKEN")
     log_level: str = Field(default="info", validation_alias="CYCLE_LOG_LEVEL")
+    outbox_alert: int = Field(default=1_000, ge=1, validation_alias="CYCLE_OUTBOX_ALERT")
+    outbox_limit: int = Field(default=100_000, ge=1, validation_alias="CYCLE_OUTBOX_LIMIT")
+    lag_alert: int = Field(default=10_000, ge=1, validation_alias="CYCLE_LAG_ALERT")

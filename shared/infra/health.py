@@ -16,8 +16,9 @@ def postgres_healthy(dsn: str, timeout: float = 2.0) -> bool:
 
 def http_healthy(base_url: str, timeout: float = 2.0) -> bool:
     try:
-        return httpx.get(f"{base_url}/health", timeout=timeout).status_code == 200
-    except httpx.HTTPError:
+        answer = httpx.get(f"{base_url}/health", timeout=timeout)
+        return answer.status_code == 200 and answer.json().get("status", "ok") == "ok"
+    except (httpx.HTTPError, ValueError):
         return False
 
 

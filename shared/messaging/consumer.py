@@ -77,6 +77,7 @@ class IdempotentConsumer:
         self.applied = 0
         self.duplicates = 0
         self.dead_lettered = 0
+        self.lag = 0
 
     async def run(self) -> None:
         await ensure_topics(self._bootstrap, [self.dead_letter_topic], self._dead_letter_partitions, DEAD_LETTER_CONFIG)
@@ -98,6 +99,7 @@ class IdempotentConsumer:
                     await self._process_batch(records, producer)
                 if batches:
                     await consumer.commit()
+                self.lag = await _lag(consumer)
         finally:
             await consumer.stop()
             await producer.stop()
@@ -166,6 +168,16 @@ class IdempotentConsumer:
         ]
         await producer.send_and_wait(self.dead_letter_topic, key=record.key, value=record.value, headers=headers)
         log.error("event dead-lettered", group=self.group, topic=record.topic, offset=record.offset, reason=reason)
+
+
+async def _lag(consumer: AIOKafkaConsumer) -> int:
+    """Records between the consumer's position and the end of its partitions, from the last fetch's high waters."""
+    lag = 0
+    for partition in consumer.assignment():
+        highwater = consumer.highwater(partition)
+        if highwater is not None:
+            lag += max(0, highwater - await consumer.position(partition))
+    return lag
 
 
 async def run_forever(consumer: IdempotentConsumer, restart_seconds: float = 1.0) -> None:

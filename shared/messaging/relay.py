@@ -2,6 +2,8 @@
 
 A crash between publish and mark re-publishes those rows after restart; consumers absorb the copies by event id.
 One relay per schema publishes at a time (a session advisory lock), so rows leave in position order.
+A row the broker refuses for good (a record too large, an invalid topic: retrying cannot help) is moved to
+`outbox_dead_letters` with the reason, so it never blocks the rows after it; any other failure is retried.
 """
 
 from __future__ import annotations
@@ -10,15 +12,28 @@ import asyncio
 import contextlib
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
+from aiokafka.errors import (
+    InvalidTopicError,
+    KafkaError,
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    TopicAuthorizationFailedError,
+)
 
 from shared.messaging.outbox import notify_channel
 
 log = structlog.get_logger(__name__)
+PERMANENT_REFUSALS: tuple[type[KafkaError], ...] = (
+    MessageSizeTooLargeError,
+    RecordListTooLargeError,
+    InvalidTopicError,
+    TopicAuthorizationFailedError,
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +62,10 @@ class OutboxRelay:
         self._settings = settings or RelaySettings()
         self._wake = asyncio.Event()
         self.published = 0
+        self.dead_lettered = 0
         self.listening = False
+        self.last_error: str | None = None
+        self.last_progress_at: datetime | None = None
 
     async def run(self) -> None:
         """Publish until cancelled; broker or database outages are waited out, never fatal."""
@@ -57,6 +75,7 @@ class OutboxRelay:
             except asyncio.CancelledError:
                 raise
             except (OSError, KafkaError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                self.last_error = repr(error)
                 log.warning("outbox relay interrupted; retrying", schema=self._schema, error=repr(error))
                 await asyncio.sleep(self._settings.retry_seconds)
 
@@ -86,29 +105,60 @@ class OutboxRelay:
 
     async def _publish_batch(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
         rows = await conn.fetch(
-            "SELECT position, topic, key, headers, value FROM outbox"
-            " WHERE published_at IS NULL ORDER BY position LIMIT $1",
+            "SELECT position, event_id, event_type, topic, key, headers, value FROM outbox"
+            " WHERE published_at IS NULL AND dead_lettered_at IS NULL ORDER BY position LIMIT $1",
             self._settings.batch_size,
         )
         if not rows:
+            self._progressed()
             return 0
-        pending = [
-            await producer.send(
-                row["topic"],
-                key=row["key"].encode(),
-                value=row["value"],
-                headers=[(k, v.encode()) for k, v in json.loads(row["headers"]).items()],
-            )
-            for row in rows
-        ]
-        await asyncio.gather(*pending)
-        await self._mark_published(conn, rows)
-        self.published += len(rows)
+        sent = await asyncio.gather(*(self._send(producer, row) for row in rows), return_exceptions=True)
+        refused = [(row, error) for row, error in zip(rows, sent, strict=True) if isinstance(error, PERMANENT_REFUSALS)]
+        published = [row for row, result in zip(rows, sent, strict=True) if not isinstance(result, BaseException)]
+        await self._mark_published(conn, published)
+        for row, error in refused:
+            await self._dead_letter(conn, row, error)
+        self.published += len(published)
+        failed = next((e for e in sent if isinstance(e, BaseException) and not isinstance(e, PERMANENT_REFUSALS)), None)
+        if failed is not None:
+            raise failed
+        self._progressed()
         log.debug("outbox published", schema=self._schema, count=len(rows))
         return len(rows)
+
+    def _progressed(self) -> None:
+        self.last_error = None
+        self.last_progress_at = datetime.now(UTC)
+
+    @staticmethod
+    async def _send(producer: AIOKafkaProducer, row: asyncpg.Record) -> object:
+        # aiokafka refuses an oversized record in send() itself, the broker in the delivery future.
+        delivery = await producer.send(
+            row["topic"],
+            key=row["key"].encode(),
+            value=row["value"],
+            headers=[(k, v.encode()) for k, v in json.loads(row["headers"]).items()],
+        )
+        return await delivery
 
     async def _mark_published(self, conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> None:
         await conn.execute(
             "UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])",
             [row["position"] for row in rows],
         )
+
+    async def _dead_letter(self, conn: asyncpg.Connection, row: asyncpg.Record, error: BaseException) -> None:
+        reason = f"{type(error).__name__}: {error}"[:4000]
+        async with conn.transaction():
+            await conn.execute("UPDATE outbox SET dead_lettered_at = now() WHERE position = $1", row["position"])
+            await conn.execute(
+                "INSERT INTO outbox_dead_letters (position, event_id, event_type, topic, reason)"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                row["position"],
+                row["event_id"],
+                row["event_type"],
+                row["topic"],
+                reason,
+            )
+        self.dead_lettered += 1
+        log.error("outbox event refused by the broker; dead-lettered", schema=self._schema, reason=reason)

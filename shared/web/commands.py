@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from shared.application.outcome import Outcome
 from shared.application.pipeline import Idempotency
+from shared.web.problems import Unavailable
 from shared.web.runtime import runtime_of
 
 IdempotencyKey = Annotated[
@@ -41,6 +42,8 @@ def status_of(outcome: Outcome) -> int:
 async def submit(request: Request, command: object, *, key: str | None, body: BaseModel | None) -> JSONResponse:
     """Run `command` through the service's pipeline; `body` is what the caller sent, for the key's fingerprint."""
     runtime = runtime_of(request)
+    if runtime.monitor.over_limit:
+        raise Unavailable("the outbox is over its limit while the broker catches up; retry later")
     idempotency = None
     if key is not None:
         sent = body.model_dump(mode="json") if body is not None else None

@@ -10,6 +10,8 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +22,24 @@ from starlette.exceptions import HTTPException
 from shared.errors import Conflict, DomainError, IllegalTransition, InvalidFact, NotFound
 
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 5
+log = structlog.get_logger(__name__)
+# The database is away (stopped, restarting, out of connections): the request changed nothing and may be retried.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.AdminShutdownError,
+)
+
+
+class Unavailable(Exception):
+    """The service cannot take the request now (503 with Retry-After): nothing was recorded."""
+
+
 _STATUS: dict[type[DomainError], int] = {NotFound: 404, IllegalTransition: 409, Conflict: 409, InvalidFact: 422}
 
 
@@ -94,8 +114,19 @@ async def _http_error(_: Request, error: Exception) -> JSONResponse:
     return problem_response(problem(error.status_code, code, str(error.detail)), headers)
 
 
+async def _unavailable(_: Request, error: Exception) -> JSONResponse:
+    detail = str(error) if isinstance(error, Unavailable) else "the database is unavailable; nothing was recorded"
+    if not isinstance(error, Unavailable):
+        log.warning("request refused: database unavailable", error=repr(error))
+    body = problem(503, "unavailable", detail)
+    return problem_response(body, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(Unavailable, _unavailable)
+    for kind in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(kind, _unavailable)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)
 
@@ -109,4 +140,5 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
     **NOT_FOUND,
     409: _documented("The command breaks a state machine or repeats an Idempotency-Key with another body"),
     422: _documented("Invalid fields, or an impossible fact (a future occurred_on)"),
+    503: _documented("The database is away or the outbox is over its limit; retry after Retry-After seconds"),
 }

@@ -33,6 +33,7 @@ from shared.messaging.relay import OutboxRelay
 from shared.messaging.topics import ensure_topics, product_topics
 from shared.persistence.database import create_pool, migrate
 from shared.persistence.unit_of_work import PostgresUnitOfWork
+from shared.web.health import ServiceMonitor
 from shared.web.problems import dead_letter_reason, install_problem_handlers
 
 log = structlog.get_logger(__name__)
@@ -68,6 +69,7 @@ class Runtime:
     pipeline: Pipeline[Any]
     relay: OutboxRelay
     consumers: list[IdempotentConsumer]
+    monitor: ServiceMonitor
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -111,8 +113,10 @@ async def run_service(app: FastAPI, spec: ServiceSpec, settings: ServiceSettings
     pipeline = Pipeline(spec.handlers, lambda: spec.unit_of_work(writer, settings, pool=pool), clock, spec.source)
     learn = _learner(spec, settings, writer, pipeline)
     consumers = [_consumer(spec, c, settings, pool, learn) for c in spec.consumers]
-    app.state.runtime = Runtime(settings, pool, writer, pipeline, relay, consumers)
+    monitor = ServiceMonitor(settings, pool, relay, consumers)
+    app.state.runtime = Runtime(settings, pool, writer, pipeline, relay, consumers, monitor)
     tasks = [asyncio.create_task(relay.run(), name=f"{schema}-relay")]
+    tasks.append(asyncio.create_task(monitor.run(), name=f"{schema}-monitor"))
     tasks += [asyncio.create_task(run_forever(c), name=c.group) for c in consumers]
     log.info("service started", service=spec.name, schema=schema)
     try:
@@ -141,15 +145,8 @@ def build_app(
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     install_problem_handlers(app)
 
-    @app.get("/health", tags=["operations"], summary="Liveness and outbox backlog")
+    @app.get("/health", tags=["operations"], summary="Liveness, and what is degraded: broker, relay, backlog, lag")
     async def health(request: Request) -> dict[str, object]:
-        runtime = runtime_of(request)
-        backlog = await runtime.pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-        return {
-            "status": "ok",
-            "service": spec.name,
-            "outbox_backlog": backlog,
-            "published": runtime.relay.published,
-        }
+        return runtime_of(request).monitor.as_json(spec.name)
 
     return app

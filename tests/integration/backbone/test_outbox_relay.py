@@ -6,6 +6,9 @@ from uuid import uuid4
 
 import asyncpg
 
+from shared.contracts.base import Evidence
+from shared.contracts.corrections import EventRetracted
+from shared.contracts.envelope import Envelope
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import OutboxRelay, RelaySettings
 from tests.support.backbone import withdrawal, write_events
@@ -62,3 +65,30 @@ async def _listening(relay: OutboxRelay) -> bool:
 
 async def _published(relay: OutboxRelay, count: int) -> bool:
     return relay.published >= count
+
+
+async def test_an_event_the_broker_refuses_for_good_is_dead_lettered_and_the_events_after_it_flow(
+    pool: asyncpg.Pool, outbox: Outbox, schema: str, database_url: str, kafka_bootstrap: str, topic_namespace: str
+):
+    partnership = uuid4()
+    before, after = withdrawal(partnership, 1), withdrawal(partnership, 3)
+    oversized = Envelope.wrap(
+        EventRetracted(reason="x" * 2_000_000),
+        source="/services/training",
+        occurred_on=before.occurred_on,
+        partnership_id=partnership,
+        evidence=Evidence.SCHOOL_RECORD,
+        supersedes=before.id,
+    )
+    await write_events(pool, outbox, [before, oversized, after])
+
+    async with running(OutboxRelay(database_url, schema, kafka_bootstrap)) as relay:
+        records = await read_all(kafka_bootstrap, [f"{topic_namespace}cycle.training"], at_least=2)
+        assert relay.dead_lettered == 1
+
+    assert [r.envelope().id for r in records] == [before.id, after.id]
+    dead = await pool.fetchrow("SELECT event_id, event_type, reason FROM outbox_dead_letters")
+    assert (dead["event_id"], dead["event_type"]) == (oversized.id, "EventRetracted")
+    assert "MessageSizeTooLarge" in dead["reason"]
+    backlog = await pool.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL AND dead_lettered_at IS NULL")
+    assert backlog == 0

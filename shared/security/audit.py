@@ -1,0 +1,92 @@
+"""The audit trail's records: who (client, party, role), what (an event's id and type, a read, a credential
+change), when, and from which address. Ids and types only, never a payload, so nothing personal is kept."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from shared.contracts.envelope import Envelope
+from shared.security.identity import Actor, Role
+
+MAX_OPERATION_LENGTH = 300
+MAX_QUERY_LIMIT = 10_000
+
+
+class AuditAction(StrEnum):
+    TOKEN_ISSUED = "token_issued"
+    TOKEN_REFUSED = "token_refused"
+    CLIENT_ADDED = "client_added"
+    CLIENT_ROTATED = "client_rotated"
+    CLIENT_REVOKED = "client_revoked"
+    FACT_RECORDED = "fact_recorded"
+    READ = "read"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """`operation` names a read or a tool ("GET /partnerships/…/figures", "cycle clients add"); `detail` is a
+    fixed phrase (why a token was refused), never text a caller sent."""
+
+    at: datetime
+    action: AuditAction
+    client_id: str | None = None
+    party_id: UUID | None = None
+    role: Role | None = None
+    event_id: UUID | None = None
+    event_type: str | None = None
+    partnership_id: UUID | None = None
+    operation: str | None = None
+    address: str | None = None
+    detail: str | None = None
+
+    @classmethod
+    def by(cls, actor: Actor | None, action: AuditAction, at: datetime, **what: object) -> AuditEntry:
+        entry = cls(at=at, action=action)
+        if actor is not None:
+            entry = replace(entry, client_id=actor.client_id, party_id=actor.party_id, role=actor.role)
+        return replace(entry, **what)
+
+    @classmethod
+    def of_fact(cls, actor: Actor, event: Envelope, at: datetime, address: str | None) -> AuditEntry:
+        return cls.by(
+            actor,
+            AuditAction.FACT_RECORDED,
+            at,
+            event_id=event.id,
+            event_type=event.type,
+            partnership_id=event.partnership_id,
+            address=address,
+        )
+
+    @classmethod
+    def of_read(cls, actor: Actor, method: str, path: str, at: datetime, address: str | None) -> AuditEntry:
+        """`path` without its query string: ids only, never a searched-for value."""
+        operation = f"{method} {path}"[:MAX_OPERATION_LENGTH]
+        return cls.by(actor, AuditAction.READ, at, operation=operation, address=address)
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    client_id: str | None = None
+    party_id: UUID | None = None
+    action: AuditAction | None = None
+    event_type: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    limit: int = 100
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.limit <= MAX_QUERY_LIMIT:
+            raise ValueError(f"limit must be between 1 and {MAX_QUERY_LIMIT}")
+
+
+def address_or_none(host: str | None) -> str | None:
+    """The caller's IP address as the table stores it (inet), or None for a host that is not one."""
+    try:
+        return str(ipaddress.ip_address(host or ""))
+    except ValueError:
+        return None
