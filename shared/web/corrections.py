@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -77,3 +77,23 @@ def corrections_router() -> APIRouter:
         return await submit(request, body.command(event_id), key=key, body=body)
 
     return router
+
+
+class CorrectEventIn(CorrectionIn):
+    """A correction in the operator import: kept with its original recorded_at, like every imported fact."""
+
+    type: Literal["CorrectEvent"]
+    event_id: UUID
+
+    def to_command(self) -> CorrectEvent:
+        return self.command(self.event_id)
+
+
+class RetractEventIn(RetractionIn):
+    """A retraction in the operator import, with its original recorded_at."""
+
+    type: Literal["RetractEvent"]
+    event_id: UUID
+
+    def to_command(self) -> RetractEvent:
+        return self.command(self.event_id)

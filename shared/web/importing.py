@@ -1,7 +1,8 @@
 """`POST /admin/import`, the same for every stage service (the behaviour is shared/application/importing.py).
 
 A service describes one imported fact as a subclass of `ImportedFactIn` (usually a discriminated union of them)
-whose `command()` builds the same command its route would; everything else is here.
+whose `to_command()` builds the same command its route would; everything else is here. The request is
+`{"facts": [{"import_id", "recorded_at", "command": {"type": <command name>, ...}}]}` in every service.
 """
 
 # No `from __future__ import annotations`: FastAPI reads the body type of the route made in `import_router`.
@@ -30,7 +31,8 @@ class ImportedFactIn(BaseModel):
         description="When the older system recorded the fact.", examples=["2019-09-02T09:30:00+08:00"]
     )
 
-    def command(self) -> object:
+    def to_command(self) -> object:
+        """The command this fact states (the same one its route would build)."""
         raise NotImplementedError
 
 
@@ -100,7 +102,7 @@ def import_router(fact: Any, *, max_facts: int = 10_000) -> APIRouter:
         secret = runtime.settings.national_id_key.encode()
         commands = [
             ImportedCommand(
-                f.import_id, f.recorded_at, f.command(), fingerprint(secret, "IMPORT", f.model_dump(mode="json"))
+                f.import_id, f.recorded_at, f.to_command(), fingerprint(secret, "IMPORT", f.model_dump(mode="json"))
             )
             for f in body.facts  # type: ignore[attr-defined]  # a model built at runtime for the service's facts
         ]
