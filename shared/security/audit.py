@@ -24,6 +24,7 @@ class AuditAction(StrEnum):
     CLIENT_REVOKED = "client_revoked"
     FACT_RECORDED = "fact_recorded"
     READ = "read"
+    COMMAND = "command"
 
 
 @dataclass(frozen=True)
@@ -44,29 +45,32 @@ class AuditEntry:
     detail: str | None = None
 
     @classmethod
-    def by(cls, actor: Actor | None, action: AuditAction, at: datetime, **what: object) -> AuditEntry:
-        entry = cls(at=at, action=action)
-        if actor is not None:
-            entry = replace(entry, client_id=actor.client_id, party_id=actor.party_id, role=actor.role)
-        return replace(entry, **what)
+    def by(
+        cls,
+        actor: Actor | None,
+        action: AuditAction,
+        at: datetime,
+        *,
+        operation: str | None = None,
+        address: str | None = None,
+        detail: str | None = None,
+    ) -> AuditEntry:
+        entry = cls(at=at, action=action, operation=operation, address=address, detail=detail)
+        if actor is None:
+            return entry
+        return replace(entry, client_id=actor.client_id, party_id=actor.party_id, role=actor.role)
 
     @classmethod
     def of_fact(cls, actor: Actor, event: Envelope, at: datetime, address: str | None) -> AuditEntry:
-        return cls.by(
-            actor,
-            AuditAction.FACT_RECORDED,
-            at,
-            event_id=event.id,
-            event_type=event.type,
-            partnership_id=event.partnership_id,
-            address=address,
-        )
+        entry = cls.by(actor, AuditAction.FACT_RECORDED, at, address=address)
+        return replace(entry, event_id=event.id, event_type=event.type, partnership_id=event.partnership_id)
 
     @classmethod
-    def of_read(cls, actor: Actor, method: str, path: str, at: datetime, address: str | None) -> AuditEntry:
-        """`path` without its query string: ids only, never a searched-for value."""
-        operation = f"{method} {path}"[:MAX_OPERATION_LENGTH]
-        return cls.by(actor, AuditAction.READ, at, operation=operation, address=address)
+    def of_request(cls, actor: Actor, method: str, path: str, at: datetime, address: str | None) -> AuditEntry:
+        """A read (GET, HEAD) or a command as it arrived; `path` without its query string, so ids only, never a
+        searched-for value. The facts a command records get rows of their own (`of_fact`)."""
+        action = AuditAction.READ if method in ("GET", "HEAD") else AuditAction.COMMAND
+        return cls.by(actor, action, at, operation=f"{method} {path}"[:MAX_OPERATION_LENGTH], address=address)
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ class SecuritySettings(BaseSettings):
         default=30.0, gt=0, validation_alias="CYCLE_REVOCATION_MAX_STALENESS_SECONDS"
     )
     security_schema: str = Field(default="security", validation_alias="CYCLE_SECURITY_SCHEMA")
-    audit_reads: bool = Field(default=True, validation_alias="CYCLE_AUDIT_READS")
+    audit_requests: bool = Field(default=True, validation_alias="CYCLE_AUDIT_REQUESTS")
 
     @property
     def token_lifetime(self) -> timedelta:
