@@ -6,6 +6,7 @@ party other than the logger winning (DOMAIN.md, counting rules); so a party may 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -51,8 +52,7 @@ def verified_enterprise_share(enterprise: Decimal, school: Decimal) -> Decimal |
 
 def agree_plan(classroom: ClassRef, modules: Sequence[Module], agreed_on: date) -> TrainingPlanAgreed:
     _open_on(classroom, agreed_on, "agree a plan")
-    names = [m.name for m in modules]
-    repeated = sorted({n for n in names if names.count(n) > 1})
+    repeated = sorted(name for name, times in Counter(m.name for m in modules).items() if times > 1)
     if repeated:
         raise ImpossibleFact(f"modules are named more than once: {repeated}")
     return TrainingPlanAgreed(
