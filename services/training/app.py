@@ -6,24 +6,26 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.training.adapters.admin import admin_router
-from services.training.adapters.http import commands_router
-from services.training.adapters.http_reads import reads_router
-from services.training.adapters.kafka import roster_handler
-from services.training.adapters.problems import install_problems
-from services.training.handlers.common import SOURCE
-from services.training.handlers.retractions import undo_retracted
-from services.training.settings import TrainingSettings
+from services.training.adapters.db.unit_of_work import PostgresTrainingUnitOfWork
+from services.training.adapters.http.commands import commands_router
+from services.training.adapters.http.imports import imports_router
+from services.training.adapters.http.reads import reads_router
+from services.training.adapters.kafka import ROSTER
+from services.training.application.handlers import HANDLERS, SOURCE
+from shared.application.clock import Clock
 from shared.config import ServiceSettings
 from shared.contracts.base import Stage
-from shared.web.routes import corrections_router
-from shared.web.runtime import ConsumerSpec, ServiceSpec, build_app
+from shared.web.corrections import corrections_router
+from shared.web.runtime import ServiceSpec, build_app
 
 SPEC = ServiceSpec(
     name="training",
     stage=Stage.TRAINING,
+    source=SOURCE,
     migrations=Path(__file__).parent / "migrations",
-    consumers=(ConsumerSpec("roster", (Stage.PARTNERSHIP, Stage.RECRUITMENT), roster_handler),),
+    handlers=HANDLERS,
+    unit_of_work=PostgresTrainingUnitOfWork,
+    consumers=(ROSTER,),
 )
 
 DESCRIPTION = """\
@@ -40,13 +42,10 @@ Send `Idempotency-Key` to make a command safe to repeat.
 """
 
 
-def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    settings = settings or ServiceSettings()
-    token = TrainingSettings().operator_token
-    app = build_app(SPEC, settings, title="Training service", description=DESCRIPTION)
-    install_problems(app)
+def create_app(settings: ServiceSettings | None = None, clock: Clock | None = None) -> FastAPI:
+    app = build_app(SPEC, settings or ServiceSettings(), title="Training service", description=DESCRIPTION, clock=clock)
     app.include_router(commands_router())
     app.include_router(reads_router())
-    app.include_router(corrections_router(SOURCE, undo_retracted))
-    app.include_router(admin_router(token.get_secret_value() if token else None))
+    app.include_router(corrections_router())
+    app.include_router(imports_router())
     return app

@@ -90,11 +90,9 @@ def recruitment(kafka_bootstrap: str, topic_namespace: str) -> Recruitment:
 
 
 @pytest.fixture
-async def training(
-    service_settings: ServiceSettings, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[httpx.AsyncClient]:
-    monkeypatch.setenv("CYCLE_OPERATOR_TOKEN", OPERATOR_TOKEN)
-    async with serving(create_app, service_settings) as client:
+async def training(service_settings: ServiceSettings) -> AsyncIterator[httpx.AsyncClient]:
+    settings = service_settings.model_copy(update={"operator_token": OPERATOR_TOKEN})
+    async with serving(create_app, settings) as client:
         yield client
     await drop_schema(service_settings.database_url, f"training{service_settings.schema_suffix}")
 

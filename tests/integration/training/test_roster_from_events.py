@@ -90,5 +90,14 @@ async def test_commands_for_a_student_or_class_training_has_not_learned_are_404(
         f"/classes/{uuid4()}/plans",
         json={"modules": [{"name": "Knife skills", "planned_hours": "10", "taught_by": "school"}]},
     )
-    assert (student.status_code, student.json()["code"]) == (404, "not_found")
+    assert (student.status_code, student.headers["content-type"]) == (404, "application/problem+json")
+    problem = student.json()
+    assert problem == {
+        "type": "urn:cycle:problem:not_found",
+        "title": "Not Found",
+        "status": 404,
+        "detail": problem["detail"],
+        "code": "not_found",
+    }
+    assert "has not learned of student" in problem["detail"]
     assert (plan.status_code, plan.json()["code"]) == (404, "not_found")

@@ -1,116 +1,96 @@
-"""Command routes: each builds a command from the path and body and hands it to the bus, nothing more.
+"""Command routes: each builds a command from the path and body and submits it to the pipeline, nothing more.
 
-Every command runs in one transaction with its outbox row and its Idempotency-Key answer (shared.web.routes).
+Every command runs in one transaction with its outbox row and its Idempotency-Key answer (shared/web/commands.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
 
-from services.training.adapters import schemas
-from services.training.adapters.views import FactRecorded, FieldErrors
-from services.training.commands import Command
-from services.training.handlers import handle
-from shared.web.errors import ERROR_RESPONSES, Problem
-from shared.web.routes import IdempotencyKey, run_command
-from shared.web.unit_of_work import UnitOfWork
-
-RESPONSES: dict[int | str, dict[str, Any]] = {
-    **ERROR_RESPONSES,
-    422: {
-        "model": Problem | FieldErrors,
-        "description": "Field errors (detail is a list), or an impossible fact like a future date (invalid_fact)",
-    },
-}
-
-
-async def _run(request: Request, key: str | None, body: BaseModel, command: Command) -> JSONResponse:
-    async def in_transaction(uow: UnitOfWork) -> tuple[int, Any]:
-        return await handle(command, uow)
-
-    return await run_command(request, key, body, in_transaction)
+from services.training.adapters.http import schemas
+from services.training.adapters.http.views import FactRecorded
+from shared.web.commands import IdempotencyKey, submit
+from shared.web.problems import ERROR_RESPONSES
 
 
 async def post_plan(class_id: UUID, body: schemas.PlanIn, request: Request, key: IdempotencyKey = None) -> JSONResponse:
-    return await _run(request, key, body, body.to_command(class_id))
+    return await submit(request, body.command(class_id), key=key, body=body)
 
 
 async def post_hours_log(
     class_id: UUID, body: schemas.HoursLogIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
-    return await _run(request, key, body, body.to_command(class_id))
+    return await submit(request, body.command(class_id), key=key, body=body)
 
 
 async def post_verification(
     log_id: UUID, body: schemas.VerificationIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
-    return await _run(request, key, body, body.to_command(log_id))
+    return await submit(request, body.command(log_id), key=key, body=body)
 
 
 async def post_progress_review(
     student_id: UUID, body: schemas.ProgressReviewIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
-    return await _run(request, key, body, body.to_command(student_id))
+    return await submit(request, body.command(student_id), key=key, body=body)
 
 
 async def post_break(
     student_id: UUID, body: schemas.BreakIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
-    return await _run(request, key, body, body.to_command(student_id))
+    return await submit(request, body.command(student_id), key=key, body=body)
 
 
 async def post_break_end(
     student_id: UUID, body: schemas.BreakEndIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
-    return await _run(request, key, body, body.to_command(student_id))
+    return await submit(request, body.command(student_id), key=key, body=body)
 
 
 async def post_transfer(
     student_id: UUID, body: schemas.TransferIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
-    return await _run(request, key, body, body.to_command(student_id))
+    return await submit(request, body.command(student_id), key=key, body=body)
 
 
 async def post_restart(
     student_id: UUID, body: schemas.RestartIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
-    return await _run(request, key, body, body.to_command(student_id))
+    return await submit(request, body.command(student_id), key=key, body=body)
 
 
 async def post_withdrawal(
     student_id: UUID, body: schemas.WithdrawalIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
-    return await _run(request, key, body, body.to_command(student_id))
+    return await submit(request, body.command(student_id), key=key, body=body)
 
 
 async def post_graduation(
     student_id: UUID, body: schemas.GraduationIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
-    return await _run(request, key, body, body.to_command(student_id))
+    return await submit(request, body.command(student_id), key=key, body=body)
 
 
 async def post_internship(
     student_id: UUID, body: schemas.InternshipIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
-    return await _run(request, key, body, body.to_command(student_id))
+    return await submit(request, body.command(student_id), key=key, body=body)
 
 
 async def post_internship_end(
     student_id: UUID, internship_id: UUID, body: schemas.InternshipEndIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
-    return await _run(request, key, body, body.to_command(student_id, internship_id))
+    return await submit(request, body.command(student_id, internship_id), key=key, body=body)
 
 
 async def post_certificate(
     student_id: UUID, body: schemas.CertificateIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
-    return await _run(request, key, body, body.to_command(student_id))
+    return await submit(request, body.command(student_id), key=key, body=body)
 
 
 # (path, endpoint, tag, summary): one line per command; each answers 201 with the FactRecorded.
@@ -172,7 +152,7 @@ ROUTES: list[tuple[str, Callable[..., Awaitable[JSONResponse]], str, str]] = [
 
 
 def commands_router() -> APIRouter:
-    router = APIRouter(responses=RESPONSES)
+    router = APIRouter(responses=ERROR_RESPONSES)
     for path, endpoint, tag, summary in ROUTES:
         router.add_api_route(
             path,

@@ -8,16 +8,17 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
 
-from services.training.adapters import reads, views
-from services.training.adapters.reads import Filter
+from services.training.adapters.db import reads
+from services.training.adapters.db.reads import Filter
+from services.training.adapters.http import views
 from services.training.domain.errors import Unknown
 from services.training.domain.learner import Phase
 from services.training.domain.roster import WaitsFor
 from shared.contracts.base import TaughtBy
 from shared.contracts.training import InternshipOutcome
 from shared.persistence.database import pooled
-from shared.web.errors import ERROR_RESPONSES
 from shared.web.pagination import Page
+from shared.web.problems import ERROR_RESPONSES
 from shared.web.runtime import runtime_of
 
 Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
@@ -104,7 +105,7 @@ async def get_student(student_id: UUID, request: Request) -> Any:
 
 async def get_timeline(student_id: UUID, request: Request, cursor: Cursor = None, limit: Limit = 100) -> Any:
     async with pooled(runtime_of(request).pool) as conn:
-        if await conn.fetchval("SELECT 1 FROM learners WHERE student_id = $1", student_id) is None:
+        if not await reads.knows_student(conn, student_id):
             raise Unknown(f"training has not learned of student {student_id}")
         entries, next_cursor = await reads.timeline(conn, student_id, cursor, limit)
     return {"items": entries, "next_cursor": next_cursor}

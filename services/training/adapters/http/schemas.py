@@ -1,21 +1,20 @@
 """Request bodies of training's commands, with OpenAPI examples; each turns itself into a command.
 
-`to_command(target, recorded_at)` takes the id in the path (a student, class or hours log) and, for imported
-facts, the original recorded_at. A body without `occurred_on` means "today" (Asia/Shanghai) at recording time.
+`command(...)` takes the ids in the path (a student, class or hours log). A body without `occurred_on` means the
+day (Asia/Shanghai) it is recorded: the handler reads it from the pipeline's Context.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.training import commands
+from services.training.application import commands
 from shared.contracts.base import Evidence, Hours, Name, TaughtBy, Yuan
 from shared.contracts.training import InternshipOutcome, Module, WithdrawalReason
-from shared.web.clock import business_today
 
 PARTY = "6f1c1f9e-3a47-4f39-9d8e-2b7d0d6c5a10"
 OTHER_PARTY = "0b8d5b7e-91a2-4c1e-8f0e-7a3e9c2d4b61"
@@ -26,10 +25,6 @@ EvidenceField = Field(default=Evidence.SCHOOL_RECORD, description="What the fact
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
     evidence: Evidence = EvidenceField
-
-
-def _day(day: date | None, recorded_at: datetime | None) -> date:
-    return day or business_today(recorded_at)
 
 
 class PlanIn(_In):
@@ -45,14 +40,13 @@ class PlanIn(_In):
     occurred_on: date | None = Field(default=None, description="The day the plan was agreed", examples=["2025-03-03"])
     agreed_by: UUID | None = Field(default=None, examples=[PARTY])
 
-    def to_command(self, class_id: UUID, recorded_at: datetime | None = None) -> commands.AgreePlan:
+    def command(self, class_id: UUID) -> commands.AgreePlan:
         return commands.AgreePlan(
             class_id=class_id,
             modules=self.modules,
-            agreed_on=_day(self.occurred_on, recorded_at),
+            agreed_on=self.occurred_on,
             agreed_by=self.agreed_by,
             evidence=self.evidence,
-            recorded_at=recorded_at,
         )
 
 
@@ -64,16 +58,15 @@ class HoursLogIn(_In):
     occurred_on: date | None = Field(default=None, description="The day taught", examples=["2025-03-10"])
     log_id: UUID | None = Field(default=None, description="Given by an importing system; generated otherwise")
 
-    def to_command(self, class_id: UUID, recorded_at: datetime | None = None) -> commands.LogHours:
+    def command(self, class_id: UUID) -> commands.LogHours:
         return commands.LogHours(
             class_id=class_id,
             module=self.module,
             hours=self.hours,
             taught_by=self.taught_by,
             logged_by=self.logged_by,
-            logged_on=_day(self.occurred_on, recorded_at),
+            logged_on=self.occurred_on,
             evidence=self.evidence,
-            recorded_at=recorded_at,
             **({"log_id": self.log_id} if self.log_id else {}),
         )
 
@@ -83,14 +76,13 @@ class VerificationIn(_In):
     verified_by: UUID = Field(description="A party other than the one that logged the hours", examples=[OTHER_PARTY])
     occurred_on: date | None = Field(default=None, examples=["2025-03-12"])
 
-    def to_command(self, log_id: UUID, recorded_at: datetime | None = None) -> commands.VerifyHours:
+    def command(self, log_id: UUID) -> commands.VerifyHours:
         return commands.VerifyHours(
             log_id=log_id,
             hours_accepted=self.hours_accepted,
             verified_by=self.verified_by,
-            verified_on=_day(self.occurred_on, recorded_at),
+            verified_on=self.occurred_on,
             evidence=self.evidence,
-            recorded_at=recorded_at,
         )
 
 
@@ -100,15 +92,14 @@ class ProgressReviewIn(_In):
     occurred_on: date | None = Field(default=None, examples=["2025-04-01"])
     reviewed_by: UUID | None = Field(default=None, examples=[PARTY])
 
-    def to_command(self, student_id: UUID, recorded_at: datetime | None = None) -> commands.HoldProgressReview:
+    def command(self, student_id: UUID) -> commands.HoldProgressReview:
         return commands.HoldProgressReview(
             student_id=student_id,
-            held_on=_day(self.occurred_on, recorded_at),
+            held_on=self.occurred_on,
             outcome=self.outcome,
             on_track=self.on_track,
             reviewed_by=self.reviewed_by,
             evidence=self.evidence,
-            recorded_at=recorded_at,
         )
 
 
@@ -116,36 +107,32 @@ class BreakIn(_In):
     start_on: date = Field(description="First day of the break", examples=["2025-05-06"])
     reason: str = Field(default="", max_length=500, examples=["family harvest"])
 
-    def to_command(self, student_id: UUID, recorded_at: datetime | None = None) -> commands.StartBreak:
+    def command(self, student_id: UUID) -> commands.StartBreak:
         return commands.StartBreak(
             student_id=student_id,
             start_on=self.start_on,
             reason=self.reason,
             evidence=self.evidence,
-            recorded_at=recorded_at,
         )
 
 
 class BreakEndIn(_In):
     end_on: date = Field(description="First day back in learning", examples=["2025-05-20"])
 
-    def to_command(self, student_id: UUID, recorded_at: datetime | None = None) -> commands.EndBreak:
-        return commands.EndBreak(
-            student_id=student_id, end_on=self.end_on, evidence=self.evidence, recorded_at=recorded_at
-        )
+    def command(self, student_id: UUID) -> commands.EndBreak:
+        return commands.EndBreak(student_id=student_id, end_on=self.end_on, evidence=self.evidence)
 
 
 class TransferIn(_In):
     to_class_id: UUID = Field(description="A class of the same partnership", examples=[CLASS])
     start_on: date = Field(description="First day in the new class", examples=["2025-06-02"])
 
-    def to_command(self, student_id: UUID, recorded_at: datetime | None = None) -> commands.TransferToClass:
+    def command(self, student_id: UUID) -> commands.TransferToClass:
         return commands.TransferToClass(
             student_id=student_id,
             to_class_id=self.to_class_id,
             start_on=self.start_on,
             evidence=self.evidence,
-            recorded_at=recorded_at,
         )
 
 
@@ -153,13 +140,12 @@ class RestartIn(_In):
     start_on: date = Field(description="First day of the new period", examples=["2025-09-01"])
     class_id: UUID | None = Field(default=None, description="Another class of the same partnership; default: same")
 
-    def to_command(self, student_id: UUID, recorded_at: datetime | None = None) -> commands.Restart:
+    def command(self, student_id: UUID) -> commands.Restart:
         return commands.Restart(
             student_id=student_id,
             start_on=self.start_on,
             class_id=self.class_id,
             evidence=self.evidence,
-            recorded_at=recorded_at,
         )
 
 
@@ -167,23 +153,20 @@ class WithdrawalIn(_In):
     last_day: date = Field(description="The last day in learning", examples=["2025-04-18"])
     reason: WithdrawalReason = Field(examples=["family"])
 
-    def to_command(self, student_id: UUID, recorded_at: datetime | None = None) -> commands.Withdraw:
+    def command(self, student_id: UUID) -> commands.Withdraw:
         return commands.Withdraw(
             student_id=student_id,
             last_day=self.last_day,
             reason=self.reason,
             evidence=self.evidence,
-            recorded_at=recorded_at,
         )
 
 
 class GraduationIn(_In):
     graduated_on: date = Field(examples=["2025-07-04"])
 
-    def to_command(self, student_id: UUID, recorded_at: datetime | None = None) -> commands.Graduate:
-        return commands.Graduate(
-            student_id=student_id, graduated_on=self.graduated_on, evidence=self.evidence, recorded_at=recorded_at
-        )
+    def command(self, student_id: UUID) -> commands.Graduate:
+        return commands.Graduate(student_id=student_id, graduated_on=self.graduated_on, evidence=self.evidence)
 
 
 class InternshipIn(_In):
@@ -194,7 +177,7 @@ class InternshipIn(_In):
     start_on: date = Field(examples=["2025-05-12"])
     internship_id: UUID | None = Field(default=None, description="Given by an importing system; generated otherwise")
 
-    def to_command(self, student_id: UUID, recorded_at: datetime | None = None) -> commands.StartInternship:
+    def command(self, student_id: UUID) -> commands.StartInternship:
         return commands.StartInternship(
             student_id=student_id,
             host_name=self.host_name,
@@ -203,7 +186,6 @@ class InternshipIn(_In):
             monthly_pay=self.monthly_pay,
             start_on=self.start_on,
             evidence=self.evidence,
-            recorded_at=recorded_at,
             **({"internship_id": self.internship_id} if self.internship_id else {}),
         )
 
@@ -212,16 +194,13 @@ class InternshipEndIn(_In):
     outcome: InternshipOutcome = Field(examples=["completed"])
     end_on: date = Field(examples=["2025-06-30"])
 
-    def to_command(
-        self, student_id: UUID, internship_id: UUID, recorded_at: datetime | None = None
-    ) -> commands.EndInternship:
+    def command(self, student_id: UUID, internship_id: UUID) -> commands.EndInternship:
         return commands.EndInternship(
             student_id=student_id,
             internship_id=internship_id,
             outcome=self.outcome,
             end_on=self.end_on,
             evidence=self.evidence,
-            recorded_at=recorded_at,
         )
 
 
@@ -235,7 +214,7 @@ class CertificateIn(_In):
     awarded_on: date = Field(examples=["2025-06-20"])
     certificate_id: UUID | None = Field(default=None, description="Given by an importing system; generated otherwise")
 
-    def to_command(self, student_id: UUID, recorded_at: datetime | None = None) -> commands.AwardCertificate:
+    def command(self, student_id: UUID) -> commands.AwardCertificate:
         return commands.AwardCertificate(
             student_id=student_id,
             name=self.name,
@@ -244,6 +223,5 @@ class CertificateIn(_In):
             issuer_id=self.issuer_id,
             awarded_on=self.awarded_on,
             evidence=self.evidence,
-            recorded_at=recorded_at,
             **({"certificate_id": self.certificate_id} if self.certificate_id else {}),
         )

@@ -1,12 +1,13 @@
 """Intents training accepts over HTTP and through the operator import; each has one handler in `handlers/`.
 
-`recorded_at` is None for live commands (the service stamps it) and the original time for imported facts.
+When a command is recorded is not part of it: the pipeline's Context carries that (the clock's reading, or an
+imported fact's original time). A business date left out (None) means that day in Asia/Shanghai.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from uuid import UUID, uuid4
 
@@ -17,7 +18,6 @@ from shared.contracts.training import InternshipOutcome, Module, WithdrawalReaso
 @dataclass(frozen=True, kw_only=True)
 class Command:
     evidence: Evidence = Evidence.SCHOOL_RECORD
-    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -29,7 +29,7 @@ class LearnerCommand(Command):
 class AgreePlan(Command):
     class_id: UUID
     modules: list[Module]
-    agreed_on: date
+    agreed_on: date | None = None
     agreed_by: UUID | None = None
 
 
@@ -40,7 +40,7 @@ class LogHours(Command):
     hours: Decimal
     taught_by: TaughtBy
     logged_by: UUID
-    logged_on: date
+    logged_on: date | None = None
     log_id: UUID = field(default_factory=uuid4)
 
 
@@ -49,14 +49,14 @@ class VerifyHours(Command):
     log_id: UUID
     hours_accepted: Decimal
     verified_by: UUID
-    verified_on: date
+    verified_on: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class HoldProgressReview(LearnerCommand):
-    held_on: date
     outcome: str
     on_track: bool
+    held_on: date | None = None
     reviewed_by: UUID | None = None
 
 

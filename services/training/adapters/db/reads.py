@@ -1,4 +1,5 @@
-"""Read-side queries: keyset pages over every table, a class with its plan and hours, a student's timeline."""
+"""Read-side queries for the GET routes: keyset pages over every table, a class with its plan and hours, a
+student's timeline."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from uuid import UUID
 import asyncpg
 
 from services.training.domain import teaching
+from shared.errors import InvalidFact
 from shared.messaging.codec import decode
-from shared.web.errors import InvalidFact
 from shared.web.pagination import decode_cursor, encode_cursor
 
 # A condition with one `{}` where the value's parameter goes; a None value means "no such filter".
@@ -97,6 +98,10 @@ async def class_detail(conn: asyncpg.Connection, class_id: UUID) -> dict[str, An
         "hours": {**dict(hours), "enterprise_share": share},
         "learners": learners,
     }
+
+
+async def knows_student(conn: asyncpg.Connection, student_id: UUID) -> bool:
+    return bool(await conn.fetchval("SELECT true FROM learners WHERE student_id = $1", student_id))
 
 
 async def timeline(

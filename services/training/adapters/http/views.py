@@ -19,18 +19,6 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class FieldError(_Out):
-    loc: list[str | int] = Field(examples=[["body", "last_day"]])
-    msg: str = Field(examples=["Field required"])
-    type: str = Field(examples=["missing"])
-
-
-class FieldErrors(_Out):
-    """FastAPI's answer to an invalid payload: one entry per field."""
-
-    detail: list[FieldError]
-
-
 class FactRecorded(_Out):
     """The event a command recorded; a repeat with the same Idempotency-Key returns this same answer."""
 
