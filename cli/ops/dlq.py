@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from cli.ops.context import AsJson, console, errors, print_json, progress_bar, run, settings
 from cli.ops.render import moment
+from shared.messaging.codec import TYPE_PREFIX
 from shared.ops.dlq import DeadLetter, find_dead_letter_topics, read_dead_letters, replayed_positions
 from shared.ops.replay import ReplayOutcome, Result, replay
 from shared.ops.tail import DecodedRecord
@@ -71,9 +73,9 @@ def list_(
         table.add_row(
             letter.group or letter.record.topic,
             letter.ref,
-            letter.failed_at or moment(letter.record.timestamp),
+            moment(datetime.fromisoformat(letter.failed_at) if letter.failed_at else letter.record.timestamp),
             letter.source,
-            f"{letter.event_type or '?'}\n{letter.event_id or ''}",
+            f"{(letter.event_type or '?').removeprefix(TYPE_PREFIX)}\n{letter.event_id or ''}",
             letter.reason,
             "yes" if letter.position in replayed else "no",
         )
