@@ -97,7 +97,7 @@ class Graduate(LearnerCommand):
 @dataclass(frozen=True, kw_only=True)
 class StartInternship(LearnerCommand):
     host_name: str
-    host_credit_code: str | None
+    host_credit_code: str | None = None
     related_to_major: bool
     monthly_pay: Decimal
     start_on: date
@@ -114,7 +114,7 @@ class EndInternship(LearnerCommand):
 @dataclass(frozen=True, kw_only=True)
 class AwardCertificate(LearnerCommand):
     name: str
-    level: str | None
+    level: str | None = None
     issuer: str
     awarded_on: date
     issuer_id: UUID | None = None

@@ -13,19 +13,9 @@ import asyncpg
 from services.training.application.unit_of_work import Records, Teaching
 from services.training.domain.records import Internship
 from services.training.domain.teaching import HoursLog
+from shared.contracts import training as events
 from shared.contracts.base import TaughtBy
 from shared.contracts.envelope import Envelope
-from shared.contracts.training import (
-    BreakEnded,
-    BreakStarted,
-    CertificateAwarded,
-    InternshipEnded,
-    InternshipStarted,
-    ProgressReviewHeld,
-    TrainingHoursLogged,
-    TrainingHoursVerified,
-    TrainingPlanAgreed,
-)
 
 # The table each retractable event type wrote a row of, keyed by its event_id.
 TABLE_OF: dict[str, str] = {
@@ -60,7 +50,7 @@ class PostgresTeaching(_Table, Teaching):
         )
         return None if modules is None else [module["name"] for module in json.loads(modules)]
 
-    async def add_plan(self, envelope: Envelope, plan: TrainingPlanAgreed) -> None:
+    async def add_plan(self, envelope: Envelope, plan: events.TrainingPlanAgreed) -> None:
         await self._conn.execute(
             "INSERT INTO plans (event_id, class_id, modules, planned_hours, enterprise_share, agreed_on, agreed_by,"
             " recorded_at) VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8)",
@@ -74,7 +64,7 @@ class PostgresTeaching(_Table, Teaching):
             envelope.recorded_at,
         )
 
-    async def add_hours_log(self, envelope: Envelope, logged: TrainingHoursLogged) -> bool:
+    async def add_hours_log(self, envelope: Envelope, logged: events.TrainingHoursLogged) -> bool:
         return await self._inserted(
             "INSERT INTO hours_logs (log_id, event_id, class_id, module, hours, taught_by, logged_by, logged_on)"
             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (log_id) DO NOTHING RETURNING true",
@@ -96,7 +86,7 @@ class PostgresTeaching(_Table, Teaching):
         )
         return None if row is None else HoursLog(**{**dict(row), "taught_by": TaughtBy(row["taught_by"])})
 
-    async def add_verification(self, envelope: Envelope, verified: TrainingHoursVerified) -> None:
+    async def add_verification(self, envelope: Envelope, verified: events.TrainingHoursVerified) -> None:
         await self._conn.execute(
             "INSERT INTO hours_verifications (event_id, log_id, hours_accepted, verified_by, verified_on, recorded_at)"
             " VALUES ($1, $2, $3, $4, $5, $6)",
@@ -110,7 +100,7 @@ class PostgresTeaching(_Table, Teaching):
 
 
 class PostgresRecords(_Table, Records):
-    async def add_review(self, envelope: Envelope, review: ProgressReviewHeld) -> None:
+    async def add_review(self, envelope: Envelope, review: events.ProgressReviewHeld) -> None:
         await self._conn.execute(
             "INSERT INTO progress_reviews (event_id, student_id, class_id, held_on, outcome, on_track)"
             " VALUES ($1, $2, $3, $4, $5, $6)",
@@ -122,7 +112,7 @@ class PostgresRecords(_Table, Records):
             review.on_track,
         )
 
-    async def add_break(self, envelope: Envelope, started: BreakStarted) -> None:
+    async def add_break(self, envelope: Envelope, started: events.BreakStarted) -> None:
         await self._conn.execute(
             "INSERT INTO breaks (event_id, student_id, class_id, start_on, reason) VALUES ($1, $2, $3, $4, $5)",
             envelope.id,
@@ -132,7 +122,7 @@ class PostgresRecords(_Table, Records):
             started.reason,
         )
 
-    async def end_break(self, envelope: Envelope, ended: BreakEnded) -> None:
+    async def end_break(self, envelope: Envelope, ended: events.BreakEnded) -> None:
         await self._conn.execute(
             "UPDATE breaks SET end_on = $2, end_event_id = $3"
             " WHERE student_id = $1 AND end_on IS NULL AND NOT retracted",
@@ -161,7 +151,7 @@ class PostgresRecords(_Table, Records):
         )
         return None if row is None else Internship(**dict(row))
 
-    async def add_internship(self, envelope: Envelope, started: InternshipStarted) -> bool:
+    async def add_internship(self, envelope: Envelope, started: events.InternshipStarted) -> bool:
         return await self._inserted(
             "INSERT INTO internships (internship_id, event_id, student_id, class_id, host_name, host_credit_code,"
             " related_to_major, monthly_pay, start_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
@@ -177,7 +167,7 @@ class PostgresRecords(_Table, Records):
             started.start_on,
         )
 
-    async def end_internship(self, envelope: Envelope, ended: InternshipEnded) -> None:
+    async def end_internship(self, envelope: Envelope, ended: events.InternshipEnded) -> None:
         await self._conn.execute(
             "UPDATE internships SET end_on = $2, outcome = $3, end_event_id = $4 WHERE internship_id = $1",
             ended.internship_id,
@@ -192,7 +182,7 @@ class PostgresRecords(_Table, Records):
             end_event_id,
         )
 
-    async def add_certificate(self, envelope: Envelope, awarded: CertificateAwarded) -> bool:
+    async def add_certificate(self, envelope: Envelope, awarded: events.CertificateAwarded) -> bool:
         return await self._inserted(
             "INSERT INTO certificates (certificate_id, event_id, student_id, class_id, name, level, issuer,"
             " awarded_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (certificate_id) DO NOTHING"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,11 +21,26 @@ PARTY = "6f1c1f9e-3a47-4f39-9d8e-2b7d0d6c5a10"
 OTHER_PARTY = "0b8d5b7e-91a2-4c1e-8f0e-7a3e9c2d4b61"
 CLASS = "2c9e7a51-7d1b-4f0e-9a63-5e8d1c4b2f70"
 EvidenceField = Field(default=Evidence.SCHOOL_RECORD, description="What the fact rests on (DOMAIN.md, Events)")
+C = TypeVar("C", bound=commands.Command)
 
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
     evidence: Evidence = EvidenceField
+
+    def _build(self, kind: type[C], *, dated: str | None = None, **ids: UUID) -> C:
+        """`kind` from the body's fields and the path `ids`; `dated` names the command's field for `occurred_on`.
+
+        A field left out (None) takes the command's default (a generated id, the day of recording). The import's
+        `type` and the path ids it carries (adapters/http/imports.py) are not body fields.
+        """
+        renamed = {"occurred_on": dated} if dated else {}
+        values: dict[str, Any] = {
+            renamed.get(name, name): value
+            for name, value in self
+            if value is not None and name != "type" and name not in ids
+        }
+        return kind(**values | ids)
 
 
 class PlanIn(_In):
@@ -41,13 +57,7 @@ class PlanIn(_In):
     agreed_by: UUID | None = Field(default=None, examples=[PARTY])
 
     def command(self, class_id: UUID) -> commands.AgreePlan:
-        return commands.AgreePlan(
-            class_id=class_id,
-            modules=self.modules,
-            agreed_on=self.occurred_on,
-            agreed_by=self.agreed_by,
-            evidence=self.evidence,
-        )
+        return self._build(commands.AgreePlan, dated="agreed_on", class_id=class_id)
 
 
 class HoursLogIn(_In):
@@ -59,16 +69,7 @@ class HoursLogIn(_In):
     log_id: UUID | None = Field(default=None, description="Given by an importing system; generated otherwise")
 
     def command(self, class_id: UUID) -> commands.LogHours:
-        return commands.LogHours(
-            class_id=class_id,
-            module=self.module,
-            hours=self.hours,
-            taught_by=self.taught_by,
-            logged_by=self.logged_by,
-            logged_on=self.occurred_on,
-            evidence=self.evidence,
-            **({"log_id": self.log_id} if self.log_id else {}),
-        )
+        return self._build(commands.LogHours, dated="logged_on", class_id=class_id)
 
 
 class VerificationIn(_In):
@@ -77,13 +78,7 @@ class VerificationIn(_In):
     occurred_on: date | None = Field(default=None, examples=["2025-03-12"])
 
     def command(self, log_id: UUID) -> commands.VerifyHours:
-        return commands.VerifyHours(
-            log_id=log_id,
-            hours_accepted=self.hours_accepted,
-            verified_by=self.verified_by,
-            verified_on=self.occurred_on,
-            evidence=self.evidence,
-        )
+        return self._build(commands.VerifyHours, dated="verified_on", log_id=log_id)
 
 
 class ProgressReviewIn(_In):
@@ -93,14 +88,7 @@ class ProgressReviewIn(_In):
     reviewed_by: UUID | None = Field(default=None, examples=[PARTY])
 
     def command(self, student_id: UUID) -> commands.HoldProgressReview:
-        return commands.HoldProgressReview(
-            student_id=student_id,
-            held_on=self.occurred_on,
-            outcome=self.outcome,
-            on_track=self.on_track,
-            reviewed_by=self.reviewed_by,
-            evidence=self.evidence,
-        )
+        return self._build(commands.HoldProgressReview, dated="held_on", student_id=student_id)
 
 
 class BreakIn(_In):
@@ -108,19 +96,14 @@ class BreakIn(_In):
     reason: str = Field(default="", max_length=500, examples=["family harvest"])
 
     def command(self, student_id: UUID) -> commands.StartBreak:
-        return commands.StartBreak(
-            student_id=student_id,
-            start_on=self.start_on,
-            reason=self.reason,
-            evidence=self.evidence,
-        )
+        return self._build(commands.StartBreak, student_id=student_id)
 
 
 class BreakEndIn(_In):
     end_on: date = Field(description="First day back in learning", examples=["2025-05-20"])
 
     def command(self, student_id: UUID) -> commands.EndBreak:
-        return commands.EndBreak(student_id=student_id, end_on=self.end_on, evidence=self.evidence)
+        return self._build(commands.EndBreak, student_id=student_id)
 
 
 class TransferIn(_In):
@@ -128,12 +111,7 @@ class TransferIn(_In):
     start_on: date = Field(description="First day in the new class", examples=["2025-06-02"])
 
     def command(self, student_id: UUID) -> commands.TransferToClass:
-        return commands.TransferToClass(
-            student_id=student_id,
-            to_class_id=self.to_class_id,
-            start_on=self.start_on,
-            evidence=self.evidence,
-        )
+        return self._build(commands.TransferToClass, student_id=student_id)
 
 
 class RestartIn(_In):
@@ -141,12 +119,7 @@ class RestartIn(_In):
     class_id: UUID | None = Field(default=None, description="Another class of the same partnership; default: same")
 
     def command(self, student_id: UUID) -> commands.Restart:
-        return commands.Restart(
-            student_id=student_id,
-            start_on=self.start_on,
-            class_id=self.class_id,
-            evidence=self.evidence,
-        )
+        return self._build(commands.Restart, student_id=student_id)
 
 
 class WithdrawalIn(_In):
@@ -154,19 +127,14 @@ class WithdrawalIn(_In):
     reason: WithdrawalReason = Field(examples=["family"])
 
     def command(self, student_id: UUID) -> commands.Withdraw:
-        return commands.Withdraw(
-            student_id=student_id,
-            last_day=self.last_day,
-            reason=self.reason,
-            evidence=self.evidence,
-        )
+        return self._build(commands.Withdraw, student_id=student_id)
 
 
 class GraduationIn(_In):
     graduated_on: date = Field(examples=["2025-07-04"])
 
     def command(self, student_id: UUID) -> commands.Graduate:
-        return commands.Graduate(student_id=student_id, graduated_on=self.graduated_on, evidence=self.evidence)
+        return self._build(commands.Graduate, student_id=student_id)
 
 
 class InternshipIn(_In):
@@ -178,16 +146,7 @@ class InternshipIn(_In):
     internship_id: UUID | None = Field(default=None, description="Given by an importing system; generated otherwise")
 
     def command(self, student_id: UUID) -> commands.StartInternship:
-        return commands.StartInternship(
-            student_id=student_id,
-            host_name=self.host_name,
-            host_credit_code=self.host_credit_code,
-            related_to_major=self.related_to_major,
-            monthly_pay=self.monthly_pay,
-            start_on=self.start_on,
-            evidence=self.evidence,
-            **({"internship_id": self.internship_id} if self.internship_id else {}),
-        )
+        return self._build(commands.StartInternship, student_id=student_id)
 
 
 class InternshipEndIn(_In):
@@ -195,13 +154,7 @@ class InternshipEndIn(_In):
     end_on: date = Field(examples=["2025-06-30"])
 
     def command(self, student_id: UUID, internship_id: UUID) -> commands.EndInternship:
-        return commands.EndInternship(
-            student_id=student_id,
-            internship_id=internship_id,
-            outcome=self.outcome,
-            end_on=self.end_on,
-            evidence=self.evidence,
-        )
+        return self._build(commands.EndInternship, student_id=student_id, internship_id=internship_id)
 
 
 class CertificateIn(_In):
@@ -215,13 +168,4 @@ class CertificateIn(_In):
     certificate_id: UUID | None = Field(default=None, description="Given by an importing system; generated otherwise")
 
     def command(self, student_id: UUID) -> commands.AwardCertificate:
-        return commands.AwardCertificate(
-            student_id=student_id,
-            name=self.name,
-            level=self.level,
-            issuer=self.issuer,
-            issuer_id=self.issuer_id,
-            awarded_on=self.awarded_on,
-            evidence=self.evidence,
-            **({"certificate_id": self.certificate_id} if self.certificate_id else {}),
-        )
+        return self._build(commands.AwardCertificate, student_id=student_id)

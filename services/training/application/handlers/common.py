@@ -30,30 +30,17 @@ async def known_class(uow: TrainingUnitOfWork, class_id: UUID, *, lock: bool = F
     return classroom
 
 
-def about_learner(
-    ctx: Context, command: Command, learner: Learner, event: EventPayload, day: date, **refs: UUID | None
+def about(
+    ctx: Context, command: Command, subject: Learner | ClassRef, event: EventPayload, day: date, **refs: UUID | None
 ) -> Envelope:
-    """`refs`: a party, or the class of a new period (default: the learner's class)."""
+    """`event` enveloped as a fact about a learner or a class; `refs`: a party, or the class of a new period."""
     return ctx.wrap(
         event,
         occurred_on=day,
-        partnership_id=learner.partnership_id,
+        partnership_id=subject.partnership_id,
         evidence=command.evidence,
-        student_id=learner.student_id,
-        **{"class_id": learner.class_id, **refs},
-    )
-
-
-def about_class(
-    ctx: Context, command: Command, classroom: ClassRef, event: EventPayload, day: date, party_id: UUID | None
-) -> Envelope:
-    return ctx.wrap(
-        event,
-        occurred_on=day,
-        partnership_id=classroom.partnership_id,
-        evidence=command.evidence,
-        class_id=classroom.class_id,
-        party_id=party_id,
+        student_id=subject.student_id if isinstance(subject, Learner) else None,
+        **{"class_id": subject.class_id, **refs},
     )
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from uuid import UUID
 
 from services.training.application import commands
-from services.training.application.handlers.common import about_learner, known_class, known_learner, recorded
+from services.training.application.handlers.common import about, known_class, known_learner, recorded
 from services.training.application.unit_of_work import TrainingUnitOfWork
 from services.training.domain import learner as rules
 from services.training.domain.learner import Learner, Transition
@@ -26,7 +26,7 @@ async def _move(
     class_id: UUID | None = None,
 ) -> tuple[Envelope, Outcome]:
     after = rules.evolve(before, event, class_id)
-    envelope = about_learner(ctx, command, before, event, day, class_id=after.class_id)
+    envelope = about(ctx, command, before, event, day, class_id=after.class_id)
     await uow.learners.save(after)
     await uow.learners.record_step(envelope.id, envelope.type, before)
     return envelope, recorded(envelope, phase=after.phase.value)

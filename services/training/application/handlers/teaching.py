@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.training.application import commands
-from services.training.application.handlers.common import about_class, known_class, recorded
+from services.training.application.handlers.common import about, known_class, recorded
 from services.training.application.unit_of_work import TrainingUnitOfWork
 from services.training.domain import teaching
 from services.training.domain.errors import Contradiction, Unknown
@@ -15,7 +15,7 @@ async def agree_plan(command: commands.AgreePlan, uow: TrainingUnitOfWork, ctx: 
     day = ctx.business_date(command.agreed_on)
     classroom = await known_class(uow, command.class_id, lock=True)
     event = teaching.agree_plan(classroom, command.modules, day)
-    envelope = about_class(ctx, command, classroom, event, day, command.agreed_by)
+    envelope = about(ctx, command, classroom, event, day, party_id=command.agreed_by)
     await uow.teaching.add_plan(envelope, event)
     return recorded(envelope)
 
@@ -34,7 +34,7 @@ async def log_hours(command: commands.LogHours, uow: TrainingUnitOfWork, ctx: Co
         logged_by=command.logged_by,
         logged_on=day,
     )
-    envelope = about_class(ctx, command, classroom, event, day, command.logged_by)
+    envelope = about(ctx, command, classroom, event, day, party_id=command.logged_by)
     if not await uow.teaching.add_hours_log(envelope, event):
         raise Contradiction(f"hours log {command.log_id} already exists")
     return recorded(envelope, log_id=command.log_id)
@@ -47,6 +47,6 @@ async def verify_hours(command: commands.VerifyHours, uow: TrainingUnitOfWork, c
         raise Unknown(f"no hours log {command.log_id}")
     classroom = await known_class(uow, log.class_id)
     event = teaching.verify_hours(log, command.hours_accepted, command.verified_by, day)
-    envelope = about_class(ctx, command, classroom, event, day, command.verified_by)
+    envelope = about(ctx, command, classroom, event, day, party_id=command.verified_by)
     await uow.teaching.add_verification(envelope, event)
     return recorded(envelope, log_id=command.log_id)
