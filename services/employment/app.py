@@ -6,22 +6,25 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from services.employment.adapters import admin, http, reads, reads_records
-from services.employment.adapters.corrections import apply_correction
-from services.employment.adapters.kafka import UPSTREAM_STAGES, upstream_handler
-from services.employment.adapters.retractions import undo
-from services.employment.handlers import SOURCE
-from services.employment.settings import SERVICE_NAME, EmploymentSettings
+from services.employment.adapters.db.unit_of_work import PostgresEmploymentUnitOfWork
+from services.employment.adapters.http import commands, imports, reads, records
+from services.employment.adapters.kafka import CONSUMERS
+from services.employment.application.handlers import HANDLERS
+from shared.application.clock import Clock
 from shared.config import ServiceSettings
 from shared.contracts.base import Stage
-from shared.web.routes import corrections_router
-from shared.web.runtime import ConsumerSpec, ServiceSpec, build_app
+from shared.web.corrections import corrections_router
+from shared.web.runtime import ServiceSpec, build_app
 
+SOURCE = "/services/employment"
 SPEC = ServiceSpec(
-    name=SERVICE_NAME,
+    name="employment",
     stage=Stage.EMPLOYMENT,
+    source=SOURCE,
     migrations=Path(__file__).parent / "migrations",
-    consumers=(ConsumerSpec("upstream", UPSTREAM_STAGES, upstream_handler),),
+    handlers=HANDLERS,
+    unit_of_work=PostgresEmploymentUnitOfWork,
+    consumers=CONSUMERS,
 )
 
 DESCRIPTION = """
@@ -33,20 +36,17 @@ graduation has not arrived yet are **held** (202) and applied in order when it a
 withdrawal or a cancelled enrolment arrives instead; see `/held-facts`. Students who withdrew get no jobs (409).
 Whether an employer is the class's sponsor or a partner is decided by its unified social credit code.
 
-Errors: 404 unknown id; 409 a command that breaks the student's state machine (`detail` says why); 422 field
-errors of an invalid payload, or `{"code": "invalid_fact"}` for an impossible fact such as a future `occurred_on`.
+Errors are problem details (RFC 9457, `application/problem+json`) with a `code`: 404 `not_found` unknown id;
+409 `illegal_transition` a command that breaks the student's state machine (`detail` says why) or `conflict`;
+422 `invalid_request` with the invalid `errors`, or `invalid_fact` for an impossible fact such as a future
+`occurred_on`.
 """
 
 
-def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    app = build_app(SPEC, settings or ServiceSettings(), title="Employment service", description=DESCRIPTION.strip())
-    app.state.operator_token = EmploymentSettings().operator_token
-    for router in (
-        http.router,
-        reads.router,
-        reads_records.router,
-        corrections_router(SOURCE, undo, apply_correction),
-        admin.router,
-    ):
+def create_app(settings: ServiceSettings | None = None, clock: Clock | None = None) -> FastAPI:
+    app = build_app(
+        SPEC, settings or ServiceSettings(), title="Employment service", description=DESCRIPTION.strip(), clock=clock
+    )
+    for router in (commands.router, reads.router, records.router, corrections_router(), imports.router()):
         app.include_router(router)
     return app

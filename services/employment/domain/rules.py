@@ -9,6 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
+from services.employment.domain.errors import IllegalMove, ImpossibleFact
 from services.employment.domain.partnership import Partner, decide_relation
 from services.employment.domain.student import EmploymentStatus, Student, require_enrolment, require_graduate
 from shared.contracts.employment import (
@@ -24,7 +25,6 @@ from shared.contracts.employment import (
     Placed,
     RetentionChecked,
 )
-from shared.errors import IllegalTransition, InvalidFact
 
 
 @dataclass(frozen=True)
@@ -51,14 +51,12 @@ class Employers:
 def place(student: Student, placement_id: UUID, terms: PlacementTerms, employers: Employers) -> Placed:
     require_graduate(student)
     if student.employment is EmploymentStatus.PLACED:
-        raise IllegalTransition(
+        raise IllegalMove(
             f"student {student.student_id} is placed (placement {student.current_placement_id}):"
             " record EmploymentEnded before a new placement (a job change)"
         )
     if student.last_job_ended_on is not None and terms.start_on <= student.last_job_ended_on:
-        raise IllegalTransition(
-            f"a new placement must start after the previous job's last day ({student.last_job_ended_on})"
-        )
+        raise IllegalMove(f"a new placement must start after the previous job's last day ({student.last_job_ended_on})")
     relation = decide_relation(
         terms.employer_credit_code, employers.sponsor_credit_code, employers.partners, terms.start_on
     )
@@ -80,12 +78,12 @@ def place(student: Student, placement_id: UUID, terms: PlacementTerms, employers
 def enter_further_study(student: Student, institution: str, start_on: date) -> FurtherStudyEntered:
     require_graduate(student)
     if student.employment is EmploymentStatus.PLACED:
-        raise IllegalTransition(
+        raise IllegalMove(
             f"student {student.student_id} is placed (placement {student.current_placement_id}):"
             " record EmploymentEnded before further study"
         )
     if student.employment is EmploymentStatus.IN_FURTHER_STUDY:
-        raise IllegalTransition(f"student {student.student_id} is already in further study")
+        raise IllegalMove(f"student {student.student_id} is already in further study")
     return FurtherStudyEntered(institution=institution, start_on=start_on)
 
 
@@ -112,9 +110,9 @@ def offer_job(student: Student, offer_id: UUID, employer_name: str, credit_code:
 
 def answer_offer(offer: Offer, accepted: bool, reason: str, answered_on: date) -> OfferAccepted | OfferDeclined:
     if offer.status is not OfferStatus.OFFERED:
-        raise IllegalTransition(f"offer {offer.offer_id} was already {offer.status.value}")
+        raise IllegalMove(f"offer {offer.offer_id} was already {offer.status.value}")
     if answered_on < offer.offered_on:
-        raise InvalidFact(f"offer {offer.offer_id} was made on {offer.offered_on}, after the answer ({answered_on})")
+        raise ImpossibleFact(f"offer {offer.offer_id} was made on {offer.offered_on}, after the answer ({answered_on})")
     if accepted:
         return OfferAccepted(offer_id=offer.offer_id)
     return OfferDeclined(offer_id=offer.offer_id, reason=reason)
@@ -130,9 +128,9 @@ class Placement:
 
 def end_employment(placement: Placement, last_day: date, reason: str) -> EmploymentEnded:
     if placement.ended_on is not None:
-        raise IllegalTransition(f"placement {placement.placement_id} already ended (last day {placement.ended_on})")
+        raise IllegalMove(f"placement {placement.placement_id} already ended (last day {placement.ended_on})")
     if last_day < placement.start_on:
-        raise InvalidFact(f"last_day {last_day} is before the placement started ({placement.start_on})")
+        raise ImpossibleFact(f"last_day {last_day} is before the placement started ({placement.start_on})")
     return EmploymentEnded(placement_id=placement.placement_id, last_day=last_day, reason=reason)
 
 
@@ -156,14 +154,16 @@ def check_retention(
     conflicting checks by evidence, then recording time, so refusing one would lose evidence."""
     k = answer.checkpoint_days
     if k not in checkpoints:
-        raise InvalidFact(
+        raise ImpossibleFact(
             f"{k} days is not a check-point of this partnership; its check-points are {list(checkpoints)}"
         )
     due = due_on(placement.start_on, k)
     if checked_on < due:
-        raise InvalidFact(f"check-point {k} of placement {placement.placement_id} falls on {due}, after {checked_on}")
+        raise ImpossibleFact(
+            f"check-point {k} of placement {placement.placement_id} falls on {due}, after {checked_on}"
+        )
     if answer.same_employer and not answer.still_employed:
-        raise InvalidFact("same_employer can only be true when still_employed is true")
+        raise ImpossibleFact("same_employer can only be true when still_employed is true")
     return RetentionChecked(
         placement_id=placement.placement_id,
         checkpoint_days=k,

@@ -7,7 +7,7 @@ Training status comes only from events (domain/training.py); employment status f
 
 A student who is still in training has their offers, placements and further study HELD until the graduation
 arrives; one who withdrew, or whose enrolment was cancelled, gets none (DOMAIN.md: jobs of withdrawn students
-count nowhere).
+count nowhere). A retraction of one of these facts (DOMAIN.md: it removes the fact) moves the student back.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
+from services.employment.domain.errors import Contradiction, IllegalMove
 from services.employment.domain.training import TrainingRecord, TrainingStatus
 from shared.contracts.base import EventPayload
 from shared.contracts.employment import EmploymentEnded, FurtherStudyEntered, Placed
-from shared.errors import IllegalTransition
 
 
 class EmploymentStatus(StrEnum):
@@ -69,23 +69,23 @@ def gate(student: Student) -> Gate:
         case TrainingStatus.ENROLLED:
             return Gate.HOLD
         case TrainingStatus.WITHDRAWN:
-            raise IllegalTransition(
+            raise IllegalMove(
                 f"student {student.student_id} withdrew from training (last day {student.withdrawn_last_day}):"
                 " jobs of withdrawn students count nowhere"
             )
         case TrainingStatus.CANCELLED:
-            raise IllegalTransition(f"the enrolment of student {student.student_id} was cancelled: it counts nowhere")
+            raise IllegalMove(f"the enrolment of student {student.student_id} was cancelled: it counts nowhere")
 
 
 def require_graduate(student: Student) -> None:
     if gate(student) is Gate.HOLD:
-        raise IllegalTransition(f"student {student.student_id} has not graduated yet")
+        raise IllegalMove(f"student {student.student_id} has not graduated yet")
 
 
 def require_enrolment(student: Student) -> None:
     """For facts of any student whose enrolment stands, graduate or not (household status)."""
     if student.training is TrainingStatus.CANCELLED:
-        raise IllegalTransition(f"the enrolment of student {student.student_id} was cancelled: it counts nowhere")
+        raise IllegalMove(f"the enrolment of student {student.student_id} was cancelled: it counts nowhere")
 
 
 def evolve(student: Student, payload: EventPayload) -> Student:
@@ -99,3 +99,25 @@ def evolve(student: Student, payload: EventPayload) -> Student:
                 student, employment=EmploymentStatus.NOT_WORKING, current_placement_id=None, last_job_ended_on=day
             )
     return student
+
+
+def placement_retracted(student: Student, placement_id: UUID) -> Student:
+    if student.current_placement_id != placement_id:
+        return student
+    return replace(student, employment=EmploymentStatus.NOT_WORKING, current_placement_id=None)
+
+
+def ending_retracted(student: Student, placement_id: UUID) -> Student:
+    """The placement is the student's current job again, unless the student has moved on since it ended."""
+    if student.employment is not EmploymentStatus.NOT_WORKING:
+        raise Contradiction(
+            f"retracting this ending would reopen placement {placement_id} while the student is"
+            f" {student.employment.value}: end or retract the current activity first"
+        )
+    return replace(student, employment=EmploymentStatus.PLACED, current_placement_id=placement_id)
+
+
+def further_study_retracted(student: Student) -> Student:
+    if student.employment is not EmploymentStatus.IN_FURTHER_STUDY:
+        return student
+    return replace(student, employment=EmploymentStatus.NOT_WORKING)

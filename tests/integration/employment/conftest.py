@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from services.employment.app import create_app
+from shared.application.clock import business_today
 from shared.config import ServiceSettings
 from shared.contracts.base import EventPayload, Evidence, Region, Stage
 from shared.contracts.corrections import EventRetracted
@@ -22,7 +23,6 @@ from shared.contracts.recruitment import EnrollmentCancelled, StudentEnrolled
 from shared.contracts.registry import topic_for
 from shared.contracts.training import Graduated, Withdrawn
 from shared.persistence.database import drop_schema
-from shared.web.clock import business_today
 from tests.support.http import serving
 from tests.support.kafka import envelopes, publish, read_all
 from tests.support.waiting import eventually
@@ -36,13 +36,15 @@ def credit_code() -> str:
     return "9144" + "".join(random.choices("0123456789", k=4)) + "".join(random.choices(_CODE_CHARS, k=10))
 
 
+def today() -> date:
+    return business_today(datetime.now(UTC))
+
+
 @pytest.fixture
-async def employment(
-    service_settings: ServiceSettings, database_url: str, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[httpx.AsyncClient]:
-    monkeypatch.setenv("CYCLE_OPERATOR_TOKEN", OPERATOR_TOKEN)
+async def employment(service_settings: ServiceSettings, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    settings = service_settings.model_copy(update={"operator_token": OPERATOR_TOKEN})
     try:
-        async with serving(create_app, service_settings) as client:
+        async with serving(create_app, settings) as client:
             yield client
     finally:
         await drop_schema(database_url, "employment" + service_settings.schema_suffix)
@@ -143,7 +145,7 @@ async def student_in(client: httpx.AsyncClient, student_id: UUID, training_statu
 
 
 def placement_body(code: str, start_on: date | None = None, **changes: Any) -> dict[str, Any]:
-    start = start_on or business_today() - timedelta(days=10)
+    start = start_on or today() - timedelta(days=10)
     return {
         "employer_name": "Guangzhou Baiyun Electric Equipment Co., Ltd.",
         "employer_credit_code": code,

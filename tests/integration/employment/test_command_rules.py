@@ -5,8 +5,14 @@ from uuid import uuid4
 
 import httpx
 
-from shared.web.clock import business_today
-from tests.integration.employment.conftest import Cycle, credit_code, employment_events, placement_body, student_in
+from tests.integration.employment.conftest import (
+    Cycle,
+    credit_code,
+    employment_events,
+    placement_body,
+    student_in,
+    today,
+)
 
 
 async def test_unknown_students_offers_and_placements_are_404(employment: httpx.AsyncClient):
@@ -24,29 +30,30 @@ async def test_unknown_students_offers_and_placements_are_404(employment: httpx.
 
 async def test_invalid_payloads_and_future_dates_are_422_with_the_reason(employment: httpx.AsyncClient, cycle: Cycle):
     student = uuid4()
-    await cycle.graduate(student, business_today() - timedelta(days=5))
+    await cycle.graduate(student, today() - timedelta(days=5))
     await student_in(employment, student, "graduated")
 
     bad = await employment.post(
         f"/students/{student}/placements",
         json=placement_body("not-a-credit-code", location="mars", monthly_wage="-1"),
     )
-    assert bad.status_code == 422
-    fields = {tuple(error["loc"][1:]) for error in bad.json()["detail"]}
+    assert (bad.status_code, bad.headers["content-type"]) == (422, "application/problem+json")
+    assert (bad.json()["code"], bad.json()["status"]) == ("invalid_request", 422)
+    fields = {tuple(error["loc"][1:]) for error in bad.json()["errors"]}
     assert {("employer_credit_code",), ("location",), ("monthly_wage",)} <= fields
-    tomorrow = (business_today() + timedelta(days=1)).isoformat()
+    tomorrow = (today() + timedelta(days=1)).isoformat()
     future = await employment.post(
         f"/students/{student}/placements", json=placement_body(credit_code(), occurred_on=tomorrow)
     )
     assert future.status_code == 422
-    assert "future" in future.json()["detail"]
+    assert (future.json()["code"], "future" in future.json()["detail"]) == ("invalid_fact", True)
 
 
 async def test_a_repeated_command_with_the_same_idempotency_key_returns_the_first_answer_and_changes_nothing(
     employment: httpx.AsyncClient, cycle: Cycle
 ):
     student = uuid4()
-    await cycle.graduate(student, business_today() - timedelta(days=5))
+    await cycle.graduate(student, today() - timedelta(days=5))
     await student_in(employment, student, "graduated")
     body, headers = placement_body(credit_code()), {"Idempotency-Key": f"placement-{student}"}
 
@@ -58,7 +65,7 @@ async def test_a_repeated_command_with_the_same_idempotency_key_returns_the_firs
 
     assert first.status_code == repeat.status_code == 201
     assert repeat.json() == first.json()
-    assert other_body.status_code == 409
+    assert (other_body.status_code, other_body.json()["code"]) == (409, "conflict")
     placements = (await employment.get("/placements", params={"student_id": str(student)})).json()["items"]
     assert len(placements) == 1
     events = [e for e in await employment_events(cycle, 1) if e.student_id == student]
@@ -67,7 +74,7 @@ async def test_a_repeated_command_with_the_same_idempotency_key_returns_the_firs
 
 async def test_further_study_offers_and_answers_follow_the_state_machine(employment: httpx.AsyncClient, cycle: Cycle):
     student, code = uuid4(), credit_code()
-    await cycle.graduate(student, business_today() - timedelta(days=5))
+    await cycle.graduate(student, today() - timedelta(days=5))
     await student_in(employment, student, "graduated")
 
     offer = await employment.post(
@@ -81,7 +88,7 @@ async def test_further_study_offers_and_answers_follow_the_state_machine(employm
     assert (await employment.post(f"/offers/{offer_id}/answer", json={"answer": "accepted"})).status_code == 409
     assert (await employment.get(f"/offers/{offer_id}")).json()["decline_reason"] == "too far"
 
-    study = {"institution": "Guangzhou Railway Polytechnic", "start_on": business_today().isoformat()}
+    study = {"institution": "Guangzhou Railway Polytechnic", "start_on": today().isoformat()}
     assert (await employment.post(f"/students/{student}/further-study", json=study)).status_code == 201
     twice = await employment.post(f"/students/{student}/further-study", json=study)
     assert twice.status_code == 409

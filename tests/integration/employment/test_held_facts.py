@@ -1,13 +1,19 @@
 """The documented rule for facts that arrive before the graduation they follow (learning.py): held, never lost."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import uuid4
 
 import httpx
 
 from shared.contracts.base import Stage
-from shared.web.clock import business_today
-from tests.integration.employment.conftest import Cycle, credit_code, employment_events, placement_body, student_in
+from tests.integration.employment.conftest import (
+    Cycle,
+    credit_code,
+    employment_events,
+    placement_body,
+    student_in,
+    today,
+)
 from tests.support.waiting import eventually
 
 
@@ -44,12 +50,12 @@ async def test_facts_for_a_student_in_training_are_held_then_applied_in_order_wh
         f"/placements/{placement_id}/retention-checks",
         json={"checkpoint_days": 90, "still_employed": True, "same_employer": True},
     )
-    assert check.status_code == 409
+    assert (check.status_code, check.json()["code"]) == (409, "illegal_transition")
     assert "held" in check.json()["detail"]
     assert (await employment.get(f"/students/{student}")).json()["held_facts"] == 3
     assert (await employment.get(f"/students/{student}/timeline")).json()["items"] == []
 
-    await cycle.graduate(student, business_today() - timedelta(days=15))
+    await cycle.graduate(student, today() - timedelta(days=15))
     applied = await _held_facts(employment, student, "applied", 3)
 
     assert [h["kind"] for h in applied] == ["offer_job", "answer_offer", "place_student"]
@@ -60,6 +66,8 @@ async def test_facts_for_a_student_in_training_are_held_then_applied_in_order_wh
     events = [e for e in await employment_events(cycle, 3) if e.student_id == student]
     assert [e.type for e in events] == ["JobOffered", "OfferAccepted", "Placed"]
     assert [str(e.id) for e in events] == [h["event_id"] for h in applied]
+    received = [datetime.fromisoformat(h["received_at"]) for h in applied]
+    assert [e.recorded_at for e in events] == received, "issue 14: a held fact is applied with its own time"
     student_view = (await employment.get(f"/students/{student}")).json()
     assert (student_view["employment_status"], student_view["held_facts"]) == ("placed", 0)
 
@@ -79,7 +87,7 @@ async def test_held_facts_are_rejected_and_stay_visible_when_a_withdrawal_arrive
     )
     assert study.status_code == 202, study.text
 
-    await cycle.withdraw(student, business_today() - timedelta(days=40))
+    await cycle.withdraw(student, today() - timedelta(days=40))
     rejected = await _held_facts(employment, student, "rejected", 2)
 
     assert all("withdrew" in h["reason"] and h["event_id"] is None for h in rejected)
@@ -103,7 +111,7 @@ async def test_a_retracted_graduation_holds_new_facts_again_and_a_cancelled_enro
 ):
     student = uuid4()
     await cycle.enrol(student)
-    graduation = await cycle.graduate(student, business_today() - timedelta(days=15))
+    graduation = await cycle.graduate(student, today() - timedelta(days=15))
     await student_in(employment, student, "graduated")
 
     await cycle.retract(graduation, Stage.TRAINING)

@@ -3,13 +3,13 @@ from uuid import UUID, uuid4
 
 import httpx
 
-from shared.web.clock import business_today
 from tests.integration.employment.conftest import (
     Cycle,
     credit_code,
     employment_events,
     placement_body,
     student_in,
+    today,
 )
 from tests.support.kafka import read_all
 
@@ -23,7 +23,7 @@ async def test_employment_learns_of_a_graduate_only_from_events_and_publishes_th
     assert unknown.status_code == 404, "employment has heard nothing of this student yet"
     await cycle.sign()
     await cycle.enrol(student)
-    await cycle.graduate(student, business_today() - timedelta(days=30))
+    await cycle.graduate(student, today() - timedelta(days=30))
     learned = await student_in(employment, student, "graduated")
     assert (learned["partnership_id"], learned["class_id"]) == (str(cycle.partnership_id), str(cycle.class_id))
 
@@ -53,7 +53,7 @@ async def test_the_placed_event_is_keyed_by_the_partnership_with_cloudevents_hea
 ):
     student = uuid4()
     await cycle.sign()
-    await cycle.graduate(student, business_today() - timedelta(days=3))
+    await cycle.graduate(student, today() - timedelta(days=3))
     await student_in(employment, student, "graduated")
     response = await employment.post(f"/students/{student}/placements", json=placement_body(credit_code()))
     assert response.status_code == 201, response.text
@@ -74,9 +74,9 @@ async def test_a_partner_enterprise_is_known_from_member_joined_and_a_job_change
     await cycle.sign()
     await cycle.join_partner(partner_code)
     await cycle.enrol(student)
-    await cycle.graduate(student, business_today() - timedelta(days=60))
+    await cycle.graduate(student, today() - timedelta(days=60))
     await student_in(employment, student, "graduated")
-    first_start = business_today() - timedelta(days=50)
+    first_start = today() - timedelta(days=50)
 
     first = await employment.post(
         f"/students/{student}/placements", json=placement_body(partner_code, first_start, relation="sponsor")
@@ -87,7 +87,7 @@ async def test_a_partner_enterprise_is_known_from_member_joined_and_a_job_change
     assert "EmploymentEnded" in again.json()["detail"]
 
     placement_id = first.json()["subject_id"]
-    last_day = business_today() - timedelta(days=20)
+    last_day = today() - timedelta(days=20)
     ended = await employment.post(f"/placements/{placement_id}/end", json={"last_day": last_day.isoformat()})
     assert ended.status_code == 201, ended.text
     assert (

@@ -3,8 +3,14 @@ from uuid import uuid4
 
 import httpx
 
-from shared.web.clock import business_today
-from tests.integration.employment.conftest import Cycle, credit_code, employment_events, placement_body, student_in
+from tests.integration.employment.conftest import (
+    Cycle,
+    credit_code,
+    employment_events,
+    placement_body,
+    student_in,
+    today,
+)
 from tests.support.waiting import eventually
 
 
@@ -28,7 +34,7 @@ def _check(k: int, on: date, still: bool = True, same: bool = True, **extra) -> 
 async def test_checks_due_follow_the_partnership_check_points_until_a_check_is_recorded(
     employment: httpx.AsyncClient, cycle: Cycle
 ):
-    student, today = uuid4(), business_today()
+    student, day = uuid4(), today()
     await cycle.sign(checkpoints=[60, 120])
 
     async def learned_check_points() -> bool:
@@ -36,9 +42,9 @@ async def test_checks_due_follow_the_partnership_check_points_until_a_check_is_r
         return response.status_code == 200 and response.json()["retention_checkpoints"] == [60, 120]
 
     await eventually(learned_check_points)
-    await cycle.graduate(student, today - timedelta(days=140))
+    await cycle.graduate(student, day - timedelta(days=140))
     await student_in(employment, student, "graduated")
-    start = today - timedelta(days=130)
+    start = day - timedelta(days=130)
     placed = await employment.post(f"/students/{student}/placements", json=placement_body(credit_code(), start))
     placement = placed.json()["subject_id"]
     checks = f"/placements/{placement}/retention-checks"
@@ -79,16 +85,16 @@ async def test_checks_due_follow_the_partnership_check_points_until_a_check_is_r
 async def test_a_corrected_start_moves_the_checks_due_and_a_retraction_removes_the_placement_and_its_checks(
     employment: httpx.AsyncClient, cycle: Cycle
 ):
-    student, today = uuid4(), business_today()
-    await cycle.graduate(student, today - timedelta(days=300))
+    student, day = uuid4(), today()
+    await cycle.graduate(student, day - timedelta(days=300))
     await student_in(employment, student, "graduated")
     placed = await employment.post(
-        f"/students/{student}/placements", json=placement_body(credit_code(), today - timedelta(days=100))
+        f"/students/{student}/placements", json=placement_body(credit_code(), day - timedelta(days=100))
     )
     placement, placed_event = placed.json()["subject_id"], placed.json()["event_id"]
     assert await _due(employment, student) == [90], "a partnership employment never heard of has 90/180/365"
 
-    new_start = today - timedelta(days=200)
+    new_start = day - timedelta(days=200)
     correction = await employment.post(
         f"/events/{placed_event}/corrections",
         json={"fields": {"start_on": new_start.isoformat()}, "reason": "start date misread from the contract"},

@@ -20,6 +20,8 @@ def test_every_command_documents_its_body_with_an_example_and_its_answer_with_a_
     assert len(commands) == 10
     for path, op in commands:
         body = _schema(document, op["requestBody"]["content"]["application/json"]["schema"]["$ref"])
+        if path == "/admin/import":  # the shared import's body is a list of this service's facts: one has the example
+            body = _schema(document, body["properties"]["facts"]["items"]["$ref"])
         has_example = "examples" in body or all(
             "examples" in field or "$ref" in field or "anyOf" in field or "default" in field
             for field in body["properties"].values()

@@ -1,4 +1,5 @@
-"""The read side: filtered lists with keyset pagination over each table's `seq`, and the checks due."""
+"""The read side (the GET routes): filtered lists with keyset pagination over each table's `seq`, single rows,
+the checks due and a student's timeline. Table and column names always come from code, never from a client."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ STUDENT_COLUMNS = (
     "  ORDER BY h.occurred_on DESC, h.recorded_at DESC, h.event_id DESC LIMIT 1) AS poor_household,"
     " (SELECT count(*) FROM held_facts f WHERE f.student_id = s.student_id AND f.status = 'held') AS held_facts"
 )
+
+
+def _cut(rows: list[asyncpg.Record], limit: int) -> tuple[list[asyncpg.Record], bool]:
+    """A page of rows fetched with one extra, and whether there was one (another page follows)."""
+    size = min(limit, MAX_LIMIT)
+    return rows[:size], len(rows) > size
 
 
 def _where(filters: dict[str, Any], first: int = 1) -> tuple[str, list[Any]]:
@@ -50,10 +57,38 @@ async def page(
         f"SELECT {columns} FROM {source} WHERE {where} AND {seq} > ${len(args)}"
         f" ORDER BY {seq} LIMIT {min(limit, MAX_LIMIT) + 1}"
     )
-    rows = await conn.fetch(sql, *args)
-    more = len(rows) > min(limit, MAX_LIMIT)
-    rows = rows[: min(limit, MAX_LIMIT)]
+    rows, more = _cut(await conn.fetch(sql, *args), limit)
     return rows, (encode_cursor(rows[-1]["seq"]) if more and rows else None)
+
+
+async def one(
+    conn: asyncpg.Connection, table: str, key: str, value: UUID, *, live: bool = True
+) -> asyncpg.Record | None:
+    """The row of `table` whose `key` is `value`; `live` leaves out retracted rows."""
+    retracted = " AND NOT retracted" if live else ""
+    row: asyncpg.Record | None = await conn.fetchrow(f"SELECT * FROM {table} WHERE {key} = $1{retracted}", value)
+    return row
+
+
+async def student(conn: asyncpg.Connection, student_id: UUID) -> asyncpg.Record | None:
+    row: asyncpg.Record | None = await conn.fetchrow(
+        f"SELECT {STUDENT_COLUMNS} FROM students s WHERE s.student_id = $1", student_id
+    )
+    return row
+
+
+async def partnership(
+    conn: asyncpg.Connection, partnership_id: UUID
+) -> tuple[asyncpg.Record, list[asyncpg.Record], list[asyncpg.Record]] | None:
+    """The partnership's row, its classes and its partner enterprises."""
+    row = await one(conn, "partnerships", "partnership_id", partnership_id, live=False)
+    if row is None:
+        return None
+    classes = await conn.fetch("SELECT * FROM classes WHERE partnership_id = $1 ORDER BY class_id", partnership_id)
+    partners = await conn.fetch(
+        "SELECT * FROM partner_enterprises WHERE partnership_id = $1 ORDER BY party_id", partnership_id
+    )
+    return row, classes, partners
 
 
 async def due_checks(
@@ -70,7 +105,7 @@ async def due_checks(
         args += [date.fromisoformat(after[0]), UUID(after[1]), int(after[2])]
         n = len(args) + 2
         position = f" AND (due_on, placement_id, checkpoint_days) > (${n - 2}, ${n - 1}, ${n})"
-    rows = await conn.fetch(
+    fetched = await conn.fetch(
         "WITH due AS ("
         " SELECT p.placement_id, p.student_id, p.partnership_id, p.class_id, p.employer_name, p.start_on,"
         "  k AS checkpoint_days, p.start_on + k AS due_on"
@@ -84,8 +119,7 @@ async def due_checks(
         as_of,
         *args,
     )
-    more = len(rows) > min(limit, MAX_LIMIT)
-    rows = rows[: min(limit, MAX_LIMIT)]
+    rows, more = _cut(fetched, limit)
     last = rows[-1] if rows else None
     next_cursor = (
         encode_cursor([last["due_on"].isoformat(), str(last["placement_id"]), last["checkpoint_days"]])
@@ -99,15 +133,15 @@ async def timeline(
     conn: asyncpg.Connection, student_id: UUID, cursor: str | None, limit: int
 ) -> tuple[list[dict[str, Any]], str | None]:
     after = decode_cursor(cursor)
-    rows = await conn.fetch(
+    fetched = await conn.fetch(
         "SELECT position, key, headers, value FROM outbox WHERE headers ->> 'ce_studentid' = $1 AND position > $2"
         f" ORDER BY position LIMIT {min(limit, MAX_LIMIT) + 1}",
         str(student_id),
         int(after) if after is not None else 0,
     )
-    more = len(rows) > min(limit, MAX_LIMIT)
+    rows, more = _cut(fetched, limit)
     entries = []
-    for row in rows[: min(limit, MAX_LIMIT)]:
+    for row in rows:
         headers = [(name, value.encode()) for name, value in json.loads(row["headers"]).items()]
         event = decode(headers, row["key"].encode(), bytes(row["value"]))
         entries.append(

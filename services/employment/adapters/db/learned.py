@@ -1,15 +1,14 @@
-"""Repositories over one connection: upstream facts and their projections, students, held facts."""
+"""What employment learned from other stages, on one connection: upstream facts, partnerships, students."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from uuid import UUID
 
 import asyncpg
-from pydantic import TypeAdapter
 
-from services.employment.commands import GraduateCommand
+from services.employment.adapters.db.base import OnConnection
+from services.employment.application.unit_of_work import Partnerships, Students, UpstreamFacts
 from services.employment.domain.facts import UpstreamFact
 from services.employment.domain.partnership import DEFAULT_CHECKPOINTS, Partner, PartnershipKnowledge
 from services.employment.domain.rules import Employers
@@ -18,7 +17,6 @@ from services.employment.domain.training import TrainingStatus
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import parse_payload
 
-_GRADUATE_COMMAND: TypeAdapter[GraduateCommand] = TypeAdapter(GraduateCommand)
 _FACT_COLUMNS = (
     "seq, event_id, event_type, partnership_id, student_id, class_id, supersedes, occurred_on, recorded_at,"
     " version, data"
@@ -39,15 +37,12 @@ def _fact(row: asyncpg.Record) -> UpstreamFact:
     )
 
 
-class Facts:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
-
-    async def add(self, envelope: Envelope) -> bool:
-        added = await self._conn.fetchval(
+class PostgresUpstreamFacts(OnConnection, UpstreamFacts):
+    async def add(self, envelope: Envelope) -> None:
+        await self._conn.execute(
             "INSERT INTO upstream_facts (event_id, event_type, partnership_id, student_id, class_id, supersedes,"
             " occurred_on, recorded_at, version, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)"
-            " ON CONFLICT (event_id) DO NOTHING RETURNING true",
+            " ON CONFLICT (event_id) DO NOTHING",
             envelope.id,
             envelope.type,
             envelope.partnership_id,
@@ -59,7 +54,6 @@ class Facts:
             envelope.version,
             json.dumps(envelope.data_json()),
         )
-        return bool(added)
 
     async def known(self, event_id: UUID) -> bool:
         return bool(await self._conn.fetchval("SELECT true FROM upstream_facts WHERE event_id = $1", event_id))
@@ -78,10 +72,7 @@ class Facts:
         return [_fact(row) for row in rows]
 
 
-class Partnerships:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
-
+class PostgresPartnerships(OnConnection, Partnerships):
     async def save(self, knowledge: PartnershipKnowledge) -> None:
         pid = knowledge.partnership_id
         await self._conn.execute(
@@ -122,12 +113,8 @@ class Partnerships:
         return Employers(sponsor, partners)
 
 
-class Students:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
-
+class PostgresStudents(OnConnection, Students):
     async def get(self, student_id: UUID, *, lock: bool = False) -> Student | None:
-        """`lock` serialises commands with the consumer's graduation, so no fact is held after its release."""
         suffix = " FOR UPDATE" if lock else ""
         row = await self._conn.fetchrow(f"SELECT * FROM students WHERE student_id = $1{suffix}", student_id)
         if row is None:
@@ -160,50 +147,4 @@ class Students:
             s.employment.value,
             s.current_placement_id,
             s.last_job_ended_on,
-        )
-
-
-class HeldFacts:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
-
-    async def hold(
-        self, held_id: UUID, student_id: UUID, subject_id: UUID, command: GraduateCommand, at: datetime
-    ) -> None:
-        await self._conn.execute(
-            "INSERT INTO held_facts (held_id, student_id, kind, subject_id, command, received_at)"
-            " VALUES ($1, $2, $3, $4, $5::jsonb, $6)",
-            held_id,
-            student_id,
-            command.kind,
-            subject_id,
-            command.model_dump_json(),
-            at,
-        )
-
-    async def waiting(self, student_id: UUID) -> list[tuple[UUID, GraduateCommand]]:
-        rows = await self._conn.fetch(
-            "SELECT held_id, command FROM held_facts WHERE student_id = $1 AND status = 'held' ORDER BY seq",
-            student_id,
-        )
-        return [(r["held_id"], _GRADUATE_COMMAND.validate_json(r["command"])) for r in rows]
-
-    async def settle(
-        self, held_id: UUID, status: str, at: datetime, *, reason: str | None, event_id: UUID | None
-    ) -> None:
-        await self._conn.execute(
-            "UPDATE held_facts SET status = $2, reason = $3, event_id = $4, settled_at = $5 WHERE held_id = $1",
-            held_id,
-            status,
-            reason,
-            event_id,
-            at,
-        )
-
-    async def about(self, subject_id: UUID) -> asyncpg.Record | None:
-        """The latest held fact that created `subject_id` (an offer, placement or further study)."""
-        return await self._conn.fetchrow(
-            "SELECT held_id, student_id, status, reason FROM held_facts"
-            " WHERE subject_id = $1 AND kind <> 'answer_offer' ORDER BY seq DESC LIMIT 1",
-            subject_id,
         )

@@ -1,15 +1,19 @@
-"""Request bodies: the client's shapes, with examples for the OpenAPI document, turned into commands."""
+"""Request bodies: the client's shapes, with examples for the OpenAPI document, turned into commands.
+
+A route adds the ids of its path (and the id of what it creates); the import adds them from the fact
+(adapters/http/imports.py).
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from services.employment.commands import (
+from services.employment.application.commands import (
     AnswerOffer,
     CheckRetention,
     EndEmployment,
@@ -20,7 +24,6 @@ from services.employment.commands import (
 )
 from shared.contracts.base import Evidence, Name, Yuan
 from shared.contracts.employment import ContractType, EmployerRelation, EmployerType, Location
-from shared.web.clock import business_today
 
 # GB 32100-2015: 2 registration characters, a 6-digit region code, 9-character organisation code, 1 check character.
 _CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
@@ -51,11 +54,9 @@ class _FactIn(BaseModel):
     )
     evidence: Evidence = Field(default=Evidence.SCHOOL_RECORD, description="How the fact is known")
 
-    def _occurred(self, recorded_at: datetime, start_on: date | None = None) -> date:
-        if self.occurred_on is not None:
-            return self.occurred_on
-        today = business_today(recorded_at)
-        return min(today, start_on) if start_on is not None else today
+    def _fields(self, body: type[_FactIn], *renamed: str) -> dict[str, Any]:
+        """The fields of the route's `body` (not those an import adds), but the `renamed` ones, as command fields."""
+        return self.model_dump(include=set(body.model_fields) - set(renamed))
 
 
 class OfferIn(_FactIn):
@@ -76,17 +77,8 @@ class OfferIn(_FactIn):
     employer_credit_code: CreditCode
     monthly_wage: Yuan = Field(examples=["5200.00"])
 
-    def to_command(self, student_id: UUID, offer_id: UUID, recorded_at: datetime) -> OfferJob:
-        return OfferJob(
-            student_id=student_id,
-            offer_id=offer_id,
-            employer_name=self.employer_name,
-            employer_credit_code=self.employer_credit_code,
-            monthly_wage=self.monthly_wage,
-            occurred_on=self._occurred(recorded_at),
-            evidence=self.evidence,
-            recorded_at=recorded_at,
-        )
+    def command(self, student_id: UUID, offer_id: UUID) -> OfferJob:
+        return OfferJob(student_id=student_id, offer_id=offer_id, **self._fields(OfferIn))
 
 
 class AnswerIn(_FactIn):
@@ -94,15 +86,9 @@ class AnswerIn(_FactIn):
     answer: Literal["accepted", "declined"]
     reason: str = Field(default="", max_length=1000, examples=["took a job nearer home"])
 
-    def to_command(self, offer_id: UUID, recorded_at: datetime) -> AnswerOffer:
-        return AnswerOffer(
-            offer_id=offer_id,
-            accepted=self.answer == "accepted",
-            reason=self.reason,
-            occurred_on=self._occurred(recorded_at),
-            evidence=self.evidence,
-            recorded_at=recorded_at,
-        )
+    def command(self, offer_id: UUID) -> AnswerOffer:
+        fields = self._fields(AnswerIn, "answer")
+        return AnswerOffer(offer_id=offer_id, accepted=self.answer == "accepted", **fields)
 
 
 class PlacementIn(_FactIn):
@@ -140,24 +126,9 @@ class PlacementIn(_FactIn):
     social_insurance: bool
     start_on: date = Field(description="First day of work; retention check-points count from it")
 
-    def to_command(self, student_id: UUID, placement_id: UUID, recorded_at: datetime) -> PlaceStudent:
-        return PlaceStudent(
-            student_id=student_id,
-            placement_id=placement_id,
-            employer_name=self.employer_name,
-            employer_credit_code=self.employer_credit_code,
-            relation_claimed=self.relation,
-            employer_type=self.employer_type,
-            location=self.location,
-            related_to_training=self.related_to_training,
-            monthly_wage=self.monthly_wage,
-            contract_type=self.contract_type,
-            social_insurance=self.social_insurance,
-            start_on=self.start_on,
-            occurred_on=self._occurred(recorded_at, self.start_on),
-            evidence=self.evidence,
-            recorded_at=recorded_at,
-        )
+    def command(self, student_id: UUID, placement_id: UUID) -> PlaceStudent:
+        fields = self._fields(PlacementIn, "relation")
+        return PlaceStudent(student_id=student_id, placement_id=placement_id, relation_claimed=self.relation, **fields)
 
 
 class FurtherStudyIn(_FactIn):
@@ -167,16 +138,8 @@ class FurtherStudyIn(_FactIn):
     institution: Name
     start_on: date
 
-    def to_command(self, student_id: UUID, study_id: UUID, recorded_at: datetime) -> EnterFurtherStudy:
-        return EnterFurtherStudy(
-            student_id=student_id,
-            study_id=study_id,
-            institution=self.institution,
-            start_on=self.start_on,
-            occurred_on=self._occurred(recorded_at, self.start_on),
-            evidence=self.evidence,
-            recorded_at=recorded_at,
-        )
+    def command(self, student_id: UUID, study_id: UUID) -> EnterFurtherStudy:
+        return EnterFurtherStudy(student_id=student_id, study_id=study_id, **self._fields(FurtherStudyIn))
 
 
 class RetentionCheckIn(_FactIn):
@@ -199,17 +162,8 @@ class RetentionCheckIn(_FactIn):
     same_employer: bool
     monthly_wage: Yuan | None = Field(default=None, examples=["5600.00"])
 
-    def to_command(self, placement_id: UUID, recorded_at: datetime) -> CheckRetention:
-        return CheckRetention(
-            placement_id=placement_id,
-            checkpoint_days=self.checkpoint_days,
-            still_employed=self.still_employed,
-            same_employer=self.same_employer,
-            monthly_wage=self.monthly_wage,
-            occurred_on=self._occurred(recorded_at),
-            evidence=self.evidence,
-            recorded_at=recorded_at,
-        )
+    def command(self, placement_id: UUID) -> CheckRetention:
+        return CheckRetention(placement_id=placement_id, **self._fields(RetentionCheckIn))
 
 
 class EmploymentEndedIn(_FactIn):
@@ -219,15 +173,8 @@ class EmploymentEndedIn(_FactIn):
     last_day: date = Field(description="Last day worked")
     reason: str = Field(default="", max_length=1000)
 
-    def to_command(self, placement_id: UUID, recorded_at: datetime) -> EndEmployment:
-        return EndEmployment(
-            placement_id=placement_id,
-            last_day=self.last_day,
-            reason=self.reason,
-            occurred_on=self._occurred(recorded_at, self.last_day),
-            evidence=self.evidence,
-            recorded_at=recorded_at,
-        )
+    def command(self, placement_id: UUID) -> EndEmployment:
+        return EndEmployment(placement_id=placement_id, **self._fields(EmploymentEndedIn))
 
 
 class HouseholdStatusIn(_FactIn):
@@ -237,12 +184,5 @@ class HouseholdStatusIn(_FactIn):
     poor_household: bool
     status: str = Field(default="", max_length=200)
 
-    def to_command(self, student_id: UUID, recorded_at: datetime) -> UpdateHouseholdStatus:
-        return UpdateHouseholdStatus(
-            student_id=student_id,
-            poor_household=self.poor_household,
-            status=self.status,
-            occurred_on=self._occurred(recorded_at),
-            evidence=self.evidence,
-            recorded_at=recorded_at,
-        )
+    def command(self, student_id: UUID) -> UpdateHouseholdStatus:
+        return UpdateHouseholdStatus(student_id=student_id, **self._fields(HouseholdStatusIn))

@@ -1,4 +1,5 @@
-"""Commands: what a client asks employment to record. Ids and recorded_at are given by the adapter.
+"""Commands: what a client asks employment to record. Ids are given by the adapter; when it is recorded is the
+pipeline's Context, not part of the intent.
 
 They are data, so a held command can be stored and replayed unchanged when the graduation arrives.
 """
@@ -10,21 +11,24 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.base import Evidence
 from shared.contracts.employment import ContractType, EmployerRelation, EmployerType, Location
 
 
-class _Command(BaseModel):
+class EmploymentCommand(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    occurred_on: date
+    occurred_on: date | None = None
     evidence: Evidence
-    recorded_at: AwareDatetime
+
+    def implied_on(self) -> date | None:
+        """The day the fact itself names (a start or a last day): occurred_on defaults to it when earlier."""
+        return None
 
 
-class OfferJob(_Command):
+class OfferJob(EmploymentCommand):
     kind: Literal["offer_job"] = "offer_job"
     student_id: UUID
     offer_id: UUID
@@ -33,14 +37,14 @@ class OfferJob(_Command):
     monthly_wage: Decimal
 
 
-class AnswerOffer(_Command):
+class AnswerOffer(EmploymentCommand):
     kind: Literal["answer_offer"] = "answer_offer"
     offer_id: UUID
     accepted: bool
     reason: str = ""
 
 
-class PlaceStudent(_Command):
+class PlaceStudent(EmploymentCommand):
     kind: Literal["place_student"] = "place_student"
     student_id: UUID
     placement_id: UUID
@@ -55,16 +59,22 @@ class PlaceStudent(_Command):
     social_insurance: bool
     start_on: date
 
+    def implied_on(self) -> date:
+        return self.start_on
 
-class EnterFurtherStudy(_Command):
+
+class EnterFurtherStudy(EmploymentCommand):
     kind: Literal["enter_further_study"] = "enter_further_study"
     student_id: UUID
     study_id: UUID
     institution: str
     start_on: date
 
+    def implied_on(self) -> date:
+        return self.start_on
 
-class CheckRetention(_Command):
+
+class CheckRetention(EmploymentCommand):
     kind: Literal["check_retention"] = "check_retention"
     placement_id: UUID
     checkpoint_days: int
@@ -73,23 +83,26 @@ class CheckRetention(_Command):
     monthly_wage: Decimal | None = None
 
 
-class EndEmployment(_Command):
+class EndEmployment(EmploymentCommand):
     kind: Literal["end_employment"] = "end_employment"
     placement_id: UUID
     last_day: date
     reason: str = ""
 
+    def implied_on(self) -> date:
+        return self.last_day
 
-class UpdateHouseholdStatus(_Command):
+
+class UpdateHouseholdStatus(EmploymentCommand):
     kind: Literal["update_household_status"] = "update_household_status"
     student_id: UUID
     poor_household: bool
     status: str = ""
 
 
+Command = (
+    OfferJob | AnswerOffer | PlaceStudent | EnterFurtherStudy | CheckRetention | EndEmployment | UpdateHouseholdStatus
+)
 # Facts that only a graduate can have: held while the student is still in training.
 GraduateCommand = OfferJob | AnswerOffer | PlaceStudent | EnterFurtherStudy
-Command = Annotated[
-    OfferJob | AnswerOffer | PlaceStudent | EnterFurtherStudy | CheckRetention | EndEmployment | UpdateHouseholdStatus,
-    Field(discriminator="kind"),
-]
+HeldCommand = Annotated[GraduateCommand, Field(discriminator="kind")]

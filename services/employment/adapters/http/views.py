@@ -15,7 +15,7 @@ from shared.contracts.base import Evidence
 from shared.contracts.employment import ContractType, EmployerRelation, EmployerType, Location
 
 
-class Outcome(BaseModel):
+class FactAnswer(BaseModel):
     status: Literal["applied", "held"] = Field(
         description="applied (201): the event is recorded; held (202): stored until the graduation reaches"
         " employment, then applied or rejected (see /held-facts/{held_id})"

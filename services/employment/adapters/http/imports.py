@@ -1,0 +1,161 @@
+"""What the operator import (shared/web/importing.py) accepts here: one fact is a command, shaped as its route's
+body plus the route's path ids, named by `type`:
+
+    {"facts": [{"import_id": "...", "recorded_at": "<aware datetime>",
+                "command": {"type": "PlaceStudent", "student_id": "...", ...the placement route's body}}]}
+
+The id of an offer, placement or further study the fact creates may be chosen (so later facts in the list can
+name it); it is generated when omitted, as the route does. Corrections and retractions of employment's events
+are imported too (`CorrectEvent`, `RetractEvent`), each counting from its own recorded_at.
+"""
+
+# No `from __future__ import annotations`: pydantic reads the discriminated union when the models are built.
+
+from typing import Annotated, Literal
+from uuid import UUID, uuid4
+
+from fastapi import APIRouter
+from pydantic import ConfigDict, Field
+from pydantic.config import JsonDict
+
+from services.employment.adapters.http.schemas import (
+    AnswerIn,
+    EmploymentEndedIn,
+    FurtherStudyIn,
+    HouseholdStatusIn,
+    OfferIn,
+    PlacementIn,
+    RetentionCheckIn,
+)
+from services.employment.application.commands import (
+    AnswerOffer,
+    CheckRetention,
+    Command,
+    EndEmployment,
+    EnterFurtherStudy,
+    OfferJob,
+    PlaceStudent,
+    UpdateHouseholdStatus,
+)
+from shared.application.follow_ups import CorrectEvent, RetractEvent
+from shared.web.corrections import CorrectEventIn, RetractEventIn
+from shared.web.importing import ImportedFactIn, import_router
+
+_NO_EXAMPLES = ConfigDict(json_schema_extra=None)  # the route bodies' examples lack `type` and the ids
+
+
+def _created(what: str) -> UUID | None:
+    return Field(default=None, description=f"The new {what}'s id, so later facts can name it; generated when omitted.")
+
+
+class OfferJobIn(OfferIn):
+    model_config = _NO_EXAMPLES
+    type: Literal["OfferJob"]
+    student_id: UUID
+    offer_id: UUID | None = _created("offer")
+
+    def to_command(self) -> OfferJob:
+        return self.command(self.student_id, self.offer_id or uuid4())
+
+
+class AnswerOfferIn(AnswerIn):
+    model_config = _NO_EXAMPLES
+    type: Literal["AnswerOffer"]
+    offer_id: UUID
+
+    def to_command(self) -> AnswerOffer:
+        return self.command(self.offer_id)
+
+
+class PlaceStudentIn(PlacementIn):
+    model_config = _NO_EXAMPLES
+    type: Literal["PlaceStudent"]
+    student_id: UUID
+    placement_id: UUID | None = _created("placement")
+
+    def to_command(self) -> PlaceStudent:
+        return self.command(self.student_id, self.placement_id or uuid4())
+
+
+class EnterFurtherStudyIn(FurtherStudyIn):
+    model_config = _NO_EXAMPLES
+    type: Literal["EnterFurtherStudy"]
+    student_id: UUID
+    study_id: UUID | None = _created("further study")
+
+    def to_command(self) -> EnterFurtherStudy:
+        return self.command(self.student_id, self.study_id or uuid4())
+
+
+class CheckRetentionIn(RetentionCheckIn):
+    model_config = _NO_EXAMPLES
+    type: Literal["CheckRetention"]
+    placement_id: UUID
+
+    def to_command(self) -> CheckRetention:
+        return self.command(self.placement_id)
+
+
+class EndEmploymentIn(EmploymentEndedIn):
+    model_config = _NO_EXAMPLES
+    type: Literal["EndEmployment"]
+    placement_id: UUID
+
+    def to_command(self) -> EndEmployment:
+        return self.command(self.placement_id)
+
+
+class UpdateHouseholdStatusIn(HouseholdStatusIn):
+    model_config = _NO_EXAMPLES
+    type: Literal["UpdateHouseholdStatus"]
+    student_id: UUID
+
+    def to_command(self) -> UpdateHouseholdStatus:
+        return self.command(self.student_id)
+
+
+AnyCommand = Annotated[
+    OfferJobIn
+    | AnswerOfferIn
+    | PlaceStudentIn
+    | EnterFurtherStudyIn
+    | CheckRetentionIn
+    | EndEmploymentIn
+    | UpdateHouseholdStatusIn
+    | CorrectEventIn
+    | RetractEventIn,
+    Field(discriminator="type"),
+]
+
+_EXAMPLE: JsonDict = {
+    "import_id": "legacy-2024-000187",
+    "recorded_at": "2024-08-01T09:00:00+08:00",
+    "command": {
+        "type": "PlaceStudent",
+        "student_id": "2f6c1d7e-8f0b-4d7e-9c1a-5b2e7a9d4c31",
+        "placement_id": "b8a1f3e2-6c4d-4e5f-8a7b-9c0d1e2f3a4b",
+        "employer_name": "Guangzhou Baiyun Electric Equipment Co., Ltd.",
+        "employer_credit_code": "91440101MA59UQ6X1D",
+        "employer_type": "state_owned",
+        "location": "east",
+        "related_to_training": True,
+        "monthly_wage": "5200.00",
+        "contract_type": "fixed_term",
+        "social_insurance": True,
+        "start_on": "2024-07-01",
+        "occurred_on": "2024-07-20",
+    },
+}
+
+
+class ImportedFact(ImportedFactIn):
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE]})
+
+    fact: AnyCommand = Field(alias="command", description="The command, as its route takes it, with `type`")
+
+    def to_command(self) -> Command | CorrectEvent | RetractEvent:
+        return self.fact.to_command()
+
+
+def router() -> APIRouter:
+    return import_router(ImportedFact)

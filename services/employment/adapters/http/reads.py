@@ -1,0 +1,129 @@
+"""Read routes for students, their timelines, held facts and what employment knows of partnerships."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Literal
+from uuid import UUID
+
+import asyncpg
+from fastapi import APIRouter, Query
+
+from services.employment.adapters.db import queries
+from services.employment.adapters.http.reading import Conn, Cursor, Limit, Listing, listing
+from services.employment.adapters.http.views import (
+    HeldFactOut,
+    PartnerOut,
+    PartnershipOut,
+    SponsoredClassOut,
+    StudentOut,
+    TimelineEntry,
+)
+from services.employment.domain.errors import Unknown
+from services.employment.domain.student import EmploymentStatus
+from services.employment.domain.training import TrainingStatus
+from shared.web.pagination import Page
+from shared.web.problems import NOT_FOUND
+
+router = APIRouter(responses=NOT_FOUND)
+
+
+class StudentQuery(Listing):
+    partnership_id: UUID | None = None
+    class_id: UUID | None = None
+    training_status: TrainingStatus | None = None
+    employment_status: EmploymentStatus | None = None
+
+
+class HeldQuery(Listing):
+    student_id: UUID | None = None
+    status: Literal["held", "applied", "rejected"] | None = None
+    kind: str | None = None
+
+
+@router.get("/students", response_model=Page[StudentOut], tags=["students"], summary="Students employment knows of")
+async def list_students(conn: Conn, query: Annotated[StudentQuery, Query()]) -> Page[StudentOut]:
+    return await listing(
+        conn, "students s", query, StudentOut, filters=query.filters("s."), columns=queries.STUDENT_COLUMNS, seq="s.seq"
+    )
+
+
+async def _student_row(conn: asyncpg.Connection, student_id: UUID) -> asyncpg.Record:
+    row = await queries.student(conn, student_id)
+    if row is None:
+        raise Unknown(f"employment has not learned of student {student_id} from enrolment or training events")
+    return row
+
+
+@router.get(
+    "/students/{student_id}",
+    response_model=StudentOut,
+    tags=["students"],
+    summary="Where the student stands: training status learned from events, employment status from facts here",
+)
+async def get_student(student_id: UUID, conn: Conn) -> StudentOut:
+    return StudentOut.model_validate(dict(await _student_row(conn, student_id)))
+
+
+@router.get(
+    "/students/{student_id}/timeline",
+    response_model=Page[TimelineEntry],
+    tags=["students"],
+    summary="The student's employment events, in the order this service recorded them",
+)
+async def get_timeline(student_id: UUID, conn: Conn, cursor: Cursor = None, limit: Limit = 100) -> Page[TimelineEntry]:
+    await _student_row(conn, student_id)
+    entries, after = await queries.timeline(conn, student_id, cursor, limit)
+    return Page(items=[TimelineEntry.model_validate(e) for e in entries], next_cursor=after)
+
+
+def _held(row: asyncpg.Record) -> HeldFactOut:
+    return HeldFactOut.model_validate({**dict(row), "command": json.loads(row["command"])})
+
+
+@router.get(
+    "/held-facts",
+    response_model=Page[HeldFactOut],
+    tags=["held facts"],
+    summary="Facts held until a graduation arrives, and what became of them (applied or rejected)",
+)
+async def list_held_facts(conn: Conn, query: Annotated[HeldQuery, Query()]) -> Page[HeldFactOut]:
+    rows, after = await queries.page(conn, "held_facts", query.filters(), query.cursor, query.limit)
+    return Page(items=[_held(r) for r in rows], next_cursor=after)
+
+
+@router.get("/held-facts/{held_id}", response_model=HeldFactOut, tags=["held facts"], summary="One held fact")
+async def get_held_fact(held_id: UUID, conn: Conn) -> HeldFactOut:
+    row = await queries.one(conn, "held_facts", "held_id", held_id, live=False)
+    if row is None:
+        raise Unknown(f"no held fact {held_id}")
+    return _held(row)
+
+
+@router.get(
+    "/partnerships",
+    response_model=Page[PartnershipOut],
+    tags=["partnerships"],
+    summary="Partnerships employment heard of, with their retention check-points",
+)
+async def list_partnerships(conn: Conn, query: Annotated[Listing, Query()]) -> Page[PartnershipOut]:
+    return await listing(conn, "partnerships", query, PartnershipOut)
+
+
+@router.get(
+    "/partnerships/{partnership_id}",
+    response_model=PartnershipOut,
+    tags=["partnerships"],
+    summary="Check-points, class sponsors and partner enterprises, as learned from partnership events",
+)
+async def get_partnership(partnership_id: UUID, conn: Conn) -> PartnershipOut:
+    found = await queries.partnership(conn, partnership_id)
+    if found is None:
+        raise Unknown(f"employment has not heard of partnership {partnership_id}")
+    row, classes, partners = found
+    return PartnershipOut(
+        partnership_id=partnership_id,
+        retention_checkpoints=row["retention_checkpoints"],
+        classes=[SponsoredClassOut.model_validate(dict(c)) for c in classes],
+        partner_enterprises=[PartnerOut.model_validate(dict(p)) for p in partners],
+    )
