@@ -37,8 +37,8 @@ applied when the class arrives (`GET /held-facts`).
 
 Per learner: `active -> on_break -> active`, transfers within the partnership, `active | on_break -> withdrawn ->
 (restart) active`, `active -> graduated` (final). A command that breaks this is 409 with the reason; an unknown
-student or class is 404; a cancelled enrolment is 409. Business dates may be past, never future (422).
-Send `Idempotency-Key` to make a command safe to repeat.
+student or class is 404; a cancelled enrolment is 409. Business dates may be past, never future (422). Refusals are
+RFC 9457 problem details. Send `Idempotency-Key` to make a command safe to repeat.
 """
 
 
