@@ -8,20 +8,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from pydantic import SecretStr
 
-from services.recruitment.adapters.http import admin, classes, exclusions, partnerships, students
-from services.recruitment.adapters.http.common import RecruitmentState, install_validation_handler
-from services.recruitment.adapters.vault import PersonalDataVault
-from services.recruitment.handlers.context import SOURCE
-from services.recruitment.handlers.corrections import on_corrected
-from services.recruitment.handlers.retractions import on_retracted
+from services.recruitment.adapters.db.unit_of_work import PostgresRecruitmentUnitOfWork
+from services.recruitment.adapters.http import classes, exclusions, imports, partnerships, students
+from services.recruitment.adapters.vault import vault_for
+from services.recruitment.application.handlers import HANDLERS
+from shared.application.clock import Clock
 from shared.config import ServiceSettings
 from shared.contracts.base import Stage
-from shared.web.routes import corrections_router
+from shared.web.corrections import corrections_router
 from shared.web.runtime import ServiceSpec, build_app
 
-SPEC = ServiceSpec(name="recruitment", stage=Stage.RECRUITMENT, migrations=Path(__file__).parent / "migrations")
+SOURCE = "/services/recruitment"
+SPEC = ServiceSpec(
+    name="recruitment",
+    stage=Stage.RECRUITMENT,
+    source=SOURCE,
+    migrations=Path(__file__).parent / "migrations",
+    handlers=HANDLERS,
+    unit_of_work=PostgresRecruitmentUnitOfWork,
+)
 
 DESCRIPTION = """\
 Records the partnership stage (agreements, members, programmes, ordered classes, targets, funding) and the
@@ -32,19 +38,20 @@ events on `cycle.recruitment`, keyed by partnership id.
 Personal data (name, national ID, household registration) is stored only here, sealed; every event and every answer
 refers to students by a pseudonymous `student_id`.
 
-Every command accepts an `Idempotency-Key`; a repeat returns the first answer and changes nothing. A command that
-breaks a state machine answers 409 with the reason, an unknown id 404, an impossible fact (a future `occurred_on`)
-422. Facts are never edited: correct or retract them through `/events/{event_id}/corrections` and `/retractions`.
+Every command accepts an `Idempotency-Key`; a repeat returns the first answer and changes nothing. Refusals are
+problem details (RFC 9457, `application/problem+json`): a command that breaks a state machine answers 409 with the
+reason, an unknown id 404, an impossible fact (a future `occurred_on`) 422. Facts are never edited: correct or
+retract them through `/events/{event_id}/corrections` and `/retractions`.
 """
 
 
-def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+def create_app(settings: ServiceSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or ServiceSettings()
-    app = build_app(SPEC, settings, title="Cycle recruitment", description=DESCRIPTION)
-    token = SecretStr(settings.operator_token) if settings.operator_token else None
-    app.state.recruitment = RecruitmentState(vault=PersonalDataVault(settings.national_id_key), operator_token=token)
-    install_validation_handler(app)
-    for router in (partnerships.router, classes.router, students.router, exclusions.router, admin.router):
-        app.include_router(router)
-    app.include_router(corrections_router(SOURCE, on_retracted, on_corrected))
+    vault_for(settings.national_id_key)  # a key too short to seal with stops the service here, not at a request
+    app = build_app(SPEC, settings, title="Cycle recruitment", description=DESCRIPTION, clock=clock)
+    for module in (partnerships, classes, students, exclusions):
+        app.include_router(module.router)
+        app.include_router(module.reads)
+    app.include_router(imports.router)
+    app.include_router(corrections_router())
     return app

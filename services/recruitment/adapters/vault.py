@@ -7,6 +7,7 @@ student and field (AES-GCM associated data), so ciphertexts cannot be swapped be
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -16,6 +17,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from services.recruitment.application.unit_of_work import Vault
 from services.recruitment.domain.identity import normalised_national_id
 
 _NONCE_BYTES = 12
@@ -27,7 +29,7 @@ def _derive(secret: str, label: bytes) -> bytes:
     )
 
 
-class PersonalDataVault:
+class PersonalDataVault(Vault):
     def __init__(self, secret: str) -> None:
         if len(secret) < 16:
             raise ValueError("CYCLE_NATIONAL_ID_KEY must have at least 16 characters")
@@ -35,7 +37,6 @@ class PersonalDataVault:
         self._digest_key = _derive(secret, b"national-id-digest")
 
     def digest(self, national_id: str) -> bytes:
-        """The same national ID always gives the same digest, so a returning applicant keeps their student_id."""
         return hmac.new(self._digest_key, normalised_national_id(national_id).encode(), hashlib.sha256).digest()
 
     def seal(self, student_id: UUID, field: str, value: str) -> bytes:
@@ -49,3 +50,9 @@ class PersonalDataVault:
 
 def _context(student_id: UUID, field: str) -> bytes:
     return student_id.bytes + field.encode()
+
+
+@functools.cache
+def vault_for(secret: str) -> PersonalDataVault:
+    """One vault per key for the process: the keys are derived once, not per transaction."""
+    return PersonalDataVault(secret)

@@ -29,6 +29,17 @@ class Programme:
 
 
 @dataclass(frozen=True)
+class ClassTerms:
+    """A class's terms as they stand (corrections included), with its live enrolments."""
+
+    seats: int
+    hiring_commitment: int
+    planned_start: date
+    planned_end: date
+    enrolled: int
+
+
+@dataclass(frozen=True)
 class ClassPlan:
     """What the school and the sponsor agreed; the parties and the programme are checked by `open_class`."""
 

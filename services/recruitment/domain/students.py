@@ -134,12 +134,17 @@ def enrol(
     ensure_open(ordered_class, on)
     if students_in_class >= ordered_class.seats:
         raise IllegalMove(f"class {ordered_class.class_id} is full ({ordered_class.seats} seats)")
-    if planned_end_on <= start_on:
-        raise ImpossibleFact(f"planned_end_on {planned_end_on} is not after start_on {start_on}")
+    check_dates(start_on, planned_end_on)
     admitted = application.latest_decision
     if admitted is not None and on < admitted.occurred_on:
         raise ImpossibleFact(f"an enrolment on {on} precedes the admission of {admitted.occurred_on}")
     return StudentEnrolled(application_id=application.application_id, start_on=start_on, planned_end_on=planned_end_on)
+
+
+def check_dates(start_on: date, planned_end_on: date) -> None:
+    """The dates of an enrolment, when it is recorded and after a correction."""
+    if planned_end_on <= start_on:
+        raise ImpossibleFact(f"planned_end_on {planned_end_on} is not after start_on {start_on}")
 
 
 def current_enrolment(student_id: UUID, enrolment: Enrolment | None) -> Enrolment:

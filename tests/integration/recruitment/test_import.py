@@ -65,9 +65,11 @@ async def test_imported_facts_keep_their_recorded_at_run_in_order_and_import_onc
 
     assert first.status_code == 200, first.text
     answer = first.json()
-    assert answer["stopped_at"] is None
-    assert [r["status_code"] for r in answer["results"]] == [201] * len(facts)
+    assert (answer["accepted"], answer["duplicate"], answer["held"], answer["refused"]) == (len(facts), 0, 0, 0)
+    assert [r["outcome"] for r in answer["results"]] == ["accepted"] * len(facts)
+    assert [r["status"] for r in answer["results"]] == [201] * len(facts)
     assert [r["import_id"] for r in answer["results"]] == [f["import_id"] for f in facts], "in recorded order"
+    assert answer["results"][0]["answer"] == {"party_id": ids["school"]}
     partnership_events = await events_of(recruitment, "partnership", ids["partnership"], 5)
     student_events = await events_of(recruitment, "recruitment", ids["partnership"], 4)
     assert partnership_events[0].recorded_at == datetime.fromisoformat("2019-01-01T09:00:00+08:00")
@@ -79,30 +81,57 @@ async def test_imported_facts_keep_their_recorded_at_run_in_order_and_import_onc
     ]
     assert student_events[-1].recorded_at == datetime.fromisoformat("2019-09-20T09:00:00+08:00")
 
-    again = await client.post("/admin/import", json={"facts": facts}, headers=OPERATOR)
-    assert again.json() == answer
+    again = (await client.post("/admin/import", json={"facts": facts}, headers=OPERATOR)).json()
+    assert (again["accepted"], again["duplicate"]) == (0, len(facts))
+    assert [(r["outcome"], r["status"]) for r in again["results"]] == [("duplicate", 200)] * len(facts)
+    assert [r["answer"] for r in again["results"]] == [r["answer"] for r in answer["results"]]
     assert len(await events_of(recruitment, "recruitment", ids["partnership"], 4)) == 4
 
 
-async def test_the_import_stops_at_the_first_refused_fact(recruitment: Service):
+async def test_the_import_carries_on_past_a_refused_fact_and_answers_each_one(recruitment: Service):
     facts, ids = legacy_facts()
-    enrol_before_decision = [*facts[:8], facts[9], facts[8]]
     early = {**facts[9]["command"], "occurred_on": "2019-06-20"}
-    enrol_before_decision[8] = {**facts[9], "recorded_at": "2019-06-20T09:00:00+08:00", "command": early}
+    enrol_before_decision = {**facts[9], "recorded_at": "2019-06-20T09:00:00+08:00", "command": early}
+    batch = [*facts[:8], enrol_before_decision, facts[8]]
 
-    answer = (
-        await recruitment.client.post("/admin/import", json={"facts": enrol_before_decision}, headers=OPERATOR)
-    ).json()
+    answer = (await recruitment.client.post("/admin/import", json={"facts": batch}, headers=OPERATOR)).json()
 
-    assert answer["stopped_at"] == facts[9]["import_id"]
-    assert answer["results"][-1]["status_code"] == 409
-    assert "undecided" in answer["results"][-1]["body"]["detail"]
-    assert len(answer["results"]) == 9
+    assert [r["outcome"] for r in answer["results"]] == ["accepted"] * 8 + ["refused", "accepted"]
+    assert (answer["accepted"], answer["refused"]) == (9, 1)
+    refused = answer["results"][8]
+    assert (refused["import_id"], refused["status"], refused["answer"]) == (facts[9]["import_id"], 409, None)
+    assert refused["problem"]["code"] == "illegal_transition"
+    assert "undecided" in refused["problem"]["detail"]
+    decided = answer["results"][9]
+    assert (decided["import_id"], decided["answer"]["type"]) == (facts[8]["import_id"], "ApplicationDecided")
+
+    fixed = (await recruitment.client.post("/admin/import", json={"facts": facts}, headers=OPERATOR)).json()
+    assert [r["outcome"] for r in fixed["results"]] == ["duplicate"] * 9 + ["accepted"] * 2
+    student_events = await events_of(recruitment, "recruitment", ids["partnership"], 4)
+    assert [e.type for e in student_events][-2:] == ["StudentEnrolled", "EnrollmentCancelled"]
 
 
 async def test_an_imported_fact_dated_after_its_recorded_at_is_refused(recruitment: Service):
     facts, _ = legacy_facts()
     future = {**facts[2], "recorded_at": "2018-12-01T08:00:00+08:00"}
     answer = (await recruitment.client.post("/admin/import", json={"facts": [future]}, headers=OPERATOR)).json()
-    assert answer["results"][0]["status_code"] == 422
-    assert "future" in answer["results"][0]["body"]["detail"]
+    assert (answer["results"][0]["outcome"], answer["results"][0]["status"]) == ("refused", 422)
+    assert "future" in answer["results"][0]["problem"]["detail"]
+
+
+async def test_a_correction_is_imported_with_its_own_recorded_at(recruitment: Service):
+    facts, ids = legacy_facts()
+    first = (await recruitment.client.post("/admin/import", json={"facts": facts[:8]}, headers=OPERATOR)).json()
+    submitted = first["results"][7]["answer"]["event_id"]
+    correction = {
+        "import_id": f"{facts[0]['import_id']}-correction",
+        "recorded_at": "2019-06-12T09:00:00+08:00",
+        "command": {"type": "CorrectEvent", "event_id": submitted, "fields": {"channel": "fair"}, "reason": "typo"},
+    }
+    answer = (await recruitment.client.post("/admin/import", json={"facts": [correction]}, headers=OPERATOR)).json()
+    assert answer["results"][0]["answer"]["type"] == "EventCorrected"
+    events = await events_of(recruitment, "recruitment", ids["partnership"], 2)
+    assert (str(events[-1].supersedes), events[-1].recorded_at) == (
+        submitted,
+        datetime.fromisoformat("2019-06-12T09:00:00+08:00"),
+    )

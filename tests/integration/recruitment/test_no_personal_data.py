@@ -80,7 +80,7 @@ async def test_no_topic_log_or_plain_column_holds_a_national_id_or_a_name(
             ]
         },
     )
-    assert imported.json()["results"][0]["status_code"] == 201
+    assert imported.json()["results"][0]["status"] == 201
     await client.post("/students/lookup", json={"national_id": people[1]["national_id"]})
     await admitted_student(client, s.klass)
     await events_of(recruitment, "recruitment", s.partnership, 8)

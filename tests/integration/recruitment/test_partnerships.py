@@ -134,7 +134,7 @@ async def test_invalid_payloads_get_422_with_field_errors(recruitment: Service):
     client = recruitment.client
     response = await client.post("/partnerships", json={"name": "", "valid_from": "not a date", "kind": "club"})
     assert response.status_code == 422
-    fields = {tuple(error["loc"]) for error in response.json()["detail"]}
+    fields = {tuple(error["loc"]) for error in response.json()["errors"]}
     assert {("body", "name"), ("body", "valid_from"), ("body", "kind")} <= fields
     bad_code = await client.post(
         "/parties", json={"name": "x", "role": "enterprise", "region": "east", "locality": "Huadu", "credit_code": "1"}

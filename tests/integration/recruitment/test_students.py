@@ -68,9 +68,13 @@ async def test_enrolling_an_undecided_or_rejected_application_gets_409(recruitme
     application = await apply(client, s.klass)
     undecided = await enrol(client, application["application_id"])
     assert undecided.status_code == 409
+    assert undecided.headers["content-type"] == "application/problem+json"
     assert undecided.json() == {
-        "code": "illegal_transition",
+        "type": "urn:cycle:problem:illegal_transition",
+        "title": "Conflict",
+        "status": 409,
         "detail": f"application {application['application_id']} is undecided; only an admitted one enrols",
+        "code": "illegal_transition",
     }
     await created(await decide(client, application["application_id"], "rejected"))
     rejected = await enrol(client, application["application_id"])
@@ -194,7 +198,7 @@ async def test_a_lookup_of_an_unknown_or_malformed_national_id_never_echoes_it(r
     bad = await client.post("/students/lookup", json={"national_id": malformed})
     assert bad.status_code == 422
     assert malformed not in bad.text
-    assert bad.json()["detail"][0]["loc"] == ["body", "national_id"]
+    assert bad.json()["errors"][0]["loc"] == ["body", "national_id"]
     in_application = await client.post("/applications", json=application_body(str(uuid4()), applicant(nid=malformed)))
     assert in_application.status_code == 422
     assert malformed not in in_application.text

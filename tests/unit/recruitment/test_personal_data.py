@@ -9,7 +9,7 @@ from cryptography.exceptions import InvalidTag
 from pydantic import ValidationError
 
 from services.recruitment.adapters.vault import PersonalDataVault
-from services.recruitment.commands.students import Applicant
+from services.recruitment.application.commands.students import Applicant
 
 NATIONAL_ID = "11010519491231002X"
 

@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 
 from services.recruitment.adapters.db import Conn
-from shared.web.errors import InvalidFact
+from shared.errors import InvalidFact
 from shared.web.pagination import decode_cursor, encode_cursor
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
-import asyncpg
-
-from services.recruitment.adapters.db import Conn
+from services.recruitment.adapters.db import Conn, insert, restored
+from services.recruitment.application.unit_of_work import Sealed, Students
 from services.recruitment.domain.students import Application, Decided, Enrolment
 from shared.contracts.envelope import Envelope
 from shared.contracts.recruitment import ApplicationSubmitted, Decision, StudentEnrolled
@@ -40,7 +40,7 @@ _ENROLMENT = (
 )
 
 
-def _enrolment(row: asyncpg.Record) -> Enrolment:
+def enrolment_of(row: Any) -> Enrolment:
     return Enrolment(
         row["enrolment_id"],
         row["application_id"],
@@ -53,173 +53,218 @@ def _enrolment(row: asyncpg.Record) -> Enrolment:
     )
 
 
-async def student_with_digest(conn: Conn, digest: bytes) -> UUID | None:
-    found: UUID | None = await conn.fetchval("SELECT student_id FROM students WHERE national_id_digest = $1", digest)
-    return found
-
-
-async def lock_student(conn: Conn, student_id: UUID) -> bool:
-    """Commands on one student run one after the other; False when there is no such student."""
-    return bool(await conn.fetchval("SELECT true FROM students WHERE student_id = $1 FOR UPDATE", student_id))
-
-
-async def add_student(
-    conn: Conn, student_id: UUID, digest: bytes, sealed: dict[str, bytes], home_region: str, at: datetime
-) -> UUID:
-    """The student with this national ID digest, locked: this new one, or the one a concurrent request added."""
-    await conn.execute(
-        "INSERT INTO students (student_id, national_id_digest, national_id_sealed, name_sealed, hukou_sealed,"
-        " home_region, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (national_id_digest) DO NOTHING",
-        student_id,
-        digest,
-        sealed["national_id"],
-        sealed["name"],
-        sealed["hukou"],
-        home_region,
-        at,
-    )
-    existing: UUID = await conn.fetchval(
-        "SELECT student_id FROM students WHERE national_id_digest = $1 FOR UPDATE", digest
-    )
-    return existing
-
-
-async def update_student(conn: Conn, student_id: UUID, sealed: dict[str, bytes], home_region: str) -> None:
-    """A returning applicant's latest name, household registration and home region replace the earlier ones."""
-    await conn.execute(
-        "UPDATE students SET name_sealed = $2, hukou_sealed = $3, home_region = $4 WHERE student_id = $1",
-        student_id,
-        sealed["name"],
-        sealed["hukou"],
-        home_region,
-    )
-
-
-async def sealed_name(conn: Conn, student_id: UUID) -> asyncpg.Record | None:
+async def sealed_name(conn: Conn, student_id: UUID) -> Any:
+    """For the read side: the sealed name of a student, or None."""
     return await conn.fetchrow(
         "SELECT student_id, name_sealed, home_region, created_at FROM students WHERE student_id = $1", student_id
     )
 
 
-async def _decisions(conn: Conn, application_ids: list[UUID]) -> dict[UUID, list[Decided]]:
-    rows = await conn.fetch(
-        "SELECT event_id, application_id, decision, occurred_on, recorded_at FROM decisions"
-        " WHERE application_id = ANY($1) AND NOT retracted",
-        application_ids,
-    )
-    found: dict[UUID, list[Decided]] = {}
-    for row in rows:
-        decided = Decided(row["event_id"], Decision(row["decision"]), row["occurred_on"], row["recorded_at"])
-        found.setdefault(row["application_id"], []).append(decided)
+async def student_with_digest(conn: Conn, digest: bytes) -> UUID | None:
+    found: UUID | None = await conn.fetchval("SELECT student_id FROM students WHERE national_id_digest = $1", digest)
     return found
 
 
-async def _applications(conn: Conn, where: str, key: UUID) -> list[Application]:
-    rows = await conn.fetch(f"SELECT * FROM applications WHERE {where} AND NOT retracted ORDER BY seq", key)
-    ids = [row["application_id"] for row in rows]
-    decisions = await _decisions(conn, ids)
-    enrolments = {
-        row["application_id"]: _enrolment(row)
-        for row in await conn.fetch(f"{_ENROLMENT} AND e.application_id = ANY($1)", ids)
-    }
-    return [
-        Application(
-            row["application_id"],
-            row["student_id"],
-            row["class_id"],
-            row["partnership_id"],
-            row["applied_on"],
-            tuple(decisions.get(row["application_id"], ())),
-            enrolments.get(row["application_id"]),
+class PostgresStudents(Students):
+    def __init__(self, conn: Conn) -> None:
+        self._conn = conn
+
+    async def with_digest(self, digest: bytes) -> UUID | None:
+        return await student_with_digest(self._conn, digest)
+
+    async def lock(self, student_id: UUID) -> bool:
+        return bool(await self._conn.fetchval("SELECT true FROM students WHERE student_id = $1 FOR UPDATE", student_id))
+
+    async def add(self, student_id: UUID, digest: bytes, sealed: Sealed, home_region: str, at: datetime) -> UUID:
+        await self._conn.execute(
+            "INSERT INTO students (student_id, national_id_digest, national_id_sealed, name_sealed, hukou_sealed,"
+            " home_region, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " ON CONFLICT (national_id_digest) DO NOTHING",
+            student_id,
+            digest,
+            sealed["national_id"],
+            sealed["name"],
+            sealed["hukou"],
+            home_region,
+            at,
         )
-        for row in rows
-    ]
+        existing: UUID = await self._conn.fetchval(
+            "SELECT student_id FROM students WHERE national_id_digest = $1 FOR UPDATE", digest
+        )
+        return existing
 
+    async def update(self, student_id: UUID, sealed: Sealed, home_region: str) -> None:
+        await self._conn.execute(
+            "UPDATE students SET name_sealed = $2, hukou_sealed = $3, home_region = $4 WHERE student_id = $1",
+            student_id,
+            sealed["name"],
+            sealed["hukou"],
+            home_region,
+        )
 
-async def application(conn: Conn, application_id: UUID) -> Application | None:
-    found = await _applications(conn, "application_id = $1", application_id)
-    return found[0] if found else None
+    async def _decisions(self, application_ids: list[UUID]) -> dict[UUID, list[Decided]]:
+        rows = await self._conn.fetch(
+            "SELECT event_id, application_id, decision, occurred_on, recorded_at FROM decisions"
+            " WHERE application_id = ANY($1) AND NOT retracted",
+            application_ids,
+        )
+        found: dict[UUID, list[Decided]] = {}
+        for row in rows:
+            decided = Decided(row["event_id"], Decision(row["decision"]), row["occurred_on"], row["recorded_at"])
+            found.setdefault(row["application_id"], []).append(decided)
+        return found
 
+    async def _applications(self, where: str, key: UUID) -> list[Application]:
+        rows = await self._conn.fetch(f"SELECT * FROM applications WHERE {where} AND NOT retracted ORDER BY seq", key)
+        ids = [row["application_id"] for row in rows]
+        decisions = await self._decisions(ids)
+        enrolments = {
+            row["application_id"]: enrolment_of(row)
+            for row in await self._conn.fetch(f"{_ENROLMENT} AND e.application_id = ANY($1)", ids)
+        }
+        return [
+            Application(
+                row["application_id"],
+                row["student_id"],
+                row["class_id"],
+                row["partnership_id"],
+                row["applied_on"],
+                tuple(decisions.get(row["application_id"], ())),
+                enrolments.get(row["application_id"]),
+            )
+            for row in rows
+        ]
 
-async def applications_of(conn: Conn, student_id: UUID) -> list[Application]:
-    return await _applications(conn, "student_id = $1", student_id)
+    async def application(self, application_id: UUID) -> Application | None:
+        found = await self._applications("application_id = $1", application_id)
+        return found[0] if found else None
 
+    async def applications_of(self, student_id: UUID) -> list[Application]:
+        return await self._applications("student_id = $1", student_id)
 
-async def student_of_application(conn: Conn, application_id: UUID) -> UUID | None:
-    found: UUID | None = await conn.fetchval(
-        "SELECT student_id FROM applications WHERE application_id = $1 AND NOT retracted", application_id
-    )
-    return found
+    async def student_of_application(self, application_id: UUID) -> UUID | None:
+        found: UUID | None = await self._conn.fetchval(
+            "SELECT student_id FROM applications WHERE application_id = $1 AND NOT retracted", application_id
+        )
+        return found
 
+    async def live_enrolment(self, student_id: UUID) -> Enrolment | None:
+        row = await self._conn.fetchrow(f"{_ENROLMENT} AND e.student_id = $1 AND e.cancelled_on IS NULL", student_id)
+        return None if row is None else enrolment_of(row)
 
-async def live_enrolment(conn: Conn, student_id: UUID) -> Enrolment | None:
-    row = await conn.fetchrow(f"{_ENROLMENT} AND e.student_id = $1 AND e.cancelled_on IS NULL", student_id)
-    return None if row is None else _enrolment(row)
+    async def add_application(self, envelope: Envelope, submitted: ApplicationSubmitted) -> None:
+        await insert(
+            self._conn,
+            "INSERT INTO applications (application_id, student_id, class_id, partnership_id, home_region,"
+            " poor_household, verified_by, prior_education, channel, applied_on, recorded_at, event_id)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            submitted.application_id,
+            envelope.student_id,
+            envelope.class_id,
+            envelope.partnership_id,
+            submitted.home_region,
+            submitted.poor_household,
+            submitted.poor_household_verified_by.value,
+            submitted.prior_education,
+            submitted.channel,
+            envelope.occurred_on,
+            envelope.recorded_at,
+            envelope.id,
+        )
 
+    async def add_decision(self, envelope: Envelope, application_id: UUID, decision: str, reason: str) -> None:
+        await insert(
+            self._conn,
+            "INSERT INTO decisions (event_id, application_id, decision, reason, occurred_on, recorded_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
+            envelope.id,
+            application_id,
+            decision,
+            reason,
+            envelope.occurred_on,
+            envelope.recorded_at,
+        )
 
-async def add_application(conn: Conn, envelope: Envelope, submitted: ApplicationSubmitted) -> None:
-    await conn.execute(
-        "INSERT INTO applications (application_id, student_id, class_id, partnership_id, home_region, poor_household,"
-        " verified_by, prior_education, channel, applied_on, recorded_at, event_id)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-        submitted.application_id,
-        envelope.student_id,
-        envelope.class_id,
-        envelope.partnership_id,
-        submitted.home_region,
-        submitted.poor_household,
-        submitted.poor_household_verified_by.value,
-        submitted.prior_education,
-        submitted.channel,
-        envelope.occurred_on,
-        envelope.recorded_at,
-        envelope.id,
-    )
+    async def add_enrolment(self, envelope: Envelope, enrolled: StudentEnrolled) -> None:
+        await insert(
+            self._conn,
+            "INSERT INTO enrolments (enrolment_id, application_id, student_id, class_id, partnership_id, start_on,"
+            " planned_end_on, enrolled_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            envelope.id,
+            enrolled.application_id,
+            envelope.student_id,
+            envelope.class_id,
+            envelope.partnership_id,
+            enrolled.start_on,
+            enrolled.planned_end_on,
+            envelope.occurred_on,
+        )
 
+    async def mark_cancelled(self, envelope: Envelope, enrolment_id: UUID, reason: str) -> None:
+        await self._conn.execute(
+            "UPDATE enrolments SET cancelled_on = $2, cancel_reason = $3, cancelled_event_id = $4"
+            " WHERE enrolment_id = $1",
+            enrolment_id,
+            envelope.occurred_on,
+            reason,
+            envelope.id,
+        )
 
-async def add_decision(conn: Conn, envelope: Envelope, application_id: UUID, decision: str, reason: str) -> None:
-    await conn.execute(
-        "INSERT INTO decisions (event_id, application_id, decision, reason, occurred_on, recorded_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6)",
-        envelope.id,
-        application_id,
-        decision,
-        reason,
-        envelope.occurred_on,
-        envelope.recorded_at,
-    )
+    async def add_intent(self, envelope: Envelope, enrolment_id: UUID, employer_id: UUID) -> None:
+        await insert(
+            self._conn,
+            "INSERT INTO employment_intents (event_id, enrolment_id, employer_id, signed_on) VALUES ($1, $2, $3, $4)",
+            envelope.id,
+            enrolment_id,
+            employer_id,
+            envelope.occurred_on,
+        )
 
+    async def enrolment_dates(self, enrolment_id: UUID) -> tuple[date, date] | None:
+        row = await self._conn.fetchrow(
+            "SELECT start_on, planned_end_on FROM enrolments WHERE enrolment_id = $1", enrolment_id
+        )
+        return None if row is None else (row["start_on"], row["planned_end_on"])
 
-async def add_enrolment(conn: Conn, envelope: Envelope, enrolled: StudentEnrolled) -> None:
-    await conn.execute(
-        "INSERT INTO enrolments (enrolment_id, application_id, student_id, class_id, partnership_id, start_on,"
-        " planned_end_on, enrolled_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        envelope.id,
-        enrolled.application_id,
-        envelope.student_id,
-        envelope.class_id,
-        envelope.partnership_id,
-        enrolled.start_on,
-        enrolled.planned_end_on,
-        envelope.occurred_on,
-    )
+    async def application_enrolled(self, submitted_event_id: UUID) -> bool:
+        return await self._exists(
+            "SELECT 1 FROM enrolments e JOIN applications a USING (application_id)"
+            " WHERE a.event_id = $1 AND NOT e.retracted",
+            submitted_event_id,
+        )
 
+    async def retract_application(self, submitted_event_id: UUID) -> None:
+        await self._conn.execute(
+            "UPDATE decisions SET retracted = true WHERE application_id ="
+            " (SELECT application_id FROM applications WHERE event_id = $1)",
+            submitted_event_id,
+        )
+        await self._conn.execute("UPDATE applications SET retracted = true WHERE event_id = $1", submitted_event_id)
 
-async def mark_cancelled(conn: Conn, envelope: Envelope, enrolment_id: UUID, reason: str) -> None:
-    await conn.execute(
-        "UPDATE enrolments SET cancelled_on = $2, cancel_reason = $3, cancelled_event_id = $4 WHERE enrolment_id = $1",
-        enrolment_id,
-        envelope.occurred_on,
-        reason,
-        envelope.id,
-    )
+    async def decision_enrolled(self, decided_event_id: UUID) -> bool:
+        return await self._exists(
+            "SELECT 1 FROM enrolments e JOIN decisions d USING (application_id) WHERE d.event_id = $1"
+            " AND NOT e.retracted",
+            decided_event_id,
+        )
 
+    async def retract_decision(self, decided_event_id: UUID) -> None:
+        await self._conn.execute("UPDATE decisions SET retracted = true WHERE event_id = $1", decided_event_id)
 
-async def add_intent(conn: Conn, envelope: Envelope, enrolment_id: UUID, employer_id: UUID) -> None:
-    await conn.execute(
-        "INSERT INTO employment_intents (event_id, enrolment_id, employer_id, signed_on) VALUES ($1, $2, $3, $4)",
-        envelope.id,
-        enrolment_id,
-        employer_id,
-        envelope.occurred_on,
-    )
+    async def retract_enrolment(self, enrolment_id: UUID) -> None:
+        await self._conn.execute("UPDATE employment_intents SET retracted = true WHERE enrolment_id = $1", enrolment_id)
+        await self._conn.execute("UPDATE enrolments SET retracted = true WHERE enrolment_id = $1", enrolment_id)
+
+    async def retract_intent(self, event_id: UUID) -> None:
+        await self._conn.execute("UPDATE employment_intents SET retracted = true WHERE event_id = $1", event_id)
+
+    async def undo_cancelling(self, cancelled_event_id: UUID) -> bool:
+        return await restored(
+            self._conn,
+            "UPDATE enrolments SET cancelled_on = NULL, cancel_reason = NULL, cancelled_event_id = NULL"
+            " WHERE cancelled_event_id = $1",
+            cancelled_event_id,
+        )
+
+    async def _exists(self, sql: str, key: UUID) -> bool:
+        return bool(await self._conn.fetchval(f"SELECT EXISTS ({sql})", key))

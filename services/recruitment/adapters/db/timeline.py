@@ -7,8 +7,8 @@ from uuid import UUID
 
 from services.recruitment.adapters.db import Conn
 from shared.contracts.envelope import Envelope
+from shared.errors import InvalidFact
 from shared.messaging.codec import decode
-from shared.web.errors import InvalidFact
 from shared.web.pagination import decode_cursor, encode_cursor
 
 

@@ -1,71 +1,84 @@
-"""What every route module shares: the service state, running a command, list parameters, 422 without inputs."""
+"""What the route modules share: command routes declared as rows, and the list parameters of the read routes."""
 
 from __future__ import annotations
 
+import inspect
+import re
 from dataclasses import dataclass
+from enum import Enum
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
-from fastapi import FastAPI, Query, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, SecretStr
+from pydantic import BaseModel
 
 from services.recruitment.adapters.db.pages import page
-from services.recruitment.adapters.vault import PersonalDataVault
-from services.recruitment.handlers import dispatch
-from services.recruitment.handlers.context import Context
-from shared.web.clock import now
-from shared.web.errors import NotFound, Problem
+from services.recruitment.domain.errors import UnknownRecord
+from shared.web.commands import IdempotencyKey, submit
 from shared.web.pagination import Page
-from shared.web.routes import run_command
+from shared.web.problems import ERROR_RESPONSES
 from shared.web.runtime import runtime_of
 
-C = TypeVar("C", bound=BaseModel)
-
-NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "Unknown id"}}
+M = TypeVar("M", bound=BaseModel)
 Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page.")]
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
+_PATH_IDS = re.compile(r"{(\w+)}")
 
 
 @dataclass(frozen=True)
-class RecruitmentState:
-    vault: PersonalDataVault
-    operator_token: SecretStr | None
+class CommandRoute:
+    """POST `path`: the command is the body plus the ids in the path, answered by the shared pipeline (201).
+
+    `name` is the route's operation id; `description` says which event the command records and when it is refused.
+    """
+
+    path: str
+    name: str
+    body: type[BaseModel]
+    command: type[BaseModel]
+    answer: type[BaseModel]
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+
+    def add_to(self, router: APIRouter) -> None:
+        command = self.command
+
+        async def endpoint(request: Request, key: str | None, body: BaseModel, **ids: UUID) -> JSONResponse:
+            return await submit(request, command.model_validate({**dict(body), **ids}), key=key, body=body)
+
+        # FastAPI reads the parameters from the signature: the path ids, the body model, the Idempotency-Key.
+        keyword = inspect.Parameter.KEYWORD_ONLY
+        endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # read by inspect.signature
+            [
+                *(inspect.Parameter(name, keyword, annotation=UUID) for name in _PATH_IDS.findall(self.path)),
+                inspect.Parameter("body", keyword, annotation=self.body),
+                inspect.Parameter("request", keyword, annotation=Request),
+                inspect.Parameter("key", keyword, annotation=IdempotencyKey, default=None),
+            ],
+            return_annotation=JSONResponse,
+        )
+        tags: list[str | Enum] = list(self.tags)
+        router.add_api_route(
+            self.path,
+            endpoint,
+            methods=["POST"],
+            name=self.name,
+            status_code=201,
+            response_model=self.answer,
+            responses=ERROR_RESPONSES,
+            summary=self.summary,
+            description=self.description,
+            tags=tags,
+        )
 
 
-def state_of(request: Request) -> RecruitmentState:
-    state: RecruitmentState = request.app.state.recruitment
-    return state
-
-
-def command_of(cls: type[C], body: BaseModel, **ids: Any) -> C:
-    """The command a request states: its body plus the ids in its path."""
-    return cls.model_validate({**dict(body), **ids})
-
-
-async def record(request: Request, key: str | None, body: BaseModel, command: Any) -> JSONResponse:
-    ctx = Context(state_of(request).vault, now())
-
-    async def run(uow: Any) -> tuple[int, Any]:
-        return await dispatch(command, uow, ctx)
-
-    return await run_command(request, key, body, run)
-
-
-async def _invalid_request(_: Request, error: Exception) -> JSONResponse:
-    """Field errors without the values sent: a rejected national ID or name must not come back in the answer."""
-    assert isinstance(error, RequestValidationError)
-    errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in error.errors()]
-    return JSONResponse(status_code=422, content={"detail": jsonable_encoder(errors)})
-
-
-def install_validation_handler(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, _invalid_request)
-
-
-M = TypeVar("M", bound=BaseModel)
+def command_routes(*routes: CommandRoute) -> APIRouter:
+    router = APIRouter()
+    for route in routes:
+        route.add_to(router)
+    return router
 
 
 async def listed(
@@ -81,5 +94,5 @@ async def one(request: Request, model: type[M], listing: str, key: UUID, what: s
     async with runtime_of(request).pool.acquire() as conn:
         row = await conn.fetchrow(f"SELECT * FROM ({listing}) AS listed WHERE {what}_id = $1", key)
     if row is None:
-        raise NotFound(f"no {what} {key}")
+        raise UnknownRecord(f"no {what} {key}")
     return model.model_validate(dict(row))

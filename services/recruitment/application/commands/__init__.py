@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from services.recruitment.commands.partnerships import (
+from services.recruitment.application.commands.partnerships import (
     AdmitMember,
     AmendPartnership,
     CloseClass,
@@ -19,7 +19,7 @@ from services.recruitment.commands.partnerships import (
     SetTarget,
     SignPartnership,
 )
-from services.recruitment.commands.students import (
+from services.recruitment.application.commands.students import (
     ApplyExclusion,
     CancelEnrolment,
     DecideApplication,

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.recruitment.commands.base import Fact, own_id
+from services.recruitment.application.commands.base import Fact, own_id
 from shared.contracts.base import Code, Name, Region, Yuan
 from shared.contracts.partnership import Comparison, FundingSource, PartnershipKind, PartyRole
 

@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from services.recruitment.commands.base import Fact, own_id
+from services.recruitment.application.commands.base import Fact, own_id
 from services.recruitment.domain.identity import national_id_problem, normalised_national_id
 from shared.contracts.base import Name
 from shared.contracts.corrections import ExclusionReason
