@@ -81,7 +81,7 @@ async def _show(
 
 
 def tail_command(
-    topic: Annotated[str, typer.Argument(help="Topic name, with its namespace (see `cycle topics`)")],
+    topic: Annotated[str, typer.Argument(help="Topic name (see `cycle topics`); the namespace is added if missing")],
     types: Annotated[list[str] | None, typer.Option("--type", help="Event type, e.g. Withdrawn; repeatable")] = None,
     partnership: Annotated[UUID | None, typer.Option(help="Only this partnership's events")] = None,
     student: Annotated[UUID | None, typer.Option(help="Only this student's events")] = None,
@@ -109,10 +109,11 @@ def tail_command(
         until=parse_moment(until),
     )
     start = _start(from_beginning, offset, last, follow)
+    namespace = config.topic_namespace
     shown = run(
         _show(
             config.kafka_bootstrap_servers,
-            topic,
+            topic if topic.startswith(namespace) else namespace + topic,
             start,
             only,
             partition=partition,

@@ -42,7 +42,7 @@ async def test_tail_finds_a_fact_posted_through_the_outbox_and_filters_by_partne
     assert await _tailed(cycle, topic, "--type", "cycle.StudentEnrolled") == []
     assert await _tailed(cycle, topic, "--until", "2000-01-01") == []
 
-    one_line = await cycle("tail", topic, "--partnership", str(ours.partnership_id))
+    one_line = await cycle("tail", "cycle.training", "--partnership", str(ours.partnership_id))
     assert one_line.returncode == 0, one_line.stderr
     assert (
         f"Withdrawn v1  partnership={ours.partnership_id}  student={ours.student_id}  id={ours.id}" in one_line.stdout
