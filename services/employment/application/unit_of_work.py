@@ -97,15 +97,10 @@ class HeldFacts(abc.ABC):
         """The student's facts still held, in the order they were received."""
 
     @abc.abstractmethod
-    async def settle(
-        self,
-        held_id: UUID,
-        status: HeldStatus,
-        at: datetime,
-        *,
-        reason: str | None = None,
-        event_id: UUID | None = None,
-    ) -> None: ...
+    async def applied(self, held_id: UUID, event_id: UUID, at: datetime) -> None: ...
+
+    @abc.abstractmethod
+    async def rejected(self, held_id: UUID, reason: str, at: datetime) -> None: ...
 
     @abc.abstractmethod
     async def about(self, subject_id: UUID) -> HeldFact | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -40,6 +40,9 @@ class PlacementTerms:
     start_on: date
 
 
+PLACEMENT_TERMS = frozenset(f.name for f in fields(PlacementTerms))
+
+
 @dataclass(frozen=True)
 class Employers:
     """Who counts as the sponsor or a partner of the student's class."""
@@ -60,19 +63,7 @@ def place(student: Student, placement_id: UUID, terms: PlacementTerms, employers
     relation = decide_relation(
         terms.employer_credit_code, employers.sponsor_credit_code, employers.partners, terms.start_on
     )
-    return Placed(
-        placement_id=placement_id,
-        employer_name=terms.employer_name,
-        employer_credit_code=terms.employer_credit_code,
-        relation=relation,
-        employer_type=terms.employer_type,
-        location=terms.location,
-        related_to_training=terms.related_to_training,
-        monthly_wage=terms.monthly_wage,
-        contract_type=terms.contract_type,
-        social_insurance=terms.social_insurance,
-        start_on=terms.start_on,
-    )
+    return Placed(placement_id=placement_id, relation=relation, **asdict(terms))
 
 
 def enter_further_study(student: Student, institution: str, start_on: date) -> FurtherStudyEntered:

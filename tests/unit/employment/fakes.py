@@ -124,18 +124,15 @@ class FakeHeldFacts(_OnTables, HeldFacts):
     async def waiting(self, student_id: UUID) -> list[HeldFact]:
         return [h for h in self._t.held if h.student_id == student_id and h.status is HeldStatus.HELD]
 
-    async def settle(
-        self,
-        held_id: UUID,
-        status: HeldStatus,
-        at: datetime,
-        *,
-        reason: str | None = None,
-        event_id: UUID | None = None,
-    ) -> None:
+    async def applied(self, held_id: UUID, event_id: UUID, at: datetime) -> None:
+        self._settle(held_id, HeldStatus.APPLIED, None)
+        self._t.settled_event[held_id] = event_id
+
+    async def rejected(self, held_id: UUID, reason: str, at: datetime) -> None:
+        self._settle(held_id, HeldStatus.REJECTED, reason)
+
+    def _settle(self, held_id: UUID, status: HeldStatus, reason: str | None) -> None:
         self._t.held = [replace(h, status=status, reason=reason) if h.held_id == held_id else h for h in self._t.held]
-        if event_id is not None:
-            self._t.settled_event[held_id] = event_id
 
     async def about(self, subject_id: UUID) -> HeldFact | None:
         made = [h for h in self._t.held if h.subject_id == subject_id and not isinstance(h.command, AnswerOffer)]

@@ -47,14 +47,14 @@ class PostgresHeldFacts(OnConnection, HeldFacts):
         )
         return [_held(row) for row in rows]
 
-    async def settle(
-        self,
-        held_id: UUID,
-        status: HeldStatus,
-        at: datetime,
-        *,
-        reason: str | None = None,
-        event_id: UUID | None = None,
+    async def applied(self, held_id: UUID, event_id: UUID, at: datetime) -> None:
+        await self._settle(held_id, HeldStatus.APPLIED, at, None, event_id)
+
+    async def rejected(self, held_id: UUID, reason: str, at: datetime) -> None:
+        await self._settle(held_id, HeldStatus.REJECTED, at, reason, None)
+
+    async def _settle(
+        self, held_id: UUID, status: HeldStatus, at: datetime, reason: str | None, event_id: UUID | None
     ) -> None:
         await self._conn.execute(
             "UPDATE held_facts SET status = $2, reason = $3, event_id = $4, settled_at = $5 WHERE held_id = $1",

@@ -9,15 +9,7 @@ from uuid import UUID, uuid4
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from services.employment.adapters.http.schemas import (
-    AnswerIn,
-    EmploymentEndedIn,
-    FurtherStudyIn,
-    HouseholdStatusIn,
-    OfferIn,
-    PlacementIn,
-    RetentionCheckIn,
-)
+from services.employment.adapters.http import schemas
 from services.employment.adapters.http.views import FactAnswer
 from shared.web.commands import IdempotencyKey, submit
 from shared.web.problems import ERROR_RESPONSES
@@ -45,7 +37,9 @@ def _post(path: str, summary: str, *, may_hold: bool = False, description: str |
 
 
 @_post("/students/{student_id}/offers", "Record a job offer (JobOffered)", may_hold=True)
-async def post_offer(student_id: UUID, body: OfferIn, request: Request, key: IdempotencyKey = None) -> JSONResponse:
+async def post_offer(
+    student_id: UUID, body: schemas.OfferIn, request: Request, key: IdempotencyKey = None
+) -> JSONResponse:
     return await submit(request, body.command(student_id, uuid4()), key=key, body=body)
 
 
@@ -54,7 +48,9 @@ async def post_offer(student_id: UUID, body: OfferIn, request: Request, key: Ide
     "Record the student's answer to an offer (OfferAccepted or OfferDeclined); a second answer is a 409",
     may_hold=True,
 )
-async def post_answer(offer_id: UUID, body: AnswerIn, request: Request, key: IdempotencyKey = None) -> JSONResponse:
+async def post_answer(
+    offer_id: UUID, body: schemas.AnswerIn, request: Request, key: IdempotencyKey = None
+) -> JSONResponse:
     return await submit(request, body.command(offer_id), key=key, body=body)
 
 
@@ -66,7 +62,7 @@ async def post_answer(offer_id: UUID, body: AnswerIn, request: Request, key: Ide
     " a student who withdrew gets none (409).",
 )
 async def post_placement(
-    student_id: UUID, body: PlacementIn, request: Request, key: IdempotencyKey = None
+    student_id: UUID, body: schemas.PlacementIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
     return await submit(request, body.command(student_id, uuid4()), key=key, body=body)
 
@@ -77,7 +73,7 @@ async def post_placement(
     may_hold=True,
 )
 async def post_further_study(
-    student_id: UUID, body: FurtherStudyIn, request: Request, key: IdempotencyKey = None
+    student_id: UUID, body: schemas.FurtherStudyIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
     return await submit(request, body.command(student_id, uuid4()), key=key, body=body)
 
@@ -89,14 +85,14 @@ async def post_further_study(
     " (stronger evidence, then the latest).",
 )
 async def post_retention_check(
-    placement_id: UUID, body: RetentionCheckIn, request: Request, key: IdempotencyKey = None
+    placement_id: UUID, body: schemas.RetentionCheckIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
     return await submit(request, body.command(placement_id), key=key, body=body)
 
 
 @_post("/placements/{placement_id}/end", "Record that a placement ended (EmploymentEnded)")
 async def post_employment_ended(
-    placement_id: UUID, body: EmploymentEndedIn, request: Request, key: IdempotencyKey = None
+    placement_id: UUID, body: schemas.EmploymentEndedIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
     return await submit(request, body.command(placement_id), key=key, body=body)
 
@@ -106,6 +102,6 @@ async def post_employment_ended(
     "Record the student's household poverty status from occurred_on (HouseholdStatusUpdated)",
 )
 async def post_household_status(
-    student_id: UUID, body: HouseholdStatusIn, request: Request, key: IdempotencyKey = None
+    student_id: UUID, body: schemas.HouseholdStatusIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:
     return await submit(request, body.command(student_id), key=key, body=body)

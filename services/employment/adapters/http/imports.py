@@ -18,25 +18,8 @@ from fastapi import APIRouter
 from pydantic import ConfigDict, Field
 from pydantic.config import JsonDict
 
-from services.employment.adapters.http.schemas import (
-    AnswerIn,
-    EmploymentEndedIn,
-    FurtherStudyIn,
-    HouseholdStatusIn,
-    OfferIn,
-    PlacementIn,
-    RetentionCheckIn,
-)
-from services.employment.application.commands import (
-    AnswerOffer,
-    CheckRetention,
-    Command,
-    EndEmployment,
-    EnterFurtherStudy,
-    OfferJob,
-    PlaceStudent,
-    UpdateHouseholdStatus,
-)
+from services.employment.adapters.http import schemas
+from services.employment.application import commands
 from shared.application.follow_ups import CorrectEvent, RetractEvent
 from shared.web.corrections import CorrectEventIn, RetractEventIn
 from shared.web.importing import ImportedFactIn, import_router
@@ -48,80 +31,80 @@ def _created(what: str) -> UUID | None:
     return Field(default=None, description=f"The new {what}'s id, so later facts can name it; generated when omitted.")
 
 
-class OfferJobIn(OfferIn):
+class OfferJob(schemas.OfferIn):
     model_config = _NO_EXAMPLES
     type: Literal["OfferJob"]
     student_id: UUID
     offer_id: UUID | None = _created("offer")
 
-    def to_command(self) -> OfferJob:
+    def to_command(self) -> commands.OfferJob:
         return self.command(self.student_id, self.offer_id or uuid4())
 
 
-class AnswerOfferIn(AnswerIn):
+class AnswerOffer(schemas.AnswerIn):
     model_config = _NO_EXAMPLES
     type: Literal["AnswerOffer"]
     offer_id: UUID
 
-    def to_command(self) -> AnswerOffer:
+    def to_command(self) -> commands.AnswerOffer:
         return self.command(self.offer_id)
 
 
-class PlaceStudentIn(PlacementIn):
+class PlaceStudent(schemas.PlacementIn):
     model_config = _NO_EXAMPLES
     type: Literal["PlaceStudent"]
     student_id: UUID
     placement_id: UUID | None = _created("placement")
 
-    def to_command(self) -> PlaceStudent:
+    def to_command(self) -> commands.PlaceStudent:
         return self.command(self.student_id, self.placement_id or uuid4())
 
 
-class EnterFurtherStudyIn(FurtherStudyIn):
+class EnterFurtherStudy(schemas.FurtherStudyIn):
     model_config = _NO_EXAMPLES
     type: Literal["EnterFurtherStudy"]
     student_id: UUID
     study_id: UUID | None = _created("further study")
 
-    def to_command(self) -> EnterFurtherStudy:
+    def to_command(self) -> commands.EnterFurtherStudy:
         return self.command(self.student_id, self.study_id or uuid4())
 
 
-class CheckRetentionIn(RetentionCheckIn):
+class CheckRetention(schemas.RetentionCheckIn):
     model_config = _NO_EXAMPLES
     type: Literal["CheckRetention"]
     placement_id: UUID
 
-    def to_command(self) -> CheckRetention:
+    def to_command(self) -> commands.CheckRetention:
         return self.command(self.placement_id)
 
 
-class EndEmploymentIn(EmploymentEndedIn):
+class EndEmployment(schemas.EmploymentEndedIn):
     model_config = _NO_EXAMPLES
     type: Literal["EndEmployment"]
     placement_id: UUID
 
-    def to_command(self) -> EndEmployment:
+    def to_command(self) -> commands.EndEmployment:
         return self.command(self.placement_id)
 
 
-class UpdateHouseholdStatusIn(HouseholdStatusIn):
+class UpdateHouseholdStatus(schemas.HouseholdStatusIn):
     model_config = _NO_EXAMPLES
     type: Literal["UpdateHouseholdStatus"]
     student_id: UUID
 
-    def to_command(self) -> UpdateHouseholdStatus:
+    def to_command(self) -> commands.UpdateHouseholdStatus:
         return self.command(self.student_id)
 
 
 AnyCommand = Annotated[
-    OfferJobIn
-    | AnswerOfferIn
-    | PlaceStudentIn
-    | EnterFurtherStudyIn
-    | CheckRetentionIn
-    | EndEmploymentIn
-    | UpdateHouseholdStatusIn
+    OfferJob
+    | AnswerOffer
+    | PlaceStudent
+    | EnterFurtherStudy
+    | CheckRetention
+    | EndEmployment
+    | UpdateHouseholdStatus
     | CorrectEventIn
     | RetractEventIn,
     Field(discriminator="type"),
@@ -134,14 +117,7 @@ _EXAMPLE: JsonDict = {
         "type": "PlaceStudent",
         "student_id": "2f6c1d7e-8f0b-4d7e-9c1a-5b2e7a9d4c31",
         "placement_id": "b8a1f3e2-6c4d-4e5f-8a7b-9c0d1e2f3a4b",
-        "employer_name": "Guangzhou Baiyun Electric Equipment Co., Ltd.",
-        "employer_credit_code": "91440101MA59UQ6X1D",
-        "employer_type": "state_owned",
-        "location": "east",
-        "related_to_training": True,
-        "monthly_wage": "5200.00",
-        "contract_type": "fixed_term",
-        "social_insurance": True,
+        **schemas.PLACEMENT,
         "start_on": "2024-07-01",
         "occurred_on": "2024-07-20",
     },
@@ -153,7 +129,7 @@ class ImportedFact(ImportedFactIn):
 
     fact: AnyCommand = Field(alias="command", description="The command, as its route takes it, with `type`")
 
-    def to_command(self) -> Command | CorrectEvent | RetractEvent:
+    def to_command(self) -> commands.Command | CorrectEvent | RetractEvent:
         return self.fact.to_command()
 
 

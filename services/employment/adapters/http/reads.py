@@ -41,7 +41,7 @@ class HeldQuery(Listing):
     kind: str | None = None
 
 
-@router.get("/students", response_model=Page[StudentOut], tags=["students"], summary="Students employment knows of")
+@router.get("/students", tags=["students"], summary="Students employment knows of")
 async def list_students(conn: Conn, query: Annotated[StudentQuery, Query()]) -> Page[StudentOut]:
     return await listing(
         conn, "students s", query, StudentOut, filters=query.filters("s."), columns=queries.STUDENT_COLUMNS, seq="s.seq"
@@ -57,7 +57,6 @@ async def _student_row(conn: asyncpg.Connection, student_id: UUID) -> asyncpg.Re
 
 @router.get(
     "/students/{student_id}",
-    response_model=StudentOut,
     tags=["students"],
     summary="Where the student stands: training status learned from events, employment status from facts here",
 )
@@ -67,7 +66,6 @@ async def get_student(student_id: UUID, conn: Conn) -> StudentOut:
 
 @router.get(
     "/students/{student_id}/timeline",
-    response_model=Page[TimelineEntry],
     tags=["students"],
     summary="The student's employment events, in the order this service recorded them",
 )
@@ -83,7 +81,6 @@ def _held(row: asyncpg.Record) -> HeldFactOut:
 
 @router.get(
     "/held-facts",
-    response_model=Page[HeldFactOut],
     tags=["held facts"],
     summary="Facts held until a graduation arrives, and what became of them (applied or rejected)",
 )
@@ -92,7 +89,7 @@ async def list_held_facts(conn: Conn, query: Annotated[HeldQuery, Query()]) -> P
     return Page(items=[_held(r) for r in rows], next_cursor=after)
 
 
-@router.get("/held-facts/{held_id}", response_model=HeldFactOut, tags=["held facts"], summary="One held fact")
+@router.get("/held-facts/{held_id}", tags=["held facts"], summary="One held fact")
 async def get_held_fact(held_id: UUID, conn: Conn) -> HeldFactOut:
     row = await queries.one(conn, "held_facts", "held_id", held_id, live=False)
     if row is None:
@@ -102,7 +99,6 @@ async def get_held_fact(held_id: UUID, conn: Conn) -> HeldFactOut:
 
 @router.get(
     "/partnerships",
-    response_model=Page[PartnershipOut],
     tags=["partnerships"],
     summary="Partnerships employment heard of, with their retention check-points",
 )
@@ -112,7 +108,6 @@ async def list_partnerships(conn: Conn, query: Annotated[Listing, Query()]) -> P
 
 @router.get(
     "/partnerships/{partnership_id}",
-    response_model=PartnershipOut,
     tags=["partnerships"],
     summary="Check-points, class sponsors and partner enterprises, as learned from partnership events",
 )

@@ -73,44 +73,41 @@ async def _one(conn: asyncpg.Connection, table: str, key: str, value: UUID, out:
     return out.model_validate(dict(row))
 
 
-@router.get("/offers", response_model=Page[OfferOut], tags=["offers"], summary="Job offers")
+@router.get("/offers", tags=["offers"], summary="Job offers")
 async def list_offers(conn: Conn, query: Annotated[OfferQuery, Query()]) -> Page[OfferOut]:
     return await _live(conn, "offers", query, OfferOut)
 
 
-@router.get("/offers/{offer_id}", response_model=OfferOut, tags=["offers"], summary="One job offer")
+@router.get("/offers/{offer_id}", tags=["offers"], summary="One job offer")
 async def get_offer(offer_id: UUID, conn: Conn) -> OfferOut:
     return await _one(
         conn, "offers", "offer_id", offer_id, OfferOut, f"no offer {offer_id} (a held one is under /held-facts)"
     )
 
 
-@router.get("/placements", response_model=Page[PlacementOut], tags=["placements"], summary="Placements")
+@router.get("/placements", tags=["placements"], summary="Placements")
 async def list_placements(conn: Conn, query: Annotated[PlacementQuery, Query()]) -> Page[PlacementOut]:
     return await _live(conn, "placements", query, PlacementOut)
 
 
-@router.get("/placements/{placement_id}", response_model=PlacementOut, tags=["placements"], summary="One placement")
+@router.get("/placements/{placement_id}", tags=["placements"], summary="One placement")
 async def get_placement(placement_id: UUID, conn: Conn) -> PlacementOut:
     missing = f"no placement {placement_id} (a held one is under /held-facts)"
     return await _one(conn, "placements", "placement_id", placement_id, PlacementOut, missing)
 
 
-@router.get(
-    "/further-studies", response_model=Page[FurtherStudyOut], tags=["further study"], summary="Entries to further study"
-)
+@router.get("/further-studies", tags=["further study"], summary="Entries to further study")
 async def list_further_studies(conn: Conn, query: Annotated[OfStudents, Query()]) -> Page[FurtherStudyOut]:
     return await _live(conn, "further_studies", query, FurtherStudyOut)
 
 
-@router.get("/further-studies/{study_id}", response_model=FurtherStudyOut, tags=["further study"], summary="One entry")
+@router.get("/further-studies/{study_id}", tags=["further study"], summary="One entry")
 async def get_further_study(study_id: UUID, conn: Conn) -> FurtherStudyOut:
     return await _one(conn, "further_studies", "study_id", study_id, FurtherStudyOut, f"no further study {study_id}")
 
 
 @router.get(
     "/retention-checks/due",
-    response_model=Page[DueCheckOut],
     tags=["retention checks"],
     summary="Checks due: placements whose start + k days has passed with no check for k",
     description="k runs over the partnership's check-points (90, 180 and 365 days unless its agreement says"
@@ -123,27 +120,18 @@ async def list_due_checks(conn: Conn, today: Today, query: Annotated[DueQuery, Q
     return Page(items=[DueCheckOut.model_validate(dict(r)) for r in rows], next_cursor=after)
 
 
-@router.get(
-    "/retention-checks", response_model=Page[RetentionCheckOut], tags=["retention checks"], summary="Checks recorded"
-)
+@router.get("/retention-checks", tags=["retention checks"], summary="Checks recorded")
 async def list_retention_checks(conn: Conn, query: Annotated[CheckQuery, Query()]) -> Page[RetentionCheckOut]:
     return await _live(conn, "retention_checks", query, RetentionCheckOut)
 
 
-@router.get(
-    "/retention-checks/{check_id}", response_model=RetentionCheckOut, tags=["retention checks"], summary="One check"
-)
+@router.get("/retention-checks/{check_id}", tags=["retention checks"], summary="One check")
 async def get_retention_check(check_id: UUID, conn: Conn) -> RetentionCheckOut:
     return await _one(
         conn, "retention_checks", "check_id", check_id, RetentionCheckOut, f"no retention check {check_id}"
     )
 
 
-@router.get(
-    "/household-updates",
-    response_model=Page[HouseholdUpdateOut],
-    tags=["household status"],
-    summary="Household status updates",
-)
+@router.get("/household-updates", tags=["household status"], summary="Household status updates")
 async def list_household_updates(conn: Conn, query: Annotated[OfStudents, Query()]) -> Page[HouseholdUpdateOut]:
     return await _live(conn, "household_updates", query, HouseholdUpdateOut)

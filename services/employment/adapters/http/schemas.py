@@ -12,16 +12,9 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
 
-from services.employment.application.commands import (
-    AnswerOffer,
-    CheckRetention,
-    EndEmployment,
-    EnterFurtherStudy,
-    OfferJob,
-    PlaceStudent,
-    UpdateHouseholdStatus,
-)
+from services.employment.application import commands
 from shared.contracts.base import Evidence, Name, Yuan
 from shared.contracts.employment import ContractType, EmployerRelation, EmployerType, Location
 
@@ -59,26 +52,37 @@ class _FactIn(BaseModel):
         return self.model_dump(include=set(body.model_fields) - set(renamed))
 
 
-class OfferIn(_FactIn):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "employer_name": "Guangzhou Baiyun Electric Equipment Co., Ltd.",
-                    "employer_credit_code": "91440101MA59UQ6X1D",
-                    "monthly_wage": "5200.00",
-                    "occurred_on": "2025-06-20",
-                    "evidence": "employer_confirmation",
-                }
-            ]
-        }
-    )
+EMPLOYER: JsonDict = {
+    "employer_name": "Guangzhou Baiyun Electric Equipment Co., Ltd.",
+    "employer_credit_code": "91440101MA59UQ6X1D",
+    "monthly_wage": "5200.00",
+}
+PLACEMENT: JsonDict = {
+    **EMPLOYER,
+    "relation": "sponsor",
+    "employer_type": "state_owned",
+    "location": "east",
+    "related_to_training": True,
+    "contract_type": "fixed_term",
+    "social_insurance": True,
+    "start_on": "2025-07-01",
+    "evidence": "employer_confirmation",
+}
+
+
+class _EmployerIn(_FactIn):
     employer_name: Name
     employer_credit_code: CreditCode
     monthly_wage: Yuan = Field(examples=["5200.00"])
 
-    def command(self, student_id: UUID, offer_id: UUID) -> OfferJob:
-        return OfferJob(student_id=student_id, offer_id=offer_id, **self._fields(OfferIn))
+
+class OfferIn(_EmployerIn):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{**EMPLOYER, "occurred_on": "2025-06-20", "evidence": "employer_confirmation"}]}
+    )
+
+    def command(self, student_id: UUID, offer_id: UUID) -> commands.OfferJob:
+        return commands.OfferJob(student_id=student_id, offer_id=offer_id, **self._fields(OfferIn))
 
 
 class AnswerIn(_FactIn):
@@ -86,33 +90,13 @@ class AnswerIn(_FactIn):
     answer: Literal["accepted", "declined"]
     reason: str = Field(default="", max_length=1000, examples=["took a job nearer home"])
 
-    def command(self, offer_id: UUID) -> AnswerOffer:
+    def command(self, offer_id: UUID) -> commands.AnswerOffer:
         fields = self._fields(AnswerIn, "answer")
-        return AnswerOffer(offer_id=offer_id, accepted=self.answer == "accepted", **fields)
+        return commands.AnswerOffer(offer_id=offer_id, accepted=self.answer == "accepted", **fields)
 
 
-class PlacementIn(_FactIn):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "employer_name": "Guangzhou Baiyun Electric Equipment Co., Ltd.",
-                    "employer_credit_code": "91440101MA59UQ6X1D",
-                    "relation": "sponsor",
-                    "employer_type": "state_owned",
-                    "location": "east",
-                    "related_to_training": True,
-                    "monthly_wage": "5200.00",
-                    "contract_type": "fixed_term",
-                    "social_insurance": True,
-                    "start_on": "2025-07-01",
-                    "evidence": "employer_confirmation",
-                }
-            ]
-        }
-    )
-    employer_name: Name
-    employer_credit_code: CreditCode
+class PlacementIn(_EmployerIn):
+    model_config = ConfigDict(json_schema_extra={"examples": [PLACEMENT]})
     relation: EmployerRelation | None = Field(
         default=None,
         description="What the client believes; the relation recorded is decided by the credit code against the"
@@ -121,14 +105,15 @@ class PlacementIn(_FactIn):
     employer_type: EmployerType
     location: Location = Field(description="Where the job is: East, the student's home region, or elsewhere")
     related_to_training: bool
-    monthly_wage: Yuan = Field(examples=["5200.00"])
     contract_type: ContractType
     social_insurance: bool
     start_on: date = Field(description="First day of work; retention check-points count from it")
 
-    def command(self, student_id: UUID, placement_id: UUID) -> PlaceStudent:
+    def command(self, student_id: UUID, placement_id: UUID) -> commands.PlaceStudent:
         fields = self._fields(PlacementIn, "relation")
-        return PlaceStudent(student_id=student_id, placement_id=placement_id, relation_claimed=self.relation, **fields)
+        return commands.PlaceStudent(
+            student_id=student_id, placement_id=placement_id, relation_claimed=self.relation, **fields
+        )
 
 
 class FurtherStudyIn(_FactIn):
@@ -138,8 +123,8 @@ class FurtherStudyIn(_FactIn):
     institution: Name
     start_on: date
 
-    def command(self, student_id: UUID, study_id: UUID) -> EnterFurtherStudy:
-        return EnterFurtherStudy(student_id=student_id, study_id=study_id, **self._fields(FurtherStudyIn))
+    def command(self, student_id: UUID, study_id: UUID) -> commands.EnterFurtherStudy:
+        return commands.EnterFurtherStudy(student_id=student_id, study_id=study_id, **self._fields(FurtherStudyIn))
 
 
 class RetentionCheckIn(_FactIn):
@@ -162,8 +147,8 @@ class RetentionCheckIn(_FactIn):
     same_employer: bool
     monthly_wage: Yuan | None = Field(default=None, examples=["5600.00"])
 
-    def command(self, placement_id: UUID) -> CheckRetention:
-        return CheckRetention(placement_id=placement_id, **self._fields(RetentionCheckIn))
+    def command(self, placement_id: UUID) -> commands.CheckRetention:
+        return commands.CheckRetention(placement_id=placement_id, **self._fields(RetentionCheckIn))
 
 
 class EmploymentEndedIn(_FactIn):
@@ -173,8 +158,8 @@ class EmploymentEndedIn(_FactIn):
     last_day: date = Field(description="Last day worked")
     reason: str = Field(default="", max_length=1000)
 
-    def command(self, placement_id: UUID) -> EndEmployment:
-        return EndEmployment(placement_id=placement_id, **self._fields(EmploymentEndedIn))
+    def command(self, placement_id: UUID) -> commands.EndEmployment:
+        return commands.EndEmployment(placement_id=placement_id, **self._fields(EmploymentEndedIn))
 
 
 class HouseholdStatusIn(_FactIn):
@@ -184,5 +169,5 @@ class HouseholdStatusIn(_FactIn):
     poor_household: bool
     status: str = Field(default="", max_length=200)
 
-    def command(self, student_id: UUID) -> UpdateHouseholdStatus:
-        return UpdateHouseholdStatus(student_id=student_id, **self._fields(HouseholdStatusIn))
+    def command(self, student_id: UUID) -> commands.UpdateHouseholdStatus:
+        return commands.UpdateHouseholdStatus(student_id=student_id, **self._fields(HouseholdStatusIn))

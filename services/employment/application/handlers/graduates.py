@@ -123,17 +123,7 @@ async def _answer(command: AnswerOffer, student: Student, uow: EmploymentUnitOfW
 
 async def _place(command: PlaceStudent, student: Student, uow: EmploymentUnitOfWork, ctx: Context) -> Outcome:
     employers = await uow.partnerships.employers(student.partnership_id, student.class_id)
-    terms = rules.PlacementTerms(
-        employer_name=command.employer_name,
-        employer_credit_code=command.employer_credit_code,
-        employer_type=command.employer_type,
-        location=command.location,
-        related_to_training=command.related_to_training,
-        monthly_wage=command.monthly_wage,
-        contract_type=command.contract_type,
-        social_insurance=command.social_insurance,
-        start_on=command.start_on,
-    )
+    terms = rules.PlacementTerms(**command.model_dump(include=set(rules.PLACEMENT_TERMS)))
     placed = rules.place(student, command.placement_id, terms, employers)
     if command.relation_claimed is not None and command.relation_claimed is not placed.relation:
         log.info(

@@ -20,7 +20,7 @@ from uuid import UUID
 import structlog
 
 from services.employment.application.handlers.graduates import apply_graduate_fact
-from services.employment.application.unit_of_work import EmploymentUnitOfWork, HeldStatus
+from services.employment.application.unit_of_work import EmploymentUnitOfWork
 from services.employment.domain.errors import ImpossibleFact
 from services.employment.domain.facts import effective
 from services.employment.domain.partnership import PARTNERSHIP_EVENTS, fold_partnership
@@ -87,11 +87,11 @@ async def _release_held(student: Student, uow: EmploymentUnitOfWork, ctx: Contex
                     held.command, current, uow, replace(ctx, recorded_at=held.received_at)
                 )
         except DomainError as refusal:
-            await uow.held.settle(held.held_id, HeldStatus.REJECTED, ctx.recorded_at, reason=refusal.detail)
+            await uow.held.rejected(held.held_id, refusal.detail, ctx.recorded_at)
             log.info("held fact rejected", held_id=str(held.held_id), partnership_id=str(student.partnership_id))
             continue
         [event] = outcome.events
-        await uow.held.settle(held.held_id, HeldStatus.APPLIED, ctx.recorded_at, event_id=event.id)
+        await uow.held.applied(held.held_id, event.id, ctx.recorded_at)
         log.info("held fact applied", held_id=str(held.held_id), event_id=str(event.id))
         released = released.merged(outcome)
     return released
@@ -99,5 +99,5 @@ async def _release_held(student: Student, uow: EmploymentUnitOfWork, ctx: Contex
 
 async def _reject_held(student: Student, reason: str, uow: EmploymentUnitOfWork, ctx: Context) -> None:
     for held in await uow.held.waiting(student.student_id):
-        await uow.held.settle(held.held_id, HeldStatus.REJECTED, ctx.recorded_at, reason=reason)
+        await uow.held.rejected(held.held_id, reason, ctx.recorded_at)
         log.info("held fact rejected", held_id=str(held.held_id), partnership_id=str(student.partnership_id))
