@@ -3,38 +3,26 @@ check every secured operation runs (RFC 6750), declared in OpenAPI as an OAuth2 
 
 A service calls `install_auth(app)` once and includes each router as `secured(router)`; `/health`, `/docs` and
 `/openapi.json` stay open because they are not in a secured router. Refusals of a secured operation are problem
-details (401 with `WWW-Authenticate: Bearer`); the token endpoint answers with RFC 6749's own error bodies,
-which OAuth client libraries parse.
+details (401 with `WWW-Authenticate: Bearer`); the token endpoint (oauth_token.py) answers with RFC 6749's own
+error bodies, which OAuth client libraries parse.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Annotated, Any
-from urllib.parse import parse_qsl, unquote_plus
 
 from fastapi import APIRouter, FastAPI, Request, Security
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2
 from fastapi.security.utils import get_authorization_scheme_param
-from pydantic import BaseModel, Field
 
-from shared.security.audit import AuditEntry, address_or_none
-from shared.security.grants import InvalidClient, InvalidScope, TokenRequest
+from shared.security.audit import AuditEntry
 from shared.security.identity import SCOPE_DESCRIPTIONS, Actor
 from shared.security.revocation import RevocationUnknown
-from shared.security.runtime import Identity
-from shared.security.tokens import TokenRefused, scope_text
+from shared.security.tokens import TokenRefused
+from shared.web.oauth_token import REALM, TOKEN_URL, client_address, identity_of, token_router
 from shared.web.problems import PROBLEM_JSON, ProblemDetails, Unavailable, problem, problem_response
-
-TOKEN_URL = "/oauth/token"
-REALM = "cycle"
-MAX_TOKEN_REQUEST_BYTES = 4096
-MAX_CLIENT_ID_LENGTH = 64
-MAX_SECRET_LENGTH = 256
-_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
 
 oauth2 = OAuth2(
     flows=OAuthFlows(clientCredentials=OAuthFlowClientCredentials(tokenUrl=TOKEN_URL, scopes=SCOPE_DESCRIPTIONS)),
@@ -58,19 +46,10 @@ class Unauthenticated(Exception):
         return f'Bearer realm="{REALM}", error="invalid_token", error_description="{self.detail}"'
 
 
-def identity_of(request: Request) -> Identity:
-    identity: Identity = request.app.state.identity
-    return identity
-
-
 def actor_of(request: Request) -> Actor | None:
     """The actor `current_actor` verified for this request, for adapters that hand commands to the pipeline."""
     actor: Actor | None = getattr(request.state, "actor", None)
     return actor
-
-
-def _client_address(request: Request) -> str | None:
-    return address_or_none(request.client.host if request.client else None)
 
 
 async def current_actor(request: Request, authorization: Annotated[str | None, Security(oauth2)]) -> Actor:
@@ -89,7 +68,7 @@ async def current_actor(request: Request, authorization: Annotated[str | None, S
     request.state.actor = actor
     if identity.settings.audit_requests:
         entry = AuditEntry.of_request(
-            actor, request.method, request.url.path, identity.clock.now(), _client_address(request)
+            actor, request.method, request.url.path, identity.clock.now(), client_address(request)
         )
         await identity.audit.record(entry)
     return actor
@@ -113,139 +92,6 @@ def secured(router: APIRouter) -> APIRouter:
     guarded = APIRouter(dependencies=[Security(current_actor)], responses=UNAUTHENTICATED)
     guarded.include_router(router)
     return guarded
-
-
-class TokenForm(BaseModel):
-    grant_type: str = Field(examples=["client_credentials"])
-    client_id: str | None = Field(default=None, description="Or send the id and secret with HTTP Basic")
-    client_secret: str | None = None
-    scope: str | None = Field(default=None, description="Space-separated; all of the client's scopes when omitted")
-
-
-class TokenOut(BaseModel):
-    access_token: str
-    token_type: str = Field(examples=["Bearer"])
-    expires_in: int = Field(description="Seconds", examples=[300])
-    scope: str = Field(description="Space-separated scopes of the token", examples=[""])
-
-
-class OAuthError(BaseModel):
-    """RFC 6749 §5.2."""
-
-    error: str = Field(examples=["invalid_client"])
-    error_description: str | None = None
-
-
-class _OAuthRefusal(Exception):
-    def __init__(self, status: int, error: str, description: str) -> None:
-        super().__init__(description)
-        self.status = status
-        self.error = error
-        self.description = description
-
-    def response(self) -> JSONResponse:
-        headers = dict(_NO_STORE)
-        if self.status == 401:
-            headers["WWW-Authenticate"] = f'Basic realm="{REALM}"'
-        body = {"error": self.error, "error_description": self.description}
-        return JSONResponse(status_code=self.status, content=body, headers=headers)
-
-
-def _invalid_request(description: str) -> _OAuthRefusal:
-    return _OAuthRefusal(400, "invalid_request", description)
-
-
-async def _form(request: Request) -> dict[str, str]:
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type != "application/x-www-form-urlencoded":
-        raise _invalid_request("send the parameters as application/x-www-form-urlencoded")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_TOKEN_REQUEST_BYTES:
-            raise _invalid_request(f"a token request has at most {MAX_TOKEN_REQUEST_BYTES} bytes")
-    try:
-        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True, max_num_fields=8)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise _invalid_request("the body is not a well-formed UTF-8 form") from error
-    form = dict(pairs)
-    if len(form) != len(pairs):
-        raise _invalid_request("a parameter was sent more than once")  # RFC 6749 §3.2
-    return form
-
-
-def _basic(authorization: str | None) -> tuple[str, str] | None:
-    """RFC 6749 §2.3.1: id and secret are form-encoded, joined by a colon, then base64-encoded."""
-    scheme, encoded = get_authorization_scheme_param(authorization)
-    if not authorization or scheme.lower() != "basic":
-        return None
-    try:
-        decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError) as error:
-        raise _OAuthRefusal(401, "invalid_client", "the Basic credentials are not base64 of id:secret") from error
-    client_id, colon, secret = decoded.partition(":")
-    if not colon:
-        raise _OAuthRefusal(401, "invalid_client", "the Basic credentials are not base64 of id:secret")
-    return unquote_plus(client_id), unquote_plus(secret)
-
-
-def _credentials(request: Request, form: dict[str, str]) -> tuple[str, str]:
-    basic = _basic(request.headers.get("authorization"))
-    if basic is not None and "client_secret" in form:
-        raise _invalid_request("authenticate the client one way: HTTP Basic or the form, not both")
-    client_id, secret = basic or (form.get("client_id"), form.get("client_secret"))
-    if not client_id or secret is None:
-        raise _OAuthRefusal(401, "invalid_client", "client authentication is required")
-    if len(client_id) > MAX_CLIENT_ID_LENGTH or len(secret) > MAX_SECRET_LENGTH:
-        raise _OAuthRefusal(401, "invalid_client", "client authentication failed")
-    return client_id, secret
-
-
-async def _token(request: Request) -> TokenOut:
-    form = await _form(request)
-    grant_type = form.get("grant_type")
-    if not grant_type:
-        raise _invalid_request("grant_type is required")
-    if grant_type != "client_credentials":
-        raise _OAuthRefusal(400, "unsupported_grant_type", "only client_credentials is granted here")
-    client_id, secret = _credentials(request, form)
-    token_request = TokenRequest(client_id, secret, form.get("scope"), _client_address(request))
-    try:
-        token = await identity_of(request).grant.issue(token_request)
-    except InvalidClient as error:
-        raise _OAuthRefusal(401, "invalid_client", str(error)) from error
-    except InvalidScope as error:
-        raise _OAuthRefusal(400, "invalid_scope", str(error)) from error
-    return TokenOut(
-        access_token=token.value, token_type="Bearer", expires_in=token.expires_in, scope=scope_text(token.scopes)
-    )
-
-
-def token_router() -> APIRouter:
-    router = APIRouter(tags=["security"])
-    form_schema = TokenForm.model_json_schema()
-    oauth_errors: dict[int | str, dict[str, Any]] = {
-        400: {"model": OAuthError, "description": "invalid_request, unsupported_grant_type or invalid_scope"},
-        401: {"model": OAuthError, "description": "invalid_client: unknown id, wrong secret or revoked client"},
-    }
-
-    @router.post(
-        TOKEN_URL,
-        response_model=TokenOut,
-        summary="Exchange a client id and secret for a short-lived access token (client credentials)",
-        responses=oauth_errors,
-        openapi_extra={
-            "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": form_schema}}}
-        },
-    )
-    async def post_token(request: Request) -> JSONResponse:
-        try:
-            token = await _token(request)
-        except _OAuthRefusal as refusal:
-            return refusal.response()
-        return JSONResponse(content=token.model_dump(), headers=_NO_STORE)
-
-    return router
 
 
 async def _unauthenticated(_: Request, error: Exception) -> JSONResponse:
