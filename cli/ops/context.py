@@ -11,6 +11,7 @@ from collections.abc import Coroutine
 from typing import Annotated, Any, TypeVar
 
 import typer
+from aiokafka.errors import ProducerFenced
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -31,9 +32,18 @@ def settings() -> ServiceSettings:
     return ServiceSettings()
 
 
+def _drop_fenced_leftovers(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    # A fenced replay fails aiokafka's own internal futures too, which nobody awaits; the command has already said
+    # what happened (ReplayTakenOver), so their "exception was never retrieved" tracebacks are noise.
+    if not isinstance(context.get("exception"), ProducerFenced):
+        loop.default_exception_handler(context)
+
+
 def run(work: Coroutine[Any, Any, T]) -> T:
     try:
-        return asyncio.run(work)
+        with asyncio.Runner() as runner:
+            runner.get_loop().set_exception_handler(_drop_fenced_leftovers)
+            return runner.run(work)
     except OpsError as error:
         errors.print(f"[red]error:[/] {error}", highlight=False, soft_wrap=True)
         if error.hint:

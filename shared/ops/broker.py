@@ -14,13 +14,14 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import (
     KafkaConnectionError,
+    KafkaError,
     KafkaTimeoutError,
     NodeNotReadyError,
     RequestTimedOutError,
     UnknownTopicOrPartitionError,
 )
 
-from shared.ops.errors import BrokerUnreachable, NotFound
+from shared.ops.errors import BrokerRefused, BrokerUnreachable, NotFound
 
 CONNECT_SECONDS = 10.0
 REQUEST_TIMEOUT_MS = 15_000
@@ -36,10 +37,13 @@ UNREACHABLE: tuple[type[BaseException], ...] = (
 
 @contextlib.asynccontextmanager
 async def reachable(bootstrap: str) -> AsyncIterator[None]:
+    """Kafka's errors as operator errors: unreachable, or any other refusal (never a traceback)."""
     try:
         yield
     except UNREACHABLE as error:
         raise BrokerUnreachable(bootstrap, error) from error
+    except KafkaError as error:
+        raise BrokerRefused(bootstrap, error) from error
 
 
 @contextlib.asynccontextmanager

@@ -22,12 +22,30 @@ class BrokerUnreachable(OpsError):
         )
 
 
+class BrokerRefused(OpsError):
+    def __init__(self, bootstrap: str, cause: BaseException) -> None:
+        super().__init__(f"the Kafka broker at {bootstrap} refused the request ({_described(cause)})")
+
+
+class ReplayTakenOver(OpsError):
+    def __init__(self) -> None:
+        super().__init__(
+            "another `cycle dlq replay` started and took over (Kafka fenced this one)",
+            "what this run replayed is committed; the other run replays the rest, or run it again when it ends",
+        )
+
+
 class DatabaseUnreachable(OpsError):
     def __init__(self, where: str, cause: BaseException) -> None:
         super().__init__(
             f"cannot reach PostgreSQL at {where} ({_described(cause)})",
             "start the stack with `cycle up`, or point DATABASE_URL at a running database",
         )
+
+
+class DatabaseRefused(OpsError):
+    def __init__(self, where: str, cause: BaseException) -> None:
+        super().__init__(f"PostgreSQL at {where} refused the query ({_described(cause)})")
 
 
 class NotFound(OpsError):

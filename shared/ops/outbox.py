@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 import asyncpg
 
-from shared.ops.errors import DatabaseUnreachable
+from shared.ops.errors import DatabaseRefused, DatabaseUnreachable
 
 CONNECT_SECONDS = 10.0
 _SCHEMAS = """
@@ -69,6 +69,8 @@ async def _connected(dsn: str) -> AsyncIterator[asyncpg.Connection]:
         yield conn
     except (OSError, asyncpg.InterfaceError) as error:
         raise DatabaseUnreachable(_where(dsn), error) from error
+    except asyncpg.PostgresError as error:
+        raise DatabaseRefused(_where(dsn), error) from error
     finally:
         await conn.close()
 

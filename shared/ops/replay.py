@@ -19,10 +19,12 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import ProducerFenced
 
 from shared.messaging.topics import ensure_topics
 from shared.ops.broker import CONNECT_SECONDS, reachable
 from shared.ops.dlq import LEDGER_CONFIG, LEDGER_TOPIC, DeadLetter, replayed_positions
+from shared.ops.errors import ReplayTakenOver
 
 REPLAYED_FROM_HEADER = "replayed_from"
 
@@ -67,6 +69,8 @@ async def replay(
                 outcome = ReplayOutcome(letter, await _replay_one(producer, ledger, letter, done))
                 outcomes.append(outcome)
                 on_each(outcome)
+        except ProducerFenced as error:
+            raise ReplayTakenOver() from error
         finally:
             await producer.stop()
     return outcomes
@@ -78,13 +82,14 @@ async def _replay_one(producer: AIOKafkaProducer, ledger: str, letter: DeadLette
     if not letter.source_topic:
         return Result.NO_SOURCE
     note = {"source": letter.source, "event_id": letter.event_id, "replayed_at": datetime.now(UTC).isoformat()}
+    # send_and_wait, not send: every delivery's outcome is awaited, so a fenced replay leaves no failed future behind.
     async with producer.transaction():
-        await producer.send(
+        await producer.send_and_wait(
             letter.source_topic,
             key=letter.record.key,
             value=letter.record.value,
             headers=[*letter.original_headers(), (REPLAYED_FROM_HEADER, letter.position.encode())],
         )
-        await producer.send(ledger, key=letter.position.encode(), value=json.dumps(note).encode())
+        await producer.send_and_wait(ledger, key=letter.position.encode(), value=json.dumps(note).encode())
     done.add(letter.position)
     return Result.REPLAYED

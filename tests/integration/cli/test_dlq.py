@@ -4,15 +4,18 @@ and a second replay publishes no second copy."""
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from uuid import uuid4
 
 import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from shared.contracts.envelope import Envelope
 from shared.messaging.consumer import IdempotentConsumer, RejectedEvent
+from tests.conftest import TEST_PARTITIONS
 from tests.integration.cli.conftest import Cycle, applied_ids, consuming
 from tests.support.backbone import record_applied, withdrawal
-from tests.support.kafka import envelopes, publish, read_all
+from tests.support.kafka import Record, envelopes, publish, read_all
 from tests.support.waiting import eventually
 
 
@@ -87,3 +90,47 @@ async def _dead_lettered(consumer: IdempotentConsumer, count: int) -> bool:
 
 async def _equals(value, expected) -> bool:
     return sorted(await value) == sorted(expected)
+
+
+async def test_two_replays_at_once_publish_each_dead_letter_once(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic_namespace: str, cycle: Cycle
+):
+    topic = f"{topic_namespace}cycle.training"
+    consumer = IdempotentConsumer(
+        group=f"{topic_namespace}training.roster",
+        topics=[topic],
+        bootstrap=kafka_bootstrap,
+        pool=pool,
+        handler=rejecting_until(asyncio.Event()),  # never fixed: the copies are dead-lettered again, not applied
+        topic_namespace=topic_namespace,
+    )
+    events = [withdrawal(uuid4()) for _ in range(30)]
+    await publish(kafka_bootstrap, topic, *events)
+    async with consuming(consumer):
+        await eventually(lambda: _dead_lettered(consumer, len(events)))
+
+    results = await asyncio.gather(*(cycle("dlq", "replay", consumer.group, "--json") for _ in range(2)))
+
+    for result in results:
+        assert result.returncode == 0 or "took over" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    copies = Counter(str(e.id) for e in envelopes(await read_committed(kafka_bootstrap, topic)))
+    assert copies == {str(e.id): 2 for e in events}, "the original and exactly one replayed copy of each"
+
+
+async def read_committed(bootstrap: str, topic: str) -> list[Record]:
+    """What the product's consumers see: an aborted replay's copy is not among them."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, isolation_level="read_committed", enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in range(TEST_PARTITIONS)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        records: list[Record] = []
+        while [tp for tp in partitions if await consumer.position(tp) < ends[tp]]:
+            for batch in (await consumer.getmany(timeout_ms=500)).values():
+                records += [Record(r.topic, r.key, r.value, dict(r.headers)) for r in batch]
+        return records
+    finally:
+        await consumer.stop()
