@@ -14,11 +14,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, FastAPI, Request, Security
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.responses import JSONResponse
-from fastapi.security import OAuth2
+from fastapi.security import OAuth2, SecurityScopes
 from fastapi.security.utils import get_authorization_scheme_param
 
 from shared.security.audit import AuditEntry
-from shared.security.identity import SCOPE_DESCRIPTIONS, Actor
+from shared.security.identity import SCOPE_DESCRIPTIONS, Actor, Scope
 from shared.security.revocation import RevocationUnknown
 from shared.security.tokens import TokenRefused
 from shared.web.oauth_token import REALM, TOKEN_URL, client_address, identity_of, token_router
@@ -52,7 +52,25 @@ def actor_of(request: Request) -> Actor | None:
     return actor
 
 
-async def current_actor(request: Request, authorization: Annotated[str | None, Security(oauth2)]) -> Actor:
+class InsufficientScope(Exception):
+    def __init__(self, missing: list[str]) -> None:
+        super().__init__(f"this operation needs the scope {' '.join(missing)}")
+        self.missing = missing
+
+
+async def current_actor(
+    request: Request, required: SecurityScopes, authorization: Annotated[str | None, Security(oauth2)]
+) -> Actor:
+    """The verified caller; 403 when the operation declares a scope (`requires`) the token lacks."""
+    actor = actor_of(request) or await _authenticate(request, authorization)
+    missing = sorted(set(required.scopes) - actor.scopes)
+    if missing:
+        raise InsufficientScope(missing)
+    return actor
+
+
+async def _authenticate(request: Request, authorization: str | None) -> Actor:
+    """Once per request, however many dependencies ask (a router's and a route's): one audit row."""
     if not authorization:
         raise Unauthenticated("missing_token", "send Authorization: Bearer <token> from /oauth/token")
     scheme, token = get_authorization_scheme_param(authorization)
@@ -77,12 +95,18 @@ async def current_actor(request: Request, authorization: Annotated[str | None, S
 CurrentActor = Annotated[Actor, Security(current_actor)]
 
 
+def requires(scope: Scope) -> Any:
+    """A route's dependency (`Annotated[Actor, requires(Scope.IMPORT)]`), declared in OpenAPI as well."""
+    return Security(current_actor, scopes=[scope.value])
+
+
 def _documented(description: str) -> dict[str, Any]:
     return {"model": ProblemDetails, "description": description, "content": {PROBLEM_JSON: {}}}
 
 
 UNAUTHENTICATED: dict[int | str, dict[str, Any]] = {
     401: _documented("No bearer token, or one that is malformed, expired or revoked"),
+    403: _documented("The token lacks a scope the operation declares"),
     503: _documented("Revocations could not be reloaded lately, or the database is away; retry after Retry-After"),
 }
 
@@ -100,8 +124,16 @@ async def _unauthenticated(_: Request, error: Exception) -> JSONResponse:
     return problem_response(problem(401, error.code, error.detail), {"WWW-Authenticate": error.challenge})
 
 
+async def _insufficient_scope(_: Request, error: Exception) -> JSONResponse:
+    if not isinstance(error, InsufficientScope):
+        raise error
+    challenge = f'Bearer realm="{REALM}", error="insufficient_scope", scope="{" ".join(error.missing)}"'
+    return problem_response(problem(403, "insufficient_scope", str(error)), {"WWW-Authenticate": challenge})
+
+
 def install_auth(app: FastAPI) -> None:
     """The token endpoint and the answers to unauthenticated calls; `app.state.identity` is set by the lifespan
     (`shared.security.runtime.open_identity`)."""
     app.add_exception_handler(Unauthenticated, _unauthenticated)
+    app.add_exception_handler(InsufficientScope, _insufficient_scope)
     app.include_router(token_router())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -18,11 +18,11 @@ from shared.application.clock import FixedClock
 from shared.config import ServiceSettings
 from shared.security.administration import Issued
 from shared.security.audit import AuditAction, AuditQuery
-from shared.security.identity import Role
+from shared.security.identity import Actor, Role, Scope
 from shared.security.runtime import Administration, open_administration, open_identity
 from shared.security.settings import SecuritySettings
 from shared.security.tokens import TokenCodec
-from shared.web.auth import CurrentActor, install_auth, secured
+from shared.web.auth import CurrentActor, install_auth, requires, secured
 from shared.web.problems import PROBLEM_JSON, install_problem_handlers
 from tests.support.http import serving
 from tests.support.waiting import eventually
@@ -52,6 +52,10 @@ def secured_app(security: SecuritySettings) -> Callable[[ServiceSettings], FastA
         @router.get("/partnerships/{partnership_id}/figures")
         async def figures(partnership_id: UUID, actor: CurrentActor) -> dict[str, Any]:
             return {"client_id": actor.client_id, "party_id": str(actor.party_id), "role": actor.role}
+
+        @router.post("/admin/import")
+        async def import_facts(actor: Annotated[Actor, requires(Scope.IMPORT)]) -> dict[str, Any]:
+            return {"client_id": actor.client_id}
 
         @app.get("/health")
         async def health() -> dict[str, str]:
@@ -231,3 +235,18 @@ async def test_tokens_and_reads_are_audited_with_the_callers_address(
     ]
     assert entries[1].operation == f"GET /partnerships/{partnership}/figures"
     assert all(e.party_id == school.client.party_id for e in entries)
+
+
+async def test_an_operation_that_declares_a_scope_refuses_a_token_without_it_with_403(
+    http: httpx.AsyncClient, school: Issued, admin: Administration
+):
+    operator = await admin.clients.add(Role.OPERATOR, None, "operations", frozenset({Scope.IMPORT}))
+
+    refused = await http.post("/admin/import", headers={"Authorization": f"Bearer {await token(http, school)}"})
+    allowed = await http.post("/admin/import", headers={"Authorization": f"Bearer {await token(http, operator)}"})
+
+    assert (refused.status_code, refused.json()["code"]) == (403, "insufficient_scope")
+    assert refused.headers["www-authenticate"].endswith('error="insufficient_scope", scope="import"')
+    assert (allowed.status_code, allowed.json()) == (200, {"client_id": operator.client.client_id})
+    commands = await admin.audit.query(AuditQuery(client_id=operator.client.client_id, action=AuditAction.COMMAND))
+    assert [e.operation for e in commands] == ["POST /admin/import"]

@@ -3,9 +3,12 @@ endpoint do not."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, FastAPI
 
-from shared.web.auth import CurrentActor, install_auth, secured
+from shared.security.identity import Actor, Scope
+from shared.web.auth import CurrentActor, install_auth, requires, secured
 
 
 def app() -> FastAPI:
@@ -20,6 +23,10 @@ def app() -> FastAPI:
     @router.post("/partnerships")
     async def write() -> dict[str, str]:
         return {}
+
+    @router.post("/admin/import")
+    async def import_facts(actor: Annotated[Actor, requires(Scope.IMPORT)]) -> dict[str, str]:
+        return {"client_id": actor.client_id}
 
     @application.get("/health")
     async def health() -> dict[str, str]:
@@ -57,3 +64,9 @@ def test_the_token_endpoint_documents_its_form_body_and_rfc_6749_errors():
     form = operation["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
     assert {"grant_type", "client_id", "client_secret", "scope"} <= set(form["properties"])
     assert {"200", "400", "401"} <= set(operation["responses"])
+
+
+def test_an_operation_that_requires_a_scope_declares_it():
+    operation = app().openapi()["paths"]["/admin/import"]["post"]
+    assert {"clientCredentials": ["import"]} in operation["security"]
+    assert "403" in operation["responses"]
