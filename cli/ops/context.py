@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Annotated, Any, TypeVar
 
 import typer
 from aiokafka.errors import ProducerFenced
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from cli.stack_env import use_running_stack
 from shared.config import ServiceSettings
@@ -55,6 +56,29 @@ def run(work: Coroutine[Any, Any, T]) -> T:
 
 def print_json(value: object) -> None:
     typer.echo(json.dumps(value, indent=2, default=str))
+
+
+def fetch(doing: str, work: Coroutine[Any, Any, T]) -> T:
+    """Run `work` behind a spinner on stderr."""
+    with errors.status(doing):
+        return run(work)
+
+
+def report(
+    found: Sequence[T],
+    *,
+    as_json: bool,
+    document: Callable[[T], object],
+    table: Callable[[Sequence[T]], Table],
+    nothing: str,
+) -> None:
+    """A JSON list for scripts, else a table, else a line on stderr saying there was nothing."""
+    if as_json:
+        print_json([document(item) for item in found])
+    elif found:
+        console.print(table(found))
+    else:
+        errors.print(nothing, highlight=False)
 
 
 def progress_bar() -> Progress:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import groupby
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from cli.ops.context import AsJson, console, errors, print_json, run, settings
+from cli.ops.context import AsJson, fetch, report, settings
 from shared.ops.lag import GroupLag, consumer_lag
 
 
@@ -37,7 +38,7 @@ def _rows(group: GroupLag, per_partition: bool) -> list[tuple[str, str, int, int
     return rows
 
 
-def _table(groups: list[GroupLag], per_partition: bool) -> Table:
+def _table(groups: Sequence[GroupLag], per_partition: bool) -> Table:
     table = Table("group", "state", "members", "topic", "partition" if per_partition else "partitions")
     table.add_column("committed", justify="right")
     table.add_column("end", justify="right")
@@ -63,11 +64,13 @@ def lag(
 ) -> None:
     """Committed offset, end offset and lag of each consumer group, per topic or per partition."""
     config = settings()
-    with errors.status("Reading consumer groups…"):
-        groups = run(consumer_lag(config.kafka_bootstrap_servers, config.topic_namespace, group))
-    if as_json:
-        print_json([_as_json(found) for found in groups])
-    elif groups:
-        console.print(_table(groups, per_partition))
-    else:
-        errors.print(f"no consumer groups in namespace {config.topic_namespace!r}")
+    groups = fetch(
+        "Reading consumer groups…", consumer_lag(config.kafka_bootstrap_servers, config.topic_namespace, group)
+    )
+    report(
+        groups,
+        as_json=as_json,
+        document=_as_json,
+        table=lambda rows: _table(rows, per_partition),
+        nothing=f"no consumer groups in namespace {config.topic_namespace!r}",
+    )

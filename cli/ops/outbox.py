@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from cli.ops.context import AsJson, console, errors, print_json, run, settings
+from cli.ops.context import AsJson, fetch, report, settings
 from cli.ops.render import duration, moment
 from shared.ops.outbox import OutboxBacklog, RefusedRow, outbox_backlogs, refused_rows
 
@@ -35,7 +36,7 @@ def _refused_json(row: RefusedRow) -> dict[str, object]:
     }
 
 
-def _backlog_table(backlogs: list[OutboxBacklog]) -> Table:
+def _backlog_table(backlogs: Sequence[OutboxBacklog]) -> Table:
     table = Table("schema", "unsent", "oldest unsent", "waiting", "refused")
     table.columns[0].overflow = "fold"
     for backlog in backlogs:
@@ -49,7 +50,7 @@ def _backlog_table(backlogs: list[OutboxBacklog]) -> Table:
     return table
 
 
-def _refused_table(rows: list[RefusedRow]) -> Table:
+def _refused_table(rows: Sequence[RefusedRow]) -> Table:
     table = Table("schema", "position", "event", "topic", "refused at", "reason")
     for column in table.columns:
         column.overflow = "fold"
@@ -68,21 +69,11 @@ def outbox(
 ) -> None:
     """Outbox rows each service's relay has not published yet, how long the oldest has waited, and refusals."""
     config = settings()
+    where = (config.database_url, schema, config.schema_suffix)
     if refused:
-        with errors.status("Reading refused outbox rows…"):
-            rows = run(refused_rows(config.database_url, schema, config.schema_suffix))
-        if as_json:
-            print_json([_refused_json(row) for row in rows])
-        elif rows:
-            console.print(_refused_table(rows))
-        else:
-            errors.print("no refused outbox rows")
-        return
-    with errors.status("Reading outboxes…"):
-        backlogs = run(outbox_backlogs(config.database_url, schema, config.schema_suffix))
-    if as_json:
-        print_json([_backlog_json(backlog) for backlog in backlogs])
-    elif backlogs:
-        console.print(_backlog_table(backlogs))
+        rows = fetch("Reading refused outbox rows…", refused_rows(*where))
+        report(rows, as_json=as_json, document=_refused_json, table=_refused_table, nothing="no refused outbox rows")
     else:
-        errors.print("no schema with an outbox table; services create theirs when they start")
+        backlogs = fetch("Reading outboxes…", outbox_backlogs(*where))
+        nothing = "no schema with an outbox table; services create theirs when they start"
+        report(backlogs, as_json=as_json, document=_backlog_json, table=_backlog_table, nothing=nothing)

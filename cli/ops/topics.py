@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from cli.ops.context import AsJson, console, errors, print_json, run, settings
+from cli.ops.context import AsJson, fetch, report, settings
 from cli.ops.render import retention
 from shared.ops.topics import TopicSummary, summarize_topics
 
@@ -24,7 +25,7 @@ def _as_json(topic: TopicSummary) -> dict[str, object]:
     }
 
 
-def _table(found: list[TopicSummary], per_partition: bool) -> Table:
+def _table(found: Sequence[TopicSummary], per_partition: bool) -> Table:
     table = Table("topic", "partitions", "messages", "end offsets", "retention", "cleanup")
     table.columns[0].overflow = "fold"
     for column in table.columns[1:4]:
@@ -51,11 +52,11 @@ def topics(
 ) -> None:
     """Partitions, messages kept, end offsets and retention of each topic (Kafka's internal topics left out)."""
     config = settings()
-    with errors.status("Reading topics…"):
-        found = run(summarize_topics(config.kafka_bootstrap_servers, config.topic_namespace, match))
-    if as_json:
-        print_json([_as_json(topic) for topic in found])
-    elif found:
-        console.print(_table(found, per_partition))
-    else:
-        errors.print(f"no topics{f' matching {match!r}' if match else ''} in namespace {config.topic_namespace!r}")
+    found = fetch("Reading topics…", summarize_topics(config.kafka_bootstrap_servers, config.topic_namespace, match))
+    report(
+        found,
+        as_json=as_json,
+        document=_as_json,
+        table=lambda rows: _table(rows, per_partition),
+        nothing=f"no topics{f' matching {match!r}' if match else ''} in namespace {config.topic_namespace!r}",
+    )
