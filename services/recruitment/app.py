@@ -49,9 +49,7 @@ def create_app(settings: ServiceSettings | None = None, clock: Clock | None = No
     settings = settings or ServiceSettings()
     vault_for(settings.national_id_key)  # a key too short to seal with stops the service here, not at a request
     app = build_app(SPEC, settings, title="Cycle recruitment", description=DESCRIPTION, clock=clock)
-    for module in (partnerships, classes, students, exclusions):
+    for module in (partnerships, classes, students, exclusions, imports):
         app.include_router(module.router)
-        app.include_router(module.reads)
-    app.include_router(imports.router)
     app.include_router(corrections_router())
     return app

@@ -10,14 +10,15 @@ import copy
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+from services.recruitment.adapters.db import column_value, columns_of
 from services.recruitment.adapters.db.parties import party_of
 from services.recruitment.adapters.db.partnerships import partnership_of
-from services.recruitment.adapters.db.state import STATE_OF, column_value
+from services.recruitment.adapters.db.state import rewritten
 from services.recruitment.adapters.db.students import enrolment_of
 from services.recruitment.application.unit_of_work import (
     Classes,
@@ -110,7 +111,7 @@ class Tables:
         return found[0] if found else None
 
     def insert(self, table: str, **row: Any) -> None:
-        self.rows[table].append({"retracted": False, **row})
+        self.rows[table].append({"retracted": False, **{k: column_value(v) for k, v in row.items()}})
         self._check(table, lambda: self.rows[table].pop())
 
     def update(
@@ -119,7 +120,7 @@ class Tables:
         rows = self.where(table, keep, **match)
         before = [dict(r) for r in rows]
         for row in rows:
-            row.update(changes)
+            row.update({k: column_value(v) for k, v in changes.items()})
 
         def undo() -> None:
             for row, old in zip(rows, before, strict=True):
@@ -173,16 +174,7 @@ class FakeParties(_Repository, Parties):
         return None if row is None else party_of(row)
 
     async def add(self, party: Party, created_at: datetime) -> None:
-        self.tables.insert(
-            "parties",
-            party_id=party.party_id,
-            name=party.name,
-            role=party.role.value,
-            region=party.region.value,
-            locality=party.locality,
-            credit_code=party.credit_code,
-            created_at=created_at,
-        )
+        self.tables.insert("parties", **asdict(party), created_at=created_at)
 
 
 class FakePartnerships(_Repository, Partnerships):
@@ -203,7 +195,7 @@ class FakePartnerships(_Repository, Partnerships):
             "partnerships",
             partnership_id=envelope.partnership_id,
             signed=signed,
-            **_terms(signed),
+            **columns_of(signed),
             signed_on=envelope.occurred_on,
             signed_event_id=envelope.id,
             ended_on=None,
@@ -230,7 +222,8 @@ class FakePartnerships(_Repository, Partnerships):
         return base, [Amendment(r["event_id"], r["occurred_on"], r["recorded_at"], r["change"]) for r in rows]
 
     async def save_signed(self, partnership_id: UUID, signed: PartnershipSigned) -> None:
-        changes = {k: v for k, v in _terms(signed).items() if k in ("kind", "valid_from", "east_region", "west_region")}
+        fixed = columns_of(signed)
+        changes = {column: fixed[column] for column in ("kind", "valid_from", "east_region", "west_region")}
         self.tables.update("partnerships", {"signed": signed, **changes}, partnership_id=partnership_id)
 
     async def save_amendment(self, event_id: UUID, change: PartnershipAmended) -> None:
@@ -298,19 +291,6 @@ class FakePartnerships(_Repository, Partnerships):
         return self.tables.restored("memberships", changes, left_event_id=left_event_id)
 
 
-def _terms(signed: PartnershipSigned) -> Row:
-    return {
-        "name": signed.name,
-        "kind": signed.kind.value,
-        "valid_from": signed.valid_from,
-        "valid_until": signed.valid_until,
-        "parent_id": signed.parent_id,
-        "east_region": signed.east_region,
-        "west_region": signed.west_region,
-        "retention_checkpoints": list(signed.retention_checkpoints),
-    }
-
-
 class FakeClasses(_Repository, Classes):
     async def programme(self, programme_id: UUID) -> Programme | None:
         row = self.tables.one("programmes", programme_id=programme_id)
@@ -319,9 +299,8 @@ class FakeClasses(_Repository, Classes):
     async def add_programme(self, envelope: Envelope, registered: ProgrammeRegistered) -> None:
         self.tables.insert(
             "programmes",
-            programme_id=registered.programme_id,
+            **columns_of(registered),
             partnership_id=envelope.partnership_id,
-            name=registered.name,
             registered_on=envelope.occurred_on,
             event_id=envelope.id,
         )
@@ -336,7 +315,7 @@ class FakeClasses(_Repository, Classes):
     async def add(self, envelope: Envelope, opened: ClassOpened) -> None:
         self.tables.insert(
             "classes",
-            **opened.model_dump(),
+            **columns_of(opened),
             partnership_id=envelope.partnership_id,
             opened_on=envelope.occurred_on,
             opened_event_id=envelope.id,
@@ -380,8 +359,7 @@ class FakeLedger(_Repository, Ledger):
     async def add_target(self, envelope: Envelope, target: TargetSet) -> None:
         self.tables.insert(
             "targets",
-            **target.model_dump(exclude={"comparison"}),
-            comparison=target.comparison.value,
+            **columns_of(target),
             partnership_id=envelope.partnership_id,
             set_on=envelope.occurred_on,
             event_id=envelope.id,
@@ -390,8 +368,7 @@ class FakeLedger(_Repository, Ledger):
     async def add_funding(self, envelope: Envelope, funding: FundingRecorded) -> None:
         self.tables.insert(
             "funding",
-            **funding.model_dump(exclude={"source"}),
-            source=funding.source.value,
+            **columns_of(funding),
             partnership_id=envelope.partnership_id,
             event_id=envelope.id,
         )
@@ -466,8 +443,7 @@ class FakeStudents(_Repository, Students):
     async def add_application(self, envelope: Envelope, submitted: ApplicationSubmitted) -> None:
         self.tables.insert(
             "applications",
-            **submitted.model_dump(exclude={"poor_household_verified_by"}),
-            verified_by=submitted.poor_household_verified_by.value,
+            **columns_of(submitted, poor_household_verified_by="verified_by"),
             student_id=envelope.student_id,
             class_id=envelope.class_id,
             partnership_id=envelope.partnership_id,
@@ -490,7 +466,7 @@ class FakeStudents(_Repository, Students):
     async def add_enrolment(self, envelope: Envelope, enrolled: StudentEnrolled) -> None:
         self.tables.insert(
             "enrolments",
-            **enrolled.model_dump(),
+            **columns_of(enrolled),
             enrolment_id=envelope.id,
             student_id=envelope.student_id,
             class_id=envelope.class_id,
@@ -560,7 +536,7 @@ class FakeExclusions(_Repository, Exclusions):
             event_id=envelope.id,
             student_id=envelope.student_id,
             partnership_id=envelope.partnership_id,
-            reason=reason.value,
+            reason=reason,
             applied_on=envelope.occurred_on,
             revoked_on=None,
             revoked_event_id=None,
@@ -580,9 +556,8 @@ class FakeExclusions(_Repository, Exclusions):
 
 class FakeRecordedState(_Repository, RecordedState):
     async def rewrite(self, target: Envelope, fields: Mapping[str, Any]) -> None:
-        table, key, renamed = STATE_OF[target.type]
-        changes = {renamed.get(field, field): column_value(value) for field, value in fields.items()}
-        self.tables.update(table, changes, **{key: target.id})
+        table, changes, key = rewritten(target, fields)
+        self.tables.update(table, changes, **key)
 
 
 class FakeRecruitmentUnitOfWork(FakeUnitOfWork, RecruitmentUnitOfWork):

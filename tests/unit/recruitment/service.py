@@ -9,17 +9,19 @@ from typing import Any
 from uuid import UUID
 
 from services.recruitment.app import SOURCE
-from services.recruitment.application.commands import (
+from services.recruitment.application.commands.partnerships import (
     AdmitMember,
-    DecideApplication,
-    EnrolStudent,
     OpenClass,
     RegisterParty,
     RegisterProgramme,
     SignPartnership,
+)
+from services.recruitment.application.commands.students import (
+    Applicant,
+    DecideApplication,
+    EnrolStudent,
     SubmitApplication,
 )
-from services.recruitment.application.commands.students import Applicant
 from services.recruitment.application.handlers import HANDLERS
 from services.recruitment.domain.identity import national_id_check_character
 from shared.application.clock import FixedClock

@@ -7,7 +7,12 @@ from uuid import UUID
 
 import pytest
 
-from services.recruitment.application.commands import CancelEnrolment, CloseClass
+from services.recruitment.application.commands.partnerships import (
+    CloseClass,
+)
+from services.recruitment.application.commands.students import (
+    CancelEnrolment,
+)
 from services.recruitment.domain.errors import Contradiction, IllegalMove
 from shared.application.follow_ups import CorrectEvent, RetractEvent
 from shared.contracts.base import Evidence

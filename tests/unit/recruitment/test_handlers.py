@@ -7,18 +7,20 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from services.recruitment.application.commands import (
+from services.recruitment.application.commands.partnerships import (
     AdmitMember,
     AmendPartnership,
-    ApplyExclusion,
-    CancelEnrolment,
     CloseClass,
     EndPartnership,
     RecordFunding,
     RegisterParty,
     RemoveMember,
-    RevokeExclusion,
     SetTarget,
+)
+from services.recruitment.application.commands.students import (
+    ApplyExclusion,
+    CancelEnrolment,
+    RevokeExclusion,
     SignEmploymentIntent,
 )
 from services.recruitment.domain.errors import DuplicateFact, IllegalMove, ImpossibleFact, UnknownRecord

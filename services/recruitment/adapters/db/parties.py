@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -30,15 +31,4 @@ class PostgresParties(Parties):
         return None if row is None else party_of(row)
 
     async def add(self, party: Party, created_at: datetime) -> None:
-        await insert(
-            self._conn,
-            "INSERT INTO parties (party_id, name, role, region, locality, credit_code, created_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            party.party_id,
-            party.name,
-            party.role.value,
-            party.region.value,
-            party.locality,
-            party.credit_code,
-            created_at,
-        )
+        await insert(self._conn, "parties", **asdict(party), created_at=created_at)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
-from services.recruitment.adapters.db import Conn, insert, restored
+from services.recruitment.adapters.db import Conn, columns_of, exists, fetched, insert, recorded, restored, update
 from services.recruitment.application.unit_of_work import Partnerships
 from services.recruitment.domain.partnerships import Amendment, Membership, Partnership
 from shared.contracts.envelope import Envelope
@@ -27,6 +26,7 @@ MEMBER_LIST = (
 
 
 _DEPENDENTS = ("memberships", "programmes", "classes", "targets", "funding")
+_CURRENT = "left_on IS NULL AND NOT retracted"
 
 
 def partnership_of(row: Any) -> Partnership:
@@ -67,33 +67,19 @@ class PostgresPartnerships(Partnerships):
     async def add(self, envelope: Envelope, signed: PartnershipSigned) -> None:
         await insert(
             self._conn,
-            "INSERT INTO partnerships (partnership_id, signed, name, kind, valid_from, valid_until, parent_id,"
-            " east_region, west_region, retention_checkpoints, signed_on, signed_event_id)"
-            " VALUES ($1, $2::jsonb, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            envelope.partnership_id,
-            signed.model_dump_json(),
-            signed.name,
-            signed.kind.value,
-            signed.valid_from,
-            signed.valid_until,
-            signed.parent_id,
-            signed.east_region,
-            signed.west_region,
-            signed.retention_checkpoints,
-            envelope.occurred_on,
-            envelope.id,
+            "partnerships",
+            **columns_of(signed),
+            **recorded(envelope, "signed_on", "signed_event_id"),
+            signed=signed.model_dump_json(),
         )
 
     async def add_amendment(self, envelope: Envelope, change: PartnershipAmended) -> None:
         await insert(
             self._conn,
-            "INSERT INTO partnership_amendments (event_id, partnership_id, occurred_on, recorded_at, change)"
-            " VALUES ($1, $2, $3, $4, $5::jsonb)",
-            envelope.id,
-            envelope.partnership_id,
-            envelope.occurred_on,
-            envelope.recorded_at,
-            change.model_dump_json(exclude_none=True),
+            "partnership_amendments",
+            **recorded(envelope, "occurred_on"),
+            recorded_at=envelope.recorded_at,
+            change=change.model_dump_json(exclude_none=True),
         )
 
     async def signed_and_amendments(self, partnership_id: UUID) -> tuple[Partnership, list[Amendment]]:
@@ -102,7 +88,7 @@ class PostgresPartnerships(Partnerships):
         )
         if row is None:
             raise LookupError(f"partnership {partnership_id} is not stored")
-        signed = PartnershipSigned.model_validate(json.loads(row["signed"]))
+        signed = PartnershipSigned.model_validate_json(row["signed"])
         base = replace(Partnership.signed(partnership_id, signed), ended_on=row["ended_on"])
         rows = await self._conn.fetch(
             "SELECT event_id, occurred_on, recorded_at, change FROM partnership_amendments"
@@ -119,76 +105,56 @@ class PostgresPartnerships(Partnerships):
 
     async def save_signed(self, partnership_id: UUID, signed: PartnershipSigned) -> None:
         """The signed agreement as corrected; `save_terms` then writes the terms folded from it."""
-        await self._conn.execute(
-            "UPDATE partnerships SET signed = $2::jsonb, kind = $3, valid_from = $4, east_region = $5,"
-            " west_region = $6 WHERE partnership_id = $1",
-            partnership_id,
-            signed.model_dump_json(),
-            signed.kind.value,
-            signed.valid_from,
-            signed.east_region,
-            signed.west_region,
+        fixed = columns_of(signed)  # the terms amendments do not change
+        changes = {column: fixed[column] for column in ("kind", "valid_from", "east_region", "west_region")}
+        await update(
+            self._conn, "partnerships", {"signed": signed.model_dump_json(), **changes}, partnership_id=partnership_id
         )
 
     async def save_amendment(self, event_id: UUID, change: PartnershipAmended) -> None:
-        await self._conn.execute(
-            "UPDATE partnership_amendments SET change = $2::jsonb WHERE event_id = $1",
-            event_id,
-            change.model_dump_json(exclude_none=True),
+        await update(
+            self._conn,
+            "partnership_amendments",
+            {"change": change.model_dump_json(exclude_none=True)},
+            event_id=event_id,
         )
 
     async def save_terms(self, terms: Partnership) -> None:
-        await self._conn.execute(
-            "UPDATE partnerships SET name = $2, valid_until = $3, parent_id = $4, retention_checkpoints = $5"
-            " WHERE partnership_id = $1",
-            terms.partnership_id,
-            terms.name,
-            terms.valid_until,
-            terms.parent_id,
-            list(terms.retention_checkpoints),
-        )
+        changes = {
+            "name": terms.name,
+            "valid_until": terms.valid_until,
+            "parent_id": terms.parent_id,
+            "retention_checkpoints": list(terms.retention_checkpoints),
+        }
+        await update(self._conn, "partnerships", changes, partnership_id=terms.partnership_id)
 
     async def mark_ended(self, envelope: Envelope, reason: str) -> None:
-        await self._conn.execute(
-            "UPDATE partnerships SET ended_on = $2, end_reason = $3, ended_event_id = $4 WHERE partnership_id = $1",
-            envelope.partnership_id,
-            envelope.occurred_on,
-            reason,
-            envelope.id,
-        )
+        changes = {"ended_on": envelope.occurred_on, "end_reason": reason, "ended_event_id": envelope.id}
+        await update(self._conn, "partnerships", changes, partnership_id=envelope.partnership_id)
 
     async def membership(self, partnership_id: UUID, party_id: UUID) -> Membership | None:
-        row = await self._conn.fetchrow(
-            "SELECT party_id, member_role, joined_on FROM memberships"
-            " WHERE partnership_id = $1 AND party_id = $2 AND left_on IS NULL AND NOT retracted",
-            partnership_id,
-            party_id,
-        )
-        return None if row is None else Membership(row["party_id"], row["member_role"], row["joined_on"])
+        sql = "SELECT party_id, member_role, joined_on FROM memberships WHERE partnership_id = $1 AND party_id = $2"
+        return await fetched(self._conn, Membership, f"{sql} AND {_CURRENT}", partnership_id, party_id)
 
     async def current_members(self, partnership_id: UUID) -> frozenset[UUID]:
         rows = await self._conn.fetch(
-            "SELECT party_id FROM memberships WHERE partnership_id = $1 AND left_on IS NULL AND NOT retracted",
-            partnership_id,
+            f"SELECT party_id FROM memberships WHERE partnership_id = $1 AND {_CURRENT}", partnership_id
         )
         return frozenset(row["party_id"] for row in rows)
 
     async def add_member(self, envelope: Envelope, joined: MemberJoined) -> None:
         await insert(
             self._conn,
-            "INSERT INTO memberships (joined_event_id, partnership_id, party_id, member_role, joined_on)"
-            " VALUES ($1, $2, $3, $4, $5)",
-            envelope.id,
-            envelope.partnership_id,
-            joined.party_id,
-            joined.member_role,
-            envelope.occurred_on,
+            "memberships",
+            **recorded(envelope, "joined_on", "joined_event_id"),
+            party_id=joined.party_id,
+            member_role=joined.member_role,
         )
 
     async def mark_left(self, envelope: Envelope, party_id: UUID, reason: str) -> None:
         await self._conn.execute(
             "UPDATE memberships SET left_on = $3, left_reason = $4, left_event_id = $5"
-            " WHERE partnership_id = $1 AND party_id = $2 AND left_on IS NULL AND NOT retracted",
+            f" WHERE partnership_id = $1 AND party_id = $2 AND {_CURRENT}",
             envelope.partnership_id,
             party_id,
             envelope.occurred_on,
@@ -197,37 +163,27 @@ class PostgresPartnerships(Partnerships):
         )
 
     async def dependents(self, partnership_id: UUID) -> list[str]:
-        found = [
-            table
-            for table in _DEPENDENTS
-            if await self._conn.fetchval(
-                f"SELECT EXISTS (SELECT 1 FROM {table} WHERE partnership_id = $1 AND NOT retracted)", partnership_id
-            )
-        ]
-        children = await self._conn.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM partnerships WHERE parent_id = $1 AND NOT retracted)", partnership_id
-        )
-        return [*found, "children"] if children else found
+        live = "SELECT 1 FROM {} WHERE partnership_id = $1 AND NOT retracted"
+        found = [t for t in _DEPENDENTS if await exists(self._conn, live.format(t), partnership_id)]
+        if await exists(
+            self._conn, "SELECT 1 FROM partnerships WHERE parent_id = $1 AND NOT retracted", partnership_id
+        ):
+            found.append("children")
+        return found
 
     async def retract(self, partnership_id: UUID) -> None:
-        await self._conn.execute("UPDATE partnerships SET retracted = true WHERE partnership_id = $1", partnership_id)
+        await update(self._conn, "partnerships", {"retracted": True}, partnership_id=partnership_id)
 
     async def retract_amendment(self, event_id: UUID) -> None:
-        await self._conn.execute("UPDATE partnership_amendments SET retracted = true WHERE event_id = $1", event_id)
+        await update(self._conn, "partnership_amendments", {"retracted": True}, event_id=event_id)
 
     async def undo_ending(self, ended_event_id: UUID) -> None:
-        await self._conn.execute(
-            "UPDATE partnerships SET ended_on = NULL, end_reason = NULL, ended_event_id = NULL"
-            " WHERE ended_event_id = $1",
-            ended_event_id,
-        )
+        changes = {"ended_on": None, "end_reason": None, "ended_event_id": None}
+        await update(self._conn, "partnerships", changes, ended_event_id=ended_event_id)
 
     async def retract_membership(self, joined_event_id: UUID) -> None:
-        await self._conn.execute("UPDATE memberships SET retracted = true WHERE joined_event_id = $1", joined_event_id)
+        await update(self._conn, "memberships", {"retracted": True}, joined_event_id=joined_event_id)
 
     async def undo_leaving(self, left_event_id: UUID) -> bool:
-        return await restored(
-            self._conn,
-            "UPDATE memberships SET left_on = NULL, left_reason = NULL, left_event_id = NULL WHERE left_event_id = $1",
-            left_event_id,
-        )
+        changes = {"left_on": None, "left_reason": None, "left_event_id": None}
+        return await restored(self._conn, "memberships", changes, left_event_id=left_event_id)

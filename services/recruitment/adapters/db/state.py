@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import Enum
 from typing import Any
 
-from services.recruitment.adapters.db import Conn
+from services.recruitment.adapters.db import Conn, update
 from services.recruitment.application.unit_of_work import RecordedState
 from shared.contracts.envelope import Envelope
 
@@ -28,8 +27,10 @@ STATE_OF: dict[str, tuple[str, str, dict[str, str]]] = {
 }
 
 
-def column_value(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value
+def rewritten(target: Envelope, fields: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """The table, the column changes and the row key that write corrected `fields` of `target`."""
+    table, key, renamed = STATE_OF[target.type]
+    return table, {renamed.get(field, field): value for field, value in fields.items()}, {key: target.id}
 
 
 class PostgresRecordedState(RecordedState):
@@ -37,11 +38,6 @@ class PostgresRecordedState(RecordedState):
         self._conn = conn
 
     async def rewrite(self, target: Envelope, fields: Mapping[str, Any]) -> None:
-        if not fields:
-            return
-        table, key, renamed = STATE_OF[target.type]
-        chosen = [(renamed.get(field, field), column_value(value)) for field, value in fields.items()]
-        assignments = ", ".join(f"{column} = ${n}" for n, (column, _) in enumerate(chosen, start=2))
-        await self._conn.execute(
-            f"UPDATE {table} SET {assignments} WHERE {key} = $1", target.id, *(value for _, value in chosen)
-        )
+        if fields:
+            table, changes, key = rewritten(target, fields)
+            await update(self._conn, table, changes, **key)

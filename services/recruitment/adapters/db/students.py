@@ -6,7 +6,8 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from services.recruitment.adapters.db import Conn, insert, restored
+from services.recruitment.adapters.db import Conn, columns_of, exists, insert, recorded, referred_to, restored, update
+from services.recruitment.adapters.db.exclusions import EXCLUSION_LIST
 from services.recruitment.application.unit_of_work import Sealed, Students
 from services.recruitment.domain.students import Application, Decided, Enrolment
 from shared.contracts.envelope import Envelope
@@ -60,6 +61,17 @@ async def sealed_name(conn: Conn, student_id: UUID) -> Any:
     )
 
 
+async def standing_of(conn: Conn, student_id: UUID) -> tuple[Any, bool]:
+    """For the read side: the student's live enrolment (an ENROLMENT_LIST row) and whether an exclusion stands."""
+    enrolment = await conn.fetchrow(
+        f"SELECT * FROM ({ENROLMENT_LIST}) AS e WHERE student_id = $1 AND status = 'enrolled'", student_id
+    )
+    excluded = await exists(
+        conn, f"SELECT 1 FROM ({EXCLUSION_LIST}) AS x WHERE student_id = $1 AND standing", student_id
+    )
+    return enrolment, excluded
+
+
 async def student_with_digest(conn: Conn, digest: bytes) -> UUID | None:
     found: UUID | None = await conn.fetchval("SELECT student_id FROM students WHERE national_id_digest = $1", digest)
     return found
@@ -94,13 +106,8 @@ class PostgresStudents(Students):
         return existing
 
     async def update(self, student_id: UUID, sealed: Sealed, home_region: str) -> None:
-        await self._conn.execute(
-            "UPDATE students SET name_sealed = $2, hukou_sealed = $3, home_region = $4 WHERE student_id = $1",
-            student_id,
-            sealed["name"],
-            sealed["hukou"],
-            home_region,
-        )
+        changes = {"name_sealed": sealed["name"], "hukou_sealed": sealed["hukou"], "home_region": home_region}
+        await update(self._conn, "students", changes, student_id=student_id)
 
     async def _decisions(self, application_ids: list[UUID]) -> dict[UUID, list[Decided]]:
         rows = await self._conn.fetch(
@@ -155,69 +162,48 @@ class PostgresStudents(Students):
     async def add_application(self, envelope: Envelope, submitted: ApplicationSubmitted) -> None:
         await insert(
             self._conn,
-            "INSERT INTO applications (application_id, student_id, class_id, partnership_id, home_region,"
-            " poor_household, verified_by, prior_education, channel, applied_on, recorded_at, event_id)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            submitted.application_id,
-            envelope.student_id,
-            envelope.class_id,
-            envelope.partnership_id,
-            submitted.home_region,
-            submitted.poor_household,
-            submitted.poor_household_verified_by.value,
-            submitted.prior_education,
-            submitted.channel,
-            envelope.occurred_on,
-            envelope.recorded_at,
-            envelope.id,
+            "applications",
+            **columns_of(submitted, poor_household_verified_by="verified_by"),
+            **recorded(envelope, "applied_on"),
+            student_id=envelope.student_id,
+            class_id=envelope.class_id,
+            recorded_at=envelope.recorded_at,
         )
 
     async def add_decision(self, envelope: Envelope, application_id: UUID, decision: str, reason: str) -> None:
         await insert(
             self._conn,
-            "INSERT INTO decisions (event_id, application_id, decision, reason, occurred_on, recorded_at)"
-            " VALUES ($1, $2, $3, $4, $5, $6)",
-            envelope.id,
-            application_id,
-            decision,
-            reason,
-            envelope.occurred_on,
-            envelope.recorded_at,
+            "decisions",
+            event_id=envelope.id,
+            application_id=application_id,
+            decision=decision,
+            reason=reason,
+            occurred_on=envelope.occurred_on,
+            recorded_at=envelope.recorded_at,
         )
 
     async def add_enrolment(self, envelope: Envelope, enrolled: StudentEnrolled) -> None:
         await insert(
             self._conn,
-            "INSERT INTO enrolments (enrolment_id, application_id, student_id, class_id, partnership_id, start_on,"
-            " planned_end_on, enrolled_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            envelope.id,
-            enrolled.application_id,
-            envelope.student_id,
-            envelope.class_id,
-            envelope.partnership_id,
-            enrolled.start_on,
-            enrolled.planned_end_on,
-            envelope.occurred_on,
+            "enrolments",
+            **columns_of(enrolled),
+            **recorded(envelope, "enrolled_on", "enrolment_id"),
+            student_id=envelope.student_id,
+            class_id=envelope.class_id,
         )
 
     async def mark_cancelled(self, envelope: Envelope, enrolment_id: UUID, reason: str) -> None:
-        await self._conn.execute(
-            "UPDATE enrolments SET cancelled_on = $2, cancel_reason = $3, cancelled_event_id = $4"
-            " WHERE enrolment_id = $1",
-            enrolment_id,
-            envelope.occurred_on,
-            reason,
-            envelope.id,
-        )
+        changes = {"cancelled_on": envelope.occurred_on, "cancel_reason": reason, "cancelled_event_id": envelope.id}
+        await update(self._conn, "enrolments", changes, enrolment_id=enrolment_id)
 
     async def add_intent(self, envelope: Envelope, enrolment_id: UUID, employer_id: UUID) -> None:
         await insert(
             self._conn,
-            "INSERT INTO employment_intents (event_id, enrolment_id, employer_id, signed_on) VALUES ($1, $2, $3, $4)",
-            envelope.id,
-            enrolment_id,
-            employer_id,
-            envelope.occurred_on,
+            "employment_intents",
+            event_id=envelope.id,
+            enrolment_id=enrolment_id,
+            employer_id=employer_id,
+            signed_on=envelope.occurred_on,
         )
 
     async def enrolment_dates(self, enrolment_id: UUID) -> tuple[date, date] | None:
@@ -227,10 +213,8 @@ class PostgresStudents(Students):
         return None if row is None else (row["start_on"], row["planned_end_on"])
 
     async def application_enrolled(self, submitted_event_id: UUID) -> bool:
-        return await self._exists(
-            "SELECT 1 FROM enrolments e JOIN applications a USING (application_id)"
-            " WHERE a.event_id = $1 AND NOT e.retracted",
-            submitted_event_id,
+        return await referred_to(
+            self._conn, submitted_event_id, by="enrolments", of="applications", through="application_id"
         )
 
     async def retract_application(self, submitted_event_id: UUID) -> None:
@@ -239,32 +223,23 @@ class PostgresStudents(Students):
             " (SELECT application_id FROM applications WHERE event_id = $1)",
             submitted_event_id,
         )
-        await self._conn.execute("UPDATE applications SET retracted = true WHERE event_id = $1", submitted_event_id)
+        await update(self._conn, "applications", {"retracted": True}, event_id=submitted_event_id)
 
     async def decision_enrolled(self, decided_event_id: UUID) -> bool:
-        return await self._exists(
-            "SELECT 1 FROM enrolments e JOIN decisions d USING (application_id) WHERE d.event_id = $1"
-            " AND NOT e.retracted",
-            decided_event_id,
+        return await referred_to(
+            self._conn, decided_event_id, by="enrolments", of="decisions", through="application_id"
         )
 
     async def retract_decision(self, decided_event_id: UUID) -> None:
-        await self._conn.execute("UPDATE decisions SET retracted = true WHERE event_id = $1", decided_event_id)
+        await update(self._conn, "decisions", {"retracted": True}, event_id=decided_event_id)
 
     async def retract_enrolment(self, enrolment_id: UUID) -> None:
-        await self._conn.execute("UPDATE employment_intents SET retracted = true WHERE enrolment_id = $1", enrolment_id)
-        await self._conn.execute("UPDATE enrolments SET retracted = true WHERE enrolment_id = $1", enrolment_id)
+        await update(self._conn, "employment_intents", {"retracted": True}, enrolment_id=enrolment_id)
+        await update(self._conn, "enrolments", {"retracted": True}, enrolment_id=enrolment_id)
 
     async def retract_intent(self, event_id: UUID) -> None:
-        await self._conn.execute("UPDATE employment_intents SET retracted = true WHERE event_id = $1", event_id)
+        await update(self._conn, "employment_intents", {"retracted": True}, event_id=event_id)
 
     async def undo_cancelling(self, cancelled_event_id: UUID) -> bool:
-        return await restored(
-            self._conn,
-            "UPDATE enrolments SET cancelled_on = NULL, cancel_reason = NULL, cancelled_event_id = NULL"
-            " WHERE cancelled_event_id = $1",
-            cancelled_event_id,
-        )
-
-    async def _exists(self, sql: str, key: UUID) -> bool:
-        return bool(await self._conn.fetchval(f"SELECT EXISTS ({sql})", key))
+        changes = {"cancelled_on": None, "cancel_reason": None, "cancelled_event_id": None}
+        return await restored(self._conn, "enrolments", changes, cancelled_event_id=cancelled_event_id)

@@ -1,12 +1,17 @@
-"""What the route modules share: command routes declared as rows, and the list parameters of the read routes."""
+"""What the route modules share: routes declared as rows (a command, a list, one record), and the reads behind them.
+
+A row names its path, operation id, models and OpenAPI text; `add_to` makes the FastAPI route, whose parameters
+(path ids, body, Idempotency-Key, filters) FastAPI reads from the signature `_declare` gives the endpoint.
+"""
 
 from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
@@ -17,13 +22,58 @@ from services.recruitment.adapters.db.pages import page
 from services.recruitment.domain.errors import UnknownRecord
 from shared.web.commands import IdempotencyKey, submit
 from shared.web.pagination import Page
-from shared.web.problems import ERROR_RESPONSES
+from shared.web.problems import ERROR_RESPONSES, NOT_FOUND
 from shared.web.runtime import runtime_of
 
 M = TypeVar("M", bound=BaseModel)
 Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page.")]
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
+Parameter = tuple[str, Any, Any]  # name, annotation, default
 _PATH_IDS = re.compile(r"{(\w+)}")
+_KEYWORD = inspect.Parameter.KEYWORD_ONLY
+_REQUEST: Parameter = ("request", Request, inspect.Parameter.empty)
+
+
+def _declare(endpoint: Callable[..., Any], *parameters: Parameter) -> Callable[..., Any]:
+    """Give `endpoint` the signature FastAPI reads its parameters from: (name, annotation, default) each."""
+    endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # read by inspect.signature
+        [inspect.Parameter(name, _KEYWORD, annotation=kind, default=default) for name, kind, default in parameters]
+    )
+    return endpoint
+
+
+def _path_ids(path: str) -> list[Parameter]:
+    return [(name, UUID, inspect.Parameter.empty) for name in _PATH_IDS.findall(path)]
+
+
+class Route(Protocol):
+    def add_to(self, router: APIRouter) -> None: ...
+
+
+class _Described(Protocol):
+    @property
+    def path(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+
+
+def _add(
+    router: APIRouter, row: _Described, endpoint: Callable[..., Any], *parameters: Parameter, **options: Any
+) -> None:
+    tags = list[str | Enum](row.tags)
+    endpoint = _declare(endpoint, *parameters)
+    router.add_api_route(row.path, endpoint, name=row.name, summary=row.summary, tags=tags, **options)
+
+
+def routes(*rows: Route) -> APIRouter:
+    router = APIRouter()
+    for row in rows:
+        row.add_to(router)
+    return router
 
 
 @dataclass(frozen=True)
@@ -48,37 +98,63 @@ class CommandRoute:
         async def endpoint(request: Request, key: str | None, body: BaseModel, **ids: UUID) -> JSONResponse:
             return await submit(request, command.model_validate({**dict(body), **ids}), key=key, body=body)
 
-        # FastAPI reads the parameters from the signature: the path ids, the body model, the Idempotency-Key.
-        keyword = inspect.Parameter.KEYWORD_ONLY
-        endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # read by inspect.signature
-            [
-                *(inspect.Parameter(name, keyword, annotation=UUID) for name in _PATH_IDS.findall(self.path)),
-                inspect.Parameter("body", keyword, annotation=self.body),
-                inspect.Parameter("request", keyword, annotation=Request),
-                inspect.Parameter("key", keyword, annotation=IdempotencyKey, default=None),
-            ],
-            return_annotation=JSONResponse,
-        )
-        tags: list[str | Enum] = list(self.tags)
-        router.add_api_route(
-            self.path,
+        body: Parameter = ("body", self.body, inspect.Parameter.empty)
+        parameters = (*_path_ids(self.path), body, _REQUEST, ("key", IdempotencyKey, None))
+        options = {"status_code": 201, "response_model": self.answer, "responses": ERROR_RESPONSES}
+        _add(router, self, endpoint, *parameters, methods=["POST"], description=self.description, **options)
+
+
+@dataclass(frozen=True)
+class ListRoute:
+    """GET `path`: a page of the `listing` query's rows as `model`, filtered by query parameters (name: type)."""
+
+    path: str
+    name: str
+    model: type[BaseModel]
+    listing: str
+    summary: str
+    tags: tuple[str, ...]
+    filters: Mapping[str, Any]
+
+    def add_to(self, router: APIRouter) -> None:
+        model, listing = self.model, self.listing
+
+        async def endpoint(request: Request, cursor: str | None, limit: int, **filters: Any) -> Any:
+            return await listed(request, model, listing, filters, cursor, limit)
+
+        filters = [(name, kind | None, None) for name, kind in self.filters.items()]
+        page = Page[model]  # type: ignore[valid-type]  # a runtime model class parametrises the page
+        _add(
+            router,
+            self,
             endpoint,
-            methods=["POST"],
-            name=self.name,
-            status_code=201,
-            response_model=self.answer,
-            responses=ERROR_RESPONSES,
-            summary=self.summary,
-            description=self.description,
-            tags=tags,
+            _REQUEST,
+            *filters,
+            ("cursor", Cursor, None),
+            ("limit", Limit, 50),
+            response_model=page,
         )
 
 
-def command_routes(*routes: CommandRoute) -> APIRouter:
-    router = APIRouter()
-    for route in routes:
-        route.add_to(router)
-    return router
+@dataclass(frozen=True)
+class OneRoute:
+    """GET `path` (ending in `{<what>_id}`): the row of the `listing` query with that id, as `model`; else 404."""
+
+    path: str
+    name: str
+    model: type[BaseModel]
+    listing: str
+    what: str
+    summary: str
+    tags: tuple[str, ...]
+
+    def add_to(self, router: APIRouter) -> None:
+        model, listing, what = self.model, self.listing, self.what
+
+        async def endpoint(request: Request, **ids: UUID) -> Any:
+            return await one(request, model, listing, ids[f"{what}_id"], what)
+
+        _add(router, self, endpoint, *_path_ids(self.path), _REQUEST, response_model=model, responses=NOT_FOUND)
 
 
 async def listed(

@@ -1,4 +1,5 @@
-"""Intents, named in the imperative. HTTP bodies (`*In`) are the parts a caller sends; the path supplies the ids."""
+"""Intents, named in the imperative. HTTP bodies (`*In`) are the parts a caller sends; a command adds the ids of
+the route's path and a `type`, so the same model is the command's import shape (adapters/http/imports.py)."""
 
 from __future__ import annotations
 
@@ -6,69 +7,26 @@ from typing import Annotated
 
 from pydantic import Field
 
-from services.recruitment.application.commands.partnerships import (
-    AdmitMember,
-    AmendPartnership,
-    CloseClass,
-    EndPartnership,
-    OpenClass,
-    RecordFunding,
-    RegisterParty,
-    RegisterProgramme,
-    RemoveMember,
-    SetTarget,
-    SignPartnership,
-)
-from services.recruitment.application.commands.students import (
-    ApplyExclusion,
-    CancelEnrolment,
-    DecideApplication,
-    EnrolStudent,
-    RevokeExclusion,
-    SignEmploymentIntent,
-    SubmitApplication,
-)
+from services.recruitment.application.commands import partnerships, students
 
 AnyCommand = Annotated[
-    RegisterParty
-    | SignPartnership
-    | AmendPartnership
-    | EndPartnership
-    | AdmitMember
-    | RemoveMember
-    | SetTarget
-    | RegisterProgramme
-    | OpenClass
-    | CloseClass
-    | RecordFunding
-    | SubmitApplication
-    | DecideApplication
-    | EnrolStudent
-    | CancelEnrolment
-    | SignEmploymentIntent
-    | ApplyExclusion
-    | RevokeExclusion,
+    partnerships.RegisterParty
+    | partnerships.SignPartnership
+    | partnerships.AmendPartnership
+    | partnerships.EndPartnership
+    | partnerships.AdmitMember
+    | partnerships.RemoveMember
+    | partnerships.SetTarget
+    | partnerships.RegisterProgramme
+    | partnerships.OpenClass
+    | partnerships.CloseClass
+    | partnerships.RecordFunding
+    | students.SubmitApplication
+    | students.DecideApplication
+    | students.EnrolStudent
+    | students.CancelEnrolment
+    | students.SignEmploymentIntent
+    | students.ApplyExclusion
+    | students.RevokeExclusion,
     Field(discriminator="type"),
-]
-
-__all__ = [
-    "AnyCommand",
-    "AdmitMember",
-    "AmendPartnership",
-    "CloseClass",
-    "EndPartnership",
-    "OpenClass",
-    "RecordFunding",
-    "RegisterParty",
-    "RegisterProgramme",
-    "RemoveMember",
-    "SetTarget",
-    "SignPartnership",
-    "ApplyExclusion",
-    "CancelEnrolment",
-    "DecideApplication",
-    "EnrolStudent",
-    "RevokeExclusion",
-    "SignEmploymentIntent",
-    "SubmitApplication",
 ]

@@ -6,26 +6,8 @@ events of its Outcome to the outbox and commits; live requests and imported fact
 
 from __future__ import annotations
 
-from services.recruitment.application.commands import (
-    AdmitMember,
-    AmendPartnership,
-    ApplyExclusion,
-    CancelEnrolment,
-    CloseClass,
-    DecideApplication,
-    EndPartnership,
-    EnrolStudent,
-    OpenClass,
-    RecordFunding,
-    RegisterParty,
-    RegisterProgramme,
-    RemoveMember,
-    RevokeExclusion,
-    SetTarget,
-    SignEmploymentIntent,
-    SignPartnership,
-    SubmitApplication,
-)
+from services.recruitment.application.commands import partnerships as partnership_commands
+from services.recruitment.application.commands import students as student_commands
 from services.recruitment.application.handlers import classes, exclusions, partnerships, students
 from services.recruitment.application.handlers.corrections import on_corrected
 from services.recruitment.application.handlers.retractions import on_retracted
@@ -34,23 +16,23 @@ from shared.application.follow_ups import follow_up_handlers
 from shared.application.pipeline import Handler
 
 HANDLERS: dict[type, Handler[RecruitmentUnitOfWork]] = {
-    RegisterParty: partnerships.register_party,
-    SignPartnership: partnerships.sign_partnership,
-    AmendPartnership: partnerships.amend_partnership,
-    EndPartnership: partnerships.end_partnership,
-    AdmitMember: partnerships.admit_member,
-    RemoveMember: partnerships.remove_member,
-    SetTarget: partnerships.set_target,
-    RegisterProgramme: partnerships.register_programme,
-    RecordFunding: partnerships.record_funding,
-    OpenClass: classes.open_class,
-    CloseClass: classes.close_class,
-    SubmitApplication: students.submit_application,
-    DecideApplication: students.decide_application,
-    EnrolStudent: students.enrol_student,
-    CancelEnrolment: students.cancel_enrolment,
-    SignEmploymentIntent: students.sign_employment_intent,
-    ApplyExclusion: exclusions.apply_exclusion,
-    RevokeExclusion: exclusions.revoke_exclusion,
+    partnership_commands.RegisterParty: partnerships.register_party,
+    partnership_commands.SignPartnership: partnerships.sign_partnership,
+    partnership_commands.AmendPartnership: partnerships.amend_partnership,
+    partnership_commands.EndPartnership: partnerships.end_partnership,
+    partnership_commands.AdmitMember: partnerships.admit_member,
+    partnership_commands.RemoveMember: partnerships.remove_member,
+    partnership_commands.SetTarget: partnerships.set_target,
+    partnership_commands.RegisterProgramme: partnerships.register_programme,
+    partnership_commands.RecordFunding: partnerships.record_funding,
+    partnership_commands.OpenClass: classes.open_class,
+    partnership_commands.CloseClass: classes.close_class,
+    student_commands.SubmitApplication: students.submit_application,
+    student_commands.DecideApplication: students.decide_application,
+    student_commands.EnrolStudent: students.enrol_student,
+    student_commands.CancelEnrolment: students.cancel_enrolment,
+    student_commands.SignEmploymentIntent: students.sign_employment_intent,
+    student_commands.ApplyExclusion: exclusions.apply_exclusion,
+    student_commands.RevokeExclusion: exclusions.revoke_exclusion,
     **follow_up_handlers(on_corrected, on_retracted),
 }

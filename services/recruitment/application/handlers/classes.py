@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from services.recruitment.application.commands import CloseClass, OpenClass
+from services.recruitment.application.commands import partnerships as commands
 from services.recruitment.application.handlers.common import fact_event, found
 from services.recruitment.application.unit_of_work import RecruitmentUnitOfWork
 from services.recruitment.domain import classes as rules
@@ -12,7 +12,7 @@ from shared.application.context import Context
 from shared.application.outcome import Outcome
 
 
-async def open_class(cmd: OpenClass, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def open_class(cmd: commands.OpenClass, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     partnership = found(await uow.partnerships.get(cmd.partnership_id, lock=True), "partnership", cmd.partnership_id)
     programme = found(await uow.classes.programme(cmd.programme_id), "programme", cmd.programme_id)
     school = found(await uow.parties.get(cmd.school_id), "party", cmd.school_id)
@@ -36,7 +36,7 @@ async def open_class(cmd: OpenClass, uow: RecruitmentUnitOfWork, ctx: Context) -
     return Outcome.recorded(event, class_id=plan.class_id, partnership_id=cmd.partnership_id)
 
 
-async def close_class(cmd: CloseClass, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def close_class(cmd: commands.CloseClass, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     ordered_class = found(await uow.classes.get(cmd.class_id, lock=True), "class", cmd.class_id)
     closed = rules.close_class(ordered_class, ctx.business_date(cmd.occurred_on))
     event = fact_event(ctx, closed, cmd, ordered_class.partnership_id, class_id=cmd.class_id)

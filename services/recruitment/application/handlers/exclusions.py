@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.recruitment.application.commands import ApplyExclusion, RevokeExclusion
+from services.recruitment.application.commands import students as commands
 from services.recruitment.application.handlers.common import fact_event
 from services.recruitment.application.handlers.students import locked_student
 from services.recruitment.application.unit_of_work import RecruitmentUnitOfWork
@@ -11,7 +11,7 @@ from shared.application.context import Context
 from shared.application.outcome import Outcome
 
 
-async def apply_exclusion(cmd: ApplyExclusion, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def apply_exclusion(cmd: commands.ApplyExclusion, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     student_id = await locked_student(uow, cmd)
     enrolment = await uow.students.live_enrolment(student_id)
     standing = await uow.exclusions.standing(student_id)
@@ -22,7 +22,7 @@ async def apply_exclusion(cmd: ApplyExclusion, uow: RecruitmentUnitOfWork, ctx: 
     return Outcome.recorded(event, exclusion_id=event.id, student_id=student_id)
 
 
-async def revoke_exclusion(cmd: RevokeExclusion, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def revoke_exclusion(cmd: commands.RevokeExclusion, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     student_id = await locked_student(uow, cmd)
     standing = rules.standing_exclusion(student_id, await uow.exclusions.standing(student_id))
     revoked = rules.revoke_exclusion(standing, cmd.reason, ctx.business_date(cmd.occurred_on))

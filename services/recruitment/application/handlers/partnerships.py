@@ -4,18 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-from services.recruitment.application.commands import (
-    AdmitMember,
-    AmendPartnership,
-    EndPartnership,
-    RecordFunding,
-    RegisterParty,
-    RegisterProgramme,
-    RemoveMember,
-    SetTarget,
-    SignPartnership,
-)
-from services.recruitment.application.handlers.common import fact_event, found
+from services.recruitment.application.commands import partnerships as commands
+from services.recruitment.application.handlers.common import fact_event, found, stated
 from services.recruitment.application.unit_of_work import RecruitmentUnitOfWork
 from services.recruitment.domain import parties as party_rules
 from services.recruitment.domain import partnerships as rules
@@ -36,7 +26,7 @@ async def _parent(uow: RecruitmentUnitOfWork, parent_id: UUID | None) -> Partner
     return found(await uow.partnerships.get(parent_id), "parent partnership", parent_id)
 
 
-async def register_party(cmd: RegisterParty, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def register_party(cmd: commands.RegisterParty, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     """Parties travel inside MemberJoined; registering one records no event."""
     party = party_rules.register_party(
         cmd.party_id or uuid4(), cmd.name, cmd.role, cmd.region, cmd.locality, cmd.credit_code
@@ -45,32 +35,18 @@ async def register_party(cmd: RegisterParty, uow: RecruitmentUnitOfWork, ctx: Co
     return Outcome(answer={"party_id": str(party.party_id)})
 
 
-async def sign_partnership(cmd: SignPartnership, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def sign_partnership(cmd: commands.SignPartnership, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     partnership_id = cmd.partnership_id or uuid4()
-    signed = PartnershipSigned(
-        name=cmd.name,
-        kind=cmd.kind,
-        valid_from=cmd.valid_from,
-        valid_until=cmd.valid_until,
-        parent_id=cmd.parent_id,
-        east_region=cmd.east_region,
-        west_region=cmd.west_region,
-        retention_checkpoints=cmd.retention_checkpoints,
-    )
+    signed = stated(PartnershipSigned, cmd)
     parent = await _parent(uow, cmd.parent_id)
     event = fact_event(ctx, rules.sign(signed, partnership_id, parent), cmd, partnership_id)
     await uow.partnerships.add(event, signed)
     return Outcome.recorded(event, partnership_id=partnership_id)
 
 
-async def amend_partnership(cmd: AmendPartnership, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def amend_partnership(cmd: commands.AmendPartnership, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     partnership = await _partnership(uow, cmd.partnership_id)
-    change = PartnershipAmended(
-        name=cmd.name,
-        valid_until=cmd.valid_until,
-        parent_id=cmd.parent_id,
-        retention_checkpoints=cmd.retention_checkpoints,
-    )
+    change = stated(PartnershipAmended, cmd)
     parent = await _parent(uow, cmd.parent_id)
     lineage = await uow.partnerships.ancestors(cmd.parent_id) if cmd.parent_id else []
     event = fact_event(ctx, rules.amend(partnership, change, parent, lineage), cmd, cmd.partnership_id)
@@ -87,7 +63,7 @@ async def refold_terms(uow: RecruitmentUnitOfWork, partnership_id: UUID) -> Part
     return terms
 
 
-async def end_partnership(cmd: EndPartnership, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def end_partnership(cmd: commands.EndPartnership, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     partnership = await _partnership(uow, cmd.partnership_id)
     ended = rules.end(partnership, ctx.business_date(cmd.occurred_on), cmd.reason)
     event = fact_event(ctx, ended, cmd, cmd.partnership_id)
@@ -95,7 +71,7 @@ async def end_partnership(cmd: EndPartnership, uow: RecruitmentUnitOfWork, ctx: 
     return Outcome.recorded(event, partnership_id=cmd.partnership_id)
 
 
-async def admit_member(cmd: AdmitMember, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def admit_member(cmd: commands.AdmitMember, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     partnership = await _partnership(uow, cmd.partnership_id)
     party = found(await uow.parties.get(cmd.party_id), "party", cmd.party_id)
     current = await uow.partnerships.membership(cmd.partnership_id, cmd.party_id)
@@ -105,7 +81,7 @@ async def admit_member(cmd: AdmitMember, uow: RecruitmentUnitOfWork, ctx: Contex
     return Outcome.recorded(event, partnership_id=cmd.partnership_id, party_id=cmd.party_id)
 
 
-async def remove_member(cmd: RemoveMember, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def remove_member(cmd: commands.RemoveMember, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     partnership = await _partnership(uow, cmd.partnership_id)
     found(await uow.parties.get(cmd.party_id), "party", cmd.party_id)
     current = await uow.partnerships.membership(cmd.partnership_id, cmd.party_id)
@@ -115,7 +91,7 @@ async def remove_member(cmd: RemoveMember, uow: RecruitmentUnitOfWork, ctx: Cont
     return Outcome.recorded(event, partnership_id=cmd.partnership_id, party_id=cmd.party_id)
 
 
-async def register_programme(cmd: RegisterProgramme, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def register_programme(cmd: commands.RegisterProgramme, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     partnership = await _partnership(uow, cmd.partnership_id)
     programme_id = cmd.programme_id or uuid4()
     registered = rules.register_programme(partnership, programme_id, cmd.name, ctx.business_date(cmd.occurred_on))
@@ -124,7 +100,7 @@ async def register_programme(cmd: RegisterProgramme, uow: RecruitmentUnitOfWork,
     return Outcome.recorded(event, partnership_id=cmd.partnership_id, programme_id=programme_id)
 
 
-async def set_target(cmd: SetTarget, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def set_target(cmd: commands.SetTarget, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     partnership = await _partnership(uow, cmd.partnership_id)
     if cmd.class_id is not None:
         ordered_class = found(await uow.classes.get(cmd.class_id), "class", cmd.class_id)
@@ -138,7 +114,7 @@ async def set_target(cmd: SetTarget, uow: RecruitmentUnitOfWork, ctx: Context) -
     return Outcome.recorded(event, partnership_id=cmd.partnership_id, target_id=target_id)
 
 
-async def record_funding(cmd: RecordFunding, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def record_funding(cmd: commands.RecordFunding, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     partnership = await _partnership(uow, cmd.partnership_id)
     funding_id = cmd.funding_id or uuid4()
     funding = rules.record_funding(

@@ -35,25 +35,9 @@ async def _partnership_amended(uow: RecruitmentUnitOfWork, event: Envelope) -> N
     await refold_terms(uow, event.partnership_id)
 
 
-async def _partnership_ended(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    await uow.partnerships.undo_ending(event.id)
-
-
-async def _member_joined(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    await uow.partnerships.retract_membership(event.id)
-
-
 async def _member_left(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
     undone = await uow.partnerships.undo_leaving(event.id)
     _refuse_if(not undone, f"party {event.party_id} has joined again since; retract that first")
-
-
-async def _target_set(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    await uow.ledger.retract_target(event.id)
-
-
-async def _funding_recorded(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    await uow.ledger.retract_funding(event.id)
 
 
 async def _programme_registered(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
@@ -68,10 +52,6 @@ async def _class_opened(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
     await uow.classes.retract(event.id)
 
 
-async def _class_closed(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    await uow.classes.undo_closing(event.id)
-
-
 async def _application_submitted(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
     enrolled = await uow.students.application_enrolled(event.id)
     _refuse_if(enrolled, "the application led to an enrolment; retract the enrolment first")
@@ -84,21 +64,9 @@ async def _application_decided(uow: RecruitmentUnitOfWork, event: Envelope) -> N
     await uow.students.retract_decision(event.id)
 
 
-async def _student_enrolled(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    await uow.students.retract_enrolment(event.id)
-
-
-async def _intent_signed(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    await uow.students.retract_intent(event.id)
-
-
 async def _enrolment_cancelled(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
     undone = await uow.students.undo_cancelling(event.id)
     _refuse_if(not undone, f"student {event.student_id} is enrolled elsewhere now; cancel that first")
-
-
-async def _exclusion_applied(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    await uow.exclusions.retract(event.id)
 
 
 async def _exclusion_revoked(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
@@ -109,20 +77,20 @@ async def _exclusion_revoked(uow: RecruitmentUnitOfWork, event: Envelope) -> Non
 UNDO: dict[str, Undo] = {
     "PartnershipSigned": _partnership_signed,
     "PartnershipAmended": _partnership_amended,
-    "PartnershipEnded": _partnership_ended,
-    "MemberJoined": _member_joined,
+    "PartnershipEnded": lambda uow, event: uow.partnerships.undo_ending(event.id),
+    "MemberJoined": lambda uow, event: uow.partnerships.retract_membership(event.id),
     "MemberLeft": _member_left,
-    "TargetSet": _target_set,
+    "TargetSet": lambda uow, event: uow.ledger.retract_target(event.id),
     "ProgrammeRegistered": _programme_registered,
     "ClassOpened": _class_opened,
-    "ClassClosed": _class_closed,
-    "FundingRecorded": _funding_recorded,
+    "ClassClosed": lambda uow, event: uow.classes.undo_closing(event.id),
+    "FundingRecorded": lambda uow, event: uow.ledger.retract_funding(event.id),
     "ApplicationSubmitted": _application_submitted,
     "ApplicationDecided": _application_decided,
-    "StudentEnrolled": _student_enrolled,
-    "EmploymentIntentSigned": _intent_signed,
+    "StudentEnrolled": lambda uow, event: uow.students.retract_enrolment(event.id),
+    "EmploymentIntentSigned": lambda uow, event: uow.students.retract_intent(event.id),
     "EnrollmentCancelled": _enrolment_cancelled,
-    "ExclusionApplied": _exclusion_applied,
+    "ExclusionApplied": lambda uow, event: uow.exclusions.retract(event.id),
     "ExclusionRevoked": _exclusion_revoked,
 }
 

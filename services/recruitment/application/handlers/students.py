@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
-from services.recruitment.application.commands import (
-    CancelEnrolment,
-    DecideApplication,
-    EnrolStudent,
-    SignEmploymentIntent,
-    SubmitApplication,
-)
-from services.recruitment.application.commands.students import Applicant, StudentNamed
-from services.recruitment.application.handlers.common import fact_event, found
+from services.recruitment.application.commands import students as commands
+from services.recruitment.application.handlers.common import fact_event, found, stated
 from services.recruitment.application.unit_of_work import RecruitmentUnitOfWork, Sealed
 from services.recruitment.domain import students as rules
 from services.recruitment.domain.errors import UnknownRecord
@@ -22,7 +15,7 @@ from shared.application.outcome import Outcome
 from shared.contracts.recruitment import ApplicationSubmitted
 
 
-def _sealed(uow: RecruitmentUnitOfWork, student_id: UUID, applicant: Applicant) -> Sealed:
+def _sealed(uow: RecruitmentUnitOfWork, student_id: UUID, applicant: commands.Applicant) -> Sealed:
     return {
         "national_id": uow.vault.seal(student_id, "national_id", applicant.national_id),
         "name": uow.vault.seal(student_id, "name", applicant.name),
@@ -30,7 +23,7 @@ def _sealed(uow: RecruitmentUnitOfWork, student_id: UUID, applicant: Applicant) 
     }
 
 
-async def _student_of_national_id(uow: RecruitmentUnitOfWork, ctx: Context, cmd: SubmitApplication) -> UUID:
+async def _student_of_national_id(uow: RecruitmentUnitOfWork, ctx: Context, cmd: commands.SubmitApplication) -> UUID:
     """A returning applicant (same national ID) keeps their student_id; their latest personal data is kept."""
     digest = uow.vault.digest(cmd.applicant.national_id)
     existing = await uow.students.with_digest(digest)
@@ -45,18 +38,11 @@ async def _student_of_national_id(uow: RecruitmentUnitOfWork, ctx: Context, cmd:
     return existing
 
 
-async def submit_application(cmd: SubmitApplication, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def submit_application(cmd: commands.SubmitApplication, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     ordered_class = found(await uow.classes.get(cmd.class_id), "class", cmd.class_id)
     student_id = await _student_of_national_id(uow, ctx, cmd)
     application_id = cmd.application_id or uuid4()
-    submitted = ApplicationSubmitted(
-        application_id=application_id,
-        home_region=cmd.home_region,
-        poor_household=cmd.poor_household,
-        poor_household_verified_by=cmd.poor_household_verified_by,
-        prior_education=cmd.prior_education,
-        channel=cmd.channel,
-    )
+    submitted = stated(ApplicationSubmitted, cmd, application_id=application_id)
     earlier = await uow.students.applications_of(student_id)
     rules.submit(ordered_class, earlier, submitted, ctx.business_date(cmd.occurred_on))
     event = fact_event(ctx, submitted, cmd, ordered_class.partnership_id, student_id=student_id, class_id=cmd.class_id)
@@ -70,7 +56,7 @@ async def _application(uow: RecruitmentUnitOfWork, application_id: UUID) -> Appl
     return found(await uow.students.application(application_id), "application", application_id)
 
 
-async def decide_application(cmd: DecideApplication, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def decide_application(cmd: commands.DecideApplication, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     application = await _application(uow, cmd.application_id)
     decided = rules.decide(application, cmd.decision, cmd.reason, ctx.business_date(cmd.occurred_on))
     event = fact_event(
@@ -80,7 +66,7 @@ async def decide_application(cmd: DecideApplication, uow: RecruitmentUnitOfWork,
     return Outcome.recorded(event, application_id=cmd.application_id, student_id=application.student_id)
 
 
-async def enrol_student(cmd: EnrolStudent, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def enrol_student(cmd: commands.EnrolStudent, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     application = await _application(uow, cmd.application_id)
     ordered_class = found(await uow.classes.get(application.class_id, lock=True), "class", application.class_id)
     enrolled = rules.enrol(
@@ -101,7 +87,7 @@ async def enrol_student(cmd: EnrolStudent, uow: RecruitmentUnitOfWork, ctx: Cont
     )
 
 
-async def locked_student(uow: RecruitmentUnitOfWork, cmd: StudentNamed) -> UUID:
+async def locked_student(uow: RecruitmentUnitOfWork, cmd: commands.StudentNamed) -> UUID:
     """The student the command names, locked for the rest of the transaction."""
     student_id = cmd.student_id
     if student_id is None and cmd.application_id is not None:
@@ -111,7 +97,7 @@ async def locked_student(uow: RecruitmentUnitOfWork, cmd: StudentNamed) -> UUID:
     return student_id
 
 
-async def cancel_enrolment(cmd: CancelEnrolment, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def cancel_enrolment(cmd: commands.CancelEnrolment, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     student_id = await locked_student(uow, cmd)
     enrolment = rules.current_enrolment(student_id, await uow.students.live_enrolment(student_id))
     cancelled = rules.cancel(enrolment, cmd.reason, ctx.business_date(cmd.occurred_on))
@@ -122,7 +108,9 @@ async def cancel_enrolment(cmd: CancelEnrolment, uow: RecruitmentUnitOfWork, ctx
     return Outcome.recorded(event, enrolment_id=enrolment.enrolment_id, student_id=student_id)
 
 
-async def sign_employment_intent(cmd: SignEmploymentIntent, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
+async def sign_employment_intent(
+    cmd: commands.SignEmploymentIntent, uow: RecruitmentUnitOfWork, ctx: Context
+) -> Outcome:
     student_id = await locked_student(uow, cmd)
     enrolment = rules.current_enrolment(student_id, await uow.students.live_enrolment(student_id))
     employer = found(await uow.parties.get(cmd.employer_id), "party", cmd.employer_id)
