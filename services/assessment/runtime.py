@@ -7,6 +7,7 @@ in-memory engine. `flush` runs on a timer: it renders the figures of changed par
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from shared.messaging.codec import UndecodableEvent, decode
 log = structlog.get_logger(__name__)
 Send = Callable[[str, list[Message]], Awaitable[None]]
 Headers = Iterable[tuple[str, bytes]] | dict[str, bytes] | None
+_FIRST_RETRY_SECONDS, _LAST_RETRY_SECONDS = 0.05, 5.0
 
 
 def partition_of(partnership_id: UUID, partitions: int) -> int:
@@ -79,7 +81,7 @@ class Assessor:
         """Apply one record; never raises for a bad record (it goes to the dead-letter topic)."""
         try:
             if topic == self.settings.rollup_topic:
-                self._take_part(key or b"", value or b"")
+                await self._take_part(key or b"", value or b"")
             else:
                 await self._take_event(headers, key, value, topic, offset)
         except UndecodableEvent as error:
@@ -112,7 +114,7 @@ class Assessor:
         if applied is Applied.DUPLICATE:
             self.counters.duplicates += 1
             return
-        self.records[record.key.encode()] = record.pack()
+        await self._keep(self.records, record.key.encode(), record.pack())
         self.engine.update(record)
         self._unsaved.add(record.key)
         self.counters.applied += 1
@@ -120,11 +122,28 @@ class Assessor:
     def _load(self, key: RecordKey) -> Record:
         return Record.unpack(key, self.records.get(key.encode()))
 
-    def _take_part(self, key: bytes, value: bytes) -> None:
+    async def _take_part(self, key: bytes, value: bytes) -> None:
         part = unpack_part(value)
         parent = UUID(key.decode())
-        self.rollups[parent.bytes + part.child.bytes] = value
+        await self._keep(self.rollups, parent.bytes + part.child.bytes, value)
         self.engine.receive_part(parent, part)
+
+    async def _keep(self, table: MutableMapping[bytes, bytes], key: bytes, value: bytes) -> None:
+        """Write a table row, retrying until faust takes it: a sound record whose row is not written is lost, so it
+        must not go to the dead-letter topic (issue 14: every roll-up part was, while faust refused the writes).
+
+        faust refuses a write when it cannot place the row on its changelog (PartitionsMismatch while its metadata
+        lists the changelog without partitions); that passes when its metadata refreshes.
+        """
+        delay = _FIRST_RETRY_SECONDS
+        while True:
+            try:
+                table[key] = value
+                return
+            except Exception as error:  # retried whatever it is: the record itself was sound
+                log.warning("assessment_table_write_retried", error=repr(error), retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, _LAST_RETRY_SECONDS)
 
     async def _dead_letter(
         self,

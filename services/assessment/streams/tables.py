@@ -10,7 +10,10 @@ from dataclasses import dataclass
 import faust
 
 from services.assessment.settings import AssessmentSettings
-from services.assessment.streams.topics import raw_schema
+
+RECORDS, ROLLUPS = "records", "rollups"
+# What faust gives a table's changelog; compacted, never deleted by age, or recovery gets stuck (ASSESSMENT.md).
+CHANGELOG_CONFIG = {"cleanup.policy": "compact"}
 
 
 @dataclass(frozen=True)
@@ -19,10 +22,20 @@ class Tables:
     rollups: faust.Table[bytes, bytes]
 
 
+def raw_schema() -> faust.Schema:  # type: ignore[type-arg]
+    # One instance per user: a table's changelog topic writes its serializers into the schema it is given.
+    return faust.Schema(key_type=bytes, value_type=bytes, key_serializer="raw", value_serializer="raw")
+
+
 def create_tables(app: faust.App, settings: AssessmentSettings) -> Tables:
     # A table picks its changelog serializers from key_type/value_type (bytes -> raw), not from its schema.
     options = {"partitions": settings.topic_partitions, "key_type": bytes, "value_type": bytes}
     return Tables(
-        records=app.Table("records", schema=raw_schema(), **options),  # type: ignore[arg-type]
-        rollups=app.Table("rollups", schema=raw_schema(), **options),  # type: ignore[arg-type]
+        records=app.Table(RECORDS, schema=raw_schema(), **options),  # type: ignore[arg-type]
+        rollups=app.Table(ROLLUPS, schema=raw_schema(), **options),  # type: ignore[arg-type]
     )
+
+
+def changelog_topics(settings: AssessmentSettings) -> list[str]:
+    """The names faust gives the tables' changelogs (`<app id>-<table>-changelog`)."""
+    return [f"{settings.app_id}-{name}-changelog" for name in (RECORDS, ROLLUPS)]

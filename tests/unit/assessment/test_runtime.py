@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID, uuid4
 
+from faust.exceptions import PartitionsMismatch
+
 from services.assessment.engine import RollupPart
 from services.assessment.metrics.tally import Tally
 from services.assessment.publishing import pack_part, unpack_part
@@ -144,3 +146,35 @@ def test_a_snapshot_is_due_when_a_month_or_a_year_ends() -> None:
     assert due_periods(date(2025, 6, 30), date(2025, 6, 30)) == []
     assert due_periods(date(2025, 6, 30), date(2025, 7, 1)) == [("monthly", "2025-06")]
     assert due_periods(date(2025, 12, 31), date(2026, 1, 1)) == [("monthly", "2025-12"), ("yearly", "2025")]
+
+
+class RefusingTwice(dict[bytes, bytes]):
+    """A table whose first two writes faust refuses, as it does while its view of a new changelog is stale."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused = 0
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        if self.refused < 2:
+            self.refused += 1
+            raise PartitionsMismatch("changelog has 0 partitions, source has 3")
+        super().__setitem__(key, value)
+
+
+async def test_a_roll_up_part_whose_write_is_refused_is_retried_not_dead_lettered() -> None:
+    alliance = uuid4()
+    store, producer, rollups = FakeStore(), FakeProducer(), RefusingTwice()
+    assessor = Assessor(settings(), store, {}, rollups, producer.send)  # type: ignore[arg-type]
+    await assessor.recovered({0, 1, 2})
+    for offset, envelope in enumerate(scripted_cohort(parent_id=alliance).script.events):
+        message = encode(envelope)
+        topic = "u." + topic_for(envelope.type, _stage(envelope.type))
+        await assessor.handle(topic, 0, offset, message.key.encode(), message.value, message.headers)
+    await assessor.flush()
+    [(key, value, _)] = producer.on(assessor.settings.rollup_topic)
+    await assessor.handle(assessor.settings.rollup_topic, 0, 0, key, value, [])
+    await assessor.flush()
+    assert (rollups.refused, len(rollups)) == (2, 1)
+    assert producer.on("cycle.dlq.assessment") == []
+    assert any(figure_key[0] == f"rollup:{alliance}" for figure_key in store.figures)
