@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from uuid import UUID
 
@@ -72,33 +72,26 @@ def open_class(
             raise IllegalMove(f"party {party.party_id} is not a member of partnership {partnership.partnership_id}")
     if programme.partnership_id not in lineage:
         raise IllegalMove(f"programme {programme.programme_id} is not registered under this partnership or a parent")
-    check_terms(plan.seats, plan.hiring_commitment, plan.planned_start, plan.planned_end, 0)
+    check_terms(ClassTerms(plan.seats, plan.hiring_commitment, plan.planned_start, plan.planned_end, enrolled=0))
     if sponsor.credit_code is None:
         raise ImpossibleFact(f"the sponsor {sponsor.party_id} has no unified social credit code")
     return ClassOpened(
-        class_id=plan.class_id,
-        name=plan.name,
+        **asdict(plan),
         school_id=school.party_id,
         sponsor_id=sponsor.party_id,
         sponsor_credit_code=sponsor.credit_code,
         programme_id=programme.programme_id,
-        major=plan.major,
-        seats=plan.seats,
-        cohort_year=plan.cohort_year,
-        planned_start=plan.planned_start,
-        planned_end=plan.planned_end,
-        hiring_commitment=plan.hiring_commitment,
     )
 
 
-def check_terms(seats: int, hiring_commitment: int, planned_start: date, planned_end: date, enrolled: int) -> None:
-    """The terms of a class, when it opens and after a correction; `enrolled` counts its live enrolments."""
-    if planned_end <= planned_start:
-        raise ImpossibleFact(f"planned_end {planned_end} is not after planned_start {planned_start}")
-    if hiring_commitment > seats:
-        raise ImpossibleFact(f"a hiring commitment of {hiring_commitment} exceeds the {seats} seats")
-    if enrolled > seats:
-        raise IllegalMove(f"{enrolled} students are enrolled; the class cannot have {seats} seats")
+def check_terms(terms: ClassTerms) -> None:
+    """The terms of a class, when it opens and after a correction."""
+    if terms.planned_end <= terms.planned_start:
+        raise ImpossibleFact(f"planned_end {terms.planned_end} is not after planned_start {terms.planned_start}")
+    if terms.hiring_commitment > terms.seats:
+        raise ImpossibleFact(f"a hiring commitment of {terms.hiring_commitment} exceeds the {terms.seats} seats")
+    if terms.enrolled > terms.seats:
+        raise IllegalMove(f"{terms.enrolled} students are enrolled; the class cannot have {terms.seats} seats")
 
 
 def ensure_open(ordered_class: OrderedClass, on: date) -> None:

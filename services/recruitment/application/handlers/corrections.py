@@ -99,10 +99,7 @@ async def _correct_terms(
 async def _check(uow: RecruitmentUnitOfWork, target: Envelope, corrected: EventPayload) -> None:
     """The rules the corrected state must still keep, read back from the state as it stands now."""
     if isinstance(corrected, ClassOpened):
-        terms = _still_there(target, await uow.classes.terms(target.id))
-        class_rules.check_terms(
-            terms.seats, terms.hiring_commitment, terms.planned_start, terms.planned_end, terms.enrolled
-        )
+        class_rules.check_terms(_still_there(target, await uow.classes.terms(target.id)))
     elif isinstance(corrected, StudentEnrolled):
         student_rules.check_dates(*_still_there(target, await uow.students.enrolment_dates(target.id)))
     elif isinstance(corrected, ApplicationDecided) and isinstance(target.data, ApplicationDecided):
