@@ -23,7 +23,9 @@ from services.recruitment.application.commands.students import (
     SubmitApplication,
 )
 from services.recruitment.application.handlers import HANDLERS
+from services.recruitment.domain.classes import OrderedClass
 from services.recruitment.domain.identity import national_id_check_character
+from services.recruitment.domain.partnerships import Partnership
 from shared.application.clock import FixedClock
 from shared.application.pipeline import Pipeline
 from shared.contracts.base import Region
@@ -53,6 +55,18 @@ class Service:
     @property
     def events(self) -> list[Envelope]:
         return self.uow.outbox.events
+
+
+async def stored_class(s: Service, class_id: UUID) -> OrderedClass:
+    stored = await s.uow.classes.get(class_id)
+    assert stored is not None
+    return stored
+
+
+async def stored_partnership(s: Service, partnership_id: UUID) -> Partnership:
+    stored = await s.uow.partnerships.get(partnership_id)
+    assert stored is not None
+    return stored
 
 
 def service() -> Service:

@@ -30,6 +30,8 @@ from tests.unit.recruitment.service import (
     partnership,
     service,
     setting,
+    stored_class,
+    stored_partnership,
 )
 
 
@@ -51,11 +53,11 @@ async def test_a_correction_of_a_classs_seats_is_written_and_held_to_the_seat_ru
     opened = last(s, "ClassOpened").id
     await enrolled_student(s, x.klass)
     await s.do(correct(opened, seats=2))
-    assert (await s.uow.classes.get(x.klass)).seats == 2  # type: ignore[union-attr]
+    assert (await stored_class(s, x.klass)).seats == 2
     await enrolled_student(s, x.klass)
     with pytest.raises(IllegalMove, match="2 students are enrolled"):
         await s.do(correct(opened, seats=1, hiring_commitment=1))
-    assert (await s.uow.classes.get(x.klass)).seats == 2  # type: ignore[union-attr]
+    assert (await stored_class(s, x.klass)).seats == 2
 
 
 async def test_ids_cannot_be_corrected_but_a_decisions_reason_can():
@@ -76,7 +78,7 @@ async def test_a_correction_of_the_signed_terms_refolds_them_and_keeps_them_vali
     pid = await partnership(s)
     signed = last(s, "PartnershipSigned").id
     await s.do(correct(signed, retention_checkpoints=[90, 180, 365, 730]))
-    assert (await s.uow.partnerships.get(pid)).retention_checkpoints == (90, 180, 365, 730)  # type: ignore[union-attr]
+    assert (await stored_partnership(s, pid)).retention_checkpoints == (90, 180, 365, 730)
     with pytest.raises(InvalidFact, match="before valid_from"):
         await s.do(correct(signed, valid_until="2020-01-01"))
 
@@ -89,7 +91,7 @@ async def test_a_class_with_applications_cannot_be_retracted_but_its_closure_can
         await s.do(retract(last(s, "ClassOpened").id))
     closed = await s.do(CloseClass(class_id=x.klass))
     await s.do(retract(closed["event_id"]))
-    assert (await s.uow.classes.get(x.klass)).closed_on is None  # type: ignore[union-attr]
+    assert (await stored_class(s, x.klass)).closed_on is None
 
 
 async def test_a_partnership_with_members_cannot_be_retracted():

@@ -28,13 +28,13 @@ from shared.web.runtime import runtime_of
 M = TypeVar("M", bound=BaseModel)
 Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page.")]
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
-Parameter = tuple[str, Any, Any]  # name, annotation, default
+Param = tuple[str, Any, Any]  # name, annotation, default
 _PATH_IDS = re.compile(r"{(\w+)}")
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
-_REQUEST: Parameter = ("request", Request, inspect.Parameter.empty)
+_REQUEST: Param = ("request", Request, inspect.Parameter.empty)
 
 
-def _declare(endpoint: Callable[..., Any], *parameters: Parameter) -> Callable[..., Any]:
+def _declare(endpoint: Callable[..., Any], *parameters: Param) -> Callable[..., Any]:
     """Give `endpoint` the signature FastAPI reads its parameters from: (name, annotation, default) each."""
     endpoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # read by inspect.signature
         [inspect.Parameter(name, _KEYWORD, annotation=kind, default=default) for name, kind, default in parameters]
@@ -42,7 +42,7 @@ def _declare(endpoint: Callable[..., Any], *parameters: Parameter) -> Callable[.
     return endpoint
 
 
-def _path_ids(path: str) -> list[Parameter]:
+def _path_ids(path: str) -> list[Param]:
     return [(name, UUID, inspect.Parameter.empty) for name in _PATH_IDS.findall(path)]
 
 
@@ -61,9 +61,7 @@ class _Described(Protocol):
     def tags(self) -> tuple[str, ...]: ...
 
 
-def _add(
-    router: APIRouter, row: _Described, endpoint: Callable[..., Any], *parameters: Parameter, **options: Any
-) -> None:
+def _add(router: APIRouter, row: _Described, endpoint: Callable[..., Any], *parameters: Param, **options: Any) -> None:
     tags = list[str | Enum](row.tags)
     endpoint = _declare(endpoint, *parameters)
     router.add_api_route(row.path, endpoint, name=row.name, summary=row.summary, tags=tags, **options)
@@ -98,7 +96,7 @@ class CommandRoute:
         async def endpoint(request: Request, key: str | None, body: BaseModel, **ids: UUID) -> JSONResponse:
             return await submit(request, command.model_validate({**dict(body), **ids}), key=key, body=body)
 
-        body: Parameter = ("body", self.body, inspect.Parameter.empty)
+        body: Param = ("body", self.body, inspect.Parameter.empty)
         parameters = (*_path_ids(self.path), body, _REQUEST, ("key", IdempotencyKey, None))
         options = {"status_code": 201, "response_model": self.answer, "responses": ERROR_RESPONSES}
         _add(router, self, endpoint, *parameters, methods=["POST"], description=self.description, **options)
