@@ -1,0 +1,1 @@
+"""Recruitment's application layer: commands, the unit-of-work port, and one handler per command."""
