@@ -7,13 +7,21 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any
 from uuid import UUID
 
 import httpx
 import structlog
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    stop_after_delay,
+    wait_exponential_jitter,
+)
 
 from simulation.calls import Call
 from simulation.ids import Ids, Recorded
@@ -42,10 +50,60 @@ class Traffic:
     held: int = 0
 
 
+# A killed or restarting service (connection refused or cut), a proxy without a backend, or a service that
+# refuses work for now (503: its database is away or its outbox is over its limit): nothing was recorded, or the
+# retry's Idempotency-Key replays what was. Any other answer is final.
+RETRY_STATUSES = frozenset({502, 503, 504})
+RETRY_FOR_SECONDS = 600.0
+_BACKOFF = wait_exponential_jitter(multiplier=0.2, max=10, jitter=0.5)
+_LONGEST_RETRY_AFTER = 60.0
+
+
+class Unavailable(Exception):
+    """A 502/503/504 answer, retried with the same Idempotency-Key after its Retry-After."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(f"{response.request.url.path}: {response.status_code}")
+        self.status = response.status_code
+        self.retry_after = _retry_after(response.headers.get("Retry-After"))
+
+
+class Unanswered(Refused):
+    """No final answer within RETRY_FOR_SECONDS: reported as that student's failure, and the others go on."""
+
+
+def _retry_after(header: str | None) -> float | None:
+    """Retry-After in seconds (RFC 9110: delay-seconds or an HTTP date), None when absent or unreadable."""
+    if not header:
+        return None
+    if header.strip().isdigit():
+        return float(header)
+    try:
+        when = parsedate_to_datetime(header)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
 def _transient(error: BaseException) -> bool:
-    if isinstance(error, httpx.TransportError):
-        return True
-    return isinstance(error, httpx.HTTPStatusError) and error.response.status_code >= 500
+    return isinstance(error, httpx.TransportError | Unavailable)
+
+
+def _json_or_text(response: httpx.Response) -> dict[str, Any]:
+    """The answer's JSON object; a plain-text one (a crashing server's 500) as its detail, not a traceback."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {"detail": response.text[:500]}
+    return body if isinstance(body, dict) else {"detail": body}
+
+
+def _pause(state: RetryCallState) -> float:
+    """The service's Retry-After when it gave one (capped), else exponential backoff with jitter."""
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, Unavailable) and error.retry_after is not None:
+        return min(error.retry_after, _LONGEST_RETRY_AFTER)
+    return float(_BACKOFF(state))
 
 
 class StageClients:
@@ -78,27 +136,31 @@ class StageClients:
         response = await self._clients[call.service].post(
             call.path, json=call.body, headers={"Idempotency-Key": self.ids.idempotency_key(call.fact_key)}
         )
-        if response.status_code >= 500:
-            response.raise_for_status()
+        if response.status_code in RETRY_STATUSES:
+            raise Unavailable(response)
         return response
 
     async def send(self, call: Call) -> dict[str, Any]:
-        """Posts a command; a retry after a lost answer is safe because the Idempotency-Key repeats."""
+        """Posts a command until it gets a final answer. Every attempt carries the same Idempotency-Key, so a retry
+        after a lost answer replays the first one instead of recording the fact twice."""
         if self.limiter:
             await self.limiter.acquire()
         retrying = AsyncRetrying(
             retry=retry_if_exception(_transient),
-            stop=stop_after_attempt(6),
-            wait=wait_exponential(multiplier=0.2, max=5),
+            stop=stop_after_delay(RETRY_FOR_SECONDS),
+            wait=_pause,
+            before_sleep=self._count_retry,
             reraise=True,
         )
-        async for attempt in retrying:
-            with attempt:
-                if attempt.retry_state.attempt_number > 1:
-                    self.traffic.retries += 1
-                response = await self._post(call)
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    response = await self._post(call)
+        except (httpx.TransportError, Unavailable) as error:
+            detail = f"no answer after {RETRY_FOR_SECONDS:.0f}s: {error!r}"
+            raise Unanswered(call, getattr(error, "status", 0), detail) from error
         self.traffic.commands[call.service] += 1
-        body: dict[str, Any] = response.json()
+        body: dict[str, Any] = _json_or_text(response)
         if response.status_code >= 400:
             raise Refused(call, response.status_code, body)
         if response.status_code == 202:
@@ -109,6 +171,11 @@ class StageClients:
             field_name, key = call.learn
             self.ids.learned[key] = UUID(body[field_name])
         return body
+
+    def _count_retry(self, state: RetryCallState) -> None:
+        self.traffic.retries += 1
+        error = state.outcome.exception() if state.outcome else None
+        log.info("command retried", attempt=state.attempt_number, error=repr(error))
 
     async def until(
         self, service: str, path: str, accept: Callable[[dict[str, Any]], bool], timeout: float
