@@ -13,7 +13,9 @@ from services.assessment.records import Applied, Record, RecordKey, place
 from shared.contracts.base import EventPayload, Evidence
 from shared.contracts.employment import Placed, RetentionChecked
 from shared.contracts.envelope import Envelope
+from shared.contracts.partnership import ClassClosed, ClassOpened, FundingRecorded, PartnershipSigned
 from shared.contracts.recruitment import ApplicationDecided, ApplicationSubmitted, StudentEnrolled
+from shared.contracts.training import Graduated
 
 NOON = time(12, 0)
 
@@ -52,6 +54,48 @@ class Script:
         )
         self.events.append(envelope)
         return envelope
+
+    def sign(self, on: date = date(2024, 1, 1), *, parent: UUID | None = None, kind: str = "partnership") -> Envelope:
+        return self.emit(PartnershipSigned(name="p", kind=kind, valid_from=on, parent_id=parent), on)
+
+    def open_class(self, *, seats: int = 10, opened_on: date = date(2024, 1, 5), sponsor: str = "S") -> UUID:
+        class_id = uuid4()
+        self.emit(
+            ClassOpened(
+                class_id=class_id,
+                name="c",
+                school_id=uuid4(),
+                sponsor_id=uuid4(),
+                sponsor_credit_code=sponsor,
+                programme_id=uuid4(),
+                major="m",
+                seats=seats,
+                cohort_year=2024,
+                planned_start=date(2024, 3, 1),
+                planned_end=date(2025, 1, 15),
+                hiring_commitment=1,
+            ),
+            opened_on,
+        )
+        return class_id
+
+    def close(self, class_id: UUID, on: date) -> Envelope:
+        return self.emit(ClassClosed(class_id=class_id), on)
+
+    def fund(self, yuan: int, start: date, end: date, on: date | None = None) -> Envelope:
+        return self.emit(
+            FundingRecorded(
+                funding_id=uuid4(),
+                amount_yuan=Decimal(yuan),
+                source="fiscal_poverty_alleviation",
+                period_start=start,
+                period_end=end,
+            ),
+            on or start,
+        )
+
+    def graduate(self, student: UUID, on: date, *, recorded: datetime | None = None) -> Envelope:
+        return self.emit(Graduated(graduated_on=on), on, student=student, recorded=recorded)
 
     def enrol(
         self,
