@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from services.assessment.metrics.catalog import VERSIONS, Dimension
+from services.assessment.metrics.catalog import VERSIONS
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.context import PartnershipContext, parent_history
 from services.assessment.metrics.figures import Figure, render
@@ -24,6 +24,8 @@ from services.assessment.metrics.scope import (
 )
 from services.assessment.metrics.tally import Tally
 from services.assessment.records import Record, RecordKey, RecordKind
+
+PARENT_KINDS = frozenset({"alliance", "programme"})
 
 
 @dataclass(slots=True)
@@ -89,13 +91,25 @@ class LiveEngine:
         state = self._state(record.key.partnership_id)
         self._store(state, record)
         state.stale = True
-        self.dirty.add(record.key.partnership_id)
+        self._changed(record)
+
+    def _changed(self, record: Record) -> None:
+        """A roll-up pools its parent's own records too; an alliance or a programme answers one from its signing,
+        before any member has joined (DOMAIN.md: every cell answered)."""
+        pid = record.key.partnership_id
+        self.dirty.add(pid)
+        if record.key.kind is RecordKind.PARTNERSHIP and any(
+            f.kind == "PartnershipSigned" and f.get("kind") in PARENT_KINDS for f in record.facts
+        ):
+            self.rollups.setdefault(pid, {})
+        if pid in self.rollups:
+            self.dirty_rollups.add(pid)
 
     def update(self, record: Record) -> None:
         pid = record.key.partnership_id
         state = self._state(pid)
         self._store(state, record)
-        self.dirty.add(pid)
+        self._changed(record)
         if record.key.kind is RecordKind.PARTNERSHIP or state.stale:
             state.stale = True
             return
@@ -137,7 +151,7 @@ class LiveEngine:
         return [
             figure
             for number, version in state.versions.items()
-            for figure in render(version.tally, f"partnership:{pid}", number, day, version.shares.ctx.checkpoints)
+            for figure in render(version.tally, f"partnership:{pid}", number, day)
         ]
 
     def context(self, pid: UUID, version: int) -> PartnershipContext:
@@ -156,27 +170,16 @@ class LiveEngine:
         return pooled
 
     def rollup_figures(self, parent: UUID) -> list[Figure]:
+        """DOMAIN.md roll-ups: the parent's own tallies (when it has records here) pooled with its members'."""
         day = self.as_of.business_date
-        figures = []
-        for number, tally in self.pooled_children(parent).items():
-            checkpoints = (
-                tuple(
-                    sorted(
-                        {
-                            int(metric.split(".")[1])
-                            for metrics in tally.sums.values()
-                            for metric in metrics
-                            if metric.startswith("job_retention.")
-                        }
-                    )
-                )
-                or VERSIONS[number].default_checkpoints
-            )
-            figures += render(tally, f"rollup:{parent}", number, day, checkpoints)
-        return figures
+        pooled = self.pooled_children(parent)
+        if parent in self.partnerships:
+            for number, version in self._fresh(self.partnerships[parent]).versions.items():
+                pooled.setdefault(number, Tally()).merge(version.tally)
+        return [figure for number, tally in pooled.items() for figure in render(tally, f"rollup:{parent}", number, day)]
 
     def upward_part(self, pid: UUID) -> RollupPart | None:
-        """What this partnership sends to its parents: its own tallies plus its children's, class split left out."""
+        """What this partnership sends to its parents: its own tallies plus its members', class split included."""
         state = self._fresh(self._state(pid))
         history = tuple(parent_history(resolve(state.records.partnership.facts, self.as_of)))
         if not history:
@@ -184,7 +187,8 @@ class LiveEngine:
         tallies = {}
         children = self.pooled_children(pid)
         for number, version in state.versions.items():
-            tally = version.tally.without(Dimension.CLASS)
+            tally = Tally()
+            tally.merge(version.tally)
             tally.merge(children.get(number, Tally()))
             tallies[number] = tally
         return RollupPart(pid, history, tallies)

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.figures import Figure
-from services.assessment.metrics.scope import figures, group, parent_on, rollup_figures
+from services.assessment.metrics.scope import descendants, figures, group, rollup_figures
 from services.assessment.records import Record
 from services.assessment.store import AssessmentStore
 
@@ -27,14 +27,7 @@ async def partnership_as_of(
 async def rollup_as_of(
     store: AssessmentStore, generation: str, parent_id: UUID, as_of: AsOf, version: int
 ) -> list[Figure]:
-    """DOMAIN.md: pooled from the partnerships whose parent is the alliance on D, transitively."""
-    partnerships = group(await store.partnership_records(generation))
-    members, pending = set[UUID](), [parent_id]
-    while pending:
-        current = pending.pop()
-        for pid, grouped in partnerships.items():
-            if pid not in members and parent_on(grouped, as_of) == current:
-                members.add(pid)
-                pending.append(pid)
-    records: list[Record] = await store.records(generation, members) if members else []
+    """DOMAIN.md: pooled from the parent's own records and those of every partnership below it on D."""
+    members = descendants(group(await store.partnership_records(generation)), parent_id, as_of)
+    records: list[Record] = await store.records(generation, [parent_id, *members])
     return rollup_figures(records, parent_id, as_of, version)

@@ -38,6 +38,9 @@ TOTAL: Bucket = (Dimension.TOTAL, "")
 UNKNOWN = "unknown"
 
 
+LOCATIONS = ("east", "home_region", "elsewhere")
+
+
 class Shape(StrEnum):
     RATE = "rate"  # numerator / denominator
     COUNT = "count"  # the numerator; no denominator
@@ -45,7 +48,6 @@ class Shape(StrEnum):
     RATIO = "ratio"  # like a rate, but yuan per outcome
 
 
-LOCATIONS = ("east", "home_region", "elsewhere")
 CLASS_METRICS = frozenset(
     {
         "classes_opened",
@@ -58,6 +60,19 @@ CLASS_METRICS = frozenset(
 )
 # DOMAIN.md: class-level figures have no poor-household or home-region split.
 CLASS_DIMENSIONS = frozenset({Dimension.TOTAL, Dimension.CLASS, Dimension.PROGRAMME, Dimension.COHORT_YEAR})
+# DOMAIN.md: cost per outcome has no poor-household or class split; funding belongs to a scope and a period.
+COST_METRICS = frozenset({"cost_per_graduate", "cost_per_placement"})
+# Every graduate may still move these until the employment window has passed (DOMAIN.md, "Final when").
+PLACEMENT_METRICS = (
+    "placements",
+    "sponsor_placement_rate",
+    "major_matched_rate",
+    "state_owned_placements",
+    "state_owned_share",
+    "starting_wage_median",
+    *(f"starting_wage_median.{location}" for location in LOCATIONS),
+    *(f"placement_location_share.{location}" for location in LOCATIONS),
+)
 
 
 def metric_shapes(checkpoints: tuple[int, ...]) -> dict[str, Shape]:
@@ -98,4 +113,16 @@ def metric_shapes(checkpoints: tuple[int, ...]) -> dict[str, Shape]:
         shapes[f"job_retention.{k}"] = Shape.RATE
     for k in checkpoints[1:]:
         shapes[f"same_employer_retention.{k}"] = Shape.RATE
+    return shapes
+
+
+def cell_metrics(dimension: Dimension, checkpoints: tuple[int, ...]) -> dict[str, Shape]:
+    """Every metric a cell of `dimension` answers (DOMAIN.md: every breakdown cell is answered)."""
+    shapes = metric_shapes(checkpoints)
+    if dimension is Dimension.FUNDING_PERIOD:
+        return {m: s for m, s in shapes.items() if m in COST_METRICS}
+    if dimension is not Dimension.TOTAL:
+        shapes = {m: s for m, s in shapes.items() if m not in COST_METRICS}
+    if dimension not in CLASS_DIMENSIONS:
+        shapes = {m: s for m, s in shapes.items() if m not in CLASS_METRICS}
     return shapes

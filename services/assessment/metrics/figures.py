@@ -9,17 +9,21 @@ from decimal import Decimal
 from fractions import Fraction
 
 from services.assessment.metrics.catalog import (
-    CLASS_DIMENSIONS,
-    CLASS_METRICS,
+    COST_METRICS,
+    TOTAL,
+    VERSIONS,
+    Bucket,
     Dimension,
     Shape,
-    metric_shapes,
+    cell_metrics,
 )
-from services.assessment.metrics.contribution import OPEN_CLASSES
+from services.assessment.metrics.costs import cost_cells
+from services.assessment.metrics.share import OPEN_CLASSES
 from services.assessment.metrics.tally import Tally
 
 _PLACES = 10_000
 _CENT_METRICS = frozenset({"enterprise_teaching_share", "cost_per_graduate", "cost_per_placement"})
+ALWAYS_ANSWERED = ((Dimension.POOR_HOUSEHOLD, "false"), (Dimension.POOR_HOUSEHOLD, "true"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,50 +67,57 @@ def median(values: Counter[int]) -> Fraction | None:
     return Fraction(ordered[middle - 1] + ordered[middle], 2)
 
 
-def shape_of(metric: str) -> Shape:
-    if metric.startswith(("job_retention.", "same_employer_retention.", "placement_location_share.")):
-        return Shape.RATE
-    if metric.startswith("starting_wage_median"):
-        return Shape.MEDIAN
-    return metric_shapes(())[metric]
-
-
-def _reading(
-    shape: Shape, metric: str, entry: list[int], samples: Counter[int] | None
+def reading(
+    shape: Shape, metric: str, numerator: int, denominator: int, samples: Counter[int] | None = None
 ) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
-    num, den = entry[0], entry[1]
+    """DOMAIN.md: numerator ÷ denominator, null when the denominator is 0; an empty cell reads 0, 0, null."""
     if shape is Shape.COUNT:
-        return Decimal(num), None, Decimal(num)
+        return Decimal(numerator), None, Decimal(numerator)
     if shape is Shape.MEDIAN:
         middle = median(samples or Counter())
-        count = sum((samples or Counter()).values())
-        return None, Decimal(count), None if middle is None else half_up(middle / 100)
+        if middle is None:
+            return Decimal(0), Decimal(0), None
+        return None, Decimal(sum((samples or Counter()).values())), half_up(middle / 100)
     num_scale = 100 if metric in _CENT_METRICS else 1
     den_scale = 100 if metric == "enterprise_teaching_share" else 1
-    numerator, denominator = Decimal(num) / num_scale, Decimal(den) / den_scale
-    value = None if den == 0 else half_up(Fraction(num, num_scale) / Fraction(den, den_scale))
-    return numerator, denominator, value
+    value = None if denominator == 0 else half_up(Fraction(numerator, num_scale) / Fraction(denominator, den_scale))
+    return Decimal(numerator) / num_scale, Decimal(denominator) / den_scale, value
 
 
-def render(tally: Tally, scope: str, version: int, as_of: date, checkpoints: tuple[int, ...]) -> list[Figure]:
+def checkpoints_of(tally: Tally) -> tuple[int, ...]:
+    """The check-points of every partnership pooled in the tally (each adds its own to the total cell)."""
+    total = tally.sums.get(TOTAL, {})
+    return tuple(sorted({int(m.split(".", 1)[1]) for m in total if m.startswith("job_retention.")}))
+
+
+def _cells(tally: Tally) -> list[Bucket]:
+    """Every cell with a unit in it, the total, and both poor-household cells (a yes/no split always has two)."""
+    cells = set(tally.sums) | set(tally.samples) | {TOTAL, *ALWAYS_ANSWERED}
+    return sorted(cells)
+
+
+def render(tally: Tally, scope: str, version: int, as_of: date) -> list[Figure]:
+    """Every figure of every cell of the tally (DOMAIN.md: every breakdown cell is answered)."""
+    checkpoints = checkpoints_of(tally) or VERSIONS[version].default_checkpoints
     figures: list[Figure] = []
-    expected = metric_shapes(checkpoints)
-    for bucket, metrics in sorted(tally.sums.items()):
+    for bucket in _cells(tally):
         dimension, name = bucket
+        metrics = tally.sums.get(bucket, {})
         samples = tally.samples.get(bucket, {})
-        names = set(metrics) | set(samples)
-        if dimension is Dimension.TOTAL:
-            names |= set(expected)
-        names.discard(OPEN_CLASSES)
         open_classes = metrics.get(OPEN_CLASSES, [0, 0, 0])[2]
-        for metric in sorted(names):
-            if metric in CLASS_METRICS and dimension not in CLASS_DIMENSIONS:
+        for metric, shape in sorted(cell_metrics(dimension, checkpoints).items()):
+            if metric in COST_METRICS:
                 continue
-            shape = expected.get(metric) or shape_of(metric)
-            entry = metrics.get(metric, [0, 0, 0])
-            numerator, denominator, value = _reading(shape, metric, entry, samples.get(metric))
-            final = entry[2] == 0 and open_classes == 0
+            num, den, unsettled = metrics.get(metric, [0, 0, 0])
+            numerator, denominator, value = reading(shape, metric, num, den, samples.get(metric))
+            final = unsettled == 0 and open_classes == 0
             figures.append(
                 Figure(scope, dimension.value, name, metric, version, numerator, denominator, value, final, as_of)
             )
+    for cost in cost_cells(tally):
+        numerator, denominator, value = reading(Shape.RATIO, cost.metric, cost.cents, cost.outcomes)
+        dimension, name = cost.bucket
+        figures.append(
+            Figure(scope, dimension.value, name, cost.metric, version, numerator, denominator, value, cost.final, as_of)
+        )
     return figures

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from uuid import UUID
 
-from services.assessment.metrics.catalog import VERSIONS, Dimension, MetricVersion
+from services.assessment.metrics.catalog import VERSIONS, MetricVersion
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.context import PartnershipContext, context_of, parent_history
 from services.assessment.metrics.contribution import (
@@ -101,8 +101,8 @@ def figures(records: Iterable[Record], as_of: AsOf, version: int = 1) -> list[Fi
     """Every figure of each partnership whose records are given (DOMAIN.md, "Metrics")."""
     found: list[Figure] = []
     for pid, grouped in group(records).items():
-        tally, ctx = partnership_tally(grouped, as_of, VERSIONS[version])
-        found += render(tally, f"partnership:{pid}", version, as_of.business_date, ctx.checkpoints)
+        tally, _ = partnership_tally(grouped, as_of, VERSIONS[version])
+        found += render(tally, f"partnership:{pid}", version, as_of.business_date)
     return found
 
 
@@ -111,35 +111,32 @@ def parent_on(records: PartnershipRecords, as_of: AsOf) -> UUID | None:
     return history[-1][1] if history else None
 
 
-def rollup_figures(records: Iterable[Record], parent_id: UUID, as_of: AsOf, version: int = 1) -> list[Figure]:
-    """DOMAIN.md roll-ups: pooled students of the partnerships whose parent is `parent_id` on D (transitively),
-    each with its whole history; ended partnerships stay in. The class split is left to each partnership."""
-    grouped = group(records)
-    children: Mapping[UUID, list[UUID]] = _children(grouped, as_of)
-    pooled, checkpoints = Tally(), set[int]()
-    pending, seen = list(children.get(parent_id, [])), {parent_id}
-    while pending:
-        child = pending.pop()
-        if child in seen:
-            continue
-        seen.add(child)
-        tally, ctx = partnership_tally(grouped[child], as_of, VERSIONS[version])
-        pooled.merge(tally.without(Dimension.CLASS))
-        checkpoints |= set(ctx.checkpoints)
-        pending += children.get(child, [])
-    return render(
-        pooled,
-        f"rollup:{parent_id}",
-        version,
-        as_of.business_date,
-        tuple(sorted(checkpoints)) or VERSIONS[version].default_checkpoints,
-    )
-
-
-def _children(grouped: Mapping[UUID, PartnershipRecords], as_of: AsOf) -> dict[UUID, list[UUID]]:
+def descendants(grouped: Mapping[UUID, PartnershipRecords], parent_id: UUID, as_of: AsOf) -> list[UUID]:
+    """Every partnership below `parent_id` on D, at any depth (DOMAIN.md, roll-ups)."""
     children: dict[UUID, list[UUID]] = defaultdict(list)
     for pid, records in grouped.items():
         parent = parent_on(records, as_of)
         if parent is not None:
             children[parent].append(pid)
-    return children
+    found: list[UUID] = []
+    pending, seen = list(children.get(parent_id, [])), {parent_id}
+    while pending:
+        child = pending.pop()
+        if child not in seen:
+            seen.add(child)
+            found.append(child)
+            pending += children.get(child, [])
+    return found
+
+
+def rollup_figures(records: Iterable[Record], parent_id: UUID, as_of: AsOf, version: int = 1) -> list[Figure]:
+    """DOMAIN.md roll-ups: pooled students, classes and funding of every partnership below the parent on D, at any
+    depth, plus the parent's own; each with its whole history; ended partnerships stay in. A roll-up with no member
+    yet answers empty cells."""
+    grouped = group(records)
+    pooled = Tally()
+    for pid in [parent_id, *descendants(grouped, parent_id, as_of)]:
+        if pid in grouped:
+            tally, _ = partnership_tally(grouped[pid], as_of, VERSIONS[version])
+            pooled.merge(tally)
+    return render(pooled, f"rollup:{parent_id}", version, as_of.business_date)

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import msgpack
 
-from services.assessment.metrics.catalog import Bucket, Dimension
-from services.assessment.metrics.contribution import Contribution
+from services.assessment.metrics.catalog import TOTAL, Bucket, Dimension
+from services.assessment.metrics.share import Contribution
 
 
 @dataclass(slots=True)
@@ -39,6 +39,13 @@ class Tally:
             entry[0] += sign * num
             entry[1] += sign * den
             entry[2] += sign * open_
+        if share.marks:
+            counters = self.samples.setdefault(TOTAL, {})
+            for name, key, weight in share.marks:
+                counter = counters.setdefault(name, Counter())
+                counter[key] += sign * weight
+                if counter[key] == 0:
+                    del counter[key]
 
     def merge(self, other: Tally) -> None:
         for bucket, metrics in other.sums.items():
@@ -52,12 +59,6 @@ class Tally:
             pooled = self.samples.setdefault(bucket, {})
             for metric, counter in counters.items():
                 pooled.setdefault(metric, Counter()).update(counter)
-
-    def without(self, dimension: Dimension) -> Tally:
-        return Tally(
-            {b: m for b, m in self.sums.items() if b[0] != dimension},
-            {b: m for b, m in self.samples.items() if b[0] != dimension},
-        )
 
     def pack(self) -> bytes:
         sums = [[b[0].value, b[1], [[m, *e] for m, e in metrics.items()]] for b, metrics in self.sums.items()]

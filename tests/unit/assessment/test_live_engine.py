@@ -6,7 +6,7 @@ from datetime import date
 
 from services.assessment.engine import LiveEngine
 from services.assessment.metrics.clock import AsOf
-from services.assessment.metrics.scope import figures
+from services.assessment.metrics.scope import figures, rollup_figures
 from services.assessment.records import Applied, Record, RecordKey, place
 from tests.unit.assessment.builders import records_of
 from tests.unit.assessment.scripted_cohort import scripted_cohort
@@ -40,3 +40,27 @@ def test_moving_to_a_new_day_recomputes_time_driven_figures() -> None:
     after = {f.key: f for f in engine.figures(pid)}
     key = (f"partnership:{pid}", "total", "", "graduates", 1)
     assert (before[key].value, after[key].value) == (0, 6)
+
+
+def test_live_roll_ups_equal_the_as_of_roll_ups_three_levels_deep_with_the_parents_own_classes() -> None:
+    from tests.unit.assessment.test_rollups_and_cells import students, three_levels
+
+    city, alliance, pact = three_levels()
+    students(city, graduated=1)
+    students(alliance, graduated=1, in_training=1)
+    students(pact, graduated=2)
+    records = records_of(city.events + alliance.events + pact.events)
+    as_of = AsOf.of(date(2026, 6, 30))
+    engine = LiveEngine(as_of)
+    for record in records:
+        engine.update(record)
+    for child in (pact, alliance):  # members first: each part carries the parts it received
+        part = engine.upward_part(child.partnership_id)
+        assert part is not None
+        for _, parent in part.history:
+            engine.receive_part(parent, part)
+    for parent in (city, alliance):
+        pid = parent.partnership_id
+        expected = rollup_figures(records, pid, as_of, 1) + rollup_figures(records, pid, as_of, 2)
+        assert sorted(engine.rollup_figures(pid), key=lambda f: f.key) == sorted(expected, key=lambda f: f.key)
+    assert city.partnership_id in engine.dirty_rollups

@@ -86,7 +86,7 @@ EXPECTED_V1 = {
     "starting_wage_median": (None, Decimal(3), Decimal("4000")),
     "starting_wage_median.east": (None, Decimal(2), Decimal("4500")),  # S1 5000, S8 4000: even count
     "starting_wage_median.home_region": (None, Decimal(1), Decimal("3000")),
-    "starting_wage_median.elsewhere": (None, Decimal(0), None),
+    "starting_wage_median.elsewhere": (Decimal(0), Decimal(0), None),  # empty: 0, 0, null
     "placement_location_share.east": rate(2, 3, "0.6667"),
     "placement_location_share.home_region": rate(1, 3, "0.3333"),
     "placement_location_share.elsewhere": rate(0, 3, "0"),
