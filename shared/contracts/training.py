@@ -79,7 +79,9 @@ class BreakEnded(_TrainingEvent):
 
 
 class TransferredToClass(_TrainingEvent):
-    summary: ClassVar[str] = "A new period in another class of the same partnership starts on start_on."
+    summary: ClassVar[str] = (
+        "A new period in another class (of any partnership; the envelope names the new one) starts on start_on."
+    )
     from_class_id: UUID
     to_class_id: UUID
     start_on: date

@@ -1,13 +1,15 @@
 """One learner's state machine in the training stage, and the rules that move it.
 
     active -> on_break -> active          (BreakStarted / BreakEnded)
-    active -> active in another class     (TransferredToClass, same partnership only)
+    active -> active in another class     (TransferredToClass; of any partnership, the learner moves with it)
     active | on_break -> withdrawn        (Withdrawn)
     withdrawn -> active                   (Restarted)
     active -> graduated                   (Graduated; final)
     any -> cancelled                      (EnrollmentCancelled, learned from recruitment)
 
 Deciding is pure: a learner and business dates in, a `shared.contracts.training` payload out; `evolve` applies it.
+A new period (transfer or restart) may be in a class of another partnership: DOMAIN.md moves the student to the
+class, its partnership, programme and cohort from the first day; the first start (the 42-day clock) stays.
 """
 
 from __future__ import annotations
@@ -88,11 +90,7 @@ def _require_exit(learner: Learner, doing: str) -> None:
     require(learner, IN_LEARNING, doing)
 
 
-def _new_period_class(learner: Learner, target: ClassRef, start_on: date) -> None:
-    if target.partnership_id != learner.partnership_id:
-        raise IllegalMove(
-            f"class {target.class_id} belongs to another partnership; a new period stays in {learner.partnership_id}"
-        )
+def _new_period_class(target: ClassRef, start_on: date) -> None:
     if target.closed_on is not None and target.closed_on < start_on:
         raise IllegalMove(f"class {target.class_id} closed on {target.closed_on}")
 
@@ -115,14 +113,14 @@ def transfer(learner: Learner, target: ClassRef, start_on: date) -> TransferredT
     require(learner, frozenset({Phase.ACTIVE}), "transfer")
     if target.class_id == learner.class_id:
         raise IllegalMove(f"student {learner.student_id} is already in class {target.class_id}")
-    _new_period_class(learner, target, start_on)
+    _new_period_class(target, start_on)
     not_before(start_on, learner.period_start_on, "start_on", "the start of the current period")
     return TransferredToClass(from_class_id=learner.class_id, to_class_id=target.class_id, start_on=start_on)
 
 
 def restart(learner: Learner, target: ClassRef, start_on: date) -> Restarted:
     require(learner, frozenset({Phase.WITHDRAWN}), "restart")
-    _new_period_class(learner, target, start_on)
+    _new_period_class(target, start_on)
     assert learner.last_day is not None  # set by every Withdrawn; withdrawn implies it
     if start_on <= learner.last_day:
         raise ImpossibleFact(f"start_on {start_on} must be after the last day in learning ({learner.last_day})")
@@ -141,20 +139,30 @@ def graduate(learner: Learner, graduated_on: date) -> Graduated:
     return Graduated(graduated_on=graduated_on)
 
 
-def evolve(learner: Learner, event: Transition, class_id: UUID | None = None) -> Learner:
-    """The learner after `event`; `class_id` is the class of a restart's new period (default: the same class)."""
+def evolve(learner: Learner, event: Transition, period_class: ClassRef | None = None) -> Learner:
+    """The learner after `event`; `period_class` is the class of a transfer's or a restart's new period (a restart
+    defaults to the same class), whose partnership the learner moves to."""
+    moved_to = period_class or ClassRef(learner.class_id, learner.partnership_id)
     match event:
         case BreakStarted():
             return replace(learner, phase=Phase.ON_BREAK, break_start_on=event.start_on)
         case BreakEnded():
             return replace(learner, phase=Phase.ACTIVE, break_start_on=None)
         case TransferredToClass():
-            return replace(learner, class_id=event.to_class_id, period_start_on=event.start_on)
+            if moved_to.class_id != event.to_class_id:
+                raise ImpossibleFact(f"the transfer goes to class {event.to_class_id}, not {moved_to.class_id}")
+            return replace(
+                learner,
+                class_id=moved_to.class_id,
+                partnership_id=moved_to.partnership_id,
+                period_start_on=event.start_on,
+            )
         case Restarted():
             return replace(
                 learner,
                 phase=Phase.ACTIVE,
-                class_id=class_id or learner.class_id,
+                class_id=moved_to.class_id,
+                partnership_id=moved_to.partnership_id,
                 period_start_on=event.start_on,
                 last_day=None,
                 break_start_on=None,

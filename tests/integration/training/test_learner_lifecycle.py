@@ -86,25 +86,37 @@ async def test_a_second_exit_and_moves_the_state_machine_forbids_are_409_with_th
     assert "second exit" in refused["second exit"].json()["detail"]
 
 
-async def test_a_transfer_to_a_class_of_another_partnership_is_409_and_to_an_unknown_class_404(
-    training: httpx.AsyncClient, recruitment: Recruitment
+async def test_a_transfer_to_a_class_of_another_partnership_moves_the_student_there_and_to_an_unknown_class_is_404(
+    training: httpx.AsyncClient, recruitment: Recruitment, kafka_bootstrap: str, topic_namespace: str
 ) -> None:
     cohort = await enrol_cohort(training, recruitment)
-    foreign = recruitment.class_opened(partnership_id=uuid4())
+    student, elsewhere = cohort.students[0], uuid4()
+    foreign = recruitment.class_opened(partnership_id=elsewhere)
     await recruitment.publish(foreign)
     await known(training, f"/classes/{foreign.class_id}")
 
-    elsewhere = await training.post(
-        f"/students/{cohort.students[0]}/transfers",
-        json={"to_class_id": str(foreign.class_id), "start_on": "2025-05-05"},
+    moved = await training.post(
+        f"/students/{student}/transfers", json={"to_class_id": str(foreign.class_id), "start_on": "2025-05-05"}
     )
     unknown = await training.post(
-        f"/students/{cohort.students[0]}/transfers", json={"to_class_id": str(uuid4()), "start_on": "2025-05-05"}
+        f"/students/{student}/transfers", json={"to_class_id": str(uuid4()), "start_on": "2025-05-06"}
     )
+    graduated = await training.post(f"/students/{student}/graduation", json={"graduated_on": "2025-12-19"})
 
-    assert elsewhere.status_code == 409
-    assert "another partnership" in elsewhere.json()["detail"]
+    assert (moved.status_code, moved.json()["class_id"]) == (201, str(foreign.class_id)), moved.text
     assert unknown.status_code == 404
+    assert graduated.status_code == 201, graduated.text
+    learner = (await training.get(f"/students/{student}")).json()
+    assert (learner["partnership_id"], learner["class_id"]) == (str(elsewhere), str(foreign.class_id))
+    assert (learner["first_start_on"], learner["period_start_on"]) == ("2025-03-03", "2025-05-05")
+    records = await read_all(kafka_bootstrap, [f"{topic_namespace}cycle.training"], at_least=2)
+    assert [(r.headers["ce_type"], r.key) for r in records] == [
+        (b"cycle.TransferredToClass", str(elsewhere).encode()),
+        (b"cycle.Graduated", str(elsewhere).encode()),
+    ], "DOMAIN.md: from the transfer on, the student's facts belong to the new partnership"
+    transfer = envelopes(records)[0]
+    assert isinstance(transfer.data, TransferredToClass)
+    assert (transfer.class_id, transfer.data.from_class_id) == (foreign.class_id, cohort.class_id)
 
 
 async def test_invalid_payloads_and_future_dates_are_422_with_the_fields_named(

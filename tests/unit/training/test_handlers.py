@@ -282,19 +282,51 @@ async def test_a_transfer_moves_an_active_learner_to_another_class_of_the_same_p
     assert service[1].outbox.events[0].class_id == other
 
 
-async def test_a_transfer_to_a_class_of_another_partnership_is_an_illegal_move(service: Service) -> None:
+async def test_a_transfer_to_a_class_of_another_partnership_moves_the_learner_and_tells_the_new_partnership(
+    service: Service,
+) -> None:
     student = await a_student(service)
+    elsewhere = uuid4()
+    foreign = await a_class(service, partnership_id=elsewhere)
+
+    await service[0].handle(
+        commands.TransferToClass(student_id=student, to_class_id=foreign, start_on=date(2025, 5, 5))
+    )
+    graduated = await service[0].handle(commands.Graduate(student_id=student, graduated_on=date(2025, 8, 29)))
+
+    learner = service[1].learners.rows[student]
+    assert (learner.partnership_id, learner.class_id, learner.first_start_on) == (elsewhere, foreign, START)
+    transferred, graduation = service[1].outbox.events
+    assert (transferred.type, transferred.partnership_id, transferred.class_id) == (
+        "TransferredToClass",
+        elsewhere,
+        foreign,
+    ), "DOMAIN.md: the student belongs to the new class and its partnership from the first day"
+    assert (graduation.partnership_id, graduated.answer["class_id"]) == (elsewhere, str(foreign))
+
+
+async def test_retracting_a_transfer_across_partnerships_puts_the_learner_back_in_the_first_partnership(
+    service: Service,
+) -> None:
+    student = await a_student(service)
+    first_class = service[1].learners.rows[student].class_id
     foreign = await a_class(service, partnership_id=uuid4())
+    transferred = await service[0].handle(
+        commands.TransferToClass(student_id=student, to_class_id=foreign, start_on=date(2025, 5, 5))
+    )
 
-    with pytest.raises(IllegalMove, match="another partnership"):
-        await service[0].handle(
-            commands.TransferToClass(student_id=student, to_class_id=foreign, start_on=date(2025, 5, 5))
-        )
+    await service[0].handle(retract(transferred))
+
+    learner = service[1].learners.rows[student]
+    assert (learner.partnership_id, learner.class_id, learner.period_start_on) == (PARTNERSHIP, first_class, START)
 
 
-async def test_a_restart_after_a_withdrawal_starts_a_new_period_in_the_class_named(service: Service) -> None:
+async def test_a_restart_after_a_withdrawal_starts_a_new_period_in_the_class_named_of_any_partnership(
+    service: Service,
+) -> None:
     student = await a_student(service)
-    other = await a_class(service)
+    elsewhere = uuid4()
+    other = await a_class(service, partnership_id=elsewhere)
     await service[0].handle(
         commands.Withdraw(student_id=student, last_day=date(2025, 5, 30), reason=WithdrawalReason.FAMILY)
     )
@@ -303,6 +335,7 @@ async def test_a_restart_after_a_withdrawal_starts_a_new_period_in_the_class_nam
 
     learner = service[1].learners.rows[student]
     assert (outcome.answer["phase"], learner.class_id, learner.last_day) == ("active", other, None)
+    assert learner.partnership_id == service[1].outbox.events[-1].partnership_id == elsewhere
 
 
 async def test_a_graduate_cannot_withdraw_and_the_refusal_leaves_nothing_behind(service: Service) -> None:

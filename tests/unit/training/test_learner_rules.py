@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import uuid4
 
 import pytest
 
@@ -62,24 +63,33 @@ def test_every_move_of_a_cancelled_enrolment_is_refused_with_the_reason() -> Non
 def test_a_transfer_starts_a_new_period_in_another_class_of_the_same_partnership() -> None:
     learner = a_learner()
     target = a_class()
-    moved = rules.evolve(learner, rules.transfer(learner, target, date(2025, 5, 5)))
+    moved = rules.evolve(learner, rules.transfer(learner, target, date(2025, 5, 5)), target)
 
     assert (moved.class_id, moved.period_start_on, moved.first_start_on) == (target.class_id, date(2025, 5, 5), START)
 
 
-def test_a_transfer_to_another_partnership_or_a_closed_class_is_refused() -> None:
+def test_a_transfer_to_a_class_of_another_partnership_moves_the_learner_to_that_partnership() -> None:
     learner = a_learner()
-    with pytest.raises(IllegalMove, match="another partnership"):
-        rules.transfer(learner, a_class(partnership_id=a_learner().student_id), date(2025, 5, 5))
+    target = a_class(partnership_id=uuid4())
+
+    moved = rules.evolve(learner, rules.transfer(learner, target, date(2025, 5, 5)), target)
+
+    assert (moved.partnership_id, moved.class_id) == (target.partnership_id, target.class_id)
+    assert (moved.first_start_on, moved.period_start_on) == (START, date(2025, 5, 5)), "the 42-day clock stays"
+
+
+def test_a_transfer_to_a_closed_class_is_refused() -> None:
     with pytest.raises(IllegalMove, match="closed"):
-        rules.transfer(learner, a_class(closed_on=date(2025, 5, 1)), date(2025, 5, 5))
+        rules.transfer(a_learner(), a_class(closed_on=date(2025, 5, 1)), date(2025, 5, 5))
 
 
 def test_a_restart_follows_a_withdrawal_and_starts_after_the_last_day_in_learning() -> None:
     withdrawn = a_learner(Phase.WITHDRAWN)
-    restarted = rules.evolve(withdrawn, rules.restart(withdrawn, a_class(), date(2025, 9, 1)), withdrawn.class_id)
+    elsewhere = a_class(partnership_id=uuid4())
+    restarted = rules.evolve(withdrawn, rules.restart(withdrawn, elsewhere, date(2025, 9, 1)), elsewhere)
 
     assert (restarted.phase, restarted.last_day, restarted.period_start_on) == (Phase.ACTIVE, None, date(2025, 9, 1))
+    assert (restarted.partnership_id, restarted.class_id) == (elsewhere.partnership_id, elsewhere.class_id)
     with pytest.raises(ImpossibleFact, match="after the last day"):
         rules.restart(withdrawn, a_class(), date(2025, 5, 30))
     with pytest.raises(IllegalMove, match="is active"):

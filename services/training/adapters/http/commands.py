@@ -120,7 +120,7 @@ ROUTES: list[tuple[str, Callable[..., Awaitable[JSONResponse]], str, str]] = [
         "/students/{student_id}/transfers",
         post_transfer,
         "learners",
-        "Move an active student to another class of the same partnership (TransferredToClass)",
+        "Move an active student to another class, of this or another partnership (TransferredToClass)",
     ),
     ("/students/{student_id}/restarts", post_restart, "learners", "Restart: withdrawn -> active (Restarted)"),
     (

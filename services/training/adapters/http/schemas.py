@@ -107,7 +107,9 @@ class BreakEndIn(_In):
 
 
 class TransferIn(_In):
-    to_class_id: UUID = Field(description="A class of the same partnership", examples=[CLASS])
+    to_class_id: UUID = Field(
+        description="A class of this or another partnership: the student moves to it", examples=[CLASS]
+    )
     start_on: date = Field(description="First day in the new class", examples=["2025-06-02"])
 
     def command(self, student_id: UUID) -> commands.TransferToClass:
@@ -116,7 +118,7 @@ class TransferIn(_In):
 
 class RestartIn(_In):
     start_on: date = Field(description="First day of the new period", examples=["2025-09-01"])
-    class_id: UUID | None = Field(default=None, description="Another class of the same partnership; default: same")
+    class_id: UUID | None = Field(default=None, description="Another class, of any partnership; default: same")
 
     def command(self, student_id: UUID) -> commands.Restart:
         return self._build(commands.Restart, student_id=student_id)

@@ -1,16 +1,18 @@
 """One handler per move of a learner's state machine: load the learner, let the domain decide, save the learner
-and the state before the move (what a retraction restores), answer with the phase after it."""
+and the state before the move (what a retraction restores), answer with the phase after it.
+
+The event is about the learner after the move: a transfer or restart into a class of another partnership is keyed
+by the new partnership, so downstream stages follow the student there (DOMAIN.md, who counts where)."""
 
 from __future__ import annotations
 
 from datetime import date
-from uuid import UUID
 
 from services.training.application import commands
 from services.training.application.handlers.common import about, known_class, known_learner, recorded
 from services.training.application.unit_of_work import TrainingUnitOfWork
 from services.training.domain import learner as rules
-from services.training.domain.learner import Learner, Transition
+from services.training.domain.learner import ClassRef, Learner, Transition
 from shared.application.context import Context
 from shared.application.outcome import Outcome
 from shared.contracts.envelope import Envelope
@@ -23,10 +25,10 @@ async def _move(
     before: Learner,
     event: Transition,
     day: date,
-    class_id: UUID | None = None,
+    period_class: ClassRef | None = None,
 ) -> tuple[Envelope, Outcome]:
-    after = rules.evolve(before, event, class_id)
-    envelope = about(ctx, command, before, event, day, class_id=after.class_id)
+    after = rules.evolve(before, event, period_class)
+    envelope = about(ctx, command, after, event, day)
     await uow.learners.save(after)
     await uow.learners.record_step(envelope.id, envelope.type, before)
     return envelope, recorded(envelope, phase=after.phase.value)
@@ -55,7 +57,7 @@ async def transfer_to_class(command: commands.TransferToClass, uow: TrainingUnit
     learner = await known_learner(uow, command.student_id)
     target = await known_class(uow, command.to_class_id)
     event = rules.transfer(learner, target, day)
-    _, outcome = await _move(uow, ctx, command, learner, event, day)
+    _, outcome = await _move(uow, ctx, command, learner, event, day, target)
     return outcome
 
 
@@ -64,7 +66,7 @@ async def restart(command: commands.Restart, uow: TrainingUnitOfWork, ctx: Conte
     learner = await known_learner(uow, command.student_id)
     target = await known_class(uow, command.class_id or learner.class_id)
     event = rules.restart(learner, target, day)
-    _, outcome = await _move(uow, ctx, command, learner, event, day, target.class_id)
+    _, outcome = await _move(uow, ctx, command, learner, event, day, target)
     return outcome
 
 
