@@ -14,14 +14,9 @@ from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
-from services.assessment.metrics.clock import AsOf
-from services.assessment.metrics.context import context_of
 from services.assessment.metrics.figures import Figure
-from services.assessment.metrics.resolve import resolve
-from services.assessment.metrics.targets import evaluate
-from services.assessment.queries import as_of_of, partnership_as_of, rollup_as_of
+from services.assessment.queries import as_of_of, live_targets, partnership_as_of, rollup_as_of, targets_as_of
 from services.assessment.rebuild import partitions_of as _partitions
-from services.assessment.records import Record, RecordKey
 from services.assessment.schemas import (
     FigureOut,
     FiguresOut,
@@ -33,10 +28,11 @@ from services.assessment.schemas import (
     figures_csv,
 )
 from services.assessment.settings import AssessmentSettings
-from services.assessment.snapshots import period_kind, snapshot_figures
+from services.assessment.snapshots import InvalidPeriod, PeriodNotEnded, ended_period, frozen_figures, period_of
 from services.assessment.store import AssessmentStore
 from shared.contracts.registry import FIGURES_TOPIC
 from shared.messaging.codec import UndecodableEvent, decode
+from shared.web.problems import PROBLEM_JSON, ProblemDetails, problem, problem_response
 
 router = APIRouter()
 Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
@@ -52,6 +48,14 @@ SSE_RESPONSES: dict[int | str, dict[str, Any]] = {
 FIGURE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/json": {}, "text/csv": {}}, "description": "Figures as JSON (FiguresOut) or CSV"}
 }
+PERIOD_REFUSED: dict[int | str, dict[str, Any]] = {
+    422: {
+        "model": ProblemDetails,
+        "content": {PROBLEM_JSON: {}},
+        "description": "No period (YYYY-MM or YYYY), or one that has not ended yet (invalid_period, period_not_ended)",
+    }
+}
+SNAPSHOT_RESPONSES = {**FIGURE_RESPONSES, **PERIOD_REFUSED}
 
 
 def store_of(request: Request) -> AssessmentStore:
@@ -212,30 +216,24 @@ async def export_figures(
     response_model=list[TargetOut],
     responses=JSON_RESPONSES,
 )
-async def targets(partnership_id: UUID, store: StoreDep, generation: GenerationDep) -> list[TargetOut]:
-    """Each target's goal, its live figure (current metric version) and whether it is met."""
-    raw = [r for r in await store.partnership_records(generation) if r.key.partnership_id == partnership_id]
-    record = raw[0] if raw else Record(RecordKey.of_partnership(partnership_id))
-    # An alliance's or programme's targets measure its roll-up (the pooled students of its members).
-    found = await store.figures(generation, f"rollup:{partnership_id}", CURRENT_VERSION)
-    found = found or await store.figures(generation, f"partnership:{partnership_id}", CURRENT_VERSION)
-    as_of = AsOf.of(found[0].as_of if found else date.today())
-    ctx = context_of(resolve(record.facts, as_of), VERSIONS[CURRENT_VERSION])
-    return [
-        TargetOut(
-            target_id=str(UUID(bytes=s.target.target_id)),
-            metric=s.target.metric,
-            comparison=s.target.comparison,
-            goal=s.target.goal,
-            class_id=s.target.class_id.hex() if s.target.class_id else None,
-            actual=None if s.actual is None else float(s.actual),
-            met=s.met,
-        )
-        for s in evaluate(ctx.targets, found)
-    ]
+async def targets(
+    partnership_id: UUID,
+    store: StoreDep,
+    generation: GenerationDep,
+    settings: SettingsDep,
+    as_of: AsOfDay = None,
+    at: AtInstant = None,
+) -> list[TargetOut]:
+    """Each target in force on D (today's live figures when no `as_of`), its figure in the current metric version
+    with that figure's status, and whether it is met. An alliance's or programme's targets measure its roll-up."""
+    if as_of is None:
+        day, statuses = await live_targets(store, generation, partnership_id, settings.live_as_of().business_date)
+    else:
+        day, statuses = as_of, await targets_as_of(store, generation, partnership_id, as_of_of(as_of, at))
+    return [TargetOut.of(status, day) for status in statuses]
 
 
-@router.get("/snapshots/{kind}/{period}/{scope}", response_model=FiguresOut, responses=FIGURE_RESPONSES)
+@router.get("/snapshots/{kind}/{period}/{scope}", response_model=FiguresOut, responses=SNAPSHOT_RESPONSES)
 async def snapshot(
     kind: Literal["monthly", "yearly"],
     period: str,
@@ -246,6 +244,12 @@ async def snapshot(
     format: Format = "json",
 ) -> Response | FiguresOut:
     """Figures frozen for a month ('2025-06') or a year ('2025'); scope is `partnership:<id>` or `rollup:<id>`."""
+    try:
+        found_kind = period_of(period).kind
+    except InvalidPeriod as refused:
+        return _refused(refused)
+    if found_kind != kind:
+        return _refused(InvalidPeriod(f"{period!r} is no {kind} period"))
     found = await store.snapshot(kind, period, scope, version)
     if not found:
         raise HTTPException(404, f"no {kind} snapshot {period} for {scope}")
@@ -256,14 +260,24 @@ async def snapshot(
     "/snapshots/{period}",
     response_model=SnapshotOut,
     status_code=201,
-    responses=CREATED_RESPONSES,
+    responses={**CREATED_RESPONSES, **PERIOD_REFUSED},
 )
-async def freeze(period: str, store: StoreDep, generation: GenerationDep) -> SnapshotOut:
-    """Freeze every partnership's figures as of the period's last day; rows already frozen never change."""
-    records = await store.records(generation)
-    found = snapshot_figures(records, period)
-    await store.freeze(period_kind(period), period, generation, found)
-    return SnapshotOut(period_kind=period_kind(period), period=period, frozen=len(found))
+async def freeze(
+    period: str, store: StoreDep, generation: GenerationDep, settings: SettingsDep
+) -> Response | SnapshotOut:
+    """Freeze the figures of every partnership, and the roll-up of every alliance, programme or partnership with
+    members, as of the period's last day; only a period that has ended; rows already frozen never change."""
+    try:
+        ended = ended_period(period, settings.live_as_of().business_date)
+    except (InvalidPeriod, PeriodNotEnded) as refused:
+        return _refused(refused)
+    found = frozen_figures(await store.records(generation), ended.label)
+    await store.freeze(ended.kind, ended.label, generation, found)
+    return SnapshotOut(period_kind=ended.kind, period=ended.label, frozen=len(found))
+
+
+def _refused(error: InvalidPeriod | PeriodNotEnded) -> Response:
+    return problem_response(problem(422, error.code, str(error)))
 
 
 @router.get(

@@ -6,10 +6,12 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.assessment.metrics.figures import Figure
+from services.assessment.metrics.targets import TargetStatus
 
 CSV_COLUMNS = (
     "scope",
@@ -88,6 +90,27 @@ class TargetOut(BaseModel):
     class_id: str | None
     actual: float | None
     met: bool | None
+    numerator: float | None = None
+    denominator: float | None = None
+    final: bool | None = Field(default=None, description="The measured figure's status; null when there is none")
+    as_of: date = Field(description="The business date D: the target in force then, its figure as of D")
+
+    @classmethod
+    def of(cls, status: TargetStatus, as_of: date) -> TargetOut:
+        target, figure = status.target, status.figure
+        return cls(
+            target_id=str(UUID(bytes=target.target_id)),
+            metric=target.metric,
+            comparison=target.comparison,
+            goal=target.goal,
+            class_id=target.class_id.hex() if target.class_id else None,
+            actual=_number(status.actual),
+            met=status.met,
+            numerator=None if figure is None else _number(figure.numerator),
+            denominator=None if figure is None else _number(figure.denominator),
+            final=None if figure is None else figure.final,
+            as_of=as_of,
+        )
 
 
 class SnapshotOut(BaseModel):

@@ -14,6 +14,7 @@ class TargetStatus:
     target: Target
     actual: Decimal | None
     met: bool | None  # null when the figure is null
+    figure: Figure | None = None  # what the target measures, with its status (provisional or final)
 
 
 def evaluate(targets: tuple[Target, ...], figures: list[Figure]) -> list[TargetStatus]:
@@ -27,5 +28,5 @@ def evaluate(targets: tuple[Target, ...], figures: list[Figure]) -> list[TargetS
         if actual is not None:
             goal = Decimal(str(target.goal))
             met = actual >= goal if target.comparison == "at_least" else actual <= goal
-        statuses.append(TargetStatus(target, actual, met))
+        statuses.append(TargetStatus(target, actual, met, figure))
     return statuses
