@@ -105,4 +105,7 @@ Command = (
 )
 # Facts that only a graduate can have: held while the student is still in training.
 GraduateCommand = OfferJob | AnswerOffer | PlaceStudent | EnterFurtherStudy
-HeldCommand = Annotated[GraduateCommand, Field(discriminator="kind")]
+# Facts about a recorded placement: held in turn while their placement is held.
+PlacementCommand = CheckRetention | EndEmployment
+HoldableCommand = GraduateCommand | PlacementCommand
+HeldCommand = Annotated[HoldableCommand, Field(discriminator="kind")]

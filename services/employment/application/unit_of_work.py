@@ -14,11 +14,11 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from services.employment.application.commands import GraduateCommand
+from services.employment.application.commands import HoldableCommand
 from services.employment.domain.facts import UpstreamFact
 from services.employment.domain.partnership import PartnershipKnowledge
-from services.employment.domain.rules import Employers, Offer, OfferStatus, Placement
-from services.employment.domain.student import Student
+from services.employment.domain.rules import Employers, Offer, OfferStatus
+from services.employment.domain.student import Placement, Student
 from shared.application.unit_of_work import UnitOfWork
 from shared.contracts.employment import (
     EmployerRelation,
@@ -39,12 +39,13 @@ class HeldStatus(StrEnum):
 
 @dataclass(frozen=True)
 class HeldFact:
-    """A graduate-only command waiting for the student's graduation; `received_at` is its recorded_at."""
+    """A graduate-only command waiting for the student's graduation, or a check or end of a placement that is
+    itself held; `subject_id` is the offer, placement or study it is about; `received_at` is its recorded_at."""
 
     held_id: UUID
     student_id: UUID
     subject_id: UUID
-    command: GraduateCommand
+    command: HoldableCommand
     received_at: datetime
     status: HeldStatus = HeldStatus.HELD
     reason: str | None = None
@@ -104,7 +105,8 @@ class HeldFacts(abc.ABC):
 
     @abc.abstractmethod
     async def about(self, subject_id: UUID) -> HeldFact | None:
-        """The latest held fact that would create `subject_id` (an offer, a placement or further study)."""
+        """The latest held fact that would create `subject_id` (an offer, a placement or further study), not one
+        that follows it (an answer, a check, an end)."""
 
 
 class Offers(abc.ABC):
@@ -123,6 +125,14 @@ class Placements(abc.ABC):
     @abc.abstractmethod
     async def get(self, placement_id: UUID) -> Placement | None:
         """None for a placement never recorded (perhaps still held), or retracted."""
+
+    @abc.abstractmethod
+    async def recorded(self, placement_id: UUID) -> bool:
+        """Whether a placement with this id was ever recorded, retracted or not: an id names one placement."""
+
+    @abc.abstractmethod
+    async def latest(self, student_id: UUID) -> Placement | None:
+        """The student's standing placement that started last (of those starting that day, the last recorded)."""
 
     @abc.abstractmethod
     async def add(self, placed: Placed, event: Envelope, relation_claimed: EmployerRelation | None) -> None: ...

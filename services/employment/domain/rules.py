@@ -9,9 +9,15 @@ from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
-from services.employment.domain.errors import IllegalMove, ImpossibleFact
+from services.employment.domain.errors import Contradiction, IllegalMove, ImpossibleFact
 from services.employment.domain.partnership import Partner, decide_relation
-from services.employment.domain.student import EmploymentStatus, Student, require_enrolment, require_graduate
+from services.employment.domain.student import (
+    EmploymentStatus,
+    Placement,
+    Student,
+    require_enrolment,
+    require_graduate,
+)
 from shared.contracts.employment import (
     ContractType,
     EmployerType,
@@ -51,15 +57,17 @@ class Employers:
     partners: tuple[Partner, ...] = ()
 
 
-def place(student: Student, placement_id: UUID, terms: PlacementTerms, employers: Employers) -> Placed:
+def place(
+    student: Student, placement_id: UUID, terms: PlacementTerms, employers: Employers, *, id_taken: bool
+) -> Placed:
+    """A later job needs no end of the earlier one: employers rarely report an end, and DOMAIN.md counts the
+    earliest placement in the window as the graduate's, a job change showing only through retention checks."""
     require_graduate(student)
-    if student.employment is EmploymentStatus.PLACED:
-        raise IllegalMove(
-            f"student {student.student_id} is placed (placement {student.current_placement_id}):"
-            " record EmploymentEnded before a new placement (a job change)"
+    if id_taken:
+        raise Contradiction(
+            f"placement {placement_id} is already recorded (perhaps retracted since): another job is a new"
+            " placement with an id of its own"
         )
-    if student.last_job_ended_on is not None and terms.start_on <= student.last_job_ended_on:
-        raise IllegalMove(f"a new placement must start after the previous job's last day ({student.last_job_ended_on})")
     relation = decide_relation(
         terms.employer_credit_code, employers.sponsor_credit_code, employers.partners, terms.start_on
     )
@@ -107,14 +115,6 @@ def answer_offer(offer: Offer, accepted: bool, reason: str, answered_on: date) -
     if accepted:
         return OfferAccepted(offer_id=offer.offer_id)
     return OfferDeclined(offer_id=offer.offer_id, reason=reason)
-
-
-@dataclass(frozen=True)
-class Placement:
-    placement_id: UUID
-    student_id: UUID
-    start_on: date
-    ended_on: date | None = None
 
 
 def end_employment(placement: Placement, last_day: date, reason: str) -> EmploymentEnded:

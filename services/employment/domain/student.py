@@ -3,7 +3,10 @@
 Training status comes only from events (domain/training.py); employment status from this service's own facts:
 
     graduated, not working --Placed--> placed --EmploymentEnded--> not working --Placed--> placed (a job change)
+    placed --Placed--> placed (a later job, the end of the earlier one unreported: it becomes the current one)
     graduated, not working --FurtherStudyEntered--> in further study --Placed--> placed
+
+The current placement is the standing one that started last; ending or reopening an earlier one leaves it so.
 
 A student who is still in training has their offers, placements and further study HELD until the graduation
 arrives; one who withdrew, or whose enrolment was cancelled, gets none (DOMAIN.md: jobs of withdrawn students
@@ -32,6 +35,14 @@ class EmploymentStatus(StrEnum):
 class Gate(StrEnum):
     APPLY = "apply"
     HOLD = "hold"
+
+
+@dataclass(frozen=True)
+class Placement:
+    placement_id: UUID
+    student_id: UUID
+    start_on: date
+    ended_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -101,15 +112,21 @@ def evolve(student: Student, payload: EventPayload) -> Student:
     return student
 
 
-def placement_retracted(student: Student, placement_id: UUID) -> Student:
+def placement_retracted(student: Student, placement_id: UUID, latest: Placement | None) -> Student:
+    """`latest`: the student's standing placement that started last, once this one is retracted."""
     if student.current_placement_id != placement_id:
         return student
-    return replace(student, employment=EmploymentStatus.NOT_WORKING, current_placement_id=None)
+    if latest is None or latest.ended_on is not None:
+        return replace(student, employment=EmploymentStatus.NOT_WORKING, current_placement_id=None)
+    return replace(student, employment=EmploymentStatus.PLACED, current_placement_id=latest.placement_id)
 
 
-def ending_retracted(student: Student, placement_id: UUID) -> Student:
-    """The placement is the student's current job again, unless the student has moved on since it ended."""
-    if student.employment is not EmploymentStatus.NOT_WORKING:
+def ending_retracted(student: Student, placement_id: UUID, *, latest_job: bool) -> Student:
+    """The placement is open again; it is the student's current job again if it is the latest one, unless the
+    student has gone on to further study since it ended."""
+    if not latest_job:
+        return student
+    if student.employment is EmploymentStatus.IN_FURTHER_STUDY:
         raise Contradiction(
             f"retracting this ending would reopen placement {placement_id} while the student is"
             f" {student.employment.value}: end or retract the current activity first"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -36,15 +36,23 @@ class TrainingRecord:
     withdrawn_last_day: date | None = None
 
 
-def fold_training(facts: Sequence[UpstreamFact]) -> TrainingRecord | None:
-    """Facts in arrival order (see facts.effective). None when no student fact is left.
+def _happened(fact: UpstreamFact) -> tuple[date, datetime, int]:
+    return (fact.occurred_on, fact.recorded_at, fact.seq)
 
-    An enrolment only says the student exists: it arrives on another topic than the training events, so it
-    may come after a graduation and must not undo it. A cancelled enrolment counts nowhere (DOMAIN.md).
+
+def fold_training(facts: Sequence[UpstreamFact]) -> TrainingRecord | None:
+    """Facts as `facts.effective` leaves them, folded in the order they happened. None when no student fact is left.
+
+    Not in arrival order: a transfer or restart into a class of another partnership moves the student's later
+    events to that partnership's partition, so a graduation there may arrive before a withdrawal from the old one.
+    Training refuses a move dated before the current period, so business dates order a student's moves (then the
+    recording time, then arrival). An enrolment only says the student exists: it must not undo a graduation. A
+    cancelled enrolment counts nowhere (DOMAIN.md). A new period takes the partnership of its class (DOMAIN.md:
+    the student belongs to the class, and its partnership, of their latest period).
     """
     record: TrainingRecord | None = None
     cancelled = False
-    for fact in facts:
+    for fact in sorted(facts, key=_happened):
         payload = fact.payload
         if record is None:
             record = TrainingRecord(fact.partnership_id, fact.class_id, TrainingStatus.ENROLLED)
@@ -62,11 +70,12 @@ def fold_training(facts: Sequence[UpstreamFact]) -> TrainingRecord | None:
                 record = replace(
                     record,
                     status=TrainingStatus.ENROLLED,
+                    partnership_id=fact.partnership_id,
                     class_id=fact.class_id or record.class_id,
                     withdrawn_last_day=None,
                 )
             case TransferredToClass(to_class_id=to_class):
-                record = replace(record, class_id=to_class)
+                record = replace(record, partnership_id=fact.partnership_id, class_id=to_class)
     if record is not None and cancelled:
         record = replace(record, status=TrainingStatus.CANCELLED)
     return record

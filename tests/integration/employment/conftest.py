@@ -21,7 +21,7 @@ from shared.contracts.envelope import Envelope
 from shared.contracts.partnership import ClassOpened, MemberJoined, PartnershipSigned, PartyRole
 from shared.contracts.recruitment import EnrollmentCancelled, StudentEnrolled
 from shared.contracts.registry import topic_for
-from shared.contracts.training import Graduated, Withdrawn
+from shared.contracts.training import Graduated, TransferredToClass, Withdrawn
 from shared.persistence.database import drop_schema
 from tests.support.http import serving
 from tests.support.kafka import envelopes, publish, read_all
@@ -112,6 +112,11 @@ class Cycle:
 
     async def withdraw(self, student_id: UUID, day: date) -> Envelope:
         return await self._student_fact(Withdrawn(last_day=day, reason="family"), day, Stage.TRAINING, student_id)
+
+    async def transfer_in(self, student_id: UUID, from_class_id: UUID, day: date) -> Envelope:
+        """Training's TransferredToClass into this partnership's class, keyed by this partnership."""
+        moved = TransferredToClass(from_class_id=from_class_id, to_class_id=self.class_id, start_on=day)
+        return await self._student_fact(moved, day, Stage.TRAINING, student_id)
 
     async def retract(self, target: Envelope, emitter: Stage) -> Envelope:
         retraction = EventRetracted(reason="recorded for the wrong student")

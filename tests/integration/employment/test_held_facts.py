@@ -42,7 +42,9 @@ async def test_facts_for_a_student_in_training_are_held_then_applied_in_order_wh
     offer_id = offer.json()["subject_id"]
     accepted = await employment.post(f"/offers/{offer_id}/answer", json={"answer": "accepted"})
     assert accepted.status_code == 202, accepted.text
-    placed = await employment.post(f"/students/{student}/placements", json=placement_body(code))
+    placed = await employment.post(
+        f"/students/{student}/placements", json=placement_body(code, today() - timedelta(days=100))
+    )
     assert placed.status_code == 202, placed.text
     placement_id = placed.json()["subject_id"]
     assert (await employment.get(f"/placements/{placement_id}")).status_code == 404
@@ -50,24 +52,26 @@ async def test_facts_for_a_student_in_training_are_held_then_applied_in_order_wh
         f"/placements/{placement_id}/retention-checks",
         json={"checkpoint_days": 90, "still_employed": True, "same_employer": True},
     )
-    assert (check.status_code, check.json()["code"]) == (409, "illegal_transition")
-    assert "held" in check.json()["detail"]
-    assert (await employment.get(f"/students/{student}")).json()["held_facts"] == 3
+    assert check.status_code == 202, "issue 14: a check of a held placement is held in turn, not refused"
+    assert (check.json()["type"], check.json()["subject_id"]) == ("RetentionChecked", placement_id)
+    assert (await employment.get(f"/students/{student}")).json()["held_facts"] == 4
     assert (await employment.get(f"/students/{student}/timeline")).json()["items"] == []
 
     await cycle.graduate(student, today() - timedelta(days=15))
-    applied = await _held_facts(employment, student, "applied", 3)
+    applied = await _held_facts(employment, student, "applied", 4)
 
-    assert [h["kind"] for h in applied] == ["offer_job", "answer_offer", "place_student"]
+    assert [h["kind"] for h in applied] == ["offer_job", "answer_offer", "place_student", "check_retention"]
     assert all(h["event_id"] for h in applied)
     placement = (await employment.get(f"/placements/{placement_id}")).json()
     assert placement["student_id"] == str(student)
     assert (await employment.get(f"/offers/{offer_id}")).json()["status"] == "accepted"
-    events = [e for e in await employment_events(cycle, 3) if e.student_id == student]
-    assert [e.type for e in events] == ["JobOffered", "OfferAccepted", "Placed"]
+    events = [e for e in await employment_events(cycle, 4) if e.student_id == student]
+    assert [e.type for e in events] == ["JobOffered", "OfferAccepted", "Placed", "RetentionChecked"]
     assert [str(e.id) for e in events] == [h["event_id"] for h in applied]
     received = [datetime.fromisoformat(h["received_at"]) for h in applied]
     assert [e.recorded_at for e in events] == received, "issue 14: a held fact is applied with its own time"
+    [checked] = (await employment.get("/retention-checks", params={"placement_id": placement_id})).json()["items"]
+    assert datetime.fromisoformat(checked["recorded_at"]) == received[3]
     student_view = (await employment.get(f"/students/{student}")).json()
     assert (student_view["employment_status"], student_view["held_facts"]) == ("placed", 0)
 

@@ -1,9 +1,10 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 import httpx
 
 from tests.integration.employment.conftest import (
+    OPERATOR_TOKEN,
     Cycle,
     credit_code,
     employment_events,
@@ -12,6 +13,8 @@ from tests.integration.employment.conftest import (
     today,
 )
 from tests.support.kafka import read_all
+
+OPERATOR = {"X-Operator-Token": OPERATOR_TOKEN}
 
 
 async def test_employment_learns_of_a_graduate_only_from_events_and_publishes_the_placement(
@@ -67,7 +70,7 @@ async def test_the_placed_event_is_keyed_by_the_partnership_with_cloudevents_hea
     assert record.envelope().data.relation.value == "other"
 
 
-async def test_a_partner_enterprise_is_known_from_member_joined_and_a_job_change_needs_an_ending(
+async def test_a_partner_enterprise_is_known_from_member_joined_and_a_later_job_needs_no_ending(
     employment: httpx.AsyncClient, cycle: Cycle
 ):
     student, partner_code = uuid4(), credit_code()
@@ -82,27 +85,33 @@ async def test_a_partner_enterprise_is_known_from_member_joined_and_a_job_change
         f"/students/{student}/placements", json=placement_body(partner_code, first_start, relation="sponsor")
     )
     assert first.json()["relation"] == "partner"
-    again = await employment.post(f"/students/{student}/placements", json=placement_body(credit_code()))
-    assert again.status_code == 409
-    assert "EmploymentEnded" in again.json()["detail"]
+    second = await employment.post(
+        f"/students/{student}/placements", json=placement_body(credit_code(), today() - timedelta(days=20))
+    )
+    assert second.status_code == 201, "issue 14: employers rarely report an end; the later job is not lost"
+    assert second.json()["relation"] == "other"
+    assert (await employment.get(f"/students/{student}")).json()["current_placement_id"] == second.json()["subject_id"]
 
     placement_id = first.json()["subject_id"]
-    last_day = today() - timedelta(days=20)
+    last_day = today() - timedelta(days=15)
     ended = await employment.post(f"/placements/{placement_id}/end", json={"last_day": last_day.isoformat()})
     assert ended.status_code == 201, ended.text
     assert (
         await employment.post(f"/placements/{placement_id}/end", json={"last_day": last_day.isoformat()})
     ).status_code == 409
-    overlapping = await employment.post(f"/students/{student}/placements", json=placement_body(credit_code(), last_day))
-    assert overlapping.status_code == 409
-    second = await employment.post(
-        f"/students/{student}/placements", json=placement_body(credit_code(), last_day + timedelta(days=1))
-    )
-    assert second.status_code == 201, second.text
-    assert second.json()["relation"] == "other"
+    again = {
+        "type": "PlaceStudent",
+        "student_id": str(student),
+        "placement_id": placement_id,
+        **placement_body(credit_code()),
+    }
+    fact = {"import_id": f"reused-{placement_id}", "recorded_at": datetime.now(UTC).isoformat(), "command": again}
+    reused = (await employment.post("/admin/import", json={"facts": [fact]}, headers=OPERATOR)).json()
+    [result] = reused["results"]
+    assert (result["outcome"], result["problem"]["code"]) == ("refused", "conflict"), "a placement id names one job"
 
     timeline = (await employment.get(f"/students/{student}/timeline")).json()["items"]
-    assert [e["type"] for e in timeline] == ["Placed", "EmploymentEnded", "Placed"]
+    assert [e["type"] for e in timeline] == ["Placed", "Placed", "EmploymentEnded"]
     placements = (await employment.get("/placements", params={"student_id": str(student), "limit": 1})).json()
     assert len(placements["items"]) == 1
     assert placements["next_cursor"]

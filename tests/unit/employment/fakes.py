@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from services.employment.application.commands import AnswerOffer
+from services.employment.application.commands import EnterFurtherStudy, OfferJob, PlaceStudent
 from services.employment.application.unit_of_work import (
     EmploymentUnitOfWork,
     HeldFact,
@@ -26,8 +26,8 @@ from services.employment.application.unit_of_work import (
 )
 from services.employment.domain.facts import UpstreamFact
 from services.employment.domain.partnership import DEFAULT_CHECKPOINTS, PartnershipKnowledge
-from services.employment.domain.rules import Employers, Offer, OfferStatus, Placement
-from services.employment.domain.student import Student
+from services.employment.domain.rules import Employers, Offer, OfferStatus
+from services.employment.domain.student import Placement, Student
 from shared.contracts.employment import (
     EmployerRelation,
     FurtherStudyEntered,
@@ -135,7 +135,8 @@ class FakeHeldFacts(_OnTables, HeldFacts):
         self._t.held = [replace(h, status=status, reason=reason) if h.held_id == held_id else h for h in self._t.held]
 
     async def about(self, subject_id: UUID) -> HeldFact | None:
-        made = [h for h in self._t.held if h.subject_id == subject_id and not isinstance(h.command, AnswerOffer)]
+        creators = OfferJob | PlaceStudent | EnterFurtherStudy
+        made = [h for h in self._t.held if h.subject_id == subject_id and isinstance(h.command, creators)]
         return made[-1] if made else None
 
 
@@ -157,6 +158,17 @@ class FakeOffers(_OnTables, Offers):
 class FakePlacements(_OnTables, Placements):
     async def get(self, placement_id: UUID) -> Placement | None:
         return None if placement_id in self._t.retracted else self._t.placements.get(placement_id)
+
+    async def recorded(self, placement_id: UUID) -> bool:
+        return placement_id in self._t.placements
+
+    async def latest(self, student_id: UUID) -> Placement | None:
+        standing = [
+            p
+            for p in self._t.placements.values()  # in the order recorded
+            if p.student_id == student_id and p.placement_id not in self._t.retracted
+        ]
+        return max(reversed(standing), key=lambda p: p.start_on, default=None)
 
     async def add(self, placed: Placed, event: Envelope, relation_claimed: EmployerRelation | None) -> None:
         assert event.student_id is not None

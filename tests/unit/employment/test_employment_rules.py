@@ -6,11 +6,12 @@ from uuid import uuid4
 import pytest
 
 from services.employment.domain import rules
+from services.employment.domain import student as states
 from services.employment.domain.partnership import Partner
-from services.employment.domain.student import EmploymentStatus, Gate, Student, evolve, gate
+from services.employment.domain.student import EmploymentStatus, Gate, Placement, Student, evolve, gate
 from services.employment.domain.training import TrainingStatus
 from shared.contracts.employment import ContractType, EmployerRelation, EmployerType, Location, OfferAccepted
-from shared.errors import IllegalTransition, InvalidFact
+from shared.errors import Conflict, IllegalTransition, InvalidFact
 
 SPONSOR_CODE = "91440101MA59UQ6X1D"
 PARTNER_CODE = "91520500MA6DLY8T23"
@@ -39,7 +40,7 @@ EMPLOYERS = rules.Employers(SPONSOR_CODE, (Partner(uuid4(), PARTNER_CODE, date(2
 
 def placed(s: Student, **kwargs):
     placement_id = uuid4()
-    event = rules.place(s, placement_id, terms(**kwargs), EMPLOYERS)
+    event = rules.place(s, placement_id, terms(**kwargs), EMPLOYERS, id_taken=False)
     return event, evolve(s, event)
 
 
@@ -61,30 +62,45 @@ def test_a_student_who_withdrew_or_whose_enrolment_was_cancelled_gets_no_job(tra
     with pytest.raises(IllegalTransition, match="count"):
         gate(student(training))
     with pytest.raises(IllegalTransition):
-        rules.place(student(training), uuid4(), terms(), EMPLOYERS)
+        rules.place(student(training), uuid4(), terms(), EMPLOYERS, id_taken=False)
 
 
 def test_a_student_still_in_training_cannot_be_placed_directly():
     with pytest.raises(IllegalTransition, match="not graduated"):
-        rules.place(student(TrainingStatus.ENROLLED), uuid4(), terms(), EMPLOYERS)
+        rules.place(student(TrainingStatus.ENROLLED), uuid4(), terms(), EMPLOYERS, id_taken=False)
 
 
-def test_a_placed_student_changes_job_only_after_the_employment_ended():
+def test_a_placed_student_takes_a_later_job_without_an_end_and_the_latest_job_is_current():
     first, placed_student = placed(student())
-    with pytest.raises(IllegalTransition, match="EmploymentEnded"):
-        rules.place(placed_student, uuid4(), terms(), EMPLOYERS)
-    placement = rules.Placement(first.placement_id, placed_student.student_id, first.start_on)
-    ended = rules.end_employment(placement, date(2025, 10, 31), "moved")
-    free = evolve(placed_student, ended)
-    assert (free.employment, free.last_job_ended_on) == (EmploymentStatus.NOT_WORKING, date(2025, 10, 31))
-    with pytest.raises(IllegalTransition, match="after the previous job"):
-        rules.place(free, uuid4(), terms(start_on=date(2025, 10, 31)), EMPLOYERS)
-    second, again = placed(free, start_on=date(2025, 11, 1))
-    assert again.current_placement_id == second.placement_id
+    second, moved_on = placed(placed_student, start_on=date(2025, 11, 1))
+    assert (moved_on.employment, moved_on.current_placement_id) == (EmploymentStatus.PLACED, second.placement_id)
+    placement = Placement(second.placement_id, moved_on.student_id, second.start_on)
+    ended = rules.end_employment(placement, date(2025, 12, 31), "moved")
+    free = evolve(moved_on, ended)
+    assert (free.employment, free.last_job_ended_on) == (EmploymentStatus.NOT_WORKING, date(2025, 12, 31))
+    third, again = placed(free, start_on=date(2025, 12, 1))
+    assert again.current_placement_id == third.placement_id, "a job may start before the last one ended"
+
+
+def test_a_placement_id_names_one_placement():
+    with pytest.raises(Conflict, match="already recorded"):
+        rules.place(student(), uuid4(), terms(), EMPLOYERS, id_taken=True)
+
+
+def test_a_retracted_current_job_gives_way_to_the_latest_standing_one():
+    first, working = placed(student())
+    second, moved_on = placed(working, start_on=date(2025, 11, 1))
+    open_first = Placement(first.placement_id, working.student_id, first.start_on)
+    back = states.placement_retracted(moved_on, second.placement_id, open_first)
+    assert (back.employment, back.current_placement_id) == (EmploymentStatus.PLACED, first.placement_id)
+    ended_first = replace(open_first, ended_on=date(2025, 10, 31))
+    free = states.placement_retracted(moved_on, second.placement_id, ended_first)
+    assert (free.employment, free.current_placement_id) == (EmploymentStatus.NOT_WORKING, None)
+    assert states.placement_retracted(moved_on, first.placement_id, None) == moved_on, "not the current job"
 
 
 def test_a_placement_ends_once_and_not_before_it_started():
-    placement = rules.Placement(uuid4(), uuid4(), date(2025, 7, 1))
+    placement = Placement(uuid4(), uuid4(), date(2025, 7, 1))
     with pytest.raises(InvalidFact):
         rules.end_employment(placement, date(2025, 6, 30), "")
     with pytest.raises(IllegalTransition, match="already ended"):
@@ -118,7 +134,7 @@ def test_offers_are_for_graduates_only():
         rules.offer_job(student(TrainingStatus.ENROLLED), uuid4(), "Employer", SPONSOR_CODE, Decimal("5000"))
 
 
-PLACEMENT = rules.Placement(uuid4(), uuid4(), date(2025, 7, 1))
+PLACEMENT = Placement(uuid4(), uuid4(), date(2025, 7, 1))
 
 
 def answer(k=90, still=True, same=True) -> rules.RetentionAnswer:

@@ -35,7 +35,7 @@ from shared.contracts.employment import ContractType, EmployerRelation, Employer
 from shared.contracts.envelope import Envelope
 from shared.contracts.partnership import ClassOpened, MemberJoined, PartnershipSigned, PartyRole
 from shared.contracts.recruitment import EnrollmentCancelled, StudentEnrolled
-from shared.contracts.training import Graduated, Withdrawn
+from shared.contracts.training import Graduated, TransferredToClass, Withdrawn
 from shared.errors import InvalidFact
 from tests.unit.employment.fakes import FakeEmploymentUnitOfWork
 
@@ -66,7 +66,7 @@ class Employment:
             payload,
             source="/services/training",
             occurred_on=day,
-            partnership_id=self.partnership_id,
+            partnership_id=refs.pop("partnership_id", self.partnership_id),
             evidence=Evidence.SCHOOL_RECORD,
             **refs,
         )
@@ -150,6 +150,16 @@ def check(placement_id: UUID, k: int = 90, on: date = date(2025, 9, 1), **change
     )
 
 
+def further_study(student: UUID) -> EnterFurtherStudy:
+    return EnterFurtherStudy(
+        student_id=student,
+        study_id=uuid4(),
+        institution="Guangzhou Railway Polytechnic",
+        start_on=date(2025, 9, 1),
+        evidence=Evidence.SCHOOL_RECORD,
+    )
+
+
 def ending(placement_id: UUID, last_day: date = date(2025, 8, 15)) -> EndEmployment:
     return EndEmployment(placement_id=placement_id, last_day=last_day, evidence=Evidence.SCHOOL_RECORD)
 
@@ -225,12 +235,43 @@ async def test_a_withdrawn_student_gets_no_job(employment):
         await employment.place(student)
 
 
-async def test_a_placed_student_changes_job_only_after_the_placement_ended(employment):
+async def test_a_graduate_takes_a_later_job_without_an_end_of_the_first_being_recorded(employment):
     student = await employment.graduate_new()
     first = await employment.place(student)
-    with pytest.raises(IllegalMove, match="EmploymentEnded"):
-        await employment.place(student)
-    placement_id = UUID(first.answer["subject_id"])
+
+    later = await employment.place(student, start_on=date(2025, 8, 1))
+
+    assert (later.answer["status"], employment.events()) == ("applied", ["Placed", "Placed"])
+    placed = employment.uow.tables.students[student]
+    assert (placed.employment, placed.current_placement_id) == (
+        EmploymentStatus.PLACED,
+        UUID(later.answer["subject_id"]),
+    )
+    await employment.do(ending(UUID(first.answer["subject_id"])))
+    assert employment.uow.tables.students[student].current_placement_id == UUID(later.answer["subject_id"]), (
+        "the end of an earlier job leaves the latest one current"
+    )
+
+
+async def test_a_job_reported_late_that_started_earlier_does_not_become_the_current_one(employment):
+    student = await employment.graduate_new()
+    current = await employment.place(student, start_on=date(2025, 8, 1))
+    await employment.place(student, start_on=date(2025, 7, 1))
+    assert employment.uow.tables.students[student].current_placement_id == UUID(current.answer["subject_id"])
+
+
+async def test_a_second_placement_with_the_same_placement_id_is_refused(employment):
+    student = await employment.graduate_new()
+    command = placement(student)
+    await employment.do(command)
+    with pytest.raises(Contradiction, match="already recorded"):
+        await employment.do(command.model_copy(update={"start_on": date(2025, 8, 1)}))
+    assert employment.events() == ["Placed"]
+
+
+async def test_a_placed_student_changes_job_after_the_placement_ended(employment):
+    student = await employment.graduate_new()
+    placement_id = UUID((await employment.place(student)).answer["subject_id"])
 
     ended = await employment.do(ending(placement_id))
 
@@ -260,13 +301,7 @@ async def test_an_offer_is_answered_once_and_an_unknown_offer_not_at_all(employm
 
 async def test_a_graduate_enters_further_study_once(employment):
     student = await employment.graduate_new()
-    study = EnterFurtherStudy(
-        student_id=student,
-        study_id=uuid4(),
-        institution="Guangzhou Railway Polytechnic",
-        start_on=date(2025, 9, 1),
-        evidence=Evidence.SCHOOL_RECORD,
-    )
+    study = further_study(student)
     assert (await employment.do(study)).answer["subject_id"] == str(study.study_id)
     assert employment.uow.tables.students[student].employment is EmploymentStatus.IN_FURTHER_STUDY
     with pytest.raises(IllegalMove, match="already in further study"):
@@ -314,31 +349,70 @@ async def test_facts_for_a_student_in_training_are_held_and_answered_as_held(emp
         "held_id": str(held.held_id),
     }
     assert (held.received_at, held.command.occurred_on) == (NOW, date(2025, 7, 1)), "dated when it was received"
-    with pytest.raises(IllegalMove, match="held until the student's graduation"):
-        await employment.do(check(command.placement_id))
 
 
-async def test_a_graduation_releases_held_facts_in_order_each_with_the_time_it_was_received(employment):
+async def test_a_retention_check_and_an_end_of_a_held_placement_are_held_then_applied_after_it_with_their_own_time(
+    employment,
+):
     student = await employment.enrol()
-    offered, placed = offer(student), placement(student)
-    accepted = AnswerOffer(offer_id=offered.offer_id, accepted=True, evidence=Evidence.SCHOOL_RECORD)
+    placed = placement(student, start_on=date(2025, 4, 1))
     received = [NOW - timedelta(days=d) for d in (30, 20, 10)]
-    for command, at in zip((offered, accepted, placed), received, strict=True):
-        assert (await employment.do(command, recorded_at=at)).held
+    await employment.do(placed, recorded_at=received[0])
+
+    checked = await employment.do(check(placed.placement_id, 90, on=date(2025, 7, 1)), recorded_at=received[1])
+    ended = await employment.do(ending(placed.placement_id, date(2025, 7, 31)), recorded_at=received[2])
+
+    assert (checked.held, ended.held, employment.events()) == (True, True, [])
+    assert (checked.answer["type"], checked.answer["subject_id"]) == ("RetentionChecked", str(placed.placement_id))
+    assert (ended.answer["type"], ended.answer["subject_id"]) == ("EmploymentEnded", str(placed.placement_id))
+    about = await employment.uow.held.about(placed.placement_id)
+    assert about is not None
+    assert about.command.kind == "place_student", "the held fact that makes the placement, not its check"
 
     _, learned = await employment.graduate(student)
 
     assert [(e.type, e.recorded_at) for e in learned.events] == list(
-        zip(["JobOffered", "OfferAccepted", "Placed"], received, strict=True)
-    ), "issue 14: a held fact keeps its own recorded_at"
-    assert [e.id for e in employment.uow.outbox.events] == [e.id for e in learned.events]
+        zip(["Placed", "RetentionChecked", "EmploymentEnded"], received, strict=True)
+    ), "issue 14: each is applied after its placement, with the time it was received"
     assert [h.status for h in employment.uow.tables.held] == [HeldStatus.APPLIED] * 3
-    assert employment.uow.tables.students[student].current_placement_id == placed.placement_id
+    assert employment.uow.tables.placements[placed.placement_id].ended_on == date(2025, 7, 31)
+    assert employment.uow.tables.students[student].employment is EmploymentStatus.NOT_WORKING
+
+
+async def test_a_retention_check_of_a_held_placement_is_rejected_with_it(employment):
+    student = await employment.enrol()
+    placed = placement(student)
+    await employment.do(placed)
+    assert (await employment.do(check(placed.placement_id, on=date(2025, 8, 31)))).held
+
+    await employment.hear(Withdrawn(last_day=date(2025, 5, 1), reason="family"), student_id=student)
+
+    assert [(h.status, "withdrew" in (h.reason or "")) for h in employment.uow.tables.held] == [
+        (HeldStatus.REJECTED, True)
+    ] * 2
+    with pytest.raises(IllegalMove, match="was rejected"):
+        await employment.do(check(placed.placement_id))
+
+
+async def test_a_held_check_that_breaks_a_rule_when_released_is_rejected_and_its_placement_still_applies(employment):
+    student = await employment.enrol()
+    placed = placement(student, start_on=date(2025, 7, 1))
+    await employment.do(placed)
+    early = await employment.do(check(placed.placement_id, 90, on=date(2025, 8, 31)))
+    assert early.held, "whether a check is due is decided when its placement is known"
+
+    _, learned = await employment.graduate(student)
+
+    assert [e.type for e in learned.events] == ["Placed"]
+    applied, rejected = employment.uow.tables.held
+    assert (applied.status, rejected.status) == (HeldStatus.APPLIED, HeldStatus.REJECTED)
+    assert "falls on 2025-09-29" in (rejected.reason or "")
 
 
 async def test_a_released_fact_that_breaks_a_rule_then_is_rejected_with_its_reason_and_leaves_nothing(employment):
     student = await employment.enrol()
-    first, second = placement(student), placement(student)
+    first = placement(student)
+    second = first.model_copy(update={"start_on": date(2025, 8, 1)})
     await employment.do(first)
     await employment.do(second)
 
@@ -347,8 +421,8 @@ async def test_a_released_fact_that_breaks_a_rule_then_is_rejected_with_its_reas
     assert [e.type for e in learned.events] == ["Placed"]
     applied, rejected = employment.uow.tables.held
     assert applied.status is HeldStatus.APPLIED
-    assert (rejected.status, "EmploymentEnded" in (rejected.reason or "")) == (HeldStatus.REJECTED, True)
-    assert set(employment.uow.tables.placements) == {first.placement_id}
+    assert (rejected.status, "already recorded" in (rejected.reason or "")) == (HeldStatus.REJECTED, True)
+    assert employment.uow.tables.placements[first.placement_id].start_on == first.start_on
 
 
 async def test_a_withdrawal_rejects_every_held_fact_with_the_reason(employment):
@@ -430,7 +504,9 @@ async def test_a_retracted_placement_frees_the_student_and_takes_its_checks_with
     await employment.place(student)
 
 
-async def test_a_retracted_ending_reopens_the_placement_unless_the_student_has_moved_on(employment):
+async def test_a_retracted_ending_reopens_the_placement_and_a_retracted_current_job_gives_way_to_the_one_before(
+    employment,
+):
     student = await employment.graduate_new()
     placement_id = UUID((await employment.place(student)).answer["subject_id"])
     ended = await employment.do(ending(placement_id))
@@ -439,14 +515,46 @@ async def test_a_retracted_ending_reopens_the_placement_unless_the_student_has_m
     )
     second = await employment.place(student, start_on=date(2025, 8, 20))
 
-    with pytest.raises(Contradiction, match="while the student is placed"):
-        await employment.do(retract_ending)
+    await employment.do(retract_ending)
+
+    assert employment.uow.tables.placements[placement_id].ended_on is None
+    assert employment.uow.tables.students[student].current_placement_id == UUID(second.answer["subject_id"])
     await employment.do(
         RetractEvent(event_id=UUID(second.answer["event_id"]), reason="never started", evidence=Evidence.SCHOOL_RECORD)
     )
-    await employment.do(retract_ending)
-
     reopened = employment.uow.tables.students[student]
     assert (reopened.employment, reopened.current_placement_id) == (EmploymentStatus.PLACED, placement_id)
     assert reopened.last_job_ended_on is None
-    assert employment.uow.tables.placements[placement_id].ended_on is None
+
+
+async def test_a_retracted_ending_is_a_contradiction_while_the_student_is_in_further_study(employment):
+    student = await employment.graduate_new()
+    placement_id = UUID((await employment.place(student)).answer["subject_id"])
+    ended = await employment.do(ending(placement_id))
+    study = further_study(student)
+    await employment.do(study)
+    with pytest.raises(Contradiction, match="in_further_study"):
+        await employment.do(
+            RetractEvent(event_id=UUID(ended.answer["event_id"]), reason="x", evidence=Evidence.SCHOOL_RECORD)
+        )
+
+
+# Students who move to a class of another partnership (issue 14).
+
+
+async def test_a_student_transferred_to_another_partnership_is_placed_and_checked_there(employment):
+    await employment.sign(checkpoints=[60])
+    student, elsewhere, foreign_class = await employment.enrol(), uuid4(), uuid4()
+    moved = TransferredToClass(from_class_id=employment.class_id, to_class_id=foreign_class, start_on=date(2025, 4, 1))
+    await employment.hear(moved, student_id=student, class_id=foreign_class, partnership_id=elsewhere)
+    graduation = Graduated(graduated_on=date(2025, 6, 30))
+    await employment.hear(graduation, student_id=student, class_id=foreign_class, partnership_id=elsewhere)
+
+    placed = await employment.place(student, start_on=date(2025, 7, 1))
+    with pytest.raises(ImpossibleFact, match=r"\[90, 180, 365\]"):
+        await employment.do(check(UUID(placed.answer["subject_id"]), 60))
+
+    [event] = employment.uow.outbox.events
+    assert (event.partnership_id, event.class_id) == (elsewhere, foreign_class)
+    known = employment.uow.tables.students[student]
+    assert (known.partnership_id, known.class_id) == (elsewhere, foreign_class)

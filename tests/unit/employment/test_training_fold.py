@@ -126,3 +126,48 @@ def test_a_graduation_releases_held_facts_and_a_withdrawal_or_cancellation_rejec
     assert reaction(TrainingStatus.ENROLLED, TrainingStatus.CANCELLED) is Reaction.REJECT_HELD
     assert reaction(TrainingStatus.GRADUATED, TrainingStatus.GRADUATED) is Reaction.NONE
     assert reaction(TrainingStatus.WITHDRAWN, TrainingStatus.ENROLLED) is Reaction.NONE
+
+
+def test_a_transfer_to_a_class_of_another_partnership_moves_the_student_to_that_partnership():
+    elsewhere, enrolment = uuid4(), enrolled()
+    moved = TransferredToClass(from_class_id=CLASS, to_class_id=OTHER_CLASS, start_on=date(2025, 4, 1))
+    transfer = fact(moved, partnership_id=elsewhere, student_id=STUDENT, class_id=OTHER_CLASS)
+    record = fold_training(effective([enrolment, transfer, graduated()]))
+    assert record is not None
+    assert (record.partnership_id, record.class_id, record.status) == (elsewhere, OTHER_CLASS, TrainingStatus.GRADUATED)
+
+
+def test_a_restart_in_a_class_of_another_partnership_moves_the_student_to_that_partnership():
+    elsewhere, enrolment, withdrawal = uuid4(), enrolled(), withdrawn()
+    restart = fact(
+        Restarted(start_on=date(2025, 9, 1)), partnership_id=elsewhere, student_id=STUDENT, class_id=OTHER_CLASS
+    )
+    record = fold_training(effective([enrolment, withdrawal, restart]))
+    assert record is not None
+    assert (record.partnership_id, record.class_id, record.status) == (elsewhere, OTHER_CLASS, TrainingStatus.ENROLLED)
+
+
+def test_facts_from_two_partnerships_count_in_the_order_they_happened_not_the_order_they_arrived():
+    """The old and the new partnership's events travel on different partitions, so they may arrive out of order."""
+    elsewhere, day, enrolment = uuid4(), date(2025, 4, 10), enrolled()
+    enrolment = replace(enrolment, occurred_on=date(2025, 3, 1))
+    left = fact(
+        Withdrawn(last_day=day, reason="family"), partnership_id=PARTNERSHIP, student_id=STUDENT, occurred_on=day
+    )
+    back = fact(Restarted(start_on=date(2025, 5, 1)), partnership_id=PARTNERSHIP, student_id=STUDENT, class_id=CLASS)
+    back = replace(back, occurred_on=date(2025, 5, 1))
+    moved = TransferredToClass(from_class_id=CLASS, to_class_id=OTHER_CLASS, start_on=date(2025, 6, 2))
+    transfer = fact(
+        moved, partnership_id=elsewhere, student_id=STUDENT, class_id=OTHER_CLASS, occurred_on=moved.start_on
+    )
+    graduation = fact(
+        Graduated(graduated_on=date(2025, 12, 19)),
+        partnership_id=elsewhere,
+        student_id=STUDENT,
+        class_id=OTHER_CLASS,
+        occurred_on=date(2025, 12, 19),
+    )
+    arrived = [replace(f, seq=n) for n, f in enumerate([enrolment, transfer, graduation, left, back])]
+    record = fold_training(effective(arrived))
+    assert record is not None
+    assert (record.status, record.partnership_id, record.class_id) == (TrainingStatus.GRADUATED, elsewhere, OTHER_CLASS)

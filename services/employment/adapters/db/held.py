@@ -1,4 +1,5 @@
-"""Held facts: graduate-only commands stored until the student's graduation reaches employment."""
+"""Held facts: graduate-only commands stored until the student's graduation reaches employment, and checks or
+ends of a placement that is itself held."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ import asyncpg
 from pydantic import TypeAdapter
 
 from services.employment.adapters.db.base import OnConnection
-from services.employment.application.commands import GraduateCommand, HeldCommand
+from services.employment.application.commands import HeldCommand, HoldableCommand
 from services.employment.application.unit_of_work import HeldFact, HeldFacts, HeldStatus
 
-_COMMAND: TypeAdapter[GraduateCommand] = TypeAdapter(HeldCommand)
+_COMMAND: TypeAdapter[HoldableCommand] = TypeAdapter(HeldCommand)
 _COLUMNS = "held_id, student_id, subject_id, command, received_at, status, reason"
 
 
@@ -67,7 +68,8 @@ class PostgresHeldFacts(OnConnection, HeldFacts):
 
     async def about(self, subject_id: UUID) -> HeldFact | None:
         row = await self._conn.fetchrow(
-            f"SELECT {_COLUMNS} FROM held_facts WHERE subject_id = $1 AND kind <> 'answer_offer'"
+            f"SELECT {_COLUMNS} FROM held_facts WHERE subject_id = $1"
+            " AND kind IN ('offer_job', 'place_student', 'enter_further_study')"
             " ORDER BY seq DESC LIMIT 1",
             subject_id,
         )

@@ -7,7 +7,8 @@ from uuid import UUID
 
 from services.employment.adapters.db.base import OnConnection
 from services.employment.application.unit_of_work import Offers, Placements
-from services.employment.domain.rules import Offer, OfferStatus, Placement
+from services.employment.domain.rules import Offer, OfferStatus
+from services.employment.domain.student import Placement
 from shared.contracts.employment import EmployerRelation, JobOffered, Placed
 from shared.contracts.envelope import Envelope
 
@@ -61,6 +62,19 @@ class PostgresPlacements(OnConnection, Placements):
         if row is None:
             return None
         return Placement(row["placement_id"], row["student_id"], row["start_on"], row["last_day"])
+
+    async def recorded(self, placement_id: UUID) -> bool:
+        return bool(await self._conn.fetchval("SELECT true FROM placements WHERE placement_id = $1", placement_id))
+
+    async def latest(self, student_id: UUID) -> Placement | None:
+        row = await self._conn.fetchrow(
+            "SELECT placement_id, student_id, start_on, last_day FROM placements"
+            " WHERE student_id = $1 AND NOT retracted ORDER BY start_on DESC, seq DESC LIMIT 1",
+            student_id,
+        )
+        return (
+            None if row is None else Placement(row["placement_id"], row["student_id"], row["start_on"], row["last_day"])
+        )
 
     async def add(self, placed: Placed, event: Envelope, relation_claimed: EmployerRelation | None) -> None:
         await self._conn.execute(

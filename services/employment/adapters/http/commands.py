@@ -19,7 +19,8 @@ _HELD: dict[int | str, dict[str, Any]] = {
     202: {
         "model": FactAnswer,
         "description": "Held: the student's graduation has not reached employment yet. The fact is stored and"
-        " applied in order when the Graduated event arrives, or rejected if a Withdrawn arrives instead.",
+        " applied in order when the Graduated event arrives, or rejected if a Withdrawn arrives instead. A check or"
+        " an end of a held placement is held in turn and applied after it.",
     }
 }
 
@@ -58,7 +59,7 @@ async def post_answer(
     "/students/{student_id}/placements",
     "Record a placement (Placed); sponsor/partner/other is decided by the employer's credit code",
     may_hold=True,
-    description="A graduate who is placed gets a new placement only after EmploymentEnded (a job change);"
+    description="A later job needs no EmploymentEnded of the earlier one (employers rarely report an end);"
     " a student who withdrew gets none (409).",
 )
 async def post_placement(
@@ -81,6 +82,7 @@ async def post_further_study(
 @_post(
     "/placements/{placement_id}/retention-checks",
     "Record a retention check at one of the partnership's check-points (RetentionChecked)",
+    may_hold=True,
     description="`evidence` is the check's method; conflicting checks are resolved by assessment"
     " (stronger evidence, then the latest).",
 )
@@ -90,7 +92,7 @@ async def post_retention_check(
     return await submit(request, body.command(placement_id), key=key, body=body)
 
 
-@_post("/placements/{placement_id}/end", "Record that a placement ended (EmploymentEnded)")
+@_post("/placements/{placement_id}/end", "Record that a placement ended (EmploymentEnded)", may_hold=True)
 async def post_employment_ended(
     placement_id: UUID, body: schemas.EmploymentEndedIn, request: Request, key: IdempotencyKey = None
 ) -> JSONResponse:

@@ -1,22 +1,25 @@
-"""What every employment handler does the same way: date the command, find the student, envelope the event."""
+"""What every employment handler does the same way: date the command, find the student, hold a fact that waits
+for another, envelope the event."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 
-from services.employment.application.commands import EmploymentCommand
-from services.employment.application.unit_of_work import EmploymentUnitOfWork, HeldStatus
+import structlog
+
+from services.employment.application.commands import EmploymentCommand, HoldableCommand
+from services.employment.application.unit_of_work import EmploymentUnitOfWork, HeldFact, HeldStatus
 from services.employment.domain.errors import IllegalMove, Unknown
-from services.employment.domain.rules import Placement
-from services.employment.domain.student import Student
+from services.employment.domain.student import Placement, Student
 from shared.application.context import Context
 from shared.application.outcome import Outcome
 from shared.contracts.base import EventPayload
 from shared.contracts.envelope import Envelope
 
 C = TypeVar("C", bound=EmploymentCommand)
+log = structlog.get_logger(__name__)
 
 
 def occurred(command: EmploymentCommand, ctx: Context) -> date:
@@ -56,6 +59,18 @@ async def recorded_placement(uow: EmploymentUnitOfWork, placement_id: UUID) -> P
         await held_student(uow, "placement", placement_id)
         raise IllegalMove(f"placement {placement_id} is held until the student's graduation reaches employment")
     return placement
+
+
+async def hold(
+    command: HoldableCommand, student: Student, about: tuple[str, UUID], uow: EmploymentUnitOfWork, ctx: Context
+) -> Outcome:
+    """Store `command` until what it follows is applied; `about`: the event it will be, and its subject's id."""
+    event_type, subject_id = about
+    held = HeldFact(uuid4(), student.student_id, subject_id, command, ctx.recorded_at)
+    await uow.held.hold(held)
+    log.info("fact held", held_id=str(held.held_id), kind=command.kind, partnership_id=str(student.partnership_id))
+    answer = {"status": "held", "type": event_type, "subject_id": str(subject_id), "held_id": str(held.held_id)}
+    return Outcome(answer=answer, held=True)
 
 
 def envelope(payload: EventPayload, student: Student, command: EmploymentCommand, ctx: Context) -> Envelope:

@@ -52,12 +52,18 @@ async def on_corrected(uow: EmploymentUnitOfWork, target: Envelope, correction: 
 async def on_retracted(uow: EmploymentUnitOfWork, target: Envelope) -> None:
     match target.data:
         case Placed(placement_id=placement_id):
+            student = await _student(uow, target)
             await uow.records.retract(target)
-            await _save(uow, states.placement_retracted(await _student(uow, target), placement_id))
+            latest = await uow.placements.latest(student.student_id)
+            await _save(uow, states.placement_retracted(student, placement_id, latest))
         case EmploymentEnded(placement_id=placement_id):
             if await uow.placements.get(placement_id) is None:
                 return  # the placement itself was retracted: nothing to reopen
-            reopened = states.ending_retracted(await _student(uow, target), placement_id)
+            student = await _student(uow, target)
+            latest = await uow.placements.latest(student.student_id)
+            reopened = states.ending_retracted(
+                student, placement_id, latest_job=latest is not None and latest.placement_id == placement_id
+            )
             await uow.records.retract(target)
             await _save(uow, reopened)
         case FurtherStudyEntered():

@@ -6,7 +6,7 @@ yet, and applied or rejected by the learner when it does (handlers/learning.py).
 
 from __future__ import annotations
 
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import structlog
 
@@ -22,10 +22,11 @@ from services.employment.application.handlers.common import (
     dated,
     envelope,
     held_student,
+    hold,
     known_student,
     occurred,
 )
-from services.employment.application.unit_of_work import EmploymentUnitOfWork, HeldFact
+from services.employment.application.unit_of_work import EmploymentUnitOfWork
 from services.employment.domain import rules
 from services.employment.domain.errors import Unknown
 from services.employment.domain.student import Gate, Student, evolve, gate
@@ -73,17 +74,7 @@ def _subject(command: GraduateCommand) -> tuple[str, UUID]:
 async def apply_or_hold(command: GraduateCommand, student: Student, uow: EmploymentUnitOfWork, ctx: Context) -> Outcome:
     if gate(student) is Gate.APPLY:
         return await apply_graduate_fact(command, student, uow, ctx)
-    event_type, subject_id = _subject(command)
-    held = HeldFact(uuid4(), student.student_id, subject_id, command, ctx.recorded_at)
-    await uow.held.hold(held)
-    log.info(
-        "fact held until graduation",
-        held_id=str(held.held_id),
-        kind=command.kind,
-        partnership_id=str(student.partnership_id),
-    )
-    answer = {"status": "held", "type": event_type, "subject_id": str(subject_id), "held_id": str(held.held_id)}
-    return Outcome(answer=answer, held=True)
+    return await hold(command, student, _subject(command), uow, ctx)
 
 
 async def apply_graduate_fact(
@@ -124,7 +115,8 @@ async def _answer(command: AnswerOffer, student: Student, uow: EmploymentUnitOfW
 async def _place(command: PlaceStudent, student: Student, uow: EmploymentUnitOfWork, ctx: Context) -> Outcome:
     employers = await uow.partnerships.employers(student.partnership_id, student.class_id)
     terms = rules.PlacementTerms(**command.model_dump(include=set(rules.PLACEMENT_TERMS)))
-    placed = rules.place(student, command.placement_id, terms, employers)
+    taken = await uow.placements.recorded(command.placement_id)
+    placed = rules.place(student, command.placement_id, terms, employers, id_taken=taken)
     if command.relation_claimed is not None and command.relation_claimed is not placed.relation:
         log.info(
             "relation decided by credit code over the client's flag",
@@ -134,5 +126,7 @@ async def _place(command: PlaceStudent, student: Student, uow: EmploymentUnitOfW
         )
     event = envelope(placed, student, command, ctx)
     await uow.placements.add(placed, event, command.relation_claimed)
-    await uow.students.save(evolve(student, placed))
+    latest = await uow.placements.latest(student.student_id)
+    if latest is not None and latest.placement_id == placed.placement_id:  # else a job from before the current one
+        await uow.students.save(evolve(student, placed))
     return applied(event, command.placement_id, relation=placed.relation.value)

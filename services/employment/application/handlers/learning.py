@@ -5,11 +5,13 @@ row, what was learned and the events of released facts commit together.
 
 The held-facts rule (issue 4: a fact that arrives before the fact it follows is held, never lost): an offer,
 an answer, a placement or further study for a student whose Graduated event has not reached employment yet is
-stored as held and answered as held. When the graduation arrives, the held facts are applied in the order they
-were received, each in a savepoint, through the same rules as a live command; one that breaks a rule then is
-rejected with its reason. When a withdrawal or a cancelled enrolment arrives instead, every held fact is
-rejected. Either way each held fact stays visible under /held-facts with its outcome. An applied fact keeps the
-recorded_at it was received with (issue 14: history stays true), so a past as-of date sees it.
+stored as held and answered as held; so is a retention check or an end of a held placement (issue 14). When the
+graduation arrives, the held facts are applied in the order they were received (a placement before its check),
+each in a savepoint, through the same rules as a live command; one that breaks a rule then is rejected with its
+reason, and a check or end of a rejected placement with it. When a withdrawal or a cancelled enrolment arrives
+instead, every held fact is rejected. Either way each held fact stays visible under /held-facts with its outcome.
+An applied fact keeps the recorded_at it was received with (issue 14: history stays true), so a past as-of date
+sees it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from uuid import UUID
 
 import structlog
 
+from services.employment.application.commands import CheckRetention, EndEmployment, HoldableCommand
 from services.employment.application.handlers.graduates import apply_graduate_fact
+from services.employment.application.handlers.placements import apply_placement_fact
 from services.employment.application.unit_of_work import EmploymentUnitOfWork
 from services.employment.domain.errors import ImpossibleFact
 from services.employment.domain.facts import effective
@@ -83,9 +87,7 @@ async def _release_held(student: Student, uow: EmploymentUnitOfWork, ctx: Contex
         current = await uow.students.get(student.student_id) or student
         try:
             async with uow.savepoint():  # a refused fact leaves nothing behind
-                outcome = await apply_graduate_fact(
-                    held.command, current, uow, replace(ctx, recorded_at=held.received_at)
-                )
+                outcome = await _apply_held(held.command, current, uow, replace(ctx, recorded_at=held.received_at))
         except DomainError as refusal:
             await uow.held.rejected(held.held_id, refusal.detail, ctx.recorded_at)
             log.info("held fact rejected", held_id=str(held.held_id), partnership_id=str(student.partnership_id))
@@ -95,6 +97,12 @@ async def _release_held(student: Student, uow: EmploymentUnitOfWork, ctx: Contex
         log.info("held fact applied", held_id=str(held.held_id), event_id=str(event.id))
         released = released.merged(outcome)
     return released
+
+
+async def _apply_held(command: HoldableCommand, student: Student, uow: EmploymentUnitOfWork, ctx: Context) -> Outcome:
+    if isinstance(command, CheckRetention | EndEmployment):
+        return await apply_placement_fact(command, student, uow, ctx)
+    return await apply_graduate_fact(command, student, uow, ctx)
 
 
 async def _reject_held(student: Student, reason: str, uow: EmploymentUnitOfWork, ctx: Context) -> None:
