@@ -124,6 +124,7 @@ class Withdrawn:
     last_day: date
     reason: str  # family | health | financial | employment | discipline | other
     reported_late: bool = False  # the school reports it weeks later: the driver posts it after everything else
+    reported_on: date | None = None  # when the school reported it (its recorded_at day)
     evidence: str = SCHOOL_RECORD
 
 

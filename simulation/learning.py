@@ -77,6 +77,7 @@ class TrainingStory:
             last_day=last_day,
             reason=self.rng.choice(_REASONS),
             reported_late=back_dated,
+            reported_on=self.ctx.upto_today(reported),
         )
         return self.ctx.upto_today(reported)
 

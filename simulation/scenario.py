@@ -7,7 +7,7 @@ business date; names follow the events of shared/DOMAIN.md. Nothing here talks t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +92,7 @@ class Partnership:
     targets: list[Target] = field(default_factory=list)
     funding: list[Funding] = field(default_factory=list)
     amendments: list[Reparented] = field(default_factory=list)
+    corrections: list[EventCorrected] = field(default_factory=list)  # of its funding records
     ended_on: date | None = None
 
 
@@ -211,6 +212,9 @@ class Scenario:
     class_facts: list[ClassFact]
     students: list[Student]
     notes: dict[str, Any] = field(default_factory=dict)
+    # When each fact was recorded (simulation/recording.py), posted through the operator import; empty when the
+    # facts are posted as live commands, each recorded when it arrives.
+    recorded: dict[str, datetime] = field(default_factory=dict)
 
     def partnership(self, key: str) -> Partnership:
         return next(p for p in self.partnerships if p.key == key)
@@ -225,6 +229,7 @@ class Scenario:
             + len(p.targets)
             + len(p.funding)
             + len(p.amendments)
+            + len(p.corrections)
             + (1 if p.ended_on else 0)
             for p in self.partnerships
         )

@@ -152,9 +152,10 @@ def _completed_internship(seen: Sequence[Any], graduated_on: date) -> bool:
 
 
 def learner_as_of(
-    key: str, partnership: str, facts: Sequence[Any], as_of: date, checkpoints: Sequence[int]
+    key: str, partnership: str, facts: Sequence[Any], as_of: date, checkpoints: Sequence[int], window: int = 180
 ) -> tuple[Application | None, Learner | None]:
-    """`facts` are the student's standing (resolved) facts in recorded order."""
+    """`facts` are the student's standing (resolved) facts known by D, in recorded order; `window` is the metric
+    version's employment window in days."""
     application = application_as_of(facts, as_of)
     seen = [f for f in facts if f.occurred_on <= as_of]
     enrolment = next((f for f in seen if isinstance(f, StudentEnrolled) and f.start_on <= as_of), None)
@@ -184,13 +185,13 @@ def learner_as_of(
     if state is not State.GRADUATED:
         return application, learner
     graduated_on = cause.graduated_on
-    placement = counted_placement(seen, enrolment.start_on, graduated_on, as_of)
+    placement = counted_placement(seen, enrolment.start_on, graduated_on, as_of, window)
     return application, replace(
         learner,
         graduated_on=graduated_on,
         certified=_certified(seen, enrolment.start_on, graduated_on, as_of),
         completed_internship=_completed_internship(seen, graduated_on),
-        further_study=further_study_in_window(seen, enrolment.start_on, graduated_on, as_of),
+        further_study=further_study_in_window(seen, enrolment.start_on, graduated_on, as_of, window),
         placement=placement,
         checks=checks_passed(seen, placement, checkpoints, as_of) if placement else {},
     )

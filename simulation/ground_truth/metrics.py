@@ -25,17 +25,19 @@ class Context:
     credit_codes: dict[str, str | None]  # party key -> unified social credit code
     partner_codes: dict[str, frozenset[str]]  # partnership -> credit codes of its member enterprises
     checkpoints: dict[str, tuple[int, ...]]  # partnership -> check-points
+    closed: frozenset[str] = frozenset()  # classes whose closure is known by D
+    window: int = 180  # the metric version's employment window in days
 
 
 def class_figures(
     classes: Sequence[SchoolClass],
     learners: Sequence[Learner],
     verified: dict[str, tuple[Decimal, Decimal]],
-    as_of: date,
+    ctx: Context,
 ) -> dict[str, Figure]:
     """`verified`: class key -> (enterprise hours, all hours) verified by D."""
     keys = {c.key for c in classes}
-    closed = sum(1 for c in classes if c.closed_on is not None and c.closed_on <= as_of)
+    closed = sum(1 for c in classes if c.key in ctx.closed)
     seats = sum(c.seats for c in classes)
     enterprise = sum((verified.get(k, (Decimal(0), Decimal(0)))[0] for k in keys), Decimal(0))
     hours = sum((verified.get(k, (Decimal(0), Decimal(0)))[1] for k in keys), Decimal(0))
@@ -164,11 +166,3 @@ def retention_figures(placed: Sequence[Learner], ctx: Context, checkpoints: Sequ
     figures = {f"job_retention.{k}": rate(employed[k], due[k]) for k in everywhere}
     figures.update({f"same_employer_retention.{k}": rate(same[k], base[k]) for k in everywhere[1:]})
     return figures
-
-
-def cost_figures(funding: Decimal, outcomes: dict[str, Figure]) -> dict[str, Figure]:
-    graduates, placements = outcomes["graduates"].value, outcomes["placements"].value
-    return {
-        "cost_per_graduate": rate(funding, graduates or 0),
-        "cost_per_placement": rate(funding, placements or 0),
-    }

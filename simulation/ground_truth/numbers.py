@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 FOUR_PLACES = Decimal("0.0001")
@@ -19,9 +19,18 @@ class Figure:
     numerator: Number | None
     denominator: Number | None
     value: Number | None
+    # DOMAIN.md "Final when": set once the figure's scope is known; kept out of equality so a reading compares alone.
+    final: bool | None = field(default=None, compare=False)
 
-    def as_json(self) -> dict[str, str | int | None]:
-        return {name: _json_number(getattr(self, name)) for name in ("numerator", "denominator", "value")}
+    def as_json(self) -> dict[str, str | int | bool | None]:
+        found: dict[str, str | int | bool | None] = {
+            name: _json_number(getattr(self, name)) for name in ("numerator", "denominator", "value")
+        }
+        found["final"] = self.final
+        return found
+
+    def settled(self, final: bool) -> Figure:
+        return replace(self, final=final)
 
 
 def _json_number(number: Number | None) -> str | int | None:
@@ -44,6 +53,6 @@ def median(values: Iterable[Decimal]) -> Figure:
     ordered = sorted(values)
     n = len(ordered)
     if n == 0:
-        return Figure(None, 0, None)
+        return Figure(0, 0, None)  # an empty cell: numerator 0, denominator 0, value null
     middle = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
     return Figure(None, n, half_up(middle))

@@ -1,5 +1,7 @@
-"""The figures of one scope, in total and broken down by class, programme, home region, cohort year and
-poor-household status. Class-level figures have no home-region or poor-household split (DOMAIN.md)."""
+"""The figures of one scope, in total and broken down by class, programme, home region, cohort year, poor-household
+status and funding period, each provisional or final. Class-level figures have no home-region or poor-household
+split, cost figures no split but by funding period (DOMAIN.md); every cell answers every metric of its dimension,
+and both poor-household cells are always answered."""
 
 from __future__ import annotations
 
@@ -8,12 +10,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
+from simulation.ground_truth.costs import Money, cost_cells
+from simulation.ground_truth.finality import is_final, provisional
 from simulation.ground_truth.learner import Application, Learner
 from simulation.ground_truth.metrics import (
     Context,
     admission_figures,
     class_figures,
-    cost_figures,
     enrolment_figures,
     outcome_figures,
 )
@@ -24,6 +27,7 @@ T = TypeVar("T")
 Figures = dict[str, Figure]
 CLASS_DIMENSIONS = ("class", "programme", "cohort_year")
 STUDENT_DIMENSIONS = ("home_region", "poor_household")
+ALWAYS = {"poor_household": ("false", "true")}
 
 
 @dataclass(slots=True)
@@ -31,7 +35,7 @@ class Scope:
     classes: list[SchoolClass] = field(default_factory=list)
     learners: list[Learner] = field(default_factory=list)
     applications: list[Application] = field(default_factory=list)
-    funding: Decimal = Decimal(0)
+    funding: list[Money] = field(default_factory=list)
     checkpoints: tuple[int, ...] = (90, 180, 365)
 
 
@@ -60,6 +64,10 @@ def _student_bucket(dimension: str, home_region: str, poor: bool) -> str:
     return home_region if dimension == "home_region" else str(poor).lower()
 
 
+def _settled(figures: Figures, pending: frozenset[str]) -> Figures:
+    return {metric: figure.settled(is_final(metric, pending)) for metric, figure in figures.items()}
+
+
 def _student_figures(
     learners: list[Learner], applications: list[Application], ctx: Context, checkpoints: tuple[int, ...]
 ) -> Figures:
@@ -69,29 +77,50 @@ def _student_figures(
     return figures
 
 
+def _cell(
+    classes: list[SchoolClass],
+    learners: list[Learner],
+    applications: list[Application],
+    ctx: Context,
+    verified: dict[str, tuple[Decimal, Decimal]],
+    checkpoints: tuple[int, ...],
+    with_classes: bool,
+) -> Figures:
+    figures = class_figures(classes, learners, verified, ctx) if with_classes else {}
+    figures.update(_student_figures(learners, applications, ctx, checkpoints))
+    return _settled(figures, provisional(classes, learners, applications, ctx))
+
+
 def scope_figures(scope: Scope, ctx: Context, verified: dict[str, tuple[Decimal, Decimal]]) -> ScopeFigures:
-    total = class_figures(scope.classes, scope.learners, verified, ctx.as_of)
-    total.update(_student_figures(scope.learners, scope.applications, ctx, scope.checkpoints))
-    total.update(cost_figures(scope.funding, total))
-    breakdowns: dict[str, dict[str, Figures]] = {}
+    total = _cell(scope.classes, scope.learners, scope.applications, ctx, verified, scope.checkpoints, True)
+    costs, periods = cost_cells(scope.funding, scope.classes, scope.learners, ctx)
+    total.update(costs)
+    breakdowns: dict[str, dict[str, Figures]] = {"funding_period": periods}
     for dimension in CLASS_DIMENSIONS:
         bucket = _class_bucket(dimension, ctx)
         classes = _group(scope.classes, [bucket(c.key) for c in scope.classes])
         learners = _group(scope.learners, [bucket(s.class_key) for s in scope.learners])
         applications = _group(scope.applications, [bucket(a.class_key) for a in scope.applications])
-        buckets: dict[str, Figures] = {}
-        for name in sorted(set(classes) | set(learners) | set(applications)):
-            figures = class_figures(classes.get(name, []), learners.get(name, []), verified, ctx.as_of)
-            figures.update(_student_figures(learners.get(name, []), applications.get(name, []), ctx, scope.checkpoints))
-            buckets[name] = figures
-        breakdowns[dimension] = buckets
+        breakdowns[dimension] = {
+            name: _cell(
+                classes.get(name, []),
+                learners.get(name, []),
+                applications.get(name, []),
+                ctx,
+                verified,
+                scope.checkpoints,
+                True,
+            )
+            for name in sorted(set(classes) | set(learners) | set(applications))
+        }
     for dimension in STUDENT_DIMENSIONS:
         learners = _group(scope.learners, [_student_bucket(dimension, s.home_region, s.poor) for s in scope.learners])
         applications = _group(
             scope.applications, [_student_bucket(dimension, a.home_region, a.poor) for a in scope.applications]
         )
+        names = set(learners) | set(applications) | set(ALWAYS.get(dimension, ()))
         breakdowns[dimension] = {
-            name: _student_figures(learners.get(name, []), applications.get(name, []), ctx, scope.checkpoints)
-            for name in sorted(set(learners) | set(applications))
+            name: _cell([], learners.get(name, []), applications.get(name, []), ctx, verified, scope.checkpoints, False)
+            for name in sorted(names)
         }
     return ScopeFigures(total, breakdowns)

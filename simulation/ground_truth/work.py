@@ -10,7 +10,7 @@ from typing import Any
 from simulation.facts import FurtherStudyEntered, Placed, RetentionChecked
 from simulation.scenario import EMPLOYER_CONFIRMATION, SCHOOL_RECORD, SELF_REPORT, SOCIAL_INSURANCE_RECORD
 
-EMPLOYMENT_WINDOW_DAYS = 180
+EMPLOYMENT_WINDOW_DAYS = {1: 180, 2: 365}  # by metric version
 HOUSEHOLDS_CHECKPOINT = 180
 EVIDENCE_RANK = {SELF_REPORT: 0, SCHOOL_RECORD: 1, EMPLOYER_CONFIRMATION: 2, SOCIAL_INSURANCE_RECORD: 3}
 
@@ -23,25 +23,30 @@ class Check:
     same_employer: bool
 
 
-def in_window(start_on: date, first_start: date, graduated_on: date, as_of: date) -> bool:
-    """DOMAIN.md: starting between first start and graduation + 180 inclusive; a future start is not yet true."""
-    last = graduated_on + timedelta(days=EMPLOYMENT_WINDOW_DAYS)
+def in_window(start_on: date, first_start: date, graduated_on: date, as_of: date, window: int = 180) -> bool:
+    """DOMAIN.md: starting between first start and graduation + the window (180 days in version 1, 365 in
+    version 2) inclusive; a future start is not yet true."""
+    last = graduated_on + timedelta(days=window)
     return first_start <= start_on <= last and start_on <= as_of
 
 
-def counted_placement(seen: Sequence[Any], first_start: date, graduated_on: date, as_of: date) -> Placed | None:
+def counted_placement(
+    seen: Sequence[Any], first_start: date, graduated_on: date, as_of: date, window: int = 180
+) -> Placed | None:
     """One placement per graduate: the earliest non-retracted one starting in the window."""
     candidates = [
         (fact.start_on, position, fact)
         for position, fact in enumerate(seen)
-        if isinstance(fact, Placed) and in_window(fact.start_on, first_start, graduated_on, as_of)
+        if isinstance(fact, Placed) and in_window(fact.start_on, first_start, graduated_on, as_of, window)
     ]
     return min(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
 
-def further_study_in_window(seen: Sequence[Any], first_start: date, graduated_on: date, as_of: date) -> bool:
+def further_study_in_window(
+    seen: Sequence[Any], first_start: date, graduated_on: date, as_of: date, window: int = 180
+) -> bool:
     return any(
-        isinstance(fact, FurtherStudyEntered) and in_window(fact.start_on, first_start, graduated_on, as_of)
+        isinstance(fact, FurtherStudyEntered) and in_window(fact.start_on, first_start, graduated_on, as_of, window)
         for fact in seen
     )
 
