@@ -7,6 +7,7 @@ import signal
 import subprocess
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -36,6 +37,22 @@ _JVM_FLAGS = [
 
 class KafkaStartError(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """The static controller quorum of a cluster: every node's id and controller port, and the cluster's id."""
+
+    cluster_id: str
+    controller_ports: dict[int, int]
+
+    @property
+    def voters(self) -> str:
+        return ",".join(f"{node}@127.0.0.1:{port}" for node, port in sorted(self.controller_ports.items()))
+
+    @property
+    def replication(self) -> int:
+        return min(3, len(self.controller_ports))
 
 
 def ensure_kafka_jars(repo_root: Path = REPO_ROOT, cache_dir: Path | None = None) -> Path:
@@ -77,7 +94,8 @@ def new_cluster_id() -> str:
 
 
 class LocalKafka:
-    """One KRaft broker+controller on loopback, its data kept in `workdir` across stop() and start()."""
+    """One KRaft broker+controller on loopback, its data kept in `workdir` across stop() and start(); alone, or
+    node `node_id` of a `quorum` (see shared/infra/kafka_cluster.py)."""
 
     def __init__(
         self,
@@ -88,12 +106,20 @@ class LocalKafka:
         *,
         log_path: Path | None = None,
         stop_at_exit: bool = True,
+        node_id: int = 1,
+        quorum: Quorum | None = None,
     ) -> None:
         self.workdir = workdir.resolve()
         self.log_path = (log_path or self.workdir / "kafka.log").resolve()
         self._libdir = libdir
         self._stop_at_exit = stop_at_exit
         self._process: subprocess.Popen[bytes] | None = None
+        self._log_offset = 0
+        self._launched_at = 0.0
+        self.node_id = node_id
+        self.quorum = quorum
+        if quorum is not None:
+            controller_port = quorum.controller_ports[node_id]
         self.port, self.controller_port = self._ports(port, controller_port)
 
     @property
@@ -122,8 +148,7 @@ class LocalKafka:
         broker, controller = f"127.0.0.1:{self.port}", f"127.0.0.1:{self.controller_port}"
         settings = {
             "process.roles": "broker,controller",
-            "node.id": "1",
-            "controller.quorum.bootstrap.servers": controller,
+            "node.id": str(self.node_id),
             "listeners": f"PLAINTEXT://{broker},CONTROLLER://{controller}",
             "advertised.listeners": f"PLAINTEXT://{broker},CONTROLLER://{controller}",
             "controller.listener.names": "CONTROLLER",
@@ -134,14 +159,7 @@ class LocalKafka:
             "auto.create.topics.enable": "false",
             "num.network.threads": "2",
             "num.io.threads": "2",
-            # One broker: the defaults (3 replicas, min ISR 2) leave group and transaction coordinators stuck.
-            "offsets.topic.replication.factor": "1",
-            "offsets.topic.num.partitions": "1",
-            "transaction.state.log.replication.factor": "1",
-            "transaction.state.log.min.isr": "1",
-            "transaction.state.log.num.partitions": "1",
-            "share.coordinator.state.topic.replication.factor": "1",
-            "share.coordinator.state.topic.min.isr": "1",
+            **(_single_node(controller) if self.quorum is None else _cluster_node(self.quorum)),
             "group.initial.rebalance.delay.ms": "0",
             # After a kill -9 the restarted broker waits out its old session before unfencing (default 9 s).
             "broker.session.timeout.ms": "3000",
@@ -159,7 +177,10 @@ class LocalKafka:
     def _format(self, config: Path) -> None:
         if (self.workdir / "data" / "meta.properties").exists():
             return
-        command = self._java("kafka.tools.StorageTool", "format", "--standalone", "-t", new_cluster_id())
+        if self.quorum is None:
+            command = self._java("kafka.tools.StorageTool", "format", "--standalone", "-t", new_cluster_id())
+        else:  # a static quorum (controller.quorum.voters): every node formatted with the cluster's one id
+            command = self._java("kafka.tools.StorageTool", "format", "-t", self.quorum.cluster_id)
         command += ["-c", str(config), "--ignore-formatted"]
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
@@ -169,6 +190,15 @@ class LocalKafka:
         if self.running:
             return self.bootstrap
         started = time.monotonic()
+        self.launch()
+        self.await_ready(started + timeout)
+        return self.bootstrap
+
+    def launch(self) -> None:
+        """Start the process and return at once; `await_ready` waits for it. A cluster launches every node first:
+        no node is ready before a majority of the controllers runs."""
+        if self.running:
+            return
         config = self._write_config()
         self._format(config)
         for taken in (self.port, self.controller_port):
@@ -177,7 +207,8 @@ class LocalKafka:
                     f"port {taken} is taken by another process (a broker left running on {self.workdir}?)"
                 )
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        self._launched_at = time.monotonic()
         with self.log_path.open("ab") as output:
             self._process = subprocess.Popen(
                 self._java("kafka.Kafka", str(config)),
@@ -189,14 +220,18 @@ class LocalKafka:
             )
         if self._stop_at_exit:
             atexit.register(self.stop)
-        self._await_ready(self._process, log_offset, started + timeout)
+
+    def await_ready(self, deadline: float) -> None:
+        if self._process is None:
+            raise KafkaStartError(f"kafka node {self.node_id} was not launched")
+        self._await_ready(self._process, self._log_offset, deadline)
         log.info(
             "kafka_started",
             bootstrap=self.bootstrap,
+            node=self.node_id,
             pid=self.pid,
-            seconds=round(time.monotonic() - started, 1),
+            seconds=round(time.monotonic() - self._launched_at, 1),
         )
-        return self.bootstrap
 
     def _await_ready(self, process: subprocess.Popen[bytes], log_offset: int, deadline: float) -> None:
         while True:
@@ -240,3 +275,35 @@ class LocalKafka:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
+
+
+def _single_node(controller: str) -> dict[str, str]:
+    return {
+        "controller.quorum.bootstrap.servers": controller,
+        # One broker: the defaults (3 replicas, min ISR 2) leave group and transaction coordinators stuck.
+        "offsets.topic.replication.factor": "1",
+        "offsets.topic.num.partitions": "1",
+        "transaction.state.log.replication.factor": "1",
+        "transaction.state.log.min.isr": "1",
+        "transaction.state.log.num.partitions": "1",
+        "share.coordinator.state.topic.replication.factor": "1",
+        "share.coordinator.state.topic.min.isr": "1",
+    }
+
+
+def _cluster_node(quorum: Quorum) -> dict[str, str]:
+    """Every partition on three nodes and an acks=all write on two of them: one node may die, nothing is lost."""
+    replicas, in_sync = str(quorum.replication), str(max(1, quorum.replication - 1))
+    return {
+        "controller.quorum.voters": quorum.voters,
+        "default.replication.factor": replicas,
+        "min.insync.replicas": in_sync,
+        "offsets.topic.replication.factor": replicas,
+        "offsets.topic.num.partitions": "3",
+        "transaction.state.log.replication.factor": replicas,
+        "transaction.state.log.min.isr": in_sync,
+        "transaction.state.log.num.partitions": "3",
+        "share.coordinator.state.topic.replication.factor": replicas,
+        "share.coordinator.state.topic.min.isr": in_sync,
+        "unclean.leader.election.enable": "false",
+    }
