@@ -11,7 +11,10 @@ from shared.contracts.registry import ALERTS_TOPIC, FIGURES_TOPIC, stage_topics
 log = structlog.get_logger(__name__)
 
 # Stage topics are the system of record that assessment rebuilds from: never deleted by age.
-EVENT_LOG_CONFIG = {"retention.ms": "-1", "cleanup.policy": "delete", "min.insync.replicas": "1"}
+EVENT_LOG_CONFIG = {"retention.ms": "-1", "cleanup.policy": "delete"}
+# Three copies where there are three brokers, of which an acks=all write must reach two: one broker may die
+# without losing an acknowledged record. A single broker keeps one copy and needs one (issue 13).
+MOST_REPLICAS = 3
 DEAD_LETTER_CONFIG = {"retention.ms": str(30 * 24 * 3600 * 1000), "cleanup.policy": "delete"}
 
 
@@ -29,7 +32,9 @@ async def ensure_topics(
         existing = set(await admin.list_topics())
         missing = [name for name in names if name not in existing]
         if missing:
-            new = [NewTopic(name, partitions, 1, topic_configs=config or EVENT_LOG_CONFIG) for name in missing]
+            replicas = min(MOST_REPLICAS, len((await admin.describe_cluster())["brokers"]))
+            configs = {**(config or EVENT_LOG_CONFIG), "min.insync.replicas": str(max(1, replicas - 1))}
+            new = [NewTopic(name, partitions, replicas, topic_configs=configs) for name in missing]
             response = await admin.create_topics(new)
             failures = [
                 (error[0], error[1])
