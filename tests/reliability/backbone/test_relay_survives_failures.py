@@ -14,6 +14,8 @@ from shared.infra.kafka_local import LocalKafka
 from shared.messaging.consumer import IdempotentConsumer
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import OutboxRelay, RelaySettings
+from shared.messaging.topics import ensure_topics, product_topics
+from tests.conftest import TEST_PARTITIONS
 from tests.support.backbone import record_applied, withdrawal, write_events
 from tests.support.kafka import read_all
 from tests.support.waiting import eventually
@@ -50,6 +52,8 @@ async def test_events_written_while_the_broker_is_down_are_delivered_once_after_
 ):
     bootstrap = controllable_broker.bootstrap
     topic = f"{topic_namespace}cycle.training"
+    # The namespace's topics exist on the session's broker; this one may be another (a shared broker in the env).
+    await ensure_topics(bootstrap, product_topics(topic_namespace), TEST_PARTITIONS)
     events = [withdrawal(uuid4(), day) for day in range(1, 6)]
     relay = OutboxRelay(database_url, schema, bootstrap, RelaySettings(retry_seconds=0.2, request_timeout_ms=3000))
 
