@@ -23,7 +23,6 @@ from shared.security.administration import Issued
 from shared.security.audit import AuditAction, AuditEntry, AuditQuery
 from shared.security.identity import Client, Role, Scope
 from shared.security.runtime import Administration, open_administration
-from shared.security.settings import SecuritySettings
 
 T = TypeVar("T")
 clients_app = typer.Typer(help="Credentials of parties' systems and operators: add, list, rotate, revoke.")
@@ -32,9 +31,10 @@ ClientId = Annotated[str, typer.Argument(help="The client's id, as `cycle client
 
 def _administer(work: Callable[[Administration], Awaitable[T]]) -> T:
     async def administered() -> T:
-        database_url = settings().database_url
+        deployment = settings()  # the security schema is `security` plus the deployment's schema suffix
+        database_url = deployment.database_url
         try:
-            async with open_administration(SecuritySettings(), database_url) as administration:
+            async with open_administration(deployment, database_url) as administration:
                 return await work(administration)
         except DomainError as error:
             raise OpsError(error.detail) from error

@@ -1,7 +1,10 @@
 from pathlib import Path
+from typing import Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.security.settings import DEVELOPMENT_NATIONAL_ID_KEY, SecuritySettings
 
 
 class InfraSettings(BaseSettings):
@@ -16,8 +19,10 @@ class InfraSettings(BaseSettings):
     topic_partitions: int = Field(default=12, validation_alias="CYCLE_TOPIC_PARTITIONS")
 
 
-class ServiceSettings(BaseSettings):
-    """What every service process needs; the same names are used in docker-compose.yml."""
+class ServiceSettings(SecuritySettings):
+    """What every service process needs, its security settings included; the same names are used in
+    docker-compose.yml. The security schema is shared by every service of one deployment: `security` plus the
+    schema suffix unless CYCLE_SECURITY_SCHEMA names another."""
 
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
@@ -26,11 +31,15 @@ class ServiceSettings(BaseSettings):
     topic_namespace: str = Field(default="", validation_alias="CYCLE_TOPIC_NAMESPACE")
     topic_partitions: int = Field(default=12, validation_alias="CYCLE_TOPIC_PARTITIONS")
     schema_suffix: str = Field(default="", validation_alias="CYCLE_SCHEMA_SUFFIX")
-    national_id_key: str = Field(
-        default="dev-only-key-change-me-0123456789abcdef", validation_alias="CYCLE_NATIONAL_ID_KEY"
-    )
+    national_id_key: str = Field(default=DEVELOPMENT_NATIONAL_ID_KEY, validation_alias="CYCLE_NATIONAL_ID_KEY")
     operator_token: str | None = Field(default=None, validation_alias="CYCLE_OPERATOR_TOKEN")
     log_level: str = Field(default="info", validation_alias="CYCLE_LOG_LEVEL")
     outbox_alert: int = Field(default=1_000, ge=1, validation_alias="CYCLE_OUTBOX_ALERT")
     outbox_limit: int = Field(default=100_000, ge=1, validation_alias="CYCLE_OUTBOX_LIMIT")
     lag_alert: int = Field(default=10_000, ge=1, validation_alias="CYCLE_LAG_ALERT")
+
+    @model_validator(mode="after")
+    def _security_schema_of_the_deployment(self) -> Self:
+        if "security_schema" not in self.model_fields_set:
+            self.security_schema = f"security{self.schema_suffix}"
+        return self

@@ -15,8 +15,9 @@ import httpx
 import typer
 from rich.console import Console
 
-from shared.infra.stack_state import StackState
 from shared.application.clock import SystemClock, business_today
+from shared.infra.stack_state import StackState
+from shared.web.client_auth import ClientCredentials
 from simulation.assessment_reader import AssessmentReader
 from simulation.compare import Comparison
 from simulation.console import (
@@ -28,7 +29,8 @@ from simulation.console import (
     scenario_table,
     seed_table,
 )
-from simulation.driver import drive
+from simulation.credentials import run_credential, stack_settings
+from simulation.driver import DriveReport, drive
 from simulation.generator import build
 from simulation.ground_truth import compute_truth
 from simulation.ids import Ids
@@ -84,17 +86,22 @@ def simulate(
         ids = Ids.for_scenario(programme.name, programme.seed)
         write_truth(truth_document(truth, programme, ids), truth_out)
     console.print(f"ground truth as of {today} written to {truth_out}")
-    with RichReporter.progress_bar(console) as progress:
-        report, _ = asyncio.run(
-            drive(
+
+    async def driven(progress: Any) -> DriveReport:
+        async with run_credential(stack_settings(state_dir), "cycle simulate") as credential:
+            report, _ = await drive(
                 programme,
                 urls,
                 concurrency=concurrency,
                 rate=rate,
                 wait_timeout=wait_timeout,
                 reporter=RichReporter(progress),
+                credential=credential,
             )
-        )
+        return report
+
+    with RichReporter.progress_bar(console) as progress:
+        report = asyncio.run(driven(progress))
     console.print(drive_table(report))
     for failure in report.failures[:20]:
         errors.print(f"[red]✗[/] {failure}", highlight=False)
@@ -119,8 +126,13 @@ async def _compare_until(
         await asyncio.sleep(2)
 
 
-async def _report(url: str, truth: dict[str, Any], wait: float) -> tuple[Comparison, dict[str, list[dict[str, Any]]]]:
-    async with httpx.AsyncClient(base_url=url, timeout=120) as client:
+async def _report(
+    url: str, truth: dict[str, Any], wait: float, state_dir: Path
+) -> tuple[Comparison, dict[str, list[dict[str, Any]]]]:
+    async with (
+        run_credential(stack_settings(state_dir), "cycle report") as credential,
+        httpx.AsyncClient(base_url=url, timeout=120, auth=ClientCredentials(credential)) as client,
+    ):
         return await _compare_until(AssessmentReader(client), truth, wait)
 
 
@@ -137,7 +149,7 @@ def report(
     if date.fromisoformat(document["as_of"]) != business_today(SystemClock().now()):
         console.print(f"[yellow]The truth is as of {document['as_of']}; figures are read as of that date.[/]")
     with console.status("Reading assessment's figures…"):
-        result, read = asyncio.run(_report(url, document, wait))
+        result, read = asyncio.run(_report(url, document, wait, state_dir))
     console.print(partnerships_table(document))
     console.print(figures_table(document, read))
     if document["scenario"] == "seed":

@@ -23,6 +23,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from shared.web.client_auth import ClientCredentials, Credential
 from simulation.calls import Call
 from simulation.ids import Ids, Recorded
 from simulation.ratelimit import TokenBucket
@@ -116,13 +117,21 @@ class StageClients:
         connections: int = 32,
         timeout: float = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        credential: Credential | None = None,
     ) -> None:
+        """`credential`: the client the commands and polls are sent as (each service issues its own tokens)."""
         self.urls, self.ids = urls, ids
         self.limiter = TokenBucket(rate) if rate else None
         self.traffic = Traffic()
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         self._clients = {
-            name: httpx.AsyncClient(base_url=url, timeout=timeout, limits=limits, transport=transport)
+            name: httpx.AsyncClient(
+                base_url=url,
+                timeout=timeout,
+                limits=limits,
+                transport=transport,
+                auth=ClientCredentials(credential) if credential else None,
+            )
             for name, url in urls.items()
         }
 

@@ -16,6 +16,7 @@ from typing import Protocol, TypeVar
 import httpx
 import structlog
 
+from shared.web.client_auth import Credential
 from simulation import calls as c
 from simulation.clients import NotLearned, Refused, StageClients
 from simulation.ids import Ids
@@ -211,11 +212,15 @@ async def drive(
     wait_timeout: float = 120.0,
     reporter: Reporter | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    credential: Credential | None = None,
 ) -> tuple[DriveReport, Ids]:
-    """Posts every fact of `scenario`; returns what it took and the ids the services know the scenario by."""
+    """Posts every fact of `scenario` as `credential`'s client; returns what it took and the ids the services know
+    the scenario by."""
     ids = Ids.for_scenario(scenario.name, scenario.seed)
     started = time.perf_counter()
-    async with StageClients(urls, ids, rate=rate, connections=concurrency * 2, transport=transport) as clients:
+    async with StageClients(
+        urls, ids, rate=rate, connections=concurrency * 2, transport=transport, credential=credential
+    ) as clients:
         driver = Driver(
             scenario, clients, concurrency=concurrency, wait_timeout=wait_timeout, reporter=reporter or _Silent()
         )

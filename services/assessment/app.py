@@ -10,16 +10,24 @@ from fastapi import FastAPI
 from services.assessment.api import router
 from services.assessment.settings import AssessmentSettings
 from services.assessment.store import open_store
+from shared.security.runtime import open_identity
+from shared.security.settings import refuse_unsafe
+from shared.web.auth import install_auth, secured
+
+OPEN_PATHS = ("/health",)
 
 
 def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
     settings = settings or AssessmentSettings()
+    refuse_unsafe(settings, national_id_key=settings.national_id_key, operator_token=settings.operator_token)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = await open_store(settings.database_url, settings.db_schema)
         try:
-            yield
+            async with open_identity(settings, settings.database_url, app.state.store.pool) as identity:
+                app.state.identity = identity
+                yield
         finally:
             await app.state.store.close()
 
@@ -30,7 +38,8 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         description="Evaluation figures of every partnership: live, as of any date, replayable.",
     )
     app.state.settings = settings
-    app.include_router(router)
+    install_auth(app)
+    app.include_router(secured(router, open_paths=OPEN_PATHS))
     return app
 
 

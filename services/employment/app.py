@@ -44,9 +44,11 @@ Errors are problem details (RFC 9457, `application/problem+json`) with a `code`:
 
 
 def create_app(settings: ServiceSettings | None = None, clock: Clock | None = None) -> FastAPI:
-    app = build_app(
-        SPEC, settings or ServiceSettings(), title="Employment service", description=DESCRIPTION.strip(), clock=clock
+    return build_app(
+        SPEC,
+        settings or ServiceSettings(),
+        title="Employment service",
+        description=DESCRIPTION.strip(),
+        routers=[commands.router, reads.router, records.router, corrections_router(), imports.router()],
+        clock=clock,
     )
-    for router in (commands.router, reads.router, records.router, corrections_router(), imports.router()):
-        app.include_router(router)
-    return app

@@ -48,8 +48,12 @@ retract them through `/events/{event_id}/corrections` and `/retractions`.
 def create_app(settings: ServiceSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or ServiceSettings()
     vault_for(settings.national_id_key)  # a key too short to seal with stops the service here, not at a request
-    app = build_app(SPEC, settings, title="Cycle recruitment", description=DESCRIPTION, clock=clock)
-    for module in (partnerships, classes, students, exclusions, imports):
-        app.include_router(module.router)
-    app.include_router(corrections_router())
-    return app
+    routers = [module.router for module in (partnerships, classes, students, exclusions, imports)]
+    return build_app(
+        SPEC,
+        settings,
+        title="Cycle recruitment",
+        description=DESCRIPTION,
+        routers=[*routers, corrections_router()],
+        clock=clock,
+    )

@@ -43,9 +43,12 @@ RFC 9457 problem details. Send `Idempotency-Key` to make a command safe to repea
 
 
 def create_app(settings: ServiceSettings | None = None, clock: Clock | None = None) -> FastAPI:
-    app = build_app(SPEC, settings or ServiceSettings(), title="Training service", description=DESCRIPTION, clock=clock)
-    app.include_router(commands_router())
-    app.include_router(reads_router())
-    app.include_router(corrections_router())
-    app.include_router(imports_router())
-    return app
+    routers = [commands_router(), reads_router(), corrections_router(), imports_router()]
+    return build_app(
+        SPEC,
+        settings or ServiceSettings(),
+        title="Training service",
+        description=DESCRIPTION,
+        routers=routers,
+        clock=clock,
+    )

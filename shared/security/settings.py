@@ -1,4 +1,5 @@
-"""Security settings of every service process (to be merged into `ServiceSettings`), and the production check.
+"""Security settings of every service process (`shared.config.ServiceSettings` extends them), and the production
+check that `build_app` runs before anything else.
 
 In production a service refuses to start with a key anyone can read in this repository (the development
 national-ID key of shared/config.py, the development signing key below), without a signing key of its own, or
@@ -13,10 +14,8 @@ from enum import StrEnum
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.config import ServiceSettings
-
 DEVELOPMENT_SIGNING_KEY = "dev-only-token-signing-key-change-me-0123456789abcdef"
-DEVELOPMENT_NATIONAL_ID_KEY: str = ServiceSettings.model_fields["national_id_key"].default
+DEVELOPMENT_NATIONAL_ID_KEY = "dev-only-key-change-me-0123456789abcdef"  # ServiceSettings.national_id_key's default
 MIN_KEY_LENGTH = 32
 
 

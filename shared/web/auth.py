@@ -9,6 +9,7 @@ error bodies, which OAuth client libraries parse.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Request, Security
@@ -111,11 +112,19 @@ UNAUTHENTICATED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def secured(router: APIRouter) -> APIRouter:
-    """`router` with every operation requiring a bearer token, and declaring so in OpenAPI."""
+def secured(router: APIRouter, *, open_paths: Collection[str] = ()) -> APIRouter:
+    """`router` with every operation requiring a bearer token, and declaring so in OpenAPI; the routes of
+    `open_paths` (a health check living in the same router) stay as they are."""
     guarded = APIRouter(dependencies=[Security(current_actor)], responses=UNAUTHENTICATED)
-    guarded.include_router(router)
-    return guarded
+    if not open_paths:
+        guarded.include_router(router)
+        return guarded
+    opened, closed = APIRouter(), APIRouter()
+    for route in router.routes:  # each route already carries its router's prefix, tags and dependencies
+        (opened if getattr(route, "path", None) in open_paths else closed).routes.append(route)
+    guarded.include_router(closed)
+    opened.include_router(guarded)
+    return opened
 
 
 async def _unauthenticated(_: Request, error: Exception) -> JSONResponse:

@@ -7,19 +7,20 @@ whose `to_command()` builds the same command its route would; everything else is
 
 # No `from __future__ import annotations`: FastAPI reads the body type of the route made in `import_router`.
 
-import hmac
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Request
+from fastapi import APIRouter, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from shared.application import importing
 from shared.application.importing import FactOutcome, FactResult, ImportedCommand, run_import
+from shared.security.identity import Actor, Scope
+from shared.web.auth import requires
 from shared.web.commands import fingerprint
 from shared.web.problems import ProblemDetails, domain_problem
 from shared.web.runtime import runtime_of
 
-OperatorToken = Annotated[str | None, Header(alias="X-Operator-Token", description="Equal to CYCLE_OPERATOR_TOKEN.")]
+ImportingActor = Annotated[Actor, requires(Scope.IMPORT)]
 _STATUS = {FactOutcome.ACCEPTED: 201, FactOutcome.DUPLICATE: 200, FactOutcome.HELD: 202}
 
 
@@ -74,12 +75,6 @@ def _summary(results: list[FactResult]) -> ImportOut:
     )
 
 
-def _check_operator(expected: str | None, sent: str | None) -> None:
-    # No configured token means nobody may import, whatever they send.
-    if expected is None or sent is None or not hmac.compare_digest(expected.encode(), sent.encode()):
-        raise HTTPException(status_code=403, detail="operator token required")
-
-
 def import_router(fact: Any, *, max_facts: int = 10_000) -> APIRouter:
     """`fact`: the service's imported-fact model (a subclass of ImportedFactIn, or an annotated union of them)."""
     body_model: Any = create_model(
@@ -92,13 +87,11 @@ def import_router(fact: Any, *, max_facts: int = 10_000) -> APIRouter:
     @router.post(
         "/admin/import",
         response_model=ImportOut,
-        summary="Import facts with their original recorded_at (operators only)",
+        summary="Import facts with their original recorded_at (operators only: the `import` scope)",
         description=importing.__doc__ or "",
-        responses={403: {"model": ProblemDetails, "description": "No operator token configured, or a wrong one"}},
     )
-    async def post_import(body: body_model, request: Request, token: OperatorToken = None) -> ImportOut:
+    async def post_import(body: body_model, request: Request, actor: ImportingActor) -> ImportOut:
         runtime = runtime_of(request)
-        _check_operator(runtime.settings.operator_token, token)
         secret = runtime.settings.national_id_key.encode()
         commands = [
             ImportedCommand(

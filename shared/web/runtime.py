@@ -1,7 +1,9 @@
-"""The lifecycle every stage service shares: migrate, create topics, open the pool, build the pipeline, run the
-relay and the Kafka learners.
+"""The lifecycle every stage service shares: migrate, create topics, open the pool and the identity (issue 10),
+build the pipeline, run the relay and the Kafka learners.
 
-`create_app` of each service describes itself with a `ServiceSpec`; nothing runs at import time. A learner is
+`create_app` of each service describes itself with a `ServiceSpec` and hands its routers to `build_app`, which
+secures every one of them (only `/health`, `/docs`, `/openapi.json` and `/oauth/token` stay open); nothing runs
+at import time. A learner is
 the pipeline's handler for `Envelope`: the consumer's batch transaction is joined, so the processed-event row
 and the effect commit together, and a domain refusal dead-letters the record with its reason.
 """
@@ -10,14 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 
 from shared.application.clock import Clock, SystemClock
 from shared.application.pipeline import Handler, Pipeline
@@ -33,6 +35,9 @@ from shared.messaging.relay import OutboxRelay
 from shared.messaging.topics import ensure_topics, product_topics
 from shared.persistence.database import create_pool, migrate
 from shared.persistence.unit_of_work import PostgresUnitOfWork
+from shared.security.runtime import open_identity
+from shared.security.settings import refuse_unsafe
+from shared.web.auth import install_auth, secured
 from shared.web.health import ServiceMonitor
 from shared.web.problems import dead_letter_reason, install_problem_handlers
 
@@ -108,24 +113,39 @@ async def run_service(app: FastAPI, spec: ServiceSpec, settings: ServiceSettings
         settings.kafka_bootstrap_servers, product_topics(settings.topic_namespace), settings.topic_partitions
     )
     pool = await create_pool(settings.database_url, schema)
-    relay = OutboxRelay(settings.database_url, schema, settings.kafka_bootstrap_servers)
-    writer = Outbox(schema, spec.stage, settings.topic_namespace)
+    async with contextlib.AsyncExitStack() as stack:
+        stack.push_async_callback(pool.close)
+        app.state.identity = await stack.enter_async_context(
+            open_identity(settings, settings.database_url, pool, clock=clock)
+        )
+        app.state.runtime = _runtime(spec, settings, pool, clock)
+        async with _running(app.state.runtime, schema):
+            log.info("service started", service=spec.name, schema=schema)
+            yield
+
+
+def _runtime(spec: ServiceSpec, settings: ServiceSettings, pool: asyncpg.Pool, clock: Clock) -> Runtime:
+    relay = OutboxRelay(settings.database_url, spec.schema(settings), settings.kafka_bootstrap_servers)
+    writer = Outbox(spec.schema(settings), spec.stage, settings.topic_namespace)
     pipeline = Pipeline(spec.handlers, lambda: spec.unit_of_work(writer, settings, pool=pool), clock, spec.source)
     learn = _learner(spec, settings, writer, pipeline)
     consumers = [_consumer(spec, c, settings, pool, learn) for c in spec.consumers]
     monitor = ServiceMonitor(settings, pool, relay, consumers)
-    app.state.runtime = Runtime(settings, pool, writer, pipeline, relay, consumers, monitor)
-    tasks = [asyncio.create_task(relay.run(), name=f"{schema}-relay")]
-    tasks.append(asyncio.create_task(monitor.run(), name=f"{schema}-monitor"))
-    tasks += [asyncio.create_task(run_forever(c), name=c.group) for c in consumers]
-    log.info("service started", service=spec.name, schema=schema)
+    return Runtime(settings, pool, writer, pipeline, relay, consumers, monitor)
+
+
+@contextlib.asynccontextmanager
+async def _running(runtime: Runtime, schema: str) -> AsyncIterator[None]:
+    """The relay, the health monitor and the learners, as tasks cancelled when the service stops."""
+    tasks = [asyncio.create_task(runtime.relay.run(), name=f"{schema}-relay")]
+    tasks.append(asyncio.create_task(runtime.monitor.run(), name=f"{schema}-monitor"))
+    tasks += [asyncio.create_task(run_forever(c), name=c.group) for c in runtime.consumers]
     try:
         yield
     finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        await pool.close()
 
 
 def build_app(
@@ -134,9 +154,13 @@ def build_app(
     *,
     title: str,
     description: str,
+    routers: Sequence[APIRouter],
     clock: Clock | None = None,
     version: str = "1.0.0",
 ) -> FastAPI:
+    """The service's app: refuses to be built with unsafe production settings, then every router secured."""
+    refuse_unsafe(settings, national_id_key=settings.national_id_key, operator_token=settings.operator_token)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with run_service(app, spec, settings, clock or SystemClock()):
@@ -144,9 +168,12 @@ def build_app(
 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     install_problem_handlers(app)
+    install_auth(app)
 
     @app.get("/health", tags=["operations"], summary="Liveness, and what is degraded: broker, relay, backlog, lag")
     async def health(request: Request) -> dict[str, object]:
         return runtime_of(request).monitor.as_json(spec.name)
 
+    for router in routers:
+        app.include_router(secured(router))
     return app

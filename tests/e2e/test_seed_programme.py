@@ -24,7 +24,7 @@ from simulation.ground_truth import compute_truth
 from simulation.ids import Ids
 from simulation.truth_file import truth_document
 from tests.support.assessment import assessment_settings, running_worker
-from tests.support.http import serving
+from tests.support.http import operator, serving
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.timeout(900)
@@ -74,7 +74,8 @@ async def test_every_metric_of_every_partnership_equals_the_ground_truth(
                 "training": str(training.base_url),
                 "employment": str(employment.base_url),
             }
-            report, _ = await drive(scenario, urls, concurrency=8, wait_timeout=60)
+            credential = await operator(service_settings)
+            report, _ = await drive(scenario, urls, concurrency=8, wait_timeout=60, credential=credential)
             assert report.failures == []
             result = await caught_up(AssessmentReader(assessment), truth, timeout=300)
     assert result.checked > 1000

@@ -6,15 +6,11 @@ import asyncio
 import json
 from pathlib import Path
 
-import httpx
-import uvicorn
-
 from services.assessment.app import create_app
 from services.assessment.store import AssessmentStore
 from shared.config import ServiceSettings
-from shared.infra.net import free_port
 from tests.support.assessment import assessment_settings, publish_script, running_worker
-from tests.support.waiting import eventually
+from tests.support.http import serving
 from tests.unit.assessment.scripted_cohort import scripted_cohort
 
 
@@ -35,27 +31,16 @@ async def test_the_stream_delivers_figure_changes_of_the_partnership(
     service_settings: ServiceSettings, assessment_store: AssessmentStore, tmp_path: Path
 ) -> None:
     settings = assessment_settings(service_settings)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    serving = asyncio.create_task(server.serve())
     cohort = scripted_cohort()
-    try:
-        await eventually(lambda: _started(server), timeout=30)
-        url = f"http://127.0.0.1:{port}/partnerships/{cohort.script.partnership_id}/stream"
+    url = f"/partnerships/{cohort.script.partnership_id}/stream"
+    async with serving(create_app, settings) as client:  # type: ignore[arg-type]  # its settings extend these
         with running_worker(settings, tmp_path / "worker.log"):
-            async with httpx.AsyncClient(timeout=60) as client, client.stream("GET", url) as response:
+            async with client.stream("GET", url, timeout=60) as response:
                 assert response.headers["content-type"].startswith("text/event-stream")
                 lines = response.aiter_lines()
                 await asyncio.wait_for(_next_event(lines, "ready"), 30)
                 await publish_script(settings.kafka_bootstrap_servers, settings.topic_namespace, cohort.script.events)
                 change = await asyncio.wait_for(_next_event(lines, "FigureChanged"), 60)
-        data = json.loads(change["data"])
-        assert data["scope"].startswith(f"partnership:{cohort.script.partnership_id}")
-        assert data["metric_version"] in (1, 2)
-    finally:
-        server.should_exit = True
-        await serving
-
-
-async def _started(server: uvicorn.Server) -> bool:
-    return server.started
+    data = json.loads(change["data"])
+    assert data["scope"].startswith(f"partnership:{cohort.script.partnership_id}")
+    assert data["metric_version"] in (1, 2)

@@ -21,6 +21,7 @@ from tests.support.assessment import (
     running_worker,
     settle,
 )
+from tests.support.http import as_operator
 from tests.support.kafka import envelopes, publish_raw, read_all
 from tests.unit.assessment.scripted_cohort import scripted_cohort
 from tests.unit.assessment.test_scripted_cohort_figures import EXPECTED_V1, EXPECTED_V2
@@ -76,7 +77,7 @@ async def test_live_figures_roll_ups_alerts_and_rebuild_match_the_hand_count(
     rebuilt = await assessment_store.all_figures("g2")
     assert by_key(rebuilt) == by_key(await assessment_store.all_figures(settings.generation))
 
-    app = create_app(settings)
+    app = as_operator(create_app(settings))
     app.state.store = assessment_store
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://assessment") as client:
         now = (

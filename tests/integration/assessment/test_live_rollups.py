@@ -22,6 +22,7 @@ from shared.config import ServiceSettings
 from shared.contracts.registry import dead_letter_topic
 from shared.messaging.topics import ensure_topics, product_topics
 from tests.support.assessment import BUSINESS_DATE, assessment_settings, publish_script, running_worker, settle
+from tests.support.http import as_operator
 from tests.support.kafka import read_all
 from tests.unit.assessment.scripted_cohort import scripted_cohort
 
@@ -51,7 +52,7 @@ async def test_a_fresh_worker_answers_live_roll_ups_equal_to_the_roll_ups_as_of_
     with running_worker(fresh_settings, tmp_path / "worker.log"):
         await settle(assessment_store, fresh_settings)
 
-    app = create_app(fresh_settings)
+    app = as_operator(create_app(fresh_settings))
     app.state.store = assessment_store
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://assessment") as client:
         url = f"/rollups/{alliance}/figures"

@@ -3,6 +3,8 @@ from uuid import UUID, uuid4
 
 import httpx
 
+from shared.config import ServiceSettings
+from shared.security.identity import Role
 from tests.integration.employment.conftest import (
     OPERATOR_TOKEN,
     Cycle,
@@ -11,6 +13,7 @@ from tests.integration.employment.conftest import (
     placement_body,
     student_in,
 )
+from tests.support.http import authenticated, provision
 
 OPERATOR = {"X-Operator-Token": OPERATOR_TOKEN}
 
@@ -52,11 +55,14 @@ def _facts(student, placement, withdrawn_student) -> list[dict]:
     ]
 
 
-async def test_the_import_is_closed_without_the_operator_token(employment: httpx.AsyncClient):
+async def test_the_import_is_closed_without_the_import_scope(
+    employment: httpx.AsyncClient, service_settings: ServiceSettings
+):
     body = {"facts": _facts(uuid4(), uuid4(), uuid4())}
-    assert (await employment.post("/admin/import", json=body)).status_code == 403
-    wrong = await employment.post("/admin/import", json=body, headers={"X-Operator-Token": "guess"})
-    assert wrong.status_code == 403
+    enterprise = await provision(service_settings, Role.ENTERPRISE, uuid4())
+    async with authenticated(employment, None) as anonymous, authenticated(employment, enterprise) as party:
+        assert (await anonymous.post("/admin/import", json=body)).status_code == 401
+        assert (await party.post("/admin/import", json=body)).status_code == 403
 
 
 async def test_imported_facts_keep_their_recorded_at_run_through_the_same_rules_in_order_and_only_once(

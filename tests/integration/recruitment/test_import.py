@@ -6,8 +6,10 @@ from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
+from shared.security.identity import Role
 from tests.integration.recruitment.conftest import OPERATOR_TOKEN, Service
 from tests.integration.recruitment.flows import applicant, credit_code, events_of
+from tests.support.http import authenticated, provision
 
 OPERATOR = {"X-Operator-Token": OPERATOR_TOKEN}
 
@@ -49,11 +51,13 @@ def legacy_facts() -> tuple[list[dict[str, Any]], dict[str, str]]:
     return facts, ids
 
 
-async def test_the_import_needs_the_operator_token(recruitment: Service):
+async def test_the_import_needs_the_import_scope(recruitment: Service):
     facts, _ = legacy_facts()
-    missing = await recruitment.client.post("/admin/import", json={"facts": facts})
-    wrong = await recruitment.client.post("/admin/import", json={"facts": facts}, headers={"X-Operator-Token": "no"})
-    assert (missing.status_code, wrong.status_code) == (403, 403)
+    school = await provision(recruitment.settings, Role.SCHOOL, uuid4())
+    async with authenticated(recruitment.client, None) as anonymous, authenticated(recruitment.client, school) as party:
+        missing = await anonymous.post("/admin/import", json={"facts": facts})
+        wrong = await party.post("/admin/import", json={"facts": facts})
+    assert (missing.status_code, wrong.status_code) == (401, 403)
 
 
 async def test_imported_facts_keep_their_recorded_at_run_in_order_and_import_once(recruitment: Service):

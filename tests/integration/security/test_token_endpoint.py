@@ -75,7 +75,8 @@ async def admin(database_url: str, security_settings: SecuritySettings) -> Async
 
 @pytest.fixture
 async def http(database_url: str, security_settings: SecuritySettings) -> AsyncIterator[httpx.AsyncClient]:
-    async with serving(secured_app(security_settings), ServiceSettings(DATABASE_URL=database_url)) as client:
+    settings = ServiceSettings(DATABASE_URL=database_url)
+    async with serving(secured_app(security_settings), settings, anonymous=True) as client:
         yield client
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import uuid4
 
 import httpx
 
+from shared.config import ServiceSettings
+from shared.security.identity import Role
 from tests.integration.training.conftest import OPERATOR_TOKEN, Recruitment, enrol_cohort
+from tests.support.http import authenticated, provision
 from tests.support.kafka import envelopes, read_all
 
 OPERATOR = {"X-Operator-Token": OPERATOR_TOKEN}
@@ -32,10 +36,14 @@ def _facts(student: str) -> list[dict[str, object]]:
     ]
 
 
-async def test_the_import_refuses_anyone_without_the_operator_token(training: httpx.AsyncClient) -> None:
+async def test_the_import_refuses_anyone_without_the_import_scope(
+    training: httpx.AsyncClient, service_settings: ServiceSettings
+) -> None:
     body = {"facts": _facts("00000000-0000-0000-0000-000000000001")}
-    assert (await training.post("/admin/import", json=body)).status_code == 403
-    assert (await training.post("/admin/import", json=body, headers={"X-Operator-Token": "guess"})).status_code == 403
+    school = await provision(service_settings, Role.SCHOOL, uuid4())
+    async with authenticated(training, None) as anonymous, authenticated(training, school) as party:
+        assert (await anonymous.post("/admin/import", json=body)).status_code == 401
+        assert (await party.post("/admin/import", json=body)).status_code == 403
 
 
 async def test_imported_facts_keep_their_recorded_at_run_in_order_and_apply_once(

@@ -16,7 +16,12 @@ def _schema(document: dict[str, Any], ref: str) -> dict[str, Any]:
 
 
 def test_every_command_documents_its_body_with_an_example_and_its_answer_with_a_model(document):
-    commands = [(path, op) for path, ops in document["paths"].items() for verb, op in ops.items() if verb == "post"]
+    commands = [
+        (path, op)
+        for path, ops in document["paths"].items()
+        for verb, op in ops.items()
+        if verb == "post" and path != "/oauth/token"  # a form body with RFC 6749's answers (shared/web/oauth_token.py)
+    ]
     assert len(commands) == 10
     for path, op in commands:
         body = _schema(document, op["requestBody"]["content"]["application/json"]["schema"]["$ref"])
