@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from uuid import uuid4
 
 import httpx
 
+from services.training.adapters.db.roster import PostgresHeldFacts
+from services.training.domain.roster import Held, WaitsFor
 from shared.config import ServiceSettings
 from shared.contracts.corrections import EventRetracted
 from shared.contracts.envelope import Envelope
 from shared.contracts.recruitment import StudentEnrolled
 from shared.contracts.registry import dead_letter_topic
+from shared.persistence.database import create_pool, pooled
 from tests.integration.training.conftest import (
     START,
     Recruitment,
@@ -115,3 +118,35 @@ async def test_an_enrolment_naming_no_student_goes_to_the_dead_letter_topic_with
     [dead] = await read_all(kafka_bootstrap, [dead_letter_topic(group, namespace)], at_least=1)
     assert dead.headers["ce_id"] == str(anonymous.id).encode()
     assert b"no student_id" in dead.headers["dlq_reason"]
+
+
+async def test_a_held_enrolment_is_kept_whole_with_the_time_it_was_recorded_until_its_class_opens(
+    training: httpx.AsyncClient, recruitment: Recruitment, service_settings: ServiceSettings
+) -> None:
+    """Issue 14: a held fact is applied with its own recorded_at, never the time its antecedent arrived."""
+    opened = recruitment.class_opened()
+    recorded_at = datetime(2024, 8, 30, 1, 30, tzinfo=UTC)
+    early = recruitment.enrolled(class_of(opened)).model_copy(update={"recorded_at": recorded_at})
+    await recruitment.publish(early)
+    await held(training, "class")
+
+    pool = await create_pool(service_settings.database_url, f"training{service_settings.schema_suffix}")
+    try:
+        async with pooled(pool) as conn:
+            look = conn.transaction()
+            await look.start()
+            try:
+                [kept] = await PostgresHeldFacts(conn).release(Held(WaitsFor.CLASS, class_of(opened)))
+            finally:
+                await look.rollback()  # leaves the enrolment held for the service
+    finally:
+        await pool.close()
+    assert (kept.id, kept.recorded_at, kept.occurred_on, kept.data) == (
+        early.id,
+        recorded_at,
+        early.occurred_on,
+        early.data,
+    ), "what the roster applies when the class opens is the enrolment as it was recorded"
+
+    await recruitment.publish(opened)
+    await phase_becomes(training, student_of(early), "active")
