@@ -29,6 +29,7 @@ class Envelope(BaseModel):
     party_id: UUID | None = None
     evidence: Evidence
     supersedes: UUID | None = None
+    traceparent: str | None = None  # W3C trace context of the request or event that caused it
     data: SerializeAsAny[EventPayload]
 
     @classmethod

@@ -21,6 +21,7 @@ from shared.contracts.registry import UnknownEventType, parse_payload
 TYPE_PREFIX = "cycle."
 _FORMAT = JSONFormat()
 _OPTIONAL_REFS = ("student_id", "class_id", "party_id", "supersedes")
+_TRACEPARENT = "traceparent"  # the CloudEvents distributed-tracing extension
 
 
 class UndecodableEvent(ValueError):
@@ -50,6 +51,8 @@ def to_attributes(envelope: Envelope) -> dict[str, Any]:
         value = getattr(envelope, field)
         if value is not None:
             attributes[_extension(field)] = str(value)
+    if envelope.traceparent is not None:
+        attributes[_TRACEPARENT] = envelope.traceparent
     return attributes
 
 
@@ -83,6 +86,7 @@ def decode(headers: Iterable[tuple[str, bytes]], key: bytes | None, value: bytes
             recorded_at=attributes["time"],
             partnership_id=UUID(attributes["partitionkey"]),
             evidence=attributes["evidence"],
+            traceparent=attributes.get(_TRACEPARENT),
             data=payload,
             **refs,
         )

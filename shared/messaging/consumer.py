@@ -25,6 +25,8 @@ from shared.contracts.registry import dead_letter_topic
 from shared.messaging.codec import UndecodableEvent, decode
 from shared.messaging.relay import idempotent_producer
 from shared.messaging.topics import DEAD_LETTER_CONFIG, ensure_topics
+from shared.observability import tracing
+from shared.observability.metrics import EVENTS_CONSUMED
 from shared.persistence.database import pooled
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
@@ -110,6 +112,8 @@ class IdempotentConsumer:
         async with pooled(self._pool) as conn, conn.transaction():
             for record in records:
                 outcomes[await self._process(conn, record, producer)] += 1
+        for outcome, count in outcomes.items():
+            EVENTS_CONSUMED.labels(self.group, outcome.value).inc(count)
         self.applied += outcomes[Outcome.APPLIED]
         self.duplicates += outcomes[Outcome.DUPLICATE]
         self.dead_lettered += outcomes[Outcome.DEAD_LETTERED]
@@ -147,7 +151,8 @@ class IdempotentConsumer:
             digest,
         )
         if first:
-            await self._handler(conn, envelope)
+            with tracing.span(envelope.traceparent):
+                await self._handler(conn, envelope)
             return Outcome.APPLIED
         seen = await conn.fetchval(
             "SELECT digest FROM processed_events WHERE consumer = $1 AND event_id = $2", self.group, envelope.id

@@ -26,6 +26,7 @@ from aiokafka.errors import (
 )
 
 from shared.messaging.outbox import notify_channel
+from shared.observability.metrics import EVENTS_PRODUCED, OUTBOX_REFUSED
 
 log = structlog.get_logger(__name__)
 PERMANENT_REFUSALS: tuple[type[KafkaError], ...] = (
@@ -58,6 +59,7 @@ class OutboxRelay:
     def __init__(self, dsn: str, schema: str, bootstrap: str, settings: RelaySettings | None = None) -> None:
         self._dsn = dsn
         self._schema = schema
+        self.schema = schema
         self._bootstrap = bootstrap
         self._settings = settings or RelaySettings()
         self._wake = asyncio.Event()
@@ -119,6 +121,7 @@ class OutboxRelay:
         for row, error in refused:
             await self._dead_letter(conn, row, error)
         self.published += len(published)
+        EVENTS_PRODUCED.labels(self._schema).inc(len(published))
         failed = next((e for e in sent if isinstance(e, BaseException) and not isinstance(e, PERMANENT_REFUSALS)), None)
         if failed is not None:
             raise failed
@@ -161,4 +164,5 @@ class OutboxRelay:
                 reason,
             )
         self.dead_lettered += 1
+        OUTBOX_REFUSED.labels(self._schema).inc()
         log.error("outbox event refused by the broker; dead-lettered", schema=self._schema, reason=reason)

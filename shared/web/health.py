@@ -20,6 +20,7 @@ from shared.config import ServiceSettings
 from shared.infra.kafka_probe import kafka_healthy
 from shared.messaging.consumer import IdempotentConsumer
 from shared.messaging.relay import OutboxRelay
+from shared.observability.metrics import BROKER_REACHABLE, CONSUMER_LAG, OUTBOX_BACKLOG, OUTBOX_OLDEST_SECONDS
 
 log = structlog.get_logger(__name__)
 STUCK_AFTER_SECONDS = 30.0
@@ -85,7 +86,15 @@ class ServiceMonitor:
             report.outbox_dead_letters = int(row["dead"])
         report.consumer_lag = {consumer.group: consumer.lag for consumer in self._consumers}
         report.problems = self._problems(report)
+        self._export(report)
         return report
+
+    def _export(self, report: HealthReport) -> None:
+        OUTBOX_BACKLOG.labels(self._relay.schema).set(report.outbox_backlog)
+        OUTBOX_OLDEST_SECONDS.labels(self._relay.schema).set(report.oldest_unsent_seconds or 0.0)
+        BROKER_REACHABLE.labels(self._relay.schema).set(1 if report.broker_reachable else 0)
+        for group, lag in report.consumer_lag.items():
+            CONSUMER_LAG.labels(group).set(lag)
 
     def _problems(self, report: HealthReport) -> list[str]:
         problems = []
