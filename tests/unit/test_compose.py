@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 from pathlib import Path
 
 import yaml
@@ -12,7 +13,7 @@ from shared.infra.components import COMPONENTS, Kind
 
 ROOT = Path(__file__).parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-INFRASTRUCTURE = {"kafka", "postgres"}
+INFRASTRUCTURE = {"kafka", "postgres", "prometheus", "grafana"}
 
 
 def setting_names() -> set[str]:
@@ -47,3 +48,14 @@ def test_every_compose_command_names_code_that_exists():
 def test_every_compose_variable_is_a_documented_setting():
     environment = COMPOSE["x-service-env"]
     assert set(environment) <= setting_names()
+
+
+def test_prometheus_scrapes_every_http_service_and_grafana_is_provisioned_with_its_dashboard():
+    scraped = yaml.safe_load((ROOT / "infra/prometheus/prometheus.yml").read_text())["scrape_configs"][0]
+    targets = {target.split(":")[0] for target in scraped["static_configs"][0]["targets"]}
+    http_services = {name for name, spec in product_services().items() if "uvicorn" in spec["command"]}
+    assert targets == http_services
+    board = json.loads((ROOT / "infra/grafana/dashboards/cycle.json").read_text())
+    exprs = " ".join(target["expr"] for panel in board["panels"] for target in panel["targets"])
+    for metric in ("cycle_http_requests_total", "cycle_outbox_backlog", "cycle_consumer_lag", "cycle_events_consumed"):
+        assert metric in exprs
