@@ -8,8 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from services.assessment.api import router
+from services.assessment.dashboard.routes import mount_dashboard
 from services.assessment.settings import AssessmentSettings
 from services.assessment.store import open_store
+from shared.observability.metrics import install_observability
 from shared.security.runtime import open_identity
 from shared.security.settings import refuse_unsafe
 from shared.web.auth import install_auth, secured
@@ -39,7 +41,9 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     install_auth(app)
+    install_observability(app, "assessment")
     app.include_router(secured(router, open_paths=OPEN_PATHS))
+    mount_dashboard(app)
     return app
 
 
