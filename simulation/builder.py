@@ -12,8 +12,10 @@ from simulation.catalog import MAJORS
 from simulation.context import later
 from simulation.identities import credit_code
 from simulation.mix import Mix
+from simulation.recording import stamp_history
 from simulation.scenario import (
     ClassFact,
+    EventCorrected,
     Funding,
     Membership,
     Partnership,
@@ -136,6 +138,14 @@ class ScenarioBuilder:
             )
         )
 
+    def correct_funding(self, partnership: str, index: int, amount: int, on: date) -> None:
+        """An audit corrects a funding record's amount; every cost figure follows it from `on`."""
+        p = self.partnerships[partnership]
+        target = p.funding[index].key
+        p.corrections.append(
+            EventCorrected(f"{target}.c{len(p.corrections)}", on, target, {"amount_yuan": str(amount)}, "audit")
+        )
+
     def close(self, class_key: str, closed_on: date) -> None:
         self.classes[class_key] = replace(self.classes[class_key], closed_on=closed_on)
 
@@ -148,7 +158,7 @@ class ScenarioBuilder:
         return facts
 
     def scenario(self, students: list[Student], verifier_of: dict[str, str], notes: dict[str, Any]) -> Scenario:
-        return Scenario(
+        built = Scenario(
             name=self.name,
             seed=self.seed,
             generated_on=self.today,
@@ -159,3 +169,5 @@ class ScenarioBuilder:
             students=students,
             notes=notes,
         )
+        built.recorded = stamp_history(built)
+        return built

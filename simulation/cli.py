@@ -6,6 +6,7 @@ Registered into the `cycle` CLI with `app.add_typer(simulation_app)` (its comman
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from datetime import date
 from pathlib import Path
@@ -17,12 +18,15 @@ from rich.console import Console
 
 from shared.application.clock import SystemClock, business_today
 from shared.infra.stack_state import StackState
+from shared.security.identity import Scope
 from shared.web.client_auth import ClientCredentials
+from simulation.alerts import read_alerts
 from simulation.assessment_reader import AssessmentReader
 from simulation.compare import Comparison
 from simulation.console import (
     RichReporter,
     comparison_lines,
+    comparison_table,
     drive_table,
     figures_table,
     partnerships_table,
@@ -32,7 +36,6 @@ from simulation.console import (
 from simulation.credentials import run_credential, stack_settings
 from simulation.driver import DriveReport, drive
 from simulation.generator import build
-from simulation.ground_truth import compute_truth
 from simulation.ids import Ids
 from simulation.seed_report import seed_rows
 from simulation.truth_file import read_truth, truth_document, write_truth
@@ -66,6 +69,14 @@ def simulate(
     employment_url: Url = None,
     truth_out: Annotated[Path, typer.Option(help="Where to write the ground truth (JSON)")] = DEFAULT_TRUTH,
     wait_timeout: Annotated[float, typer.Option(help="Seconds a downstream service may take to learn")] = 120,
+    import_history: Annotated[
+        bool,
+        typer.Option(
+            "--import-history/--live",
+            help="Post facts through the operator import with the day each was first recorded (as-of readings at "
+            "past dates then see late and back-dated facts), or as live commands recorded now",
+        ),
+    ] = True,
     state_dir: StateDir = Path(".run"),
 ) -> None:
     """Generate the scenario, write its ground truth, and post every fact through the stage services' APIs."""
@@ -81,14 +92,18 @@ def simulate(
     if today < programme.generated_on:
         errors.print(f"[red]Today ({today}) is before the scenario's last date ({programme.generated_on}).[/]")
         raise typer.Exit(2)
+    if not import_history:
+        programme.recorded = {}  # each fact is recorded when it arrives: only the live reading can be compared
     with console.status("Computing the ground truth…"):
-        truth = compute_truth(programme, today)
         ids = Ids.for_scenario(programme.name, programme.seed)
-        write_truth(truth_document(truth, programme, ids), truth_out)
-    console.print(f"ground truth as of {today} written to {truth_out}")
+        document = truth_document(programme, ids, today)
+        write_truth(document, truth_out)
+    days = ", ".join(sorted({r["as_of"] for r in document["readings"] if r["as_of"]})) or "none"
+    console.print(f"ground truth as of {today} (past readings: {days}) written to {truth_out}")
+    scopes = frozenset({Scope.IMPORT}) if import_history else frozenset()
 
     async def driven(progress: Any) -> DriveReport:
-        async with run_credential(stack_settings(state_dir), "cycle simulate") as credential:
+        async with run_credential(stack_settings(state_dir), "cycle simulate", scopes) as credential:
             report, _ = await drive(
                 programme,
                 urls,
@@ -97,6 +112,7 @@ def simulate(
                 wait_timeout=wait_timeout,
                 reporter=RichReporter(progress),
                 credential=credential,
+                import_history=import_history,
             )
         return report
 
@@ -127,33 +143,46 @@ async def _compare_until(
 
 
 async def _report(
-    url: str, truth: dict[str, Any], wait: float, state_dir: Path
+    urls: dict[str, str], truth: dict[str, Any], wait: float, state_dir: Path
 ) -> tuple[Comparison, dict[str, list[dict[str, Any]]]]:
+    settings = stack_settings(state_dir)
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or StackState(state_dir).address("kafka")
+
+    async def alerts() -> list[dict[str, Any]]:
+        return await read_alerts(bootstrap or settings.kafka_bootstrap_servers, settings.topic_namespace)
+
     async with (
-        run_credential(stack_settings(state_dir), "cycle report") as credential,
-        httpx.AsyncClient(base_url=url, timeout=120, auth=ClientCredentials(credential)) as client,
+        run_credential(settings, "cycle report") as credential,
+        httpx.AsyncClient(base_url=urls["assessment"], timeout=120, auth=ClientCredentials(credential)) as client,
+        httpx.AsyncClient(base_url=urls["recruitment"], timeout=60, auth=ClientCredentials(credential)) as members,
     ):
-        return await _compare_until(AssessmentReader(client), truth, wait)
+        return await _compare_until(AssessmentReader(client, members, alerts), truth, wait)
 
 
 @simulation_app.command()
 def report(
     truth: Annotated[Path, typer.Option(help="The ground truth `cycle simulate` wrote")] = DEFAULT_TRUTH,
     assessment_url: Url = None,
+    recruitment_url: Url = None,
     wait: Annotated[float, typer.Option(help="Seconds to let assessment catch up before judging")] = 300,
     state_dir: StateDir = Path(".run"),
 ) -> None:
-    """Assessment's figures for every partnership beside the ground truth; exit 1 on any mismatch."""
-    url = _address(state_dir, "assessment-api", assessment_url)
+    """Assessment beside the ground truth on every path — live, as of past dates, both metric versions, the final
+    flag, targets, alerts, member counts — with a table of counts per path; exit 1 on any mismatch."""
+    urls = {
+        "assessment": _address(state_dir, "assessment-api", assessment_url),
+        "recruitment": _address(state_dir, "recruitment", recruitment_url),
+    }
     document = read_truth(truth)
     if date.fromisoformat(document["as_of"]) != business_today(SystemClock().now()):
-        console.print(f"[yellow]The truth is as of {document['as_of']}; figures are read as of that date.[/]")
+        console.print(f"[yellow]The truth is as of {document['as_of']}: live figures of today may differ from it.[/]")
     with console.status("Reading assessment's figures…"):
-        result, read = asyncio.run(_report(url, document, wait, state_dir))
+        result, read = asyncio.run(_report(urls, document, wait, state_dir))
     console.print(partnerships_table(document))
     console.print(figures_table(document, read))
     if document["scenario"] == "seed":
         console.print(seed_table(seed_rows(document, read)))
+    console.print(comparison_table(result))
     for line in comparison_lines(result):
         console.print(line, highlight=False)
     if result.mismatches:

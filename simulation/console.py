@@ -131,6 +131,28 @@ def seed_table(rows: list[tuple[str, str, str, str]]) -> Table:
     return table
 
 
+def comparison_table(result: Comparison) -> Table:
+    """One row per path a reader takes: compared, empty on both sides (no check), extra, missing, mismatches."""
+    columns = ("path", "compared", "empty both", "extra", "missing", "mismatches")
+    table = Table(*columns, title="Assessment vs ground truth")
+    for path in sorted(result.paths, key=_path_order):
+        tally = result.paths[path]
+        wrong = len(tally.mismatches)
+        table.add_row(
+            path,
+            f"{tally.compared:,}",
+            f"{tally.empty:,}",
+            f"{tally.extra:,}",
+            f"{tally.missing:,}",
+            f"[red]{wrong:,}[/]" if wrong else "0",
+        )
+    return table
+
+
+def _path_order(path: str) -> tuple[int, str]:
+    return (0 if path.startswith("live") else 1 if path[:1].isdigit() else 2), path
+
+
 def comparison_lines(result: Comparison, limit: int = 40) -> list[str]:
     lines = [f"figures checked: {result.checked:,}; mismatches: {len(result.mismatches):,}"]
     lines += [f"  {m.describe()}" for m in result.mismatches[:limit]]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from shared.config import ServiceSettings
 from shared.infra.stack_state import StackState
-from shared.security.identity import Role
+from shared.security.identity import Role, Scope
 from shared.security.runtime import open_administration
 from shared.web.client_auth import Credential
 
@@ -22,10 +22,13 @@ def stack_settings(state_dir: Path) -> ServiceSettings:
 
 
 @contextlib.asynccontextmanager
-async def run_credential(settings: ServiceSettings, name: str) -> AsyncIterator[Credential]:
-    """An operator client for one run (no scopes: it reads no personal data and imports nothing)."""
+async def run_credential(
+    settings: ServiceSettings, name: str, scopes: frozenset[Scope] = frozenset()
+) -> AsyncIterator[Credential]:
+    """An operator client for one run, with `scopes` only (by default it reads no personal data and imports
+    nothing; a simulation posting its history through the operator import needs the import scope)."""
     async with open_administration(settings, settings.database_url) as administration:
-        issued = await administration.clients.add(Role.OPERATOR, None, name, frozenset())
+        issued = await administration.clients.add(Role.OPERATOR, None, name, scopes)
     try:
         yield Credential(issued.client.client_id, issued.secret)
     finally:

@@ -11,7 +11,8 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
 import httpx
 import structlog
@@ -20,6 +21,7 @@ from shared.web.client_auth import Credential
 from simulation import calls as c
 from simulation.clients import NotLearned, Refused, StageClients
 from simulation.ids import Ids
+from simulation.importing import imported, settle
 from simulation.plans import StudentPlan, plan_student
 from simulation.scenario import ClassFact, Scenario, SchoolClass
 from simulation.student_calls import student_call
@@ -73,16 +75,32 @@ async def bounded(items: Iterable[T], worker: Callable[[T], Awaitable[None]], co
 
 class Driver:
     def __init__(
-        self, scenario: Scenario, clients: StageClients, *, concurrency: int, wait_timeout: float, reporter: Reporter
+        self,
+        scenario: Scenario,
+        clients: StageClients,
+        *,
+        concurrency: int,
+        wait_timeout: float,
+        reporter: Reporter,
+        stamps: dict[str, datetime] | None = None,
     ) -> None:
         self.scenario, self.clients, self.ids = scenario, clients, clients.ids
         self.concurrency, self.wait_timeout, self.reporter = concurrency, wait_timeout, reporter
+        self.stamps = stamps or {}
         self.failures: list[str] = []
 
     async def send(self, phase: str, call: c.Call | None) -> None:
         if call is not None:
-            await self.clients.send(call)
+            await self.record(call)
             self.reporter.advance(phase)
+
+    async def record(self, call: c.Call) -> dict[str, Any]:
+        """A fact with a recorded_at of its own goes through the operator import, which keeps it; any other call
+        is a live command, recorded when it arrives."""
+        stamp = self.stamps.get(call.fact_key)
+        if stamp is None:
+            return await self.clients.send(call)
+        return settle(call, await self.clients.send(imported(call, stamp, self.ids)), self.ids, self.clients.traffic)
 
     async def setup(self) -> None:
         """Parties, agreements (parents first), members and programmes, classes, targets and funding, plans."""
@@ -101,6 +119,8 @@ class Driver:
         await bounded([c.terms_calls(p, ids) for p in s.partnerships], in_order, self.concurrency)
         await bounded(s.classes, lambda k: self.send("setup", c.opening_call(k, ids)), self.concurrency)
         await bounded([c.ledger_calls(p, ids) for p in s.partnerships], in_order, self.concurrency)
+        audits = [fix for p in s.partnerships for fix in p.corrections]  # name the funding event they correct
+        await bounded(audits, lambda fix: self.send("setup", c.follow_up_call(fix, ids)), self.concurrency)
 
         async def plan(klass: SchoolClass) -> None:
             await self.clients.until(c.TRAINING, f"/classes/{ids.of(klass.key)}", lambda _: True, self.wait_timeout)
@@ -198,7 +218,8 @@ def _interleaved(chains: list[list[ClassFact]], plans: list[StudentPlan]) -> lis
 
 def _setup_size(s: Scenario) -> int:
     terms = sum(
-        len(p.members) + len(p.programmes) + len(p.targets) + len(p.funding) + len(p.amendments) for p in s.partnerships
+        len(p.members) + len(p.programmes) + len(p.targets) + len(p.funding) + len(p.amendments) + len(p.corrections)
+        for p in s.partnerships
     )
     return len(s.parties) + len(s.partnerships) + terms + 2 * len(s.classes)
 
@@ -213,16 +234,23 @@ async def drive(
     reporter: Reporter | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     credential: Credential | None = None,
+    import_history: bool = False,
 ) -> tuple[DriveReport, Ids]:
     """Posts every fact of `scenario` as `credential`'s client; returns what it took and the ids the services know
-    the scenario by."""
+    the scenario by. With `import_history`, facts with a recorded_at of their own (scenario.recorded) go through
+    the operator import with it (the credential needs the import scope)."""
     ids = Ids.for_scenario(scenario.name, scenario.seed)
     started = time.perf_counter()
     async with StageClients(
         urls, ids, rate=rate, connections=concurrency * 2, transport=transport, credential=credential
     ) as clients:
         driver = Driver(
-            scenario, clients, concurrency=concurrency, wait_timeout=wait_timeout, reporter=reporter or _Silent()
+            scenario,
+            clients,
+            concurrency=concurrency,
+            wait_timeout=wait_timeout,
+            reporter=reporter or _Silent(),
+            stamps=scenario.recorded if import_history else None,
         )
         await driver.run()
         traffic = clients.traffic

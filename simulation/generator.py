@@ -75,11 +75,13 @@ _SMALL_CLASSES = (  # (partnership, programme, school, sponsor, cohort year, mon
     ("east_anshun", TECHNICIANS, "sch.anshun_ethnic", "ent.xinwanda", 2022, 18),
     ("east_anshun", FAMILY, "sch.anshun_vtc", "ent.haizhu_care", 2026, 10),
     ("huadu_pact", TECHNICIANS, "sch.gz_technician", "ent.apower", 2023, 12),
+    ("gz_city", FAMILY, "sch.gz_technician", "ent.haizhu_care", 2023, 10),  # the city programme's own class
 )
 
 
 def small_programme(seed: int = 7, today: date = SCENARIO_DATE) -> Scenario:
-    """Three partnerships, two parents, about 150 applicants, and every turn of a student's story."""
+    """Three partnerships under two parents, about 170 applicants, and every turn of a student's story; a city
+    programme with a class of its own over an alliance over a partnership that joins it later (three levels)."""
     b = ScenarioBuilder("small", seed, today, EDGY)
     add_named_parties(b)
     b.partnership(
@@ -107,8 +109,14 @@ def small_programme(seed: int = 7, today: date = SCENARIO_DATE) -> Scenario:
         west_region="Anshun",
         checkpoints=(90, 180),
     )
+    b.partnership("gz_city", "Guangzhou city programme (small)", date(2021, 1, 1), kind="programme")
     b.partnership(
-        "skills_alliance", "Huadu skills alliance (small)", date(2021, 1, 1), kind="alliance", east_region="Huadu"
+        "skills_alliance",
+        "Huadu skills alliance (small)",
+        date(2021, 1, 1),
+        kind="alliance",
+        east_region="Huadu",
+        parent="gz_city",
     )
     b.partnership(
         "huadu_pact",
@@ -125,7 +133,7 @@ def small_programme(seed: int = 7, today: date = SCENARIO_DATE) -> Scenario:
     b.join("east_anshun", "emp.guizhou_highway", date(2021, 7, 1), "partner")
     b.leave("east_anshun", "emp.guizhou_highway", date(2024, 12, 31))
     cohorts = Cohorts(b, tuple(b.parties[k] for k in EMPLOYERS))
-    for partnership in ("east_bijie", "east_anshun", "huadu_pact"):
+    for partnership in ("east_bijie", "east_anshun", "huadu_pact", "gz_city"):
         cohorts.populate(partnership, PartnershipPlan())
     cohorts.ensure_stories(REQUIRED_STORIES, ("east_bijie", "east_anshun", "huadu_pact"))
     cohorts.close_classes()
@@ -138,6 +146,9 @@ def small_programme(seed: int = 7, today: date = SCENARIO_DATE) -> Scenario:
     b.target("east_bijie", "fill_rate", "at_least", 0.9, date(2022, 8, 1), class_key=first_class)
     b.target("east_anshun", "cost_per_graduate", "at_most", 5000, date(2022, 1, 1))
     b.fund("east_bijie", 40000, "enterprise", 2024)
+    b.correct_funding("east_bijie", 1, 45000, date(2025, 3, 1))
+    b.fund("gz_city", 60000, "fiscal_poverty_alleviation", 2024)
+    b.target("gz_city", "employment_rate", "at_least", 0.7, date(2022, 1, 1))
     return b.scenario(cohorts.students(), {"east_bijie": "gov.gz_hrss"}, {"programme": "east_west"})
 
 
