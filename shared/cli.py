@@ -71,12 +71,16 @@ def _table(statuses: list[ComponentStatus]) -> Table:
 def up(
     state_dir: StateDir = None,
     timeout: Annotated[float, typer.Option(help="Seconds each component may take to become healthy")] = 90,
+    brokers: Annotated[
+        int,
+        typer.Option(min=1, help="Kafka brokers: 3 starts a KRaft cluster (replication 3, min.insync.replicas 2)"),
+    ] = 1,
 ) -> None:
     """Start the broker, the database and every service that exists; return once all are healthy."""
     supervisor = _supervisor(state_dir)
     with console.status("Starting…") as spinner:
         try:
-            statuses = supervisor.up(_Progress(spinner), timeout)
+            statuses = supervisor.up(_Progress(spinner), timeout, brokers)
         except SupervisorError as error:
             errors.print(f"[red]cycle up failed:[/] {error}", markup=True, highlight=False)
             errors.print("Components already started keep running; `cycle down` stops them.")

@@ -136,9 +136,9 @@ class LocalKafka:
 
     def _ports(self, port: int | None, controller_port: int | None) -> tuple[int, int]:
         recorded = self.workdir / "ports.json"
-        if port is None and controller_port is None and recorded.exists():
+        if recorded.exists():
             saved = json.loads(recorded.read_text())  # clients of the last run reconnect to the same address
-            return int(saved["port"]), int(saved["controller_port"])
+            port, controller_port = port or int(saved["port"]), controller_port or int(saved["controller_port"])
         return port or free_port(), controller_port or free_port()
 
     def _write_config(self) -> Path:

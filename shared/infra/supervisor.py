@@ -4,6 +4,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -14,6 +16,7 @@ import structlog
 from shared.config import InfraSettings
 from shared.infra.components import COMPONENTS, Component, Kind, find_component, importable
 from shared.infra.health import healthy
+from shared.infra.kafka_cluster import LocalKafkaCluster
 from shared.infra.kafka_local import REPO_ROOT, LocalKafka, ensure_kafka_jars
 from shared.infra.net import port_open
 from shared.infra.postgres_local import LocalPostgres
@@ -57,25 +60,38 @@ class _Launch:
 
 
 class Supervisor:
-    """Starts, checks and stops the COMPONENTS of the local stack; state lives in `state_dir` (`.run`)."""
+    """Starts, checks and stops the COMPONENTS of the local stack; state lives in `state_dir` (`.run`).
 
-    def __init__(self, settings: InfraSettings, state_dir: Path | None = None, repo_root: Path = REPO_ROOT) -> None:
+    `ports` moves HTTP components off their usual ports (a second stack beside the first, as `make chaos` runs);
+    `env` is added to every service's environment.
+    """
+
+    def __init__(
+        self,
+        settings: InfraSettings,
+        state_dir: Path | None = None,
+        repo_root: Path = REPO_ROOT,
+        *,
+        ports: Mapping[str, int] | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         self.settings = settings
         self.repo_root = repo_root
         self.state = StackState((state_dir or settings.state_dir).resolve())
+        self._ports = dict(ports or {})
+        self._env = dict(env or {})
 
-    def up(self, observer: Observer, timeout: float = 90) -> list[ComponentStatus]:
+    def up(self, observer: Observer, timeout: float = 90, brokers: int = 1) -> list[ComponentStatus]:
+        """`brokers` > 1 starts a KRaft cluster of that many nodes (replication 3, min.insync.replicas 2)."""
         self.state.logs_dir.mkdir(parents=True, exist_ok=True)
-        kafka = self._infrastructure("kafka", self.settings.kafka_bootstrap_servers, observer, timeout)
+        if brokers > 1:
+            kafka = self._cluster(brokers, observer, timeout)
+        else:
+            kafka = self._infrastructure("kafka", self.settings.kafka_bootstrap_servers, observer, timeout)
         database = self._infrastructure("postgres", self.settings.database_url, observer, timeout)
         created = asyncio.run(ensure_topics(kafka, product_topics(), self.settings.topic_partitions))
         observer.ready("topics", kafka, f"{len(created)} created, {self.settings.topic_partitions} partitions each")
-        env = {
-            **os.environ,
-            "KAFKA_BOOTSTRAP_SERVERS": kafka,
-            "DATABASE_URL": database,
-            "PYTHONUNBUFFERED": "1",
-        }
+        env = self.service_env(kafka, database)
         launches = [
             launch
             for component in COMPONENTS
@@ -83,6 +99,33 @@ class Supervisor:
         ]
         self._await_services(launches, observer, time.monotonic() + timeout)
         return self.status()
+
+    def service_env(self, kafka: str, database: str) -> dict[str, str]:
+        return {
+            **os.environ,
+            "KAFKA_BOOTSTRAP_SERVERS": kafka,
+            "DATABASE_URL": database,
+            "PYTHONUNBUFFERED": "1",
+            **self._env,
+        }
+
+    def start_component(self, component: Component, observer: Observer, timeout: float = 90) -> ComponentStatus:
+        """(Re)start one component of a stack that is up, e.g. after it was killed; waits until it is healthy."""
+        recorded = self.state.load().get(component.name)
+        if recorded is not None and recorded.external:
+            raise SupervisorError(f"{component.name} was given by the environment; it is not ours to start")
+        if component.name.startswith("kafka-"):
+            self._restart_node(component.name, observer, timeout)
+        elif component.kind in (Kind.KAFKA, Kind.POSTGRES):
+            self._infrastructure(component.name, None, observer, timeout)
+        else:
+            kafka, database = self.state.address("kafka"), self.state.address("postgres")
+            if not kafka or not database:
+                raise SupervisorError("the broker and the database must be up before a service starts")
+            launch = self._launch(component, self.service_env(kafka, database), observer)
+            if launch is not None:
+                self._await_services([launch], observer, time.monotonic() + timeout)
+        return self._status(component, self.state.load()[component.name])
 
     def _reusable(self, component: Component) -> Running | None:
         entry = self.state.load().get(component.name)
@@ -108,6 +151,42 @@ class Supervisor:
         observer.ready(name, address, f"started in {time.monotonic() - started:.1f}s")
         return address
 
+    def _cluster(self, brokers: int, observer: Observer, timeout: float) -> str:
+        """Nodes recorded as kafka-1..n, and `kafka` with the bootstrap list that clients use."""
+        names = [f"kafka-{node}" for node in range(1, brokers + 1)]
+        running = [entry for name in names if (entry := self._reusable(Component(name, Kind.KAFKA))) is not None]
+        bootstrap = ",".join(entry.address for entry in running)
+        if len(running) == brokers:
+            observer.ready("kafka", bootstrap, f"{brokers} brokers already running")
+            return bootstrap
+        observer.starting(f"kafka ({brokers} brokers)")
+        started = time.monotonic()
+        cluster = self._local_cluster(brokers)
+        bootstrap = cluster.start(timeout)
+        for name, node in zip(names, cluster.nodes, strict=True):
+            pid = node.pid
+            self.state.record(Running(name, node.bootstrap, pid, start_ticks(pid) if pid else None))
+            observer.ready(name, node.bootstrap, f"node {node.node_id}")
+        self.state.record(Running("kafka", bootstrap))
+        observer.ready("kafka", bootstrap, f"{brokers} brokers started in {time.monotonic() - started:.1f}s")
+        return bootstrap
+
+    def _restart_node(self, name: str, observer: Observer, timeout: float) -> None:
+        if self._reusable(Component(name, Kind.KAFKA)) is not None:
+            return
+        observer.starting(name)
+        cluster = self._local_cluster(len([n for n in self.state.load() if n.startswith("kafka-")]))
+        node = cluster.node(int(name.removeprefix("kafka-")))
+        node.start(timeout)
+        pid = node.pid
+        self.state.record(Running(name, node.bootstrap, pid, start_ticks(pid) if pid else None))
+        observer.ready(name, node.bootstrap, f"node {node.node_id} restarted")
+
+    def _local_cluster(self, brokers: int) -> LocalKafkaCluster:
+        libdir = ensure_kafka_jars(self.repo_root, self.settings.cache_dir)
+        workdir = self.state.state_dir / "kafka-cluster"
+        return LocalKafkaCluster(workdir, brokers, libdir, log_dir=self.state.logs_dir, stop_at_exit=False)
+
     def _start_infrastructure(self, component: Component, timeout: float) -> tuple[str, int | None]:
         workdir, log_path = self.state.state_dir / component.name, self.state.log_path(component.name)
         if component.kind is Kind.KAFKA:
@@ -126,14 +205,15 @@ class Supervisor:
         if (entry := self._reusable(component)) is not None:
             observer.ready(component.name, entry.address, "already running")
             return None
-        if component.port is not None and port_open("127.0.0.1", component.port):
-            raise SupervisorError(f"{component.name}: port {component.port} is taken by another process")
+        port = self._ports.get(component.name, component.port)
+        if port is not None and port_open("127.0.0.1", port):
+            raise SupervisorError(f"{component.name}: port {port} is taken by another process")
         observer.starting(component.name)
         python = [sys.executable, "-m"]
         if component.kind is Kind.HTTP:
             command = [*python, "uvicorn", "--factory", component.target, "--host", "127.0.0.1"]
-            command += ["--port", str(component.port)]
-            address = f"http://127.0.0.1:{component.port}"
+            command += ["--port", str(port)]
+            address = f"http://127.0.0.1:{port}"
         else:
             command, address = [*python, component.target], ""
         with self.state.log_path(component.name).open("ab") as output:
@@ -176,9 +256,8 @@ class Supervisor:
     def status(self) -> list[ComponentStatus]:
         entries = self.state.load()
         table = {component.name: component for component in COMPONENTS}
-        names = [name for name in table if name in entries] + [name for name in entries if name not in table]
-        # An entry the table no longer lists is judged by its process alone.
-        return [self._status(table.get(name, Component(name, Kind.WORKER)), entries[name]) for name in names]
+        names = [name for name in table if name in entries] + sorted(name for name in entries if name not in table)
+        return [self._status(table.get(name, _unlisted(name)), entries[name]) for name in names]
 
     def _status(self, component: Component, entry: Running) -> ComponentStatus:
         if not entry.external and not entry.process_alive():
@@ -190,25 +269,46 @@ class Supervisor:
         return ComponentStatus(component.name, entry.address, entry.pid, health)
 
     def down(self, timeout: float = 30) -> list[str]:
-        """Stop services, then the broker, then the database, each by its recorded pid; returns the names."""
+        """Stop services, then the broker(s), then the database, each by its recorded pid; returns the names.
+        The members of each rank stop together: the nodes of a cluster stopped one by one would leave the last
+        waiting out its timeout for a quorum that is gone."""
         entries = self.state.load()
         for pid_file in self.state.state_dir.glob("*.pid"):
             if pid_file.stem not in entries and pid_file.read_text().strip().isdigit():
                 entries[pid_file.stem] = Running(pid_file.stem, "", int(pid_file.read_text()))
-        rank = {"kafka": 1, "postgres": 2}
-        stopped = []
-        for name in sorted(entries, key=lambda candidate: rank.get(candidate, 0)):
-            entry = entries[name]
-            if entry.pid is not None and entry.process_alive():
-                # SIGINT is PostgreSQL's fast shutdown; its SIGTERM would wait for every client to leave.
-                sig = signal.SIGINT if name == "postgres" else signal.SIGTERM
-                stop_process(entry.pid, timeout=timeout, sig=sig)
-                log.info("component_stopped", name=name, pid=entry.pid)
-                stopped.append(name)
-            self.state.forget(name)
+        stopped: list[str] = []
+        for rank in (0, 1, 2):
+            names = [name for name in entries if _rank(name) == rank]
+            with ThreadPoolExecutor(max(1, len(names))) as pool:
+                results = pool.map(lambda name: self._stop(entries[name], timeout), names)
+            stopped += [name for name, was_running in zip(names, results, strict=True) if was_running]
+            for name in names:
+                self.state.forget(name)
         return stopped
+
+    @staticmethod
+    def _stop(entry: Running, timeout: float) -> bool:
+        if entry.pid is None or not entry.process_alive():
+            return False
+        # SIGINT is PostgreSQL's fast shutdown; its SIGTERM would wait for every client to leave.
+        sig = signal.SIGINT if entry.name == "postgres" else signal.SIGTERM
+        stop_process(entry.pid, timeout=timeout, sig=sig)
+        log.info("component_stopped", name=entry.name, pid=entry.pid)
+        return True
 
     def log_files(self, name: str | None = None) -> list[Path]:
         if name is not None:
             return [self.state.log_path(name)]
         return sorted(self.state.logs_dir.glob("*.log"))
+
+
+def _rank(name: str) -> int:
+    """Stopping order: services, then the broker or its nodes, then the database."""
+    if name == "postgres":
+        return 2
+    return 1 if name == "kafka" or name.startswith("kafka-") else 0
+
+
+def _unlisted(name: str) -> Component:
+    """A node of a cluster is checked as a broker; any other entry the table no longer lists, by its process."""
+    return Component(name, Kind.KAFKA) if name.startswith("kafka-") else Component(name, Kind.WORKER)
