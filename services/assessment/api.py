@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -30,7 +31,7 @@ from services.assessment.schemas import (
 from services.assessment.settings import AssessmentSettings
 from services.assessment.snapshots import InvalidPeriod, PeriodNotEnded, ended_period, frozen_figures, period_of
 from services.assessment.store import AssessmentStore
-from shared.contracts.registry import FIGURES_TOPIC
+from shared.contracts.registry import ALERTS_TOPIC, FIGURES_TOPIC
 from shared.messaging.codec import UndecodableEvent, decode
 from shared.web.problems import PROBLEM_JSON, ProblemDetails, problem, problem_response
 
@@ -44,6 +45,9 @@ JSON_RESPONSES: dict[int | str, dict[str, Any]] = {200: {"content": {"applicatio
 CREATED_RESPONSES: dict[int | str, dict[str, Any]] = {201: {"content": {"application/json": {}}}}
 SSE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/event-stream": {}}, "description": "FigureChanged events, one per message"}
+}
+ALL_SSE_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/event-stream": {}}, "description": "FigureChanged and target alerts of every partnership"}
 }
 FIGURE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/json": {}, "text/csv": {}}, "description": "Figures as JSON (FiguresOut) or CSV"}
@@ -289,26 +293,40 @@ async def stream(partnership_id: UUID, settings: SettingsDep) -> EventSourceResp
     return EventSourceResponse(_figure_changes(settings, partnership_id))
 
 
-async def _figure_changes(settings: AssessmentSettings, partnership_id: UUID) -> AsyncIterator[dict[str, str]]:
-    topic = settings.topic_namespace + FIGURES_TOPIC
+@router.get("/stream", responses=ALL_SSE_RESPONSES)
+async def stream_all(settings: SettingsDep) -> EventSourceResponse:
+    """Server-Sent Events of every partnership from now on: FigureChanged, TargetBreached and TargetRecovered,
+    each with its `partnership_id` (the figures and alerts topics; the dashboard's live feed)."""
+    return EventSourceResponse(_figure_changes(settings, None))
+
+
+async def _figure_changes(settings: AssessmentSettings, partnership_id: UUID | None) -> AsyncIterator[dict[str, str]]:
+    topics = [settings.topic_namespace + FIGURES_TOPIC]
+    if partnership_id is None:
+        topics.append(settings.topic_namespace + ALERTS_TOPIC)
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, enable_auto_commit=False)
     await consumer.start()
     try:
         # Assigned by hand and positioned at the end before "ready": nothing published after it is missed.
-        partitions = [TopicPartition(topic, p) for p in sorted(await _partitions(consumer, topic))]
+        partitions = [TopicPartition(t, p) for t in topics for p in sorted(await _partitions(consumer, t))]
         consumer.assign(partitions)
         await consumer.seek_to_end(*partitions)
         for tp in partitions:
             await consumer.position(tp)
-        yield {"event": "ready", "data": str(partnership_id)}
-        key = str(partnership_id).encode()
+        yield {"event": "ready", "data": str(partnership_id or "*")}
+        key = None if partnership_id is None else str(partnership_id).encode()
         async for record in consumer:
-            if record.key != key:
+            if key is not None and record.key != key:
                 continue
             try:
                 envelope = decode(record.headers, record.key, record.value)
             except UndecodableEvent:
                 continue
-            yield {"event": "FigureChanged", "id": str(envelope.id), "data": envelope.data.model_dump_json()}
+            data = envelope.data.model_dump_json()
+            if partnership_id is None:  # alerts name no partnership of their own; the Kafka key does
+                data = json.dumps(
+                    {"partnership_id": str(envelope.partnership_id), **envelope.data.model_dump(mode="json")}
+                )
+            yield {"event": envelope.type, "id": str(envelope.id), "data": data}
     finally:
         await consumer.stop()
