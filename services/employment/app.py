@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.employment.adapters.db.unit_of_work import PostgresEmploymentUnitOfWork
-from services.employment.adapters.http import commands, imports, reads, records
+from services.employment.adapters.http import cloudevents, commands, imports, reads, records
 from services.employment.adapters.kafka import CONSUMERS
 from services.employment.application.handlers import HANDLERS
 from shared.application.clock import Clock
@@ -49,6 +49,13 @@ def create_app(settings: ServiceSettings | None = None, clock: Clock | None = No
         settings or ServiceSettings(),
         title="Employment service",
         description=DESCRIPTION.strip(),
-        routers=[commands.router, reads.router, records.router, corrections_router(), imports.router()],
+        routers=[
+            commands.router,
+            reads.router,
+            records.router,
+            corrections_router(),
+            imports.router(),
+            cloudevents.router,
+        ],
         clock=clock,
     )

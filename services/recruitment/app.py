@@ -10,7 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.recruitment.adapters.db.unit_of_work import PostgresRecruitmentUnitOfWork
-from services.recruitment.adapters.http import classes, exclusions, imports, partnerships, students
+from services.recruitment.adapters.http import classes, cloudevents, exclusions, imports, partnerships, students
 from services.recruitment.adapters.vault import vault_for
 from services.recruitment.application.handlers import HANDLERS
 from shared.application.clock import Clock
@@ -48,7 +48,7 @@ retract them through `/events/{event_id}/corrections` and `/retractions`.
 def create_app(settings: ServiceSettings | None = None, clock: Clock | None = None) -> FastAPI:
     settings = settings or ServiceSettings()
     vault_for(settings.national_id_key)  # a key too short to seal with stops the service here, not at a request
-    routers = [module.router for module in (partnerships, classes, students, exclusions, imports)]
+    routers = [module.router for module in (partnerships, classes, students, exclusions, imports, cloudevents)]
     return build_app(
         SPEC,
         settings,

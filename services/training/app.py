@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.training.adapters.db.unit_of_work import PostgresTrainingUnitOfWork
+from services.training.adapters.http import cloudevents
 from services.training.adapters.http.commands import commands_router
 from services.training.adapters.http.imports import imports_router
 from services.training.adapters.http.reads import reads_router
@@ -43,7 +44,7 @@ RFC 9457 problem details. Send `Idempotency-Key` to make a command safe to repea
 
 
 def create_app(settings: ServiceSettings | None = None, clock: Clock | None = None) -> FastAPI:
-    routers = [commands_router(), reads_router(), corrections_router(), imports_router()]
+    routers = [commands_router(), reads_router(), corrections_router(), imports_router(), cloudevents.router]
     return build_app(
         SPEC,
         settings or ServiceSettings(),
