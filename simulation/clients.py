@@ -23,7 +23,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from shared.web.client_auth import ClientCredentials, Credential
+from shared.web.client_auth import ClientCredentials, Credential, TokenNotIssued
 from simulation.calls import Call
 from simulation.ids import Ids, Recorded
 from simulation.ratelimit import TokenBucket
@@ -87,6 +87,8 @@ def _retry_after(header: str | None) -> float | None:
 
 
 def _transient(error: BaseException) -> bool:
+    if isinstance(error, TokenNotIssued):  # the token endpoint shares its service's database
+        return error.status in RETRY_STATUSES
     return isinstance(error, httpx.TransportError | Unavailable)
 
 
@@ -165,6 +167,10 @@ class StageClients:
             async for attempt in retrying:
                 with attempt:
                     response = await self._post(call)
+        except TokenNotIssued as error:
+            if error.status not in RETRY_STATUSES:
+                raise Refused(call, error.status or 0, str(error)) from error
+            raise Unanswered(call, error.status, f"no token after {RETRY_FOR_SECONDS:.0f}s: {error}") from error
         except (httpx.TransportError, Unavailable) as error:
             detail = f"no answer after {RETRY_FOR_SECONDS:.0f}s: {error!r}"
             raise Unanswered(call, getattr(error, "status", 0), detail) from error

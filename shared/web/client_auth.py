@@ -20,7 +20,12 @@ TOKEN_PATH = "/oauth/token"
 
 
 class TokenNotIssued(Exception):
-    """The token endpoint refused the credential (RFC 6749 §5.2 error in the message)."""
+    """The token endpoint refused the credential (RFC 6749 §5.2 error in the message); `status` is its answer's,
+    so a caller can retry a 503 (the service's database away) and not a 401."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,8 @@ class ClientCredentials(httpx.Auth):
 
     def _keep(self, response: httpx.Response) -> None:
         if response.status_code != 200:
-            raise TokenNotIssued(f"{self.credential.client_id}: {response.status_code} {response.text[:300]}")
+            message = f"{self.credential.client_id}: {response.status_code} {response.text[:300]}"
+            raise TokenNotIssued(message, response.status_code)
         body = response.json()
         self._token = str(body["access_token"])
         lifetime = float(body["expires_in"])

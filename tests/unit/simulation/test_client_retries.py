@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 import simulation.clients
+from shared.web.client_auth import TOKEN_PATH, Credential
 from simulation.calls import Call
 from simulation.clients import Refused, StageClients, Unanswered
 from simulation.ids import Ids
@@ -82,3 +83,26 @@ async def test_a_service_that_never_comes_back_is_reported_after_the_deadline(mo
     with pytest.raises(Unanswered):
         await send(service)
     assert len(service.keys) > 1
+
+
+async def test_a_token_endpoint_whose_database_is_away_is_retried_and_a_refused_credential_is_not():
+    token_answers = [503, 503, 200]
+
+    def service(request: httpx.Request) -> httpx.Response:
+        if request.url.path == TOKEN_PATH:
+            status = token_answers.pop(0) if token_answers else 401
+            if status != 200:
+                return httpx.Response(status, json={"error": "temporarily_unavailable"}, headers={"Retry-After": "0"})
+            return httpx.Response(200, json={"access_token": "t", "token_type": "Bearer", "expires_in": 900})
+        return httpx.Response(201, json={"event_id": str(uuid4())})
+
+    ids = Ids.for_scenario("retries", 1)
+    transport = httpx.MockTransport(service)
+    async with StageClients(URLS, ids, transport=transport, credential=Credential("c", "s")) as clients:
+        await clients.send(CALL)
+        assert clients.traffic.retries == 2
+    async with StageClients(URLS, ids, transport=transport, credential=Credential("c", "s")) as clients:
+        with pytest.raises(Refused) as refused:
+            await clients.send(CALL)
+    assert refused.value.status == 401
+    assert not isinstance(refused.value, Unanswered)
