@@ -36,10 +36,11 @@ It learns its roster only from events: classes from `ClassOpened` / `ClassClosed
 from `StudentEnrolled` / `EnrollmentCancelled` (recruitment topic). An enrolment read before its class is held and
 applied when the class arrives (`GET /held-facts`).
 
-Per learner: `active -> on_break -> active`, transfers within the partnership, `active | on_break -> withdrawn ->
-(restart) active`, `active -> graduated` (final). A command that breaks this is 409 with the reason; an unknown
-student or class is 404; a cancelled enrolment is 409. Business dates may be past, never future (422). Refusals are
-RFC 9457 problem details. Send `Idempotency-Key` to make a command safe to repeat.
+Per learner: `active -> on_break -> active`, transfers to another class (of any partnership: the learner moves
+with it), `active | on_break -> withdrawn -> (restart) active`, `active -> graduated` (final). A command that breaks
+this is 409 with the reason; an unknown student or class is 404; a cancelled enrolment is 409. Business dates may be
+past, never future (422). Refusals are RFC 9457 problem details. Send `Idempotency-Key` to make a command safe to
+repeat.
 """
 
 
