@@ -37,3 +37,9 @@ class InvalidFact(DomainError):
     """A well-formed payload stating something impossible (e.g. a business date in the future)."""
 
     code = "invalid_fact"
+
+
+class Forbidden(DomainError):
+    """The caller may not record this fact: another party's role, partnership or recorded fact (issue 10)."""
+
+    code = "forbidden"

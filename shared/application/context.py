@@ -1,4 +1,5 @@
-"""What every handler is given besides its command and unit of work: when it is recorded, and by which service."""
+"""What every handler is given besides its command and unit of work: when it is recorded, by which service, and
+for whom (the verified client; None for a fact learned from Kafka)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from uuid import UUID
 from shared.application.clock import business_today, not_in_future
 from shared.contracts.base import EventPayload, Evidence
 from shared.contracts.envelope import Envelope
+from shared.security.identity import Actor
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,7 @@ class Context:
 
     recorded_at: datetime
     source: str
+    actor: Actor | None = None
 
     @property
     def today(self) -> date:

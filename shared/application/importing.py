@@ -18,6 +18,7 @@ from typing import Any
 from shared.application.outcome import Outcome
 from shared.application.pipeline import Idempotency, Pipeline
 from shared.errors import DomainError, InvalidFact
+from shared.security.identity import Actor
 
 
 class FactOutcome(StrEnum):
@@ -50,8 +51,10 @@ def _result(import_id: str, outcome: Outcome) -> FactResult:
     return FactResult(import_id, kind, answer=dict(outcome.answer))
 
 
-async def run_import(pipeline: Pipeline[Any], facts: Sequence[ImportedCommand]) -> list[FactResult]:
-    """Results in the order the facts ran (recorded_at order)."""
+async def run_import(
+    pipeline: Pipeline[Any], facts: Sequence[ImportedCommand], actor: Actor | None = None
+) -> list[FactResult]:
+    """Results in the order the facts ran (recorded_at order); `actor` is the operator's client that imports."""
     results: list[FactResult] = []
     now = pipeline.clock.now()
     for fact in sorted(facts, key=lambda f: f.recorded_at):
@@ -62,6 +65,7 @@ async def run_import(pipeline: Pipeline[Any], facts: Sequence[ImportedCommand]) 
                 fact.command,
                 recorded_at=fact.recorded_at,
                 idempotency=Idempotency(f"import:{fact.import_id}", fact.fingerprint),
+                actor=actor,
             )
         except DomainError as refusal:
             results.append(FactResult(fact.import_id, FactOutcome.REFUSED, refusal=refusal))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from shared.application.access import HeldIntent
 from shared.contracts.envelope import Envelope
 
 
@@ -16,12 +17,14 @@ def _text(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Outcome:
-    """`held`: accepted but waiting for a fact it follows (DOMAIN.md, held facts); `duplicate`: a replayed answer."""
+    """`held`: accepted but waiting for a fact it follows (DOMAIN.md, held facts), `held_as` saying what it will
+    be so the pipeline can authorize it now; `duplicate`: a replayed answer."""
 
     answer: Mapping[str, Any] = field(default_factory=dict)
     events: tuple[Envelope, ...] = ()
     held: bool = False
     duplicate: bool = False
+    held_as: HeldIntent | None = None
 
     @classmethod
     def recorded(cls, event: Envelope, **ids: Any) -> Outcome:
@@ -35,4 +38,4 @@ class Outcome:
 
     def merged(self, other: Outcome) -> Outcome:
         """Two outcomes of one transaction (a learner that also releases held facts): all events, the first answer."""
-        return Outcome(self.answer, self.events + other.events, self.held, self.duplicate)
+        return Outcome(self.answer, self.events + other.events, self.held, self.duplicate, self.held_as)

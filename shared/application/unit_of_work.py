@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any, Self
 from uuid import UUID
 
+from shared.application.access import AccessPort
 from shared.contracts.envelope import Envelope
 
 
@@ -50,6 +51,7 @@ class IdempotencyPort(abc.ABC):
 class UnitOfWork(abc.ABC):
     outbox: OutboxPort
     idempotency: IdempotencyPort
+    access: AccessPort  # what authorization knows and the audit trail (shared/application/access.py)
 
     async def __aenter__(self) -> Self:
         self._committed = False

@@ -20,6 +20,7 @@ from shared.config import ServiceSettings
 from shared.contracts.envelope import Envelope
 from shared.messaging.codec import decode
 from shared.messaging.outbox import Outbox
+from shared.security.access import PostgresAccess
 
 
 class PostgresOutbox(OutboxPort):
@@ -101,6 +102,7 @@ class PostgresUnitOfWork(UnitOfWork):
         await self._transaction.start()
         self.outbox = PostgresOutbox(conn, self._writer)
         self.idempotency = PostgresIdempotency(conn)
+        self.access = PostgresAccess(conn, self.settings.security_schema)
         self.bind(conn)
 
     def bind(self, conn: asyncpg.Connection) -> None:

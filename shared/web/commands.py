@@ -2,7 +2,8 @@
 
 A repeated Idempotency-Key returns the first answer with its first status and changes nothing; the key's
 fingerprint is keyed with the service's secret, so a stored fingerprint of a body with personal data cannot be
-tested against guesses.
+tested against guesses. Keys are the client's own (stored as `client:<client id>:<key>`): one client cannot
+replay another's answers, nor take a key an operator's import (`import:<id>`) will use.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import BaseModel
 
 from shared.application.outcome import Outcome
 from shared.application.pipeline import Idempotency
+from shared.web.auth import actor_of
 from shared.web.problems import Unavailable
 from shared.web.runtime import runtime_of
 
@@ -44,10 +46,12 @@ async def submit(request: Request, command: object, *, key: str | None, body: Ba
     runtime = runtime_of(request)
     if runtime.monitor.over_limit:
         raise Unavailable("the outbox is over its limit while the broker catches up; retry later")
+    actor = actor_of(request)
     idempotency = None
     if key is not None:
         sent = body.model_dump(mode="json") if body is not None else None
         secret = runtime.settings.national_id_key.encode()
-        idempotency = Idempotency(key, fingerprint(secret, request.method, request.url.path, sent))
-    outcome = await runtime.pipeline.handle(command, idempotency=idempotency)
+        owner = actor.client_id if actor is not None else "anonymous"
+        idempotency = Idempotency(f"client:{owner}:{key}", fingerprint(secret, request.method, request.url.path, sent))
+    outcome = await runtime.pipeline.handle(command, idempotency=idempotency, actor=actor)
     return JSONResponse(status_code=status_of(outcome), content=dict(outcome.answer))

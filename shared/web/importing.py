@@ -99,6 +99,6 @@ def import_router(fact: Any, *, max_facts: int = 10_000) -> APIRouter:
             )
             for f in body.facts  # type: ignore[attr-defined]  # a model built at runtime for the service's facts
         ]
-        return _summary(await run_import(runtime.pipeline, commands))
+        return _summary(await run_import(runtime.pipeline, commands, actor))
 
     return router

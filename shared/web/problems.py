@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from shared.errors import Conflict, DomainError, IllegalTransition, InvalidFact, NotFound
+from shared.errors import Conflict, DomainError, Forbidden, IllegalTransition, InvalidFact, NotFound
 
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = 5
@@ -40,7 +40,13 @@ class Unavailable(Exception):
     """The service cannot take the request now (503 with Retry-After): nothing was recorded."""
 
 
-_STATUS: dict[type[DomainError], int] = {NotFound: 404, IllegalTransition: 409, Conflict: 409, InvalidFact: 422}
+_STATUS: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    IllegalTransition: 409,
+    Conflict: 409,
+    InvalidFact: 422,
+}
 
 
 class FieldError(BaseModel):

@@ -35,6 +35,7 @@ from shared.messaging.relay import OutboxRelay
 from shared.messaging.topics import ensure_topics, product_topics
 from shared.persistence.database import create_pool, migrate
 from shared.persistence.unit_of_work import PostgresUnitOfWork
+from shared.security.policy import EventPolicy
 from shared.security.runtime import open_identity
 from shared.security.settings import refuse_unsafe
 from shared.web.auth import install_auth, secured
@@ -127,7 +128,9 @@ async def run_service(app: FastAPI, spec: ServiceSpec, settings: ServiceSettings
 def _runtime(spec: ServiceSpec, settings: ServiceSettings, pool: asyncpg.Pool, clock: Clock) -> Runtime:
     relay = OutboxRelay(settings.database_url, spec.schema(settings), settings.kafka_bootstrap_servers)
     writer = Outbox(spec.schema(settings), spec.stage, settings.topic_namespace)
-    pipeline = Pipeline(spec.handlers, lambda: spec.unit_of_work(writer, settings, pool=pool), clock, spec.source)
+    pipeline = Pipeline(
+        spec.handlers, lambda: spec.unit_of_work(writer, settings, pool=pool), clock, spec.source, EventPolicy()
+    )
     learn = _learner(spec, settings, writer, pipeline)
     consumers = [_consumer(spec, c, settings, pool, learn) for c in spec.consumers]
     monitor = ServiceMonitor(settings, pool, relay, consumers)

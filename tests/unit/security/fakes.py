@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from uuid import UUID
 
 from argon2 import PasswordHasher
 
+from shared.application.access import AccessPort, Membership, Recorder
+from shared.contracts.envelope import Envelope
 from shared.errors import Conflict
 from shared.security.audit import AuditEntry, AuditQuery
 from shared.security.hashing import SecretHasher
-from shared.security.identity import Client
+from shared.security.identity import Actor, Client
 from shared.security.ports import AuditTrail, ClientRepository
 from shared.security.revocation import Revocations
 
@@ -66,3 +70,56 @@ class FakeAudit(AuditTrail):
 
     async def query(self, query: AuditQuery) -> list[AuditEntry]:
         return [e for e in reversed(self.entries) if query.client_id in (None, e.client_id)][: query.limit]
+
+
+@dataclass
+class _Stay:
+    event_id: UUID
+    partnership_id: UUID
+    member: Membership
+    joined_on: date
+    left_on: date | None = None
+    left_event: UUID | None = None
+
+
+class FakeAccess(AccessPort):
+    """Memberships and recorded facts in memory, with the stays rules of shared/security/access.py."""
+
+    def __init__(self) -> None:
+        self.stays: list[_Stay] = []
+        self.recorded: dict[UUID, Actor] = {}
+
+    def _staying(self, partnership_id: UUID, on: date) -> list[_Stay]:
+        return [
+            s
+            for s in self.stays
+            if s.partnership_id == partnership_id and s.joined_on <= on and (s.left_on is None or s.left_on > on)
+        ]
+
+    async def membership(self, partnership_id: UUID, party_id: UUID, on: date) -> Membership | None:
+        return next((s.member for s in self._staying(partnership_id, on) if s.member.party_id == party_id), None)
+
+    async def member_with_credit_code(self, partnership_id: UUID, credit_code: str, on: date) -> Membership | None:
+        found = (s.member for s in self._staying(partnership_id, on) if s.member.credit_code == credit_code)
+        return next(found, None)
+
+    async def joined(self, event_id: UUID, partnership_id: UUID, member: Membership, on: date) -> None:
+        self.stays.append(_Stay(event_id, partnership_id, member, on))
+
+    async def left(self, event_id: UUID, partnership_id: UUID, party_id: UUID, on: date) -> None:
+        for stay in self.stays:
+            if stay.partnership_id == partnership_id and stay.member.party_id == party_id and stay.left_on is None:
+                stay.left_on, stay.left_event = on, event_id
+
+    async def forget(self, event_id: UUID) -> None:
+        self.stays = [s for s in self.stays if s.event_id != event_id]
+        for stay in self.stays:
+            if stay.left_event == event_id:
+                stay.left_on, stay.left_event = None, None
+
+    async def recorder(self, event_id: UUID) -> Recorder | None:
+        actor = self.recorded.get(event_id)
+        return Recorder(actor.party_id, actor.role) if actor else None
+
+    async def audit_facts(self, actor: Actor, events: Sequence[Envelope], at: datetime) -> None:
+        self.recorded.update({event.id: actor for event in events})

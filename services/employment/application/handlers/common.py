@@ -13,6 +13,7 @@ from services.employment.application.commands import EmploymentCommand, Holdable
 from services.employment.application.unit_of_work import EmploymentUnitOfWork, HeldFact, HeldStatus
 from services.employment.domain.errors import IllegalMove, Unknown
 from services.employment.domain.student import Placement, Student
+from shared.application.access import HeldIntent
 from shared.application.context import Context
 from shared.application.outcome import Outcome
 from shared.contracts.base import EventPayload
@@ -70,7 +71,8 @@ async def hold(
     await uow.held.hold(held)
     log.info("fact held", held_id=str(held.held_id), kind=command.kind, partnership_id=str(student.partnership_id))
     answer = {"status": "held", "type": event_type, "subject_id": str(subject_id), "held_id": str(held.held_id)}
-    return Outcome(answer=answer, held=True)
+    intent = HeldIntent(event_type, student.partnership_id, occurred(command, ctx))  # authorized now, not at release
+    return Outcome(answer=answer, held=True, held_as=intent)
 
 
 def envelope(payload: EventPayload, student: Student, command: EmploymentCommand, ctx: Context) -> Envelope:
