@@ -1,101 +1,110 @@
-"""Run the benchmarks on a local broker and database and write bench/RESULTS.md.
+"""`make bench`: every figure of issue 12 measured beside its anchor in one run, on one broker and one database
+started for the run and stopped at its end; writes BENCHMARKS.md and bench/results.json.
 
-Throughput is reported as a ratio of the anchors measured in the same run, since absolute numbers depend on
-the machine. Sizes can be raised with BENCH_EVENTS.
+Sizes come from BENCH_* environment variables (bench/sizes.py). A figure that misses its goal is measured again
+under py-spy (BENCH_PROFILE=0 skips that) and BENCHMARKS.md says where its time goes. Logs and profiles stay in
+.run/bench/.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
-import platform
-import tempfile
+import shutil
+import signal
+import time
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
 
+import structlog
 from rich.console import Console
-from rich.table import Table
 
-from bench.anchors import aiokafka_loop, kafka_producer_perf
-from bench.pipeline import measure
-from bench.scale import measure as measure_scale
-from shared.infra.kafka_local import LocalKafka, ensure_kafka_jars
-from shared.infra.postgres_local import LocalPostgres
-from shared.messaging.topics import ensure_topics
+from bench.anchors import measure_anchors
+from bench.dataset import publish_dataset
+from bench.environment import BenchEnv, bench_environment
+from bench.freshness import measure_freshness
+from bench.ingest import measure_ingest
+from bench.profiling import Profiler
+from bench.queries import measure_queries
+from bench.rebuild import measure_rebuild
+from bench.report import findings, write
+from bench.results import Results, missed
+from bench.scenario import measure_scenario
+from bench.sizes import Sizes
+from bench.workers import measure_scaling
 
-EVENTS = int(os.environ.get("BENCH_EVENTS", "20000"))
-STUDENTS = int(os.environ.get("BENCH_STUDENTS", "100000"))
-RESULTS = Path(__file__).parent / "RESULTS.md"
+REPO = Path(__file__).resolve().parents[1]
+WORKDIR = REPO / ".run" / "bench"
 console = Console()
 
 
-def machine() -> str:
-    cpus = os.cpu_count()
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{platform.machine()}, {cpus} cores, {memory:.0f} GiB, Python {platform.python_version()}, Linux"
+async def measure(env: BenchEnv, sizes: Sizes) -> Results:
+    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
+    machine = await env.machine()
+    console.log(f"machine: {machine.describe()}")
+    console.log(f"publishing {sizes.assess_students:,} students' events (the raw produce loop)")
+    dataset = await publish_dataset(env, sizes.assess_students)
+    console.log("anchors")
+    anchors = await measure_anchors(env, sizes, dataset)
+    console.log("(1) ingest")
+    ingest = await measure_ingest(env, sizes.ingest_single, sizes.ingest_bulk, sizes.ingest_batch,
+                                  sizes.http_concurrency)  # fmt: skip
+    console.log(f"(2) scaled programme, {sizes.students:,} students")
+    scenario = await measure_scenario(env, sizes.students, sizes.http_concurrency) if sizes.students else None
+    console.log("(3, 6) rebuild and memory")
+    rebuild, memory = await measure_rebuild(env, dataset)
+    console.log("(4) freshness")
+    freshness = await measure_freshness(env, sizes.freshness_rate, sizes.freshness_seconds)
+    console.log(f"(5) figure queries, {sizes.partnerships:,} partnerships")
+    queries = await measure_queries(env, sizes.partnerships, sizes.students_per_partnership, sizes.large_partnership,
+                                    sizes.query_samples)  # fmt: skip
+    console.log("(7) one and two workers")
+    scaling = await measure_scaling(env, dataset)
+    results = Results(machine, sizes, started, anchors, ingest, rebuild, memory, freshness, queries, scaling, scenario)
+    if os.environ.get("BENCH_PROFILE", "1") != "0":
+        await profile_misses(env, sizes, results)
+    return results
 
 
-async def run(bootstrap: str, dsn: str, libdir: Path) -> list[tuple[str, float]]:
-    namespace = "bench."
-    await ensure_topics(bootstrap, ["bench.anchor"], 12)
-    perf_tool = kafka_producer_perf(libdir, bootstrap, "bench.anchor", EVENTS * 5)
-    raw_loop = await aiokafka_loop(bootstrap, "bench.anchor", EVENTS)
-    ours_single = await measure(bootstrap, dsn, namespace, EVENTS // 4, per_transaction=1)
-    ours_batched = await measure(bootstrap, dsn, namespace + "b.", EVENTS, per_transaction=100)
-    return [
-        ("anchor: Kafka ProducerPerformance (acks=all, idempotent)", perf_tool),
-        ("anchor: raw aiokafka producer loop (same settings as relay)", raw_loop),
-        ("outbox write, 1 event per transaction", ours_single["outbox_write"]),
-        ("outbox write, 100 events per transaction", ours_batched["outbox_write"]),
-        ("relay: outbox -> Kafka, in order, marked sent", ours_batched["relay_publish"]),
-        ("idempotent consumer: Kafka -> PostgreSQL record", ours_batched["idempotent_consume"]),
-    ]
+async def profile_misses(env: BenchEnv, sizes: Sizes, results: Results) -> None:
+    """Each measurement with a missed goal once more, smaller, under py-spy (the main run stays unperturbed)."""
+    profiler = Profiler(env.workdir / "profiles", sizes.profile_seconds)
+    labels = {row.profile for row in missed(results)}
+    if "ingest: bulk import" in labels:
+        console.log("profiling ingest")
+        await measure_ingest(env, 10, min(sizes.ingest_bulk, 4 * sizes.ingest_batch), sizes.ingest_batch,
+                             sizes.http_concurrency, profiler)  # fmt: skip
+    if "assessment rebuild (worker)" in labels:
+        console.log("profiling the rebuild")
+        dataset = await publish_dataset(env, min(sizes.assess_students, 2_000))
+        await measure_rebuild(env, dataset, "profiled", profiler)
+    if "freshness (worker)" in labels:
+        console.log("profiling freshness")
+        await measure_freshness(env, sizes.freshness_rate, min(sizes.freshness_seconds, 15), profiler=profiler)
+    if "figure queries (assessment API)" in labels:
+        console.log("profiling the figure queries")
+        await measure_queries(env, sizes.partnerships, sizes.students_per_partnership, sizes.large_partnership,
+                              min(sizes.query_samples, 20), budget_seconds=5, profiler=profiler)  # fmt: skip
+    results.profiles = profiler.profiles
 
 
-def report(rows: list[tuple[str, float]], scale: dict[str, float]) -> str:
-    raw = rows[1][1]
-    perf = rows[0][1]
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; local single-node Kafka 4.1.1 (KRaft) and",
-        f"PostgreSQL 18 (fsync off), {EVENTS} events of ~300 bytes. Ratios are against the anchors of the same run.",
-        "",
-        "| measurement | events/s | ÷ raw aiokafka | ÷ Kafka perf tool |",
-        "|---|---:|---:|---:|",
-    ]
-    lines += [f"| {name} | {rate:,.0f} | {rate / raw:.3f} | {rate / perf:.3f} |" for name, rate in rows]
-    lines += [
-        "",
-        "## The simulator at scale",
-        "",
-        f"`scaled_programme({scale['students']:,.0f})`: {scale['facts']:,.0f} facts generated in"
-        f" {scale['generate_s']:.1f} s; its ground truth in {scale['truth_s']:.1f} s;"
-        f" peak resident memory of the bench process {scale['peak_mib']:,.0f} MiB.",
-    ]
-    return "\n".join(lines) + "\n"
+def _stop_on_terminate(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # unwinds through every `finally`: services, workers, broker and database stop
 
 
 def main() -> None:
-    libdir = ensure_kafka_jars()
-    with tempfile.TemporaryDirectory(prefix="cycle-bench-") as workdir:
-        broker, database = LocalKafka(Path(workdir) / "kafka"), LocalPostgres(Path(workdir) / "postgres")
-        try:
-            bootstrap, dsn = broker.start(), database.start()
-            with console.status("Benchmarking…"):
-                rows = asyncio.run(run(bootstrap, dsn, libdir))
-        finally:
-            broker.stop()
-            database.stop()
-    table = Table("measurement", "events/s", "÷ raw aiokafka", "÷ Kafka perf tool")
-    for name, rate in rows:
-        table.add_row(name, f"{rate:,.0f}", f"{rate / rows[1][1]:.3f}", f"{rate / rows[0][1]:.3f}")
-    console.print(table)
-    with console.status(f"Generating a {STUDENTS:,}-student programme and its ground truth…"):
-        scale = measure_scale(STUDENTS)
-    console.print(scale)
-    RESULTS.write_text(report(rows, scale))
-    console.print(f"written to {RESULTS}")
+    signal.signal(signal.SIGTERM, _stop_on_terminate)
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(30))  # warnings and above
+    sizes = Sizes.from_env()
+    shutil.rmtree(WORKDIR, ignore_errors=True)
+    started = time.perf_counter()
+    with bench_environment(WORKDIR) as env:
+        results = asyncio.run(measure(env, sizes))
+    results = dataclasses.replace(results, seconds=time.perf_counter() - started)
+    write(results, findings(results), REPO / "BENCHMARKS.md", REPO / "bench" / "results.json")
+    console.log(f"written BENCHMARKS.md and bench/results.json in {results.seconds / 60:.1f} minutes")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,91 @@
+"""Watching assessment workers: how far a generation has flushed (its `progress` rows, written in the flush's
+transaction with the figures), the workers' resident memory, and the rates and slopes those samples give."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.fleet import rss_bytes
+from bench.stats import rate
+from services.assessment.rebuild import end_offsets, settled
+from services.assessment.settings import AssessmentSettings
+from services.assessment.store import AssessmentStore
+from shared.contracts.registry import stage_topics
+
+
+@dataclass(frozen=True)
+class Sample:
+    seconds: float  # since the watch started
+    flushed: int  # stage events flushed (sum of the generation's progress offsets on the stage topics)
+    rss: int  # resident bytes of the workers
+
+
+@dataclass
+class Watch:
+    store: AssessmentStore
+    settings: AssessmentSettings
+    pids: Callable[[], list[int]]
+    samples: list[Sample] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+
+    async def sample(self) -> Sample:
+        stage = set(stage_topics(self.settings.topic_namespace))
+        progress = await self.store.progress(self.settings.generation)
+        flushed = sum(offset for (topic, _), offset in progress.items() if topic in stage)
+        taken = Sample(time.perf_counter() - self.started, flushed, sum(rss_bytes(pid) for pid in self.pids()))
+        self.samples.append(taken)
+        return taken
+
+    async def until_settled(self, timeout: float, check: Callable[[], None], interval: float = 0.5) -> float:
+        """Sample until every stage event now in the topics is flushed; returns the seconds since the start."""
+        ends = await end_offsets(self.settings.kafka_bootstrap_servers, stage_topics(self.settings.topic_namespace))
+        deadline = self.started + timeout
+        while not await settled(self.store, self.settings, ends):
+            check()
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"generation {self.settings.generation} not settled within {timeout:.0f}s")
+            await self.sample()
+            await asyncio.sleep(interval)
+        return (await self.sample()).seconds
+
+
+def steady_rate(samples: list[Sample], total: int) -> float:
+    """Events/s between 10% and 90% of `total` flushed: start-up and the last flush left out."""
+    low = next((s for s in samples if s.flushed >= 0.1 * total), None)
+    high = next((s for s in samples if s.flushed >= 0.9 * total), None)
+    if low is None or high is None or high.seconds <= low.seconds:
+        return float("nan")
+    return rate(high.flushed - low.flushed, high.seconds - low.seconds)
+
+
+def bytes_per_event(samples: list[Sample], total: int) -> float:
+    """Least-squares slope of resident memory over events flushed, in the second half of the run (the worker's
+    fixed costs are paid by then): what each further event keeps in memory."""
+    points = [(s.flushed, s.rss) for s in samples if s.flushed >= 0.5 * total and s.rss > 0]
+    if len(points) < 2:
+        return float("nan")
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread if spread else float("nan")
+
+
+def worker_children() -> list[int]:
+    """Our child processes that run the assessment worker (the one `rebuild` starts, whose pid it keeps)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            parent = int((proc / "stat").read_text().rpartition(")")[2].split()[1])
+            command = (proc / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == os.getpid() and b"services.assessment.worker" in command:
+            found.append(int(proc.name))
+    return found

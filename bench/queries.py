@@ -1,0 +1,92 @@
+"""(5) Figure queries through assessment's HTTP API with `partnerships` partnerships in the store: a partnership's
+live figures, its figures as of a date (recomputed from its records), a parent's live roll-up and its roll-up as of
+a date, a ranking, and the as-of figures of one large partnership. One request at a time, so each latency is the
+query's own; every kind stops after `samples` requests or `budget_seconds`, whichever comes first."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bench import load
+from bench.credentials import operator
+from bench.environment import BenchEnv
+from bench.figure_store import FigureStore, build_figure_store
+from bench.fleet import Fleet
+from bench.profiling import Profiler, no_profiler
+from bench.stats import Latency
+from bench.workload import BUSINESS_DATE
+from services.assessment.store import open_store
+
+NAME = "query"
+AS_OF = BUSINESS_DATE.isoformat()
+
+
+@dataclass(frozen=True)
+class QueryKind:
+    name: str
+    latency: Latency
+
+
+@dataclass(frozen=True)
+class Queries:
+    partnerships: int
+    figure_rows: int
+    record_rows: int
+    build_seconds: float
+    large_students: int
+    kinds: list[QueryKind]
+
+    def kind(self, name: str) -> QueryKind:
+        return next(k for k in self.kinds if k.name == name)
+
+
+def paths(built: FigureStore, rng: random.Random) -> dict[str, Callable[[], str]]:
+    return {
+        "live": lambda: f"/partnerships/{rng.choice(built.partnerships)}/figures",
+        "as-of": lambda: f"/partnerships/{rng.choice(built.partnerships)}/figures?as_of={AS_OF}",
+        "roll-up": lambda: f"/rollups/{rng.choice(built.parents)}/figures",
+        "roll-up as-of": lambda: f"/rollups/{rng.choice(built.parents)}/figures?as_of={AS_OF}",
+        "ranking": lambda: "/rankings/employment_rate?limit=100",
+        "as-of, large partnership": lambda: f"/partnerships/{built.large}/figures?as_of={AS_OF}",
+    }
+
+
+async def measure_queries(
+    env: BenchEnv,
+    partnerships: int,
+    students: int,
+    large_students: int,
+    samples: int,
+    budget_seconds: float = 30,
+    profiler: Profiler = no_profiler,
+) -> Queries:
+    settings = env.assessment(NAME, "q1")
+    store = await open_store(settings.database_url, settings.db_schema)
+    try:
+        built = await build_figure_store(store, "q1", partnerships, students, large_students)
+    finally:
+        await store.close()
+    rng, kinds = random.Random(5), []
+    with Fleet(env.logs(NAME)) as fleet:
+        api = fleet.service("assessment-api", "services.assessment.app:create_app", env.environ(NAME))
+        await fleet.healthy(api)
+        async with (
+            operator(env.settings(NAME), "bench-queries") as credential,
+            load.client(api.url, 1, credential) as http,
+            profiler.during("figure queries (assessment API)", api.pid),
+        ):
+            for name, path in paths(built, rng).items():
+                for _ in range(2):  # a token, the connection, the plans
+                    (await http.get(path())).raise_for_status()
+                timings: list[float] = []
+                deadline = time.perf_counter() + budget_seconds
+                while len(timings) < samples and time.perf_counter() < deadline:
+                    started = time.perf_counter()
+                    (await http.get(path())).raise_for_status()
+                    timings.append(time.perf_counter() - started)
+                kinds.append(QueryKind(name, Latency.of(timings)))
+    await env.drop_schemas(NAME, ("assessment",))
+    return Queries(partnerships, built.figure_rows, built.record_rows, built.seconds, large_students, kinds)

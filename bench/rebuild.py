@@ -1,0 +1,71 @@
+"""(3) Assessment rebuild from the start of the topics, as `cycle assessment rebuild` runs it (a fresh generation in
+a worker process of its own, activated once it has caught up), beside the raw consume-and-decode rate of the same
+records; and (6) the resident memory of that worker per student once it holds the whole programme."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass
+
+from bench.dataset import NAME, Dataset
+from bench.environment import BenchEnv
+from bench.profiling import Profiler, no_profiler
+from bench.progress import Watch, bytes_per_event, steady_rate, worker_children
+from bench.stats import rate
+from bench.workload import BUSINESS_DATE
+from services.assessment.rebuild import RebuildReport, rebuild
+from services.assessment.store import open_store
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    events: int
+    seconds: float  # from the command's start to the generation activated, worker start-up included
+    steady_per_second: float  # between 10% and 90% of the events flushed
+
+    @property
+    def per_second(self) -> float:
+        return rate(self.events, self.seconds)
+
+
+@dataclass(frozen=True)
+class Memory:
+    students: int
+    events: int
+    resident_bytes: int  # the rebuild worker's RSS once it holds every student
+    bytes_per_event: float  # marginal: slope of RSS over events in the second half of the rebuild
+
+    @property
+    def bytes_per_student(self) -> float:
+        return self.bytes_per_event * self.events / self.students if self.students else float("nan")
+
+
+async def measure_rebuild(
+    env: BenchEnv, dataset: Dataset, generation: str = "rebuild", profiler: Profiler = no_profiler
+) -> tuple[Rebuild, Memory]:
+    settings = env.assessment(NAME, "g0", BUSINESS_DATE)
+    store = await open_store(settings.database_url, settings.db_schema)
+    fresh = settings.model_copy(update={"generation": generation})
+    watch = Watch(store, fresh, worker_children)
+    logs = env.logs(NAME)
+    logs.mkdir(parents=True, exist_ok=True)
+    try:
+        running = asyncio.create_task(rebuild(settings, generation=generation, log_path=logs / f"{generation}.log"))
+        async with contextlib.AsyncExitStack() as profiling:
+            profiled = False
+            while not running.done():
+                flowing = bool(watch.samples) and watch.samples[-1].flushed > 0  # its start-up is not ours to profile
+                if not profiled and flowing and (pids := worker_children()):
+                    await profiling.enter_async_context(profiler.during("assessment rebuild (worker)", pids[0]))
+                    profiled = True
+                await watch.sample()
+                await asyncio.wait({running}, timeout=0.5)
+        report: RebuildReport = running.result()
+    finally:
+        await store.close()
+    last_rss = max((s.rss for s in reversed(watch.samples) if s.rss), default=0)
+    return (
+        Rebuild(report.events, report.seconds, steady_rate(watch.samples, report.events)),
+        Memory(dataset.students, report.events, last_rss, bytes_per_event(watch.samples, report.events)),
+    )

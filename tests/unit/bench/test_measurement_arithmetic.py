@@ -1,0 +1,50 @@
+"""The arithmetic every benchmark figure goes through: percentiles, steady rates, memory slopes, freshness."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bench.freshness import Sent, freshness_of
+from bench.progress import Sample, bytes_per_event, steady_rate
+from bench.sizes import Sizes
+from bench.stats import Latency, percentile
+
+
+def test_a_percentile_is_the_nearest_rank():
+    values = [float(n) for n in range(1, 101)]
+    assert percentile(values, 0.5) == 50
+    assert percentile(values, 0.99) == 99
+    assert percentile([3.0], 0.99) == 3
+
+
+def test_latency_is_reported_in_milliseconds_and_empty_samples_give_no_number():
+    latency = Latency.of([0.001, 0.002, 0.100])
+    assert (latency.count, latency.p50_ms, latency.max_ms) == (3, 2, 100)
+    assert math.isnan(Latency.of([]).p99_ms)
+
+
+def test_the_steady_rate_leaves_out_start_up_and_the_last_flush():
+    samples = [Sample(0, 0, 0), Sample(10, 0, 0), Sample(11, 100, 0), Sample(12, 500, 0), Sample(13, 900, 0)]
+    assert steady_rate(samples, 1000) == pytest.approx(400)
+
+
+def test_memory_per_event_is_the_slope_of_resident_memory_in_the_second_half():
+    samples = [Sample(0, 0, 50_000), *(Sample(n, n * 100, 1_000_000 + n * 100 * 800) for n in range(5, 11))]
+    assert bytes_per_event(samples, 1000) == pytest.approx(800)
+
+
+def test_an_event_is_fresh_at_the_first_poll_after_its_send_that_passed_its_offset():
+    sent = [Sent(1.0, "t", 0, 5), Sent(1.5, "t", 1, 0)]
+    polls = [(0.9, {("t", 0): 6}), (1.2, {("t", 0): 5}), (1.4, {("t", 0): 6}), (1.7, {("t", 0): 6})]
+    assert freshness_of(sent, polls) == [pytest.approx(0.4), math.inf]
+
+
+def test_sizes_come_from_bench_variables_on_top_of_the_defaults_or_the_tiny_ones(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BENCH_STUDENTS", "2_500")
+    monkeypatch.setenv("BENCH_FRESHNESS_SECONDS", "12.5")
+    sizes = Sizes.from_env()
+    assert (sizes.students, sizes.freshness_seconds, sizes.partnerships) == (2500, 12.5, Sizes().partnerships)
+    monkeypatch.setenv("BENCH_TINY", "1")
+    assert Sizes.from_env().partnerships == Sizes().tiny().partnerships
