@@ -8,7 +8,6 @@ in-memory engine. `flush` runs on a timer: it renders the figures of changed par
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -67,6 +66,8 @@ class Assessor:
     _targets: dict[UUID, bool | None] = field(default_factory=dict)
     owner: str = field(default_factory=lambda: uuid4().hex)
     partitions: set[int] = field(default_factory=set)
+    fenced: set[int] = field(default_factory=set)  # held in the group, owned by another worker in PostgreSQL
+    group_generation: int = -1
 
     def __post_init__(self) -> None:
         self.engine = LiveEngine(self.settings.live_as_of())
@@ -167,17 +168,21 @@ class Assessor:
         self.counters.dead_lettered += 1
         log.error("assessment_dead_lettered", topic=topic, offset=offset, reason=reason)
 
-    async def recovered(self, owned: set[int], positions: dict[tuple[str, int], int] | None = None) -> None:
-        """Rebuild the engine from the tables for the partitions this worker now owns.
+    async def recovered(
+        self, owned: set[int], group_generation: int, positions: dict[tuple[str, int], int] | None = None
+    ) -> None:
+        """Rebuild the engine from the tables for the partitions the group gave this worker in `group_generation`.
 
         `positions` are the group's committed offsets: every event before them is in the recovered tables, so
         the first flush after recovery may report them as progress even when no later event arrives.
         """
-        self.ready = False
-        self.partitions = set(owned)
+        if group_generation < self.group_generation:
+            return  # a recovery for a newer assignment has started; this one is stale
+        self.ready, self.group_generation = False, group_generation
+        self.partitions, self.fenced = set(owned), set()
         for tp, offset in (positions or {}).items():
             self._offsets[tp] = max(offset, self._offsets.get(tp, 0))
-        await self.store.claim(self.settings.generation, self.owner, time.time_ns(), owned)
+        await self.store.claim(self.settings.generation, self.owner, group_generation, owned)
         self.engine.clear()
         self._unsaved.clear()
         partitions = self.settings.topic_partitions
@@ -225,6 +230,7 @@ class Assessor:
         # Fencing (migration 0002): after a rebalance, the previous owner's late flush must not publish or
         # overwrite figures of partitions it lost; the write below re-checks ownership in its transaction.
         owned = await self.store.owned(self.settings.generation, self.owner)
+        self.fenced = self.partitions - owned
         messages = self._changes(rendered, batch)
         await self.send(self.settings.topic_namespace + FIGURES_TOPIC, self._owned(messages, owned))
         await self.send(

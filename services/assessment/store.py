@@ -19,6 +19,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 Reading = tuple[Decimal | None, Decimal | None, Decimal | None, bool]
 FigureKey = tuple[str, str, str, str, int]
 Executor = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
+_CLAIM_HORIZON = "10 minutes"  # longer than any recovery, so longer than a stale claim can lag a fresh one
 _FIGURE_COLUMNS = "scope, version, dimension, bucket, metric, numerator, denominator, value, final, as_of"
 
 
@@ -96,13 +97,22 @@ class AssessmentStore:
         found = await self.pool.fetchval("SELECT generation FROM generations WHERE active")
         return str(found) if found else default
 
-    async def claim(self, generation: str, owner: str, epoch: int, partitions: Iterable[int]) -> None:
-        """Take partitions over; waits for a flush of the previous owner that is writing them to commit."""
+    async def claim(self, generation: str, owner: str, group_generation: int, partitions: Iterable[int]) -> None:
+        """Take partitions over for a consumer-group generation; waits for a flush of the previous owner that is
+        writing them to commit.
+
+        The group generation is the fencing token, as Kafka's own: a recovery that was already stale when it
+        claimed (its worker lost the partition in a later generation) cannot take the partition back from the
+        worker the group gave it to. A wall-clock epoch could, and the rightful owner then flushed nothing at all
+        (issue 13). A claim older than _CLAIM_HORIZON yields to any generation: Kafka counts from 1 again only
+        for a deleted group, which it deletes once empty for offsets.retention.minutes (7 days by default).
+        """
         await self.pool.executemany(
             "INSERT INTO partition_owners (generation, partition, owner, epoch) VALUES ($1, $2, $3, $4)"
             " ON CONFLICT (generation, partition) DO UPDATE SET owner = EXCLUDED.owner, epoch = EXCLUDED.epoch,"
-            " claimed_at = now() WHERE partition_owners.epoch < EXCLUDED.epoch",
-            [(generation, p, owner, epoch) for p in partitions],
+            " claimed_at = now() WHERE partition_owners.epoch < EXCLUDED.epoch"
+            f" OR partition_owners.claimed_at < now() - interval '{_CLAIM_HORIZON}'",
+            [(generation, p, owner, group_generation) for p in partitions],
         )
 
     async def owned(self, generation: str, owner: str, conn: Executor | None = None) -> set[int]:

@@ -26,7 +26,7 @@ from shared.persistence.database import drop_schema
 from tests.support.kafka import publish
 from tests.support.waiting import eventually
 
-REPO = Path(__file__).resolve().parents[3]
+REPO = Path(__file__).resolve().parents[2]
 BUSINESS_DATE = date(2026, 6, 30)
 _EMITTER_OF_ANY = {"ExclusionApplied": Stage.EMPLOYMENT, "ExclusionRevoked": Stage.EMPLOYMENT}
 

@@ -22,10 +22,14 @@ def add_recovery(worker: Worker) -> None:
 async def rebuild_engine(worker: Worker) -> None:
     try:
         assessor = await worker.read_side()
+        # The generation first: faust sets it after the assignment, so the partitions are at least that new.
+        generation = worker.app.consumer_generation_id
         current = worker.assigned()
         committed = await committed_offsets(worker.settings)
+        if worker.app.consumer_generation_id != generation:
+            return  # the group moved on while we waited; the recovery of the new generation follows
         positions = {(tp.topic, tp.partition): committed[tp] for tp in current if tp in committed}
-        await assessor.recovered({tp.partition for tp in current}, positions)
+        await assessor.recovered({tp.partition for tp in current}, generation, positions)
     except Exception as error:  # without its engine the worker would idle silently: stop it, be restarted
         log.exception("assessment_recovery_failed")
         await worker.app.crash(error)

@@ -1,12 +1,45 @@
-"""The flush timer: publish and store what changed since the last tick (see `Assessor.flush`)."""
+"""The flush timer: publish and store what changed since the last tick (see `Assessor.flush`).
+
+A worker must either make progress or leave the group (issue 13): one that holds partitions in the group while
+PostgreSQL says another worker owns them flushes nothing for them. If that lasts longer than a session timeout, it
+stops, so that the group rebalances and a fresh recovery claims the partitions again.
+"""
 
 from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import structlog
 
 from services.assessment.streams.app import Worker
 from services.assessment.streams.recovery import rebuild_engine
 
+log = structlog.get_logger(__name__)
+
+
+class FencedOut(RuntimeError):
+    """This worker holds partitions in the consumer group that another worker owns in PostgreSQL."""
+
+
+@dataclass
+class FenceWatch:
+    since: float | None = None
+
+    def fenced_for(self, fenced: set[int], now: float) -> float:
+        """How long `fenced` has been non-empty, over consecutive flushes."""
+        if not fenced:
+            self.since = None
+            return 0.0
+        if self.since is None:
+            self.since = now
+            log.warning("assessment_fenced_out", partitions=sorted(fenced))
+        return now - self.since
+
 
 def add_flush_timer(worker: Worker) -> None:
+    watch = FenceWatch()
+
     @worker.app.timer(worker.settings.flush_seconds, name="flush")  # type: ignore[untyped-decorator]
     async def flush() -> None:
         assessor = worker.assessor
@@ -15,3 +48,5 @@ def add_flush_timer(worker: Worker) -> None:
         if {tp.partition for tp in worker.assigned()} != assessor.partitions:
             await rebuild_engine(worker)  # the group moved partitions and no recovery callback told us
         await assessor.flush()
+        if watch.fenced_for(assessor.fenced, time.monotonic()) > worker.settings.session_timeout_seconds:
+            await worker.app.crash(FencedOut(f"partitions {sorted(assessor.fenced)} are owned by another worker"))

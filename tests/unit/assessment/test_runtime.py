@@ -74,7 +74,7 @@ def settings() -> AssessmentSettings:
 async def fed_assessor(copies: int = 1, events: list | None = None) -> tuple[Assessor, FakeStore, FakeProducer, list]:
     store, producer = FakeStore(), FakeProducer()
     assessor = Assessor(settings(), store, {}, {}, producer.send)  # type: ignore[arg-type]
-    await assessor.recovered({0, 1, 2})
+    await assessor.recovered({0, 1, 2}, 1)
     events = events or scripted_cohort().script.events
     offset = 0
     for _ in range(copies):
@@ -166,7 +166,7 @@ async def test_a_roll_up_part_whose_write_is_refused_is_retried_not_dead_lettere
     alliance = uuid4()
     store, producer, rollups = FakeStore(), FakeProducer(), RefusingTwice()
     assessor = Assessor(settings(), store, {}, rollups, producer.send)  # type: ignore[arg-type]
-    await assessor.recovered({0, 1, 2})
+    await assessor.recovered({0, 1, 2}, 1)
     for offset, envelope in enumerate(scripted_cohort(parent_id=alliance).script.events):
         message = encode(envelope)
         topic = "u." + topic_for(envelope.type, _stage(envelope.type))
@@ -178,3 +178,12 @@ async def test_a_roll_up_part_whose_write_is_refused_is_retried_not_dead_lettere
     assert (rollups.refused, len(rollups)) == (2, 1)
     assert producer.on("cycle.dlq.assessment") == []
     assert any(figure_key[0] == f"rollup:{alliance}" for figure_key in store.figures)
+
+
+async def test_a_recovery_of_an_older_group_generation_that_arrives_late_changes_nothing() -> None:
+    store = FakeStore()
+    assessor = Assessor(settings(), store, {}, {}, FakeProducer().send)  # type: ignore[arg-type]
+    await assessor.recovered({1, 2}, 2)
+    await assessor.recovered({0, 1, 2}, 1)
+    assert assessor.partitions == {1, 2}
+    assert store.owners == dict.fromkeys({1, 2}, assessor.owner)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from services.assessment.settings import AssessmentSettings
 from services.assessment.streams import create_worker_app
+from services.assessment.streams.timers import FenceWatch
 from shared.contracts.registry import stage_topics
 
 
@@ -18,3 +19,12 @@ def test_the_worker_reads_every_stage_topic_and_the_roll_ups_into_two_tables(tmp
     assert set(agent.channel.topics) == {*stage_topics("w."), settings.rollup_topic}  # type: ignore[attr-defined]
     assert sorted(worker.app.tables) == ["records", "rollups"]
     assert {t.partitions for t in worker.app.tables.values()} == {3}
+
+
+def test_a_worker_is_fenced_out_for_as_long_as_consecutive_flushes_find_partitions_owned_elsewhere() -> None:
+    watch = FenceWatch()
+    assert watch.fenced_for(set(), now=100.0) == 0.0
+    assert watch.fenced_for({0}, now=101.0) == 0.0
+    assert watch.fenced_for({0}, now=112.5) == 11.5
+    assert watch.fenced_for(set(), now=113.0) == 0.0
+    assert watch.fenced_for({1}, now=120.0) == 0.0
