@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 KAFKA_LIBS := .cache/kafka-libs/.complete
 
-.PHONY: setup test unit up down logs status demo bench lint asyncapi clean
+.PHONY: setup test unit up down logs status demo bench lint asyncapi clean dashboard chromium
 
 setup: $(VENV)/.synced $(KAFKA_LIBS)
 
@@ -22,7 +22,7 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 $(KAFKA_LIBS): infra/kafka/pom.xml $(VENV)/.synced
 	$(BIN)/python -c "from shared.infra.kafka_local import ensure_kafka_jars; ensure_kafka_jars()"
 
-test: setup
+test: setup chromium
 	$(BIN)/python -m pytest
 
 unit: $(VENV)/.synced
@@ -46,6 +46,17 @@ demo: export COLUMNS ?= 160
 demo: setup
 	$(BIN)/cycle up
 	$(BIN)/cycle simulate --scenario seed && $(BIN)/cycle report --wait 600; status=$$?; $(BIN)/cycle down; exit $$status
+
+# The dashboard's bundle (Chart.js included, no CDN) is committed in services/assessment/dashboard/static, so
+# neither CI nor the services need npm; this rebuilds it from dashboard/ after a change there.
+dashboard:
+	cd dashboard && npm ci && npm run build
+
+# Debian's chromium for the dashboard's browser test (tests/e2e/test_dashboard.py); where it cannot be installed
+# (not root, no apt) the test skips and says why.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+		|| echo "chromium could not be installed: tests/e2e/test_dashboard.py will be skipped"
 
 bench: setup
 	$(BIN)/python -m bench

@@ -91,6 +91,7 @@ export async function ranking(metric: string, kind: ScopeKind, version: number):
   return answer.ranking;
 }
 
-export function targets(partnershipId: string): Promise<Target[]> {
-  return get(`/partnerships/${partnershipId}/targets`);
+/** The targets in force on D (today when null) against their figures as of D. */
+export function targets(partnershipId: string, asOf: string | null): Promise<Target[]> {
+  return get(`/partnerships/${partnershipId}/targets`, { as_of: asOf ?? undefined });
 }

@@ -18,6 +18,8 @@ Chart.register(BarController, BarElement, LineController, LineElement, PointElem
 Chart.register(Legend, Tooltip);
 Chart.defaults.font.family = "system-ui, sans-serif";
 Chart.defaults.animation = false; // live updates redraw in place; animating each would flicker
+Chart.defaults.maintainAspectRatio = false; // each canvas fills its card, whose height the stylesheet sets
+Chart.defaults.datasets.bar.maxBarThickness = 56;
 
 export const PALETTE = ["#2563eb", "#16a34a", "#d97706", "#9333ea", "#dc2626", "#0891b2", "#4b5563", "#db2777"];
 

@@ -20,7 +20,6 @@ interface View {
 }
 
 const AS_OF_RELOAD_MS = 5000; // an as-of view is recomputed, not patched: at most this often while facts arrive
-const TREND_RELOAD_MS = 20000;
 const view = readHash();
 let table = new FigureTable();
 const targets = new Map<string, api.Target[]>();
@@ -110,7 +109,7 @@ async function loadTargets(ids: string[]): Promise<void> {
   await Promise.all(
     [...new Set(ids)].map(async (id) => {
       try {
-        targets.set(id, await api.targets(id));
+        targets.set(id, await api.targets(id, view.asOf));
       } catch (error) {
         problem(explain(error));
       }
@@ -119,6 +118,8 @@ async function loadTargets(ids: string[]): Promise<void> {
   scheduleRender();
 }
 
+/** As of a past day a figure counts only facts recorded by then, so the earlier points stay put; in live mode the
+ * last point is the live figures, kept current by the stream. */
 async function loadTrend(): Promise<void> {
   const scope = view.selected;
   if (!scope) return;
@@ -127,7 +128,7 @@ async function loadTrend(): Promise<void> {
     const answers = await Promise.all(days.map((day) => api.figures(scope, view.version, day, "total")));
     if (scope !== view.selected) return;
     trend = answers.map((answer, i) => ({ day: days[i], figures: answer.figures }));
-    renderAsOf(trend);
+    render();
   } catch (error) {
     problem(explain(error));
   }
@@ -148,11 +149,11 @@ function onFigure(change: FigureChange): void {
   if (loading) loading.push(change);
   else applyChange(change);
   scheduleRender();
-  if (parseLabel(change.scope)[0] === view.selected) throttled("trend", TREND_RELOAD_MS, loadTrend);
 }
 
 function onAlert(alert: TargetAlert): void {
   showAlert(alert, select);
+  if (view.asOf) return; // alerts are today's news; the targets on screen are as of D
   const known = targets.get(alert.partnership_id)?.find((t) => t.target_id === alert.target_id);
   if (!known) return void loadTargets([alert.partnership_id]);
   known.met = alert.kind === "TargetRecovered";
@@ -184,6 +185,7 @@ function render(): void {
   renderFunnel(table, scope, view.version);
   renderBreakdown(table, scope, view.version);
   renderCohorts(table, scope, view.version);
+  if (trend.length) renderAsOf(view.asOf ? trend : [...trend.slice(0, -1), { day: trend[trend.length - 1].day, figures: table.totals(scope, view.version) }]);
 }
 
 function select(scope: string): void {

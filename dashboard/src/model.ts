@@ -70,6 +70,10 @@ export class FigureTable {
     return [...found];
   }
 
+  totals(scope: string, version: number): Figure[] {
+    return [...this.byKey.values()].filter((f) => f.scope === scope && f.version === version && f.dimension === "total");
+  }
+
   scopes(): string[] {
     return [...new Set([...this.byKey.values()].map((f) => f.scope))];
   }

@@ -37,11 +37,11 @@ export class OverviewView {
       {},
       this.header("scope", "Partnership or roll-up"),
       ...OVERVIEW_METRICS.map((metric) => this.header(metric, metricName(metric))),
-      this.header("targets", "Targets (live)"),
+      this.header("targets", "Targets"),
     );
     const body = rows.map(({ scope }) => this.row(input, scope));
     byId("overview").replaceChildren(h("thead", {}, head), h("tbody", {}, ...body));
-    byId("overview-count").textContent = `${rows.length} scopes`;
+    byId("overview-count").textContent = rows.length === 1 ? "1 scope" : `${rows.length} scopes`;
     this.onHeaderClick(input);
   }
 
