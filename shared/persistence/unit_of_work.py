@@ -4,11 +4,18 @@ A unit of work either opens its own transaction on a pooled connection (a reques
 a caller's connection with a savepoint (a Kafka learner, inside the consumer's batch transaction, so the
 processed-event row and the effect commit together). Services subclass it and build their repositories on the
 connection in `bind`.
+
+A bulk run (the import, a CloudEvents batch) opens `one_transaction(pool)` around many commands: every unit of
+work begun inside it joins that transaction with a savepoint of its own, so a refused fact rolls back alone and the
+batch commits once (set-based cost: one commit, one connection, instead of one per fact).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from typing import Any, cast
 from uuid import UUID
 
@@ -21,6 +28,21 @@ from shared.contracts.envelope import Envelope
 from shared.messaging.codec import decode
 from shared.messaging.outbox import Outbox
 from shared.security.access import PostgresAccess
+
+_ambient: ContextVar[asyncpg.Connection | None] = ContextVar("ambient_transaction", default=None)
+
+
+@contextlib.asynccontextmanager
+async def one_transaction(pool: asyncpg.Pool) -> AsyncIterator[None]:
+    """Units of work begun in this block join one transaction (each in its own savepoint); it commits at the end."""
+    async with pool.acquire() as lent:
+        conn = cast(asyncpg.Connection, lent)
+        async with conn.transaction():
+            token = _ambient.set(conn)
+            try:
+                yield
+            finally:
+                _ambient.reset(token)
 
 
 class PostgresOutbox(OutboxPort):
@@ -91,9 +113,8 @@ class PostgresUnitOfWork(UnitOfWork):
         self._transaction: Transaction | None = None
 
     async def begin(self) -> None:
-        if self._joined is not None:
-            conn = self._joined
-        else:
+        conn = self._joined or _ambient.get()
+        if conn is None:
             assert self._pool is not None  # guaranteed by __init__
             self._lease = self._pool.acquire()
             conn = cast(asyncpg.Connection, await self._lease.__aenter__())

@@ -32,6 +32,7 @@ from shared.application.outcome import Outcome
 from shared.application.pipeline import Idempotency
 from shared.errors import DomainError
 from shared.messaging.codec import TYPE_PREFIX
+from shared.persistence.unit_of_work import one_transaction
 from shared.web.auth import actor_of
 from shared.web.problems import ProblemDetails, domain_problem, problem, problem_response
 from shared.web.runtime import runtime_of
@@ -39,6 +40,7 @@ from shared.web.runtime import runtime_of
 STRUCTURED = "application/cloudevents+json"
 BATCH = "application/cloudevents-batch+json"
 MAX_BATCH = 1_000
+CHUNK = 500  # events per transaction: one commit per chunk, a savepoint per event
 _FORMAT = JSONFormat()
 _STATUS = {FactOutcome.ACCEPTED: 201, FactOutcome.DUPLICATE: 200, FactOutcome.HELD: 202}
 # An event type's import command model, with the fields its event type fixes (OfferAccepted: accepted=True).
@@ -160,13 +162,15 @@ async def _batch(request: Request, events: Any, commands: Mapping[str, Recorder]
     if len(events) > MAX_BATCH:
         raise _bad(413, "batch_too_large", f"a batch holds at most {MAX_BATCH} events; this one has {len(events)}")
     results = []
-    for index, raw in enumerate(events):
-        try:
-            _, outcome = await _run(request, raw, commands)
-        except _Refused as refused:
-            results.append(_result(raw, index, None, refused.body))
-            continue
-        results.append(_result(raw, index, outcome, None))
+    for start in range(0, len(events), CHUNK):
+        async with one_transaction(runtime_of(request).pool):
+            for index, raw in enumerate(events[start : start + CHUNK], start):
+                try:
+                    _, outcome = await _run(request, raw, commands)
+                except _Refused as refused:
+                    results.append(_result(raw, index, None, refused.body))
+                    continue
+                results.append(_result(raw, index, outcome, None))
     counts = {kind: sum(r.outcome is kind for r in results) for kind in FactOutcome}
     return BatchOut(
         results=results,

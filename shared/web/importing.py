@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from shared.application import importing
 from shared.application.importing import FactOutcome, FactResult, ImportedCommand, run_import
+from shared.persistence.unit_of_work import one_transaction
 from shared.security.identity import Actor, Scope
 from shared.web.auth import requires
 from shared.web.commands import fingerprint
@@ -21,6 +22,7 @@ from shared.web.problems import ProblemDetails, domain_problem
 from shared.web.runtime import runtime_of
 
 ImportingActor = Annotated[Actor, requires(Scope.IMPORT)]
+CHUNK = 500  # facts per transaction: one commit per chunk, a savepoint per fact
 _STATUS = {FactOutcome.ACCEPTED: 201, FactOutcome.DUPLICATE: 200, FactOutcome.HELD: 202}
 
 
@@ -99,6 +101,11 @@ def import_router(fact: Any, *, max_facts: int = 10_000) -> APIRouter:
             )
             for f in body.facts  # type: ignore[attr-defined]  # a model built at runtime for the service's facts
         ]
-        return _summary(await run_import(runtime.pipeline, commands, actor))
+        commands.sort(key=lambda command: command.recorded_at)
+        results: list[FactResult] = []
+        for start in range(0, len(commands), CHUNK):
+            async with one_transaction(runtime.pool):
+                results += await run_import(runtime.pipeline, commands[start : start + CHUNK], actor)
+        return _summary(results)
 
     return router
