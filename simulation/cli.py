@@ -92,11 +92,9 @@ def simulate(
     if today < programme.generated_on:
         errors.print(f"[red]Today ({today}) is before the scenario's last date ({programme.generated_on}).[/]")
         raise typer.Exit(2)
-    if not import_history:
-        programme.recorded = {}  # each fact is recorded when it arrives: only the live reading can be compared
     with console.status("Computing the ground truth…"):
         ids = Ids.for_scenario(programme.name, programme.seed)
-        document = truth_document(programme, ids, today)
+        document = truth_document(programme, ids, today, imported=import_history)
         write_truth(document, truth_out)
     days = ", ".join(sorted({r["as_of"] for r in document["readings"] if r["as_of"]})) or "none"
     console.print(f"ground truth as of {today} (past readings: {days}) written to {truth_out}")

@@ -78,12 +78,19 @@ def _entries(truth: Truth, ids: Ids) -> dict[str, Any]:
 
 
 def truth_document(
-    scenario: Scenario, ids: Ids, today: date, past: Sequence[date] | None = None, versions: Sequence[int] = VERSIONS
+    scenario: Scenario,
+    ids: Ids,
+    today: date,
+    *,
+    imported: bool = False,
+    past: Sequence[date] | None = None,
+    versions: Sequence[int] = VERSIONS,
 ) -> dict[str, Any]:
-    """Readings live (as of `today`) and as of each past date, in each version. Past readings need the history's
-    own recorded_at (scenario.recorded, posted through the operator import): without it there are none."""
+    """Readings live (as of `today`) and, when the history was `imported` with its own recorded_at (driven with
+    import_history), as of each past date; each in every version. A history posted as live commands is recorded on
+    the day it is posted, so only its live reading can be compared."""
     days: list[date | None] = [None]
-    if scenario.recorded:
+    if imported:
         days += list(past_dates(scenario, today) if past is None else past)
     readings = []
     for day in days:
@@ -103,7 +110,7 @@ def truth_document(
         "scenario": scenario.name,
         "seed": scenario.seed,
         "as_of": today.isoformat(),
-        "imported": bool(scenario.recorded),
+        "imported": imported,
         "labels": {"programme": programme_names, "class": class_names},
         "partnerships": readings[0]["partnerships"],  # live, version 1: the tables `cycle report` prints
         "readings": readings,

@@ -68,9 +68,10 @@ async def test_live_figures_roll_ups_alerts_and_rebuild_match_the_hand_count(
     [dead] = await read_all(bootstrap, [dead_letter_topic("assessment", namespace)], at_least=1)
     assert dead.value == b"not an event"
     assert b"undecodable" in dead.headers["dlq_reason"]
-    [alert] = envelopes(await read_all(bootstrap, [namespace + ALERTS_TOPIC], at_least=1))
-    assert alert.type == "TargetBreached"
-    assert alert.data.value == 0.6667
+    alerts = envelopes(await read_all(bootstrap, [namespace + ALERTS_TOPIC], at_least=1))
+    # A flush may land while the events are still arriving (a first breach at another value); whatever came
+    # between, the last alert is a breach: the target is not met today (its value is checked through the API below).
+    assert alerts[-1].type == "TargetBreached"
 
     report = await rebuild(settings, generation="g2", timeout=120, log_path=tmp_path / "rebuild.log")
     assert report.activated
@@ -107,6 +108,8 @@ async def test_live_figures_roll_ups_alerts_and_rebuild_match_the_hand_count(
         csv = await client.get(f"/rollups/{alliance}/figures", params={"format": "csv", "as_of": "2026-06-30"})
         assert csv.headers["content-type"].startswith("text/csv")
         assert f"rollup:{alliance},total,,employment_rate,1,4,6,0.6667,false,2026-06-30" in csv.text
+        [target] = (await client.get(f"/partnerships/{cohort.script.partnership_id}/targets")).json()
+        assert (target["actual"], target["met"], target["final"]) == (0.6667, False, False)
         ranking = (await client.get("/rankings/employment_rate")).json()
         assert ranking["ranking"][0]["scope"] == scope
         assert ranking["ranking"][0]["value"] == 0.6667
