@@ -14,9 +14,11 @@ import os
 import shutil
 import signal
 import time
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import structlog
 from rich.console import Console
@@ -40,32 +42,42 @@ WORKDIR = REPO / ".run" / "bench"
 console = Console()
 
 
-async def measure(env: BenchEnv, sizes: Sizes) -> Results:
+async def measure(env: BenchEnv, sizes: Sizes, *, together: bool = False) -> Results:
+    """Every measurement, one after another so that none disturbs another's numbers. `together` runs them at once
+    (each has its own topics, schemas and processes): the smoke test's way, where the numbers do not matter."""
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
     machine = await env.machine()
     console.log(f"machine: {machine.describe()}")
     console.log(f"publishing {sizes.assess_students:,} students' events (the raw produce loop)")
     dataset = await publish_dataset(env, sizes.assess_students)
-    console.log("anchors")
-    anchors = await measure_anchors(env, sizes, dataset)
-    console.log("(1) ingest")
-    ingest = await measure_ingest(env, sizes.ingest_single, sizes.ingest_bulk, sizes.ingest_batch,
-                                  sizes.http_concurrency)  # fmt: skip
-    console.log(f"(2) scaled programme, {sizes.students:,} students")
-    scenario = await measure_scenario(env, sizes.students, sizes.http_concurrency) if sizes.students else None
-    console.log("(3, 6) rebuild and memory")
-    rebuild, memory = await measure_rebuild(env, dataset)
-    console.log("(4) freshness")
-    freshness = await measure_freshness(env, sizes.freshness_rate, sizes.freshness_seconds)
-    console.log(f"(5) figure queries, {sizes.partnerships:,} partnerships")
-    queries = await measure_queries(env, sizes.partnerships, sizes.students_per_partnership, sizes.large_partnership,
-                                    sizes.query_samples)  # fmt: skip
-    console.log("(7) one and two workers")
-    scaling = await measure_scaling(env, dataset)
+    steps: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
+        ("anchors", lambda: measure_anchors(env, sizes, dataset)),
+        ("(1) ingest", lambda: measure_ingest(
+            env, sizes.ingest_single, sizes.ingest_bulk, sizes.ingest_batch, sizes.http_concurrency)),
+        (f"(2) scaled programme, {sizes.students:,} students", lambda: measure_scenario(
+            env, sizes.students, sizes.http_concurrency) if sizes.students else _nothing()),
+        ("(3, 6) rebuild and memory", lambda: measure_rebuild(env, dataset)),
+        ("(4) freshness", lambda: measure_freshness(env, sizes.freshness_rate, sizes.freshness_seconds)),
+        (f"(5) figure queries, {sizes.partnerships:,} partnerships", lambda: measure_queries(
+            env, sizes.partnerships, sizes.students_per_partnership, sizes.large_partnership, sizes.query_samples)),
+        ("(7) one and two workers", lambda: measure_scaling(env, dataset)),
+    ]  # fmt: skip
+    if together:
+        found = await asyncio.gather(*(step() for _, step in steps))
+    else:
+        found = []
+        for name, step in steps:
+            console.log(name)
+            found.append(await step())
+    anchors, ingest, scenario, (rebuild, memory), freshness, queries, scaling = found
     results = Results(machine, sizes, started, anchors, ingest, rebuild, memory, freshness, queries, scaling, scenario)
     if os.environ.get("BENCH_PROFILE", "1") != "0":
         await profile_misses(env, sizes, results)
     return results
+
+
+async def _nothing() -> None:
+    return None
 
 
 async def profile_misses(env: BenchEnv, sizes: Sizes, results: Results) -> None:

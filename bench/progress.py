@@ -54,12 +54,13 @@ class Watch:
         return (await self.sample()).seconds
 
 
-def steady_rate(samples: list[Sample], total: int) -> float:
-    """Events/s between 10% and 90% of `total` flushed: start-up and the last flush left out."""
+def steady_rate(samples: list[Sample], total: int, overall: float) -> float:
+    """Events/s between 10% and 90% of `total` flushed: start-up and the last flush left out. A run too short to
+    have samples between them (a tiny one, flushed at once) has only its `overall` rate."""
     low = next((s for s in samples if s.flushed >= 0.1 * total), None)
     high = next((s for s in samples if s.flushed >= 0.9 * total), None)
     if low is None or high is None or high.seconds <= low.seconds:
-        return float("nan")
+        return overall
     return rate(high.flushed - low.flushed, high.seconds - low.seconds)
 
 
@@ -67,7 +68,9 @@ def bytes_per_event(samples: list[Sample], total: int) -> float:
     """Least-squares slope of resident memory over events flushed, in the second half of the run (the worker's
     fixed costs are paid by then): what each further event keeps in memory."""
     points = [(s.flushed, s.rss) for s in samples if s.flushed >= 0.5 * total and s.rss > 0]
-    if len(points) < 2:
+    if len({x for x, _ in points}) < 2:  # a tiny run: every event in one flush
+        points = [(s.flushed, s.rss) for s in samples if s.rss > 0]
+    if len({x for x, _ in points}) < 2:
         return float("nan")
     mean_x = sum(x for x, _ in points) / len(points)
     mean_y = sum(y for _, y in points) / len(points)

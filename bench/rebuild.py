@@ -66,6 +66,8 @@ async def measure_rebuild(
         await store.close()
     last_rss = max((s.rss for s in reversed(watch.samples) if s.rss), default=0)
     return (
-        Rebuild(report.events, report.seconds, steady_rate(watch.samples, report.events)),
+        Rebuild(
+            report.events, report.seconds, steady_rate(watch.samples, report.events, report.events / report.seconds)
+        ),
         Memory(dataset.students, report.events, last_rss, bytes_per_event(watch.samples, report.events)),
     )

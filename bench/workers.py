@@ -56,7 +56,8 @@ async def run_workers(
             busy, used = load.busy(), sum(cpu_seconds(w.pid) for w in running)
     finally:
         await store.close()
-    return WorkerRun(workers, dataset.events, seconds, steady_rate(watch.samples, dataset.events), busy, used)
+    steady = steady_rate(watch.samples, dataset.events, rate(dataset.events, seconds))
+    return WorkerRun(workers, dataset.events, seconds, steady, busy, used)
 
 
 async def measure_scaling(env: BenchEnv, dataset: Dataset, profiler: Profiler = no_profiler) -> Scaling:

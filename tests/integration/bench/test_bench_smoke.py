@@ -25,7 +25,7 @@ async def test_every_figure_is_measured_beside_its_anchor_at_a_tiny_size(
 ):
     monkeypatch.setenv("BENCH_PROFILE", "0")
     env = BenchEnv(kafka_bootstrap, database_url, ensure_kafka_jars(), tmp_path, partitions=3)
-    results = await measure(env, Sizes().tiny())
+    results = await measure(env, Sizes().tiny(), together=True)
 
     figures = rows(results)
     assert {row.section for row in figures} == {"1", "2", "3", "4", "5", "6", "7"}

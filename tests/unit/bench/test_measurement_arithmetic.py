@@ -27,7 +27,11 @@ def test_latency_is_reported_in_milliseconds_and_empty_samples_give_no_number():
 
 def test_the_steady_rate_leaves_out_start_up_and_the_last_flush():
     samples = [Sample(0, 0, 0), Sample(10, 0, 0), Sample(11, 100, 0), Sample(12, 500, 0), Sample(13, 900, 0)]
-    assert steady_rate(samples, 1000) == pytest.approx(400)
+    assert steady_rate(samples, 1000, overall=75) == pytest.approx(400)
+
+
+def test_a_run_flushed_at_once_has_only_its_overall_rate():
+    assert steady_rate([Sample(0, 0, 0), Sample(3, 100, 0)], 100, overall=25) == 25
 
 
 def test_memory_per_event_is_the_slope_of_resident_memory_in_the_second_half():
