@@ -165,3 +165,24 @@ async def test_every_fact_a_client_records_has_an_audit_row_with_its_id_and_type
     ]
     assert {e.action for e in entries} >= {AuditAction.TOKEN_ISSUED, AuditAction.COMMAND}
     assert all(str(e.party_id) == s.school for e in entries)
+
+
+async def test_a_students_timeline_is_read_by_its_partnerships_parties_and_names_need_the_personal_data_scope(
+    stack: Stack,
+):
+    s = stack.setting
+    async with (
+        as_party(stack, stack.recruitment, Role.SCHOOL, s.school) as school,
+        as_party(stack, stack.recruitment, Role.SCHOOL, "new") as stranger,
+    ):
+        student = (await apply(school, s.klass))["student_id"]
+        timeline = await school.get(f"/students/{student}/timeline")
+        assert [e["type"] for e in timeline.json()["items"]] == ["ApplicationSubmitted"]
+        hidden = await stranger.get(f"/students/{student}/timeline")
+        assert (hidden.status_code, hidden.json()["code"]) == (404, "not_found")
+        for refused in (
+            await school.get(f"/students/{student}"),
+            await school.post("/students/lookup", json={"national_id": "52240119990101001X"}),
+        ):
+            assert (refused.status_code, refused.json()["code"]) == (403, "insufficient_scope")
+    assert (await stack.recruitment.get(f"/students/{student}")).status_code == 200

@@ -24,6 +24,7 @@ from services.employment.domain.student import EmploymentStatus
 from services.employment.domain.training import TrainingStatus
 from shared.web.pagination import Page
 from shared.web.problems import NOT_FOUND
+from shared.web.read_scopes import STUDENT_READABLE
 
 router = APIRouter(responses=NOT_FOUND)
 
@@ -68,6 +69,7 @@ async def get_student(student_id: UUID, conn: Conn) -> StudentOut:
     "/students/{student_id}/timeline",
     tags=["students"],
     summary="The student's employment events, in the order this service recorded them",
+    dependencies=[STUDENT_READABLE],
 )
 async def get_timeline(student_id: UUID, conn: Conn, cursor: Cursor = None, limit: Limit = 100) -> Page[TimelineEntry]:
     await _student_row(conn, student_id)

@@ -19,6 +19,7 @@ from shared.contracts.training import InternshipOutcome
 from shared.persistence.database import pooled
 from shared.web.pagination import Page
 from shared.web.problems import ERROR_RESPONSES
+from shared.web.read_scopes import STUDENT_READABLE
 from shared.web.runtime import runtime_of
 
 Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
@@ -188,6 +189,13 @@ def reads_router() -> APIRouter:
     for path, endpoint, model, tag, summary in routes:
         name = path.strip("/").replace("/", "_").replace("{", "").replace("}", "").replace("-", "_")
         router.add_api_route(
-            path, endpoint, methods=["GET"], response_model=model, tags=[tag], summary=summary, name=f"get_{name}"
+            path,
+            endpoint,
+            methods=["GET"],
+            response_model=model,
+            tags=[tag],
+            summary=summary,
+            name=f"get_{name}",
+            dependencies=[STUDENT_READABLE] if path.endswith("/timeline") else None,
         )
     return router
