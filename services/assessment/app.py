@@ -15,6 +15,8 @@ from shared.observability.metrics import install_observability
 from shared.security.runtime import open_identity
 from shared.security.settings import refuse_unsafe
 from shared.web.auth import install_auth, secured
+from shared.web.edge import install_edge
+from shared.web.problems import install_problem_handlers
 
 OPEN_PATHS = ("/health",)
 
@@ -40,7 +42,9 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         description="Evaluation figures of every partnership: live, as of any date, replayable.",
     )
     app.state.settings = settings
+    install_problem_handlers(app)
     install_auth(app)
+    install_edge(app, settings)
     install_observability(app, "assessment")
     app.include_router(secured(router, open_paths=OPEN_PATHS))
     mount_dashboard(app)

@@ -10,7 +10,10 @@ from uuid import UUID
 from shared.application.clock import business_today, not_in_future
 from shared.contracts.base import EventPayload, Evidence
 from shared.contracts.envelope import Envelope
+from shared.errors import InvalidFact
 from shared.security.identity import Actor
+
+EARLIEST_BUSINESS_DATE = date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -26,8 +29,12 @@ class Context:
         return business_today(self.recorded_at)
 
     def business_date(self, occurred_on: date | None) -> date:
-        """The fact's business date: today when omitted; back-dated is fine, the future is not."""
-        return not_in_future(occurred_on or self.today, self.recorded_at)
+        """The fact's business date: today when omitted; back-dated is fine back to `EARLIEST_BUSINESS_DATE`
+        (0001-01-01 was stored in issue 10), the future is not."""
+        day = occurred_on or self.today
+        if day < EARLIEST_BUSINESS_DATE:
+            raise InvalidFact(f"occurred_on {day} is before {EARLIEST_BUSINESS_DATE}, earlier than any programme here")
+        return not_in_future(day, self.recorded_at)
 
     def wrap(
         self,

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
-from pydantic import Field, SecretStr
+from limits import parse_many
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SIGNING_KEY = "dev-only-token-signing-key-change-me-0123456789abcdef"
@@ -46,6 +47,16 @@ class SecuritySettings(BaseSettings):
     )
     security_schema: str = Field(default="security", validation_alias="CYCLE_SECURITY_SCHEMA")
     audit_requests: bool = Field(default=True, validation_alias="CYCLE_AUDIT_REQUESTS")
+    rate_limit: str = Field(default="200/second;6000/minute", validation_alias="CYCLE_RATE_LIMIT")
+    lookup_rate_limit: str = Field(default="5/second;30/minute;500/day", validation_alias="CYCLE_LOOKUP_RATE_LIMIT")
+    request_timeout_seconds: float = Field(default=30.0, gt=0, validation_alias="CYCLE_REQUEST_TIMEOUT_SECONDS")
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, validation_alias="CYCLE_MAX_BODY_BYTES")
+
+    @field_validator("rate_limit", "lookup_rate_limit")
+    @classmethod
+    def _a_rate_limit(cls, value: str) -> str:
+        parse_many(value)  # "100/second;3000/minute"; raises ValueError on anything else
+        return value
 
     @property
     def token_lifetime(self) -> timedelta:

@@ -85,6 +85,9 @@ async def _authenticate(request: Request, authorization: str | None) -> Actor:
     except RevocationUnknown as unknown:
         raise Unavailable("tokens cannot be checked against revocations right now; retry later") from unknown
     request.state.actor = actor
+    limits = getattr(request.app.state, "rate_limits", None)
+    if limits is not None:
+        limits.check(actor.client_id)
     if identity.settings.audit_requests:
         entry = AuditEntry.of_request(
             actor, request.method, request.url.path, identity.clock.now(), client_address(request)
@@ -106,9 +109,14 @@ def _documented(description: str) -> dict[str, Any]:
 
 
 UNAUTHENTICATED: dict[int | str, dict[str, Any]] = {
+    400: _documented("The body is not UTF-8 or not well-formed JSON"),
     401: _documented("No bearer token, or one that is malformed, expired or revoked"),
-    403: _documented("The token lacks a scope the operation declares"),
-    503: _documented("Revocations could not be reloaded lately, or the database is away; retry after Retry-After"),
+    403: _documented("The token lacks a scope the operation declares, or the client may not record this fact"),
+    413: _documented("The body is larger than the operation accepts"),
+    415: _documented("The body is not JSON"),
+    422: _documented("Invalid fields: NUL characters, numbers out of range, text too long, nesting too deep"),
+    429: _documented("Over the client's rate limit; retry after Retry-After seconds"),
+    503: _documented("Revocations could not be reloaded lately, the database is away, or the request timed out"),
 }
 
 

@@ -36,6 +36,16 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
 )
 
 
+# A value the database refuses to store or the arithmetic on it overflows (an int beyond 32 bits, a date past
+# 9999): the caller sent something out of range, so 422 rather than a 500 or a 503 (asyncpg's client-side
+# DataError is an InterfaceError, which DATABASE_UNAVAILABLE would otherwise answer).
+OUT_OF_RANGE: tuple[type[Exception], ...] = (
+    asyncpg.exceptions.DataError,
+    asyncpg.exceptions._base.DataError,
+    OverflowError,
+)
+
+
 class Unavailable(Exception):
     """The service cannot take the request now (503 with Retry-After): nothing was recorded."""
 
@@ -128,8 +138,16 @@ async def _unavailable(_: Request, error: Exception) -> JSONResponse:
     return problem_response(body, {"Retry-After": str(RETRY_AFTER_SECONDS)})
 
 
+async def _out_of_range(_: Request, error: Exception) -> JSONResponse:
+    log.info("request refused: a value out of range", error=type(error).__name__)
+    detail = "a value is out of the range this service stores (a number or date too large)"
+    return problem_response(problem(422, "out_of_range", detail))
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
+    for kind in OUT_OF_RANGE:
+        app.add_exception_handler(kind, _out_of_range)
     app.add_exception_handler(Unavailable, _unavailable)
     for kind in DATABASE_UNAVAILABLE:
         app.add_exception_handler(kind, _unavailable)

@@ -39,6 +39,7 @@ from shared.security.policy import EventPolicy
 from shared.security.runtime import open_identity
 from shared.security.settings import refuse_unsafe
 from shared.web.auth import install_auth, secured
+from shared.web.edge import install_edge
 from shared.web.health import ServiceMonitor
 from shared.web.problems import dead_letter_reason, install_problem_handlers
 
@@ -172,6 +173,7 @@ def build_app(
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)
     install_problem_handlers(app)
     install_auth(app)
+    install_edge(app, settings)
 
     @app.get("/health", tags=["operations"], summary="Liveness, and what is degraded: broker, relay, backlog, lag")
     async def health(request: Request) -> dict[str, object]:

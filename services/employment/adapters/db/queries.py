@@ -12,7 +12,7 @@ import asyncpg
 
 from services.employment.domain.partnership import DEFAULT_CHECKPOINTS
 from shared.messaging.codec import decode
-from shared.web.pagination import decode_cursor, encode_cursor
+from shared.web.pagination import decode_position, encode_cursor
 
 MAX_LIMIT = 500
 STUDENT_COLUMNS = (
@@ -50,9 +50,8 @@ async def page(
     columns: str = "*",
     seq: str = "seq",
 ) -> tuple[list[asyncpg.Record], str | None]:
-    after = decode_cursor(cursor)
     where, args = _where(filters, 1)
-    args.append(int(after) if after is not None else 0)
+    args.append(decode_position(cursor, int) or 0)
     sql = (
         f"SELECT {columns} FROM {source} WHERE {where} AND {seq} > ${len(args)}"
         f" ORDER BY {seq} LIMIT {min(limit, MAX_LIMIT) + 1}"
@@ -99,10 +98,10 @@ async def due_checks(
     `filters` name columns of placements `p`; a partnership employment has not heard of has the default check-points.
     """
     where, args = _where(filters, 3)
-    after = decode_cursor(cursor)
+    after = decode_position(cursor, lambda a: (date.fromisoformat(a[0]), UUID(a[1]), int(a[2])))
     position = ""
     if after is not None:
-        args += [date.fromisoformat(after[0]), UUID(after[1]), int(after[2])]
+        args += list(after)
         n = len(args) + 2
         position = f" AND (due_on, placement_id, checkpoint_days) > (${n - 2}, ${n - 1}, ${n})"
     fetched = await conn.fetch(
@@ -132,12 +131,12 @@ async def due_checks(
 async def timeline(
     conn: asyncpg.Connection, student_id: UUID, cursor: str | None, limit: int
 ) -> tuple[list[dict[str, Any]], str | None]:
-    after = decode_cursor(cursor)
+    after = decode_position(cursor, int)
     fetched = await conn.fetch(
         "SELECT position, key, headers, value FROM outbox WHERE headers ->> 'ce_studentid' = $1 AND position > $2"
         f" ORDER BY position LIMIT {min(limit, MAX_LIMIT) + 1}",
         str(student_id),
-        int(after) if after is not None else 0,
+        after or 0,
     )
     rows, more = _cut(fetched, limit)
     entries = []

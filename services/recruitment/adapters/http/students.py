@@ -40,6 +40,8 @@ from services.recruitment.domain.errors import UnknownRecord
 from services.recruitment.domain.identity import masked_name
 from shared.web.pagination import Page
 from shared.web.problems import NOT_FOUND
+from shared.web.rate_limits import rate_limited
+from shared.web.read_scopes import STUDENT_READABLE, PersonalData
 from shared.web.runtime import runtime_of
 
 APPLICANTS = ("applications",)
@@ -102,8 +104,14 @@ router = routes(
 )  # fmt: skip
 
 
-@router.post("/students/lookup", response_model=StudentFound, summary="Find a student by national ID", **_A_STUDENT)
-async def post_lookup(body: NationalIdIn, request: Request) -> StudentFound:
+@router.post(
+    "/students/lookup",
+    response_model=StudentFound,
+    summary="Find a student by national ID (the personal_data scope; rate-limited per client)",
+    dependencies=[rate_limited("lookup")],
+    **_A_STUDENT,
+)
+async def post_lookup(body: NationalIdIn, request: Request, _: PersonalData) -> StudentFound:
     """Only the pseudonymous student_id comes back; the national ID is compared by its keyed digest."""
     runtime = runtime_of(request)
     digest = vault_for(runtime.settings.national_id_key).digest(body.national_id)
@@ -115,7 +123,7 @@ async def post_lookup(body: NationalIdIn, request: Request) -> StudentFound:
 
 
 @router.get("/students/{student_id}", response_model=StudentOut, summary="One student, name masked", **_A_STUDENT)
-async def get_student(student_id: UUID, request: Request) -> StudentOut:
+async def get_student(student_id: UUID, request: Request, _: PersonalData) -> StudentOut:
     """No national ID and no household registration; the name is masked."""
     runtime = runtime_of(request)
     async with runtime.pool.acquire() as conn:
@@ -134,6 +142,7 @@ async def get_student(student_id: UUID, request: Request) -> StudentOut:
     "/students/{student_id}/timeline",
     response_model=Page[TimelineEntry],
     summary="The student's events in this stage, in order",
+    dependencies=[STUDENT_READABLE],
     **_A_STUDENT,
 )
 async def get_timeline(

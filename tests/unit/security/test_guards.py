@@ -1,0 +1,124 @@
+"""The request guard, the timeout and the rate limits in front of every route, on a bare app in process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request
+
+from shared.web.guards import BodyLimits, RequestGuard, RequestTimeout
+from shared.web.rate_limits import ClientRateLimits, RateLimited, install_rate_limits, rate_limited
+
+
+def app(limits: BodyLimits | None = None, timeout: float = 5.0) -> FastAPI:
+    application = FastAPI()
+    install_rate_limits(application, "1000/second", {"lookup": "2/minute"})
+
+    @application.post("/echo")
+    async def echo(request: Request) -> dict[str, object]:
+        return {"received": await request.json()}
+
+    @application.post("/oauth/token")
+    async def token(request: Request) -> dict[str, int]:
+        return {"bytes": len(await request.body())}
+
+    @application.post("/lookup", dependencies=[rate_limited("lookup")])
+    async def lookup() -> dict[str, str]:
+        return {}
+
+    @application.get("/slow")
+    async def slow() -> dict[str, str]:
+        await asyncio.sleep(10)
+        return {}
+
+    application.add_middleware(RequestGuard, limits=limits or BodyLimits(max_bytes=4096))
+    application.add_middleware(RequestTimeout, seconds=timeout)
+    return application
+
+
+def client(application: FastAPI) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=application), base_url="http://guarded")
+
+
+async def post(body: bytes, content_type: str = "application/json", path: str = "/echo") -> httpx.Response:
+    async with client(app()) as http:
+        return await http.post(path, content=body, headers={"content-type": content_type})
+
+
+async def test_well_formed_json_reaches_the_route_unchanged():
+    body = {"reason": "ß and 中文", "n": -(2**31) + 1, "x": 1.5, "nested": [{"a": None}]}
+    answer = await post(json.dumps(body).encode())
+    assert (answer.status_code, answer.json()) == (200, {"received": body})
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "code"),
+    [
+        (b"x" * 5000, "application/json", 413, "payload_too_large"),
+        (b'{"a": ', "application/json", 400, "malformed_json"),
+        (b'{"a": "\xc3"}', "application/json", 400, "invalid_encoding"),
+        (b'{"a": 1}', "text/plain", 415, "unsupported_media_type"),
+        (b'{"a": "x\\u0000y"}', "application/json", 422, "nul_character"),
+        (b'{"a\\u0000": 1}', "application/json", 422, "nul_character"),
+        (b'{"a": 2147483648}', "application/json", 422, "number_out_of_range"),
+        (b'{"a": -99999999999999999999}', "application/json", 422, "number_out_of_range"),
+        (b'{"a": Infinity}', "application/json", 422, "number_out_of_range"),
+        (b'{"a": NaN}', "application/json", 422, "number_out_of_range"),
+        (b'{"a": 1e999}', "application/json", 422, "number_out_of_range"),
+        (b"[" * 40 + b"]" * 40, "application/json", 422, "too_deep"),
+        (b'{"a": "' + b"y" * 3000 + b'"}', "application/json", 200, None),
+    ],
+)
+async def test_what_no_route_should_see_is_refused_with_a_problem(
+    body: bytes, content_type: str, status: int, code: str | None
+):
+    answer = await post(body, content_type)
+    assert answer.status_code == status, answer.text
+    if code is not None:
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["code"] == code
+
+
+async def test_a_string_longer_than_any_field_is_refused_with_where_it_is():
+    async with client(app(BodyLimits(max_bytes=100_000, max_string=50))) as http:
+        answer = await http.post("/echo", json={"fields": {"reason": "z" * 51}})
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["loc"] == ["body", "fields", "reason"]
+
+
+async def test_an_escaped_backslash_u_is_text_not_a_nul():
+    answer = await post(rb'{"a": "C:\\u0000"}')
+    assert answer.status_code == 200
+
+
+async def test_the_token_endpoint_keeps_its_form_body():
+    answer = await post(b"grant_type=client_credentials", "application/x-www-form-urlencoded", "/oauth/token")
+    assert answer.json() == {"bytes": 29}
+
+
+async def test_a_request_that_runs_too_long_is_abandoned_with_503_and_retry_after():
+    async with client(app(timeout=0.2)) as http:
+        answer = await http.get("/slow")
+    assert (answer.status_code, answer.json()["code"]) == (503, "timeout")
+    assert "retry-after" in answer.headers
+
+
+async def test_an_operation_limit_answers_429_with_retry_after_once_spent():
+    async with client(app()) as http:
+        answers = [await http.post("/lookup") for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].json()["code"] == "rate_limited"
+    assert 1 <= int(answers[2].headers["retry-after"]) <= 60
+
+
+def test_each_client_has_its_own_window_and_a_refusal_spends_nothing():
+    limits = ClientRateLimits("2/minute")
+    limits.check("a")
+    limits.check("a")
+    with pytest.raises(RateLimited) as refused:
+        limits.check("a")
+    assert refused.value.retry_after >= 1
+    limits.check("b")
