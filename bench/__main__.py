@@ -26,10 +26,12 @@ from rich.console import Console
 from bench.anchors import measure_anchors
 from bench.dataset import publish_dataset
 from bench.environment import BenchEnv, bench_environment
+from bench.figure_store import FigureStore
 from bench.freshness import measure_freshness
 from bench.ingest import measure_ingest
+from bench.memory import memory_breakdown
 from bench.profiling import Profiler
-from bench.queries import measure_queries
+from bench.queries import build_query_store, measure_queries
 from bench.rebuild import measure_rebuild
 from bench.report import findings, write
 from bench.results import Results, missed
@@ -39,6 +41,7 @@ from bench.workers import measure_scaling
 
 REPO = Path(__file__).resolve().parents[1]
 WORKDIR = REPO / ".run" / "bench"
+MEMORY_STUDENTS = 300  # tracemalloc slows the fold tenfold; per student, 300 say what 100,000 would
 console = Console()
 
 
@@ -50,6 +53,8 @@ async def measure(env: BenchEnv, sizes: Sizes, *, together: bool = False) -> Res
     console.log(f"machine: {machine.describe()}")
     console.log(f"publishing {sizes.assess_students:,} students' events (the raw produce loop)")
     dataset = await publish_dataset(env, sizes.assess_students)
+    console.log(f"building a figure store of {sizes.partnerships:,} partnerships")
+    built = await build_query_store(env, sizes.partnerships, sizes.students_per_partnership, sizes.large_partnership)
     steps: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
         ("anchors", lambda: measure_anchors(env, sizes, dataset)),
         ("(1) ingest", lambda: measure_ingest(
@@ -59,8 +64,9 @@ async def measure(env: BenchEnv, sizes: Sizes, *, together: bool = False) -> Res
         ("(3, 6) rebuild and memory", lambda: measure_rebuild(env, dataset)),
         ("(4) freshness", lambda: measure_freshness(env, sizes.freshness_rate, sizes.freshness_seconds)),
         (f"(5) figure queries, {sizes.partnerships:,} partnerships", lambda: measure_queries(
-            env, sizes.partnerships, sizes.students_per_partnership, sizes.large_partnership, sizes.query_samples)),
+            env, built, sizes.query_samples)),
         ("(7) one and two workers", lambda: measure_scaling(env, dataset)),
+        ("(6) where a worker's memory goes", lambda: asyncio.to_thread(memory_breakdown, MEMORY_STUDENTS)),
     ]  # fmt: skip
     if together:
         found = await asyncio.gather(*(step() for _, step in steps))
@@ -69,10 +75,13 @@ async def measure(env: BenchEnv, sizes: Sizes, *, together: bool = False) -> Res
         for name, step in steps:
             console.log(name)
             found.append(await step())
-    anchors, ingest, scenario, (rebuild, memory), freshness, queries, scaling = found
-    results = Results(machine, sizes, started, anchors, ingest, rebuild, memory, freshness, queries, scaling, scenario)
+    anchors, ingest, scenario, (rebuild, memory), freshness, queries, scaling, parts = found
+    results = Results(
+        machine, sizes, started, anchors, ingest, rebuild, memory, parts, freshness, queries, scaling, scenario
+    )
     if os.environ.get("BENCH_PROFILE", "1") != "0":
-        await profile_misses(env, sizes, results)
+        await profile_misses(env, sizes, results, built)
+    await env.drop_run_schemas()
     return results
 
 
@@ -80,25 +89,26 @@ async def _nothing() -> None:
     return None
 
 
-async def profile_misses(env: BenchEnv, sizes: Sizes, results: Results) -> None:
+async def profile_misses(env: BenchEnv, sizes: Sizes, results: Results, built: FigureStore) -> None:
     """Each measurement with a missed goal once more, smaller, under py-spy (the main run stays unperturbed)."""
     profiler = Profiler(env.workdir / "profiles", sizes.profile_seconds)
     labels = {row.profile for row in missed(results)}
-    if "ingest: bulk import" in labels:
+    if labels & {"ingest: bulk import", "ingest: HTTP single"}:
         console.log("profiling ingest")
-        await measure_ingest(env, 10, min(sizes.ingest_bulk, 4 * sizes.ingest_batch), sizes.ingest_batch,
-                             sizes.http_concurrency, profiler)  # fmt: skip
+        single, bulk = min(sizes.ingest_single, 500), min(sizes.ingest_bulk, 4 * sizes.ingest_batch)
+        await measure_ingest(env, single, bulk, sizes.ingest_batch, sizes.http_concurrency, profiler, name="ingestp")
     if "assessment rebuild (worker)" in labels:
         console.log("profiling the rebuild")
-        dataset = await publish_dataset(env, min(sizes.assess_students, 2_000))
+        dataset = await publish_dataset(env, min(sizes.assess_students, 2_000), name="assessp")
         await measure_rebuild(env, dataset, "profiled", profiler)
     if "freshness (worker)" in labels:
         console.log("profiling freshness")
-        await measure_freshness(env, sizes.freshness_rate, min(sizes.freshness_seconds, 15), profiler=profiler)
+        await measure_freshness(
+            env, sizes.freshness_rate, min(sizes.freshness_seconds, 15), profiler=profiler, name="freshp"
+        )
     if "figure queries (assessment API)" in labels:
         console.log("profiling the figure queries")
-        await measure_queries(env, sizes.partnerships, sizes.students_per_partnership, sizes.large_partnership,
-                              min(sizes.query_samples, 20), budget_seconds=5, profiler=profiler)  # fmt: skip
+        await measure_queries(env, built, min(sizes.query_samples, 20), budget_seconds=5, profiler=profiler)
     results.profiles = profiler.profiles
 
 

@@ -23,6 +23,7 @@ from bench.kafka_loops import consume_loop
 from bench.sizes import Sizes
 from bench.stats import HttpThroughput, Latency, Throughput
 from bench.workload import Message
+from services.assessment.streams.topics import listed
 from shared.messaging.topics import ensure_topics
 
 _JAVA = ["java", "-Xmx512m", "-Dlog4j2.level=warn"]
@@ -124,6 +125,7 @@ async def measure_anchors(env: BenchEnv, sizes: Sizes, dataset: Dataset) -> Anch
     read the dataset's stage topics, which the raw produce loop wrote (`dataset.published`)."""
     topic = env.namespace("anchors") + "perf"
     await ensure_topics(env.bootstrap, [topic], env.partitions)
+    await listed(env.bootstrap, [topic], env.partitions, timeout=60)
     records = sizes.kafka_tool_records
     producer = await asyncio.to_thread(producer_performance, env, topic, records, dataset.record_bytes)
     consumer = await asyncio.to_thread(consumer_performance, env, topic, records)

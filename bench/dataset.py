@@ -17,6 +17,7 @@ NAME = "assess"
 
 @dataclass(frozen=True)
 class Dataset:
+    name: str  # the measurement name its topics and schemas are named after
     namespace: str
     students: int
     events: int
@@ -31,12 +32,19 @@ def record_bytes(messages: list[Message]) -> int:
     return max(1, round(total / max(1, len(messages))))
 
 
-async def publish_dataset(env: BenchEnv, students: int) -> Dataset:
-    namespace = env.namespace(NAME)
+async def publish_dataset(env: BenchEnv, students: int, name: str = NAME) -> Dataset:
+    namespace = env.namespace(name)
     messages = [message_of(envelope, namespace) for envelope in programme(students).events]
     # The stage services create every topic of their namespace (figures and alerts too) before anyone needs them.
     await ensure_topics(env.bootstrap, product_topics(namespace), env.partitions)
     published = await produce_loop(env, messages)
     return Dataset(
-        namespace, students, len(messages), stage_topics(namespace), record_bytes(messages), published, messages[:1000]
+        name,
+        namespace,
+        students,
+        len(messages),
+        stage_topics(namespace),
+        record_bytes(messages),
+        published,
+        messages[:1000],
     )

@@ -123,10 +123,16 @@ class BenchEnv:
     def logs(self, name: str) -> Path:
         return self.workdir / "logs" / name
 
-    async def drop_schemas(self, name: str, services: tuple[str, ...]) -> None:
-        """The schemas of `services` for measurement `name`, and the security schema they shared."""
-        for service in (*services, "security"):
-            await drop_schema(self.dsn, service + self.suffix(name))
+    async def drop_run_schemas(self) -> None:
+        """Every schema this run created (each ends in one of its measurements' suffixes)."""
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            pattern = f"%\\_b{self.run_id}\\_%"
+            names = await conn.fetch("SELECT nspname FROM pg_namespace WHERE nspname LIKE $1", pattern)
+        finally:
+            await conn.close()
+        for row in names:
+            await drop_schema(self.dsn, row["nspname"])
 
     async def machine(self) -> Machine:
         memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30

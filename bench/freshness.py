@@ -113,17 +113,18 @@ async def measure_freshness(
     seconds: float,
     flush_seconds: float | None = None,
     profiler: Profiler = no_profiler,
+    name: str = NAME,
 ) -> Freshness:
-    namespace, count = env.namespace(NAME), max(1, round(per_second * seconds))
+    namespace, count = env.namespace(name), max(1, round(per_second * seconds))
     await ensure_topics(env.bootstrap, product_topics(namespace), env.partitions)
     generated = programme(count // EVENTS_PER_STUDENT + 1, students_per_partnership=50, seed=4)
     opening = [message_of(e, namespace) for e in generated.opening]
     stream = [message_of(e, namespace) for e in generated.stories[:count]]
-    settings = env.assessment(NAME, "fresh", BUSINESS_DATE, flush_seconds)
+    settings = env.assessment(name, "fresh", BUSINESS_DATE, flush_seconds)
     store = await open_store(settings.database_url, settings.db_schema)
     polls: list[tuple[float, dict[tuple[str, int], int]]] = []
     try:
-        with Fleet(env.logs(NAME)) as fleet:
+        with Fleet(env.logs(name)) as fleet:
             worker = fleet.worker("worker", settings)
             await produce_loop(env, opening)  # the partnerships exist before the steady stream starts
             await Watch(store, settings, lambda: [worker.pid]).until_settled(300, lambda: fleet.check(worker))

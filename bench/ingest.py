@@ -171,15 +171,16 @@ async def measure_ingest(
     batch: int,
     concurrency: int,
     profiler: Profiler = no_profiler,
+    name: str = NAME,
 ) -> Ingest:
     workload = Workload(seed=12)
-    topic = env.namespace(NAME) + STAGE_TOPICS[Stage.RECRUITMENT]
+    topic = env.namespace(name) + STAGE_TOPICS[Stage.RECRUITMENT]
     recorded = datetime.now(UTC) - timedelta(days=1)
-    with Fleet(env.logs(NAME)) as fleet:
-        service = fleet.service("recruitment", "services.recruitment.app:create_app", env.environ(NAME))
+    with Fleet(env.logs(name)) as fleet:
+        service = fleet.service("recruitment", "services.recruitment.app:create_app", env.environ(name))
         await fleet.healthy(service)
         async with (
-            operator(env.settings(NAME), "bench-ingest") as credential,
+            operator(env.settings(name), "bench-ingest") as credential,
             load.client(service.url, concurrency, credential) as http,
         ):
             facts, classes = setup_facts(workload, recorded - timedelta(hours=1))
@@ -188,7 +189,8 @@ async def measure_ingest(
                 raise RuntimeError(f"the benchmark's setup was refused: {answers[0].body}")
             bodies = [application(n, classes[n % len(classes)], workload) for n in range(single + bulk)]
 
-            singles, single_seconds = await load.post_all(http, "/applications", bodies[:single], concurrency)
+            async with profiler.during("ingest: HTTP single", service.pid):
+                singles, single_seconds = await load.post_all(http, "/applications", bodies[:single], concurrency)
             single_sent = {str(a.body.get("event_id")): a.sent_at for a in singles if a.status == 201}
             on_topic = await record_times(env, topic, len(single_sent))
 
@@ -205,7 +207,6 @@ async def measure_ingest(
                 if result["outcome"] == "accepted"
             }
             on_topic |= await record_times(env, topic, len(single_sent) + len(bulk_sent))
-    await env.drop_schemas(NAME, ("recruitment",))
     return Ingest(
         "recruitment",
         batch,

@@ -13,6 +13,7 @@ from bench.environment import BenchEnv
 from bench.stats import Throughput
 from bench.workload import Message
 from services.assessment.rebuild import end_offsets, partitions_of
+from services.assessment.streams.topics import listed
 from shared.messaging.codec import decode
 from shared.messaging.relay import idempotent_producer
 from shared.messaging.topics import ensure_topics
@@ -20,7 +21,9 @@ from shared.messaging.topics import ensure_topics
 
 async def produce_loop(env: BenchEnv, messages: Sequence[Message]) -> Throughput:
     """A raw aiokafka loop with the relay's producer: send every record, then await every acknowledgement."""
-    await ensure_topics(env.bootstrap, sorted({m.topic for m in messages}), env.partitions)
+    topics = sorted({m.topic for m in messages})
+    await ensure_topics(env.bootstrap, topics, env.partitions)
+    await listed(env.bootstrap, topics, env.partitions, timeout=60)  # leaders elected: no retries timed
     producer = idempotent_producer(env.bootstrap)
     await producer.start()
     try:

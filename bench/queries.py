@@ -21,6 +21,7 @@ from bench.workload import BUSINESS_DATE
 from services.assessment.store import open_store
 
 NAME = "query"
+GENERATION = "q1"
 AS_OF = BUSINESS_DATE.isoformat()
 
 
@@ -54,21 +55,19 @@ def paths(built: FigureStore, rng: random.Random) -> dict[str, Callable[[], str]
     }
 
 
-async def measure_queries(
-    env: BenchEnv,
-    partnerships: int,
-    students: int,
-    large_students: int,
-    samples: int,
-    budget_seconds: float = 30,
-    profiler: Profiler = no_profiler,
-) -> Queries:
-    settings = env.assessment(NAME, "q1")
+async def build_query_store(env: BenchEnv, partnerships: int, students: int, large_students: int) -> FigureStore:
+    """The store the queries read, built once per run (the profiling pass reads it again)."""
+    settings = env.assessment(NAME, GENERATION)
     store = await open_store(settings.database_url, settings.db_schema)
     try:
-        built = await build_figure_store(store, "q1", partnerships, students, large_students)
+        return await build_figure_store(store, GENERATION, partnerships, students, large_students)
     finally:
         await store.close()
+
+
+async def measure_queries(
+    env: BenchEnv, built: FigureStore, samples: int, budget_seconds: float = 30, profiler: Profiler = no_profiler
+) -> Queries:
     rng, kinds = random.Random(5), []
     with Fleet(env.logs(NAME)) as fleet:
         api = fleet.service("assessment-api", "services.assessment.app:create_app", env.environ(NAME))
@@ -88,5 +87,6 @@ async def measure_queries(
                     (await http.get(path())).raise_for_status()
                     timings.append(time.perf_counter() - started)
                 kinds.append(QueryKind(name, Latency.of(timings)))
-    await env.drop_schemas(NAME, ("assessment",))
-    return Queries(partnerships, built.figure_rows, built.record_rows, built.seconds, large_students, kinds)
+    return Queries(
+        len(built.partnerships), built.figure_rows, built.record_rows, built.seconds, built.large_students, kinds
+    )

@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 
-from bench.dataset import NAME, Dataset
+from bench.dataset import Dataset
 from bench.environment import BenchEnv
 from bench.profiling import Profiler, no_profiler
 from bench.progress import Watch, bytes_per_event, steady_rate, worker_children
@@ -44,11 +44,11 @@ class Memory:
 async def measure_rebuild(
     env: BenchEnv, dataset: Dataset, generation: str = "rebuild", profiler: Profiler = no_profiler
 ) -> tuple[Rebuild, Memory]:
-    settings = env.assessment(NAME, "g0", BUSINESS_DATE)
+    settings = env.assessment(dataset.name, "g0", BUSINESS_DATE)
     store = await open_store(settings.database_url, settings.db_schema)
     fresh = settings.model_copy(update={"generation": generation})
     watch = Watch(store, fresh, worker_children)
-    logs = env.logs(NAME)
+    logs = env.logs(dataset.name)
     logs.mkdir(parents=True, exist_ok=True)
     try:
         running = asyncio.create_task(rebuild(settings, generation=generation, log_path=logs / f"{generation}.log"))

@@ -145,7 +145,11 @@ def _details(r: Results) -> list[str]:
         f"**(6) Memory**: the rebuild worker held {m.resident_bytes / 2**20:,.0f} MiB resident with {m.students:,} "
         f"students; each further event kept {_number(m.bytes_per_event)} bytes, "
         f"{_number(m.bytes_per_student)} bytes per student; at 100,000 students that is "
-        f"{m.bytes_per_student * 100_000 / 2**20:,.0f} MiB above the worker's fixed size.",
+        f"{m.bytes_per_student * 100_000 / 2**20:,.0f} MiB above the worker's fixed size. Where it goes (tracemalloc "
+        f"on the worker's own structures, {r.memory_parts.students:,} students): records table "
+        f"{_number(r.memory_parts.per_student(r.memory_parts.table_bytes))} bytes per student, the engine's unpacked "
+        f"records {_number(r.memory_parts.per_student(r.memory_parts.records_bytes))}, its per-student shares of "
+        f"every metric version {_number(r.memory_parts.per_student(r.memory_parts.shares_bytes))}.",
         "",
         f"**(7) One versus two workers** on {s.cores} cores: one {_number(s.one.steady_per_second)} events/s steady "
         f"({s.one.seconds:,.0f} s in all, machine {s.one.machine_busy:.0%} busy), two "
@@ -255,6 +259,16 @@ def findings(r: Results) -> list[str]:
             f"- As of a date, a partnership's figures are recomputed from its records at each request: "
             f"{small:,.0f} ms at p50 for {r.sizes.students_per_partnership} students, {large:,.0f} ms for "
             f"{r.queries.large_students:,}; the cost grows with the partnership's students."
+        )
+    parts = r.memory_parts
+    if r.memory.bytes_per_student > 1024:
+        notes.append(
+            f"- Memory ({_number(r.memory.bytes_per_student)} bytes per student): the packed records table holds "
+            f"{_number(parts.per_student(parts.table_bytes))} bytes per student; the rest is the live engine "
+            "(services/assessment/engine.py), which keeps every student's facts unpacked as Python objects "
+            f"({_number(parts.per_student(parts.records_bytes))} bytes) and, per metric version, the student's "
+            f"share of every figure to subtract and re-add on the next event "
+            f"({_number(parts.per_student(parts.shares_bytes))} bytes)."
         )
     i = r.ingest
     if i.bulk.per_second < 5000:

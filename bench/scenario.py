@@ -99,7 +99,6 @@ async def measure_scenario(
             async with load.client(services["assessment"].url, 4, credential) as http:
                 caught = await caught_up(AssessmentReader(http), truth, started, timeout=max(120, report.seconds))
     result = caught.result
-    await env.drop_schemas(NAME, (*STAGE_SERVICES, "assessment"))
     return Scenario(
         students,
         programme.fact_count(),

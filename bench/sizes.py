@@ -15,7 +15,7 @@ class Sizes:
     http_concurrency: int = 16  # BENCH_HTTP_CONCURRENCY: requests in flight, bare endpoint and HTTP ingest
     insert_rows: int = 100_000  # BENCH_INSERT_ROWS: the bare asyncpg multi-row insert
     ingest_single: int = 2_000  # BENCH_INGEST_SINGLE: facts posted one per request
-    ingest_bulk: int = 20_000  # BENCH_INGEST_BULK: facts sent through POST /admin/import
+    ingest_bulk: int = 10_000  # BENCH_INGEST_BULK: facts sent through POST /admin/import
     ingest_batch: int = 2_000  # BENCH_INGEST_BATCH: facts per import request
     students: int = 1_000  # BENCH_STUDENTS: the scaled programme driven end to end (100,000 in the issue)
     assess_students: int = 5_000  # BENCH_ASSESS_STUDENTS: the stream assessment rebuilds and scales out on

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bench.dataset import NAME, Dataset
+from bench.dataset import Dataset
 from bench.environment import BenchEnv
 from bench.fleet import Fleet, MachineLoad, cpu_seconds
 from bench.profiling import Profiler, no_profiler
@@ -44,10 +44,10 @@ class Scaling:
 async def run_workers(
     env: BenchEnv, dataset: Dataset, generation: str, workers: int, profiler: Profiler = no_profiler
 ) -> WorkerRun:
-    settings = env.assessment(NAME, generation, BUSINESS_DATE)
+    settings = env.assessment(dataset.name, generation, BUSINESS_DATE)
     store = await open_store(settings.database_url, settings.db_schema)
     try:
-        with Fleet(env.logs(NAME)) as fleet:
+        with Fleet(env.logs(dataset.name)) as fleet:
             load = MachineLoad()
             running = [fleet.worker(f"{generation}-{n}", settings) for n in range(workers)]
             watch = Watch(store, settings, lambda: [w.pid for w in running])
