@@ -13,8 +13,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.employment.domain.rules import PlacementTerms
 from shared.contracts.base import Evidence
-from shared.contracts.employment import ContractType, EmployerRelation, EmployerType, Location
+from shared.contracts.employment import EmployerRelation
 
 
 class EmploymentCommand(BaseModel):
@@ -44,20 +45,11 @@ class AnswerOffer(EmploymentCommand):
     reason: str = ""
 
 
-class PlaceStudent(EmploymentCommand):
+class PlaceStudent(EmploymentCommand, PlacementTerms):
     kind: Literal["place_student"] = "place_student"
     student_id: UUID
     placement_id: UUID
-    employer_name: str
-    employer_credit_code: str
     relation_claimed: EmployerRelation | None = None
-    employer_type: EmployerType
-    location: Location
-    related_to_training: bool
-    monthly_wage: Decimal
-    contract_type: ContractType
-    social_insurance: bool
-    start_on: date
 
     def implied_on(self) -> date:
         return self.start_on

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
 
 from services.employment.domain.errors import Contradiction, IllegalMove, ImpossibleFact
 from services.employment.domain.partnership import Partner, decide_relation
@@ -33,8 +36,12 @@ from shared.contracts.employment import (
 )
 
 
-@dataclass(frozen=True)
-class PlacementTerms:
+class PlacementTerms(BaseModel):
+    """The job a placement is, as the client states it. A pydantic model (pure data, no I/O), so that the command
+    and the read view state these fields by inheriting them, not by listing them again."""
+
+    model_config = ConfigDict(frozen=True)
+
     employer_name: str
     employer_credit_code: str
     employer_type: EmployerType
@@ -45,8 +52,9 @@ class PlacementTerms:
     social_insurance: bool
     start_on: date
 
-
-PLACEMENT_TERMS = frozenset(f.name for f in fields(PlacementTerms))
+    def terms(self) -> dict[str, Any]:
+        """These fields alone, also of a subclass that carries more (the command)."""
+        return self.model_dump(include=set(PlacementTerms.model_fields))
 
 
 @dataclass(frozen=True)
@@ -71,7 +79,7 @@ def place(
     relation = decide_relation(
         terms.employer_credit_code, employers.sponsor_credit_code, employers.partners, terms.start_on
     )
-    return Placed(placement_id=placement_id, relation=relation, **asdict(terms))
+    return Placed(placement_id=placement_id, relation=relation, **terms.terms())
 
 
 def enter_further_study(student: Student, institution: str, start_on: date) -> FurtherStudyEntered:

@@ -9,10 +9,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from services.employment.domain.rules import PlacementTerms
 from services.employment.domain.student import EmploymentStatus
 from services.employment.domain.training import TrainingStatus
 from shared.contracts.base import Evidence
-from shared.contracts.employment import ContractType, EmployerRelation, EmployerType, Location
+from shared.contracts.employment import EmployerRelation
 
 
 class FactAnswer(BaseModel):
@@ -58,22 +59,13 @@ class OfferOut(BaseModel):
     recorded_at: datetime
 
 
-class PlacementOut(BaseModel):
+class PlacementOut(PlacementTerms):
     placement_id: UUID
     student_id: UUID
     partnership_id: UUID
     class_id: UUID | None
-    employer_name: str
-    employer_credit_code: str
     relation: EmployerRelation
     relation_claimed: EmployerRelation | None
-    employer_type: EmployerType
-    location: Location
-    related_to_training: bool
-    monthly_wage: Decimal
-    contract_type: ContractType
-    social_insurance: bool
-    start_on: date
     last_day: date | None
     end_reason: str | None
     event_id: UUID

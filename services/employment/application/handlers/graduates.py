@@ -17,15 +17,7 @@ from services.employment.application.commands import (
     OfferJob,
     PlaceStudent,
 )
-from services.employment.application.handlers.common import (
-    applied,
-    dated,
-    envelope,
-    held_student,
-    hold,
-    known_student,
-    occurred,
-)
+from services.employment.application.handlers import common
 from services.employment.application.unit_of_work import EmploymentUnitOfWork
 from services.employment.domain import rules
 from services.employment.domain.errors import Unknown
@@ -37,25 +29,25 @@ log = structlog.get_logger(__name__)
 
 
 async def offer_job(command: OfferJob, uow: EmploymentUnitOfWork, ctx: Context) -> Outcome:
-    command = dated(command, ctx)
-    return await apply_or_hold(command, await known_student(uow, command.student_id), uow, ctx)
+    command = common.dated(command, ctx)
+    return await apply_or_hold(command, await common.known_student(uow, command.student_id), uow, ctx)
 
 
 async def answer_offer(command: AnswerOffer, uow: EmploymentUnitOfWork, ctx: Context) -> Outcome:
-    command = dated(command, ctx)
+    command = common.dated(command, ctx)
     offer = await uow.offers.get(command.offer_id)
-    student_id = offer.student_id if offer else await held_student(uow, "offer", command.offer_id)
-    return await apply_or_hold(command, await known_student(uow, student_id), uow, ctx)
+    student_id = offer.student_id if offer else await common.held_student(uow, "offer", command.offer_id)
+    return await apply_or_hold(command, await common.known_student(uow, student_id), uow, ctx)
 
 
 async def place_student(command: PlaceStudent, uow: EmploymentUnitOfWork, ctx: Context) -> Outcome:
-    command = dated(command, ctx)
-    return await apply_or_hold(command, await known_student(uow, command.student_id), uow, ctx)
+    command = common.dated(command, ctx)
+    return await apply_or_hold(command, await common.known_student(uow, command.student_id), uow, ctx)
 
 
 async def enter_further_study(command: EnterFurtherStudy, uow: EmploymentUnitOfWork, ctx: Context) -> Outcome:
-    command = dated(command, ctx)
-    return await apply_or_hold(command, await known_student(uow, command.student_id), uow, ctx)
+    command = common.dated(command, ctx)
+    return await apply_or_hold(command, await common.known_student(uow, command.student_id), uow, ctx)
 
 
 def _subject(command: GraduateCommand) -> tuple[str, UUID]:
@@ -74,7 +66,7 @@ def _subject(command: GraduateCommand) -> tuple[str, UUID]:
 async def apply_or_hold(command: GraduateCommand, student: Student, uow: EmploymentUnitOfWork, ctx: Context) -> Outcome:
     if gate(student) is Gate.APPLY:
         return await apply_graduate_fact(command, student, uow, ctx)
-    return await hold(command, student, _subject(command), uow, ctx)
+    return await common.hold(command, student, _subject(command), uow, ctx)
 
 
 async def apply_graduate_fact(
@@ -86,37 +78,36 @@ async def apply_graduate_fact(
             offered = rules.offer_job(
                 student, command.offer_id, command.employer_name, command.employer_credit_code, command.monthly_wage
             )
-            event = envelope(offered, student, command, ctx)
+            event = common.envelope(offered, student, command, ctx)
             await uow.offers.add(offered, event)
-            return applied(event, command.offer_id)
+            return common.applied(event, command.offer_id)
         case AnswerOffer():
             return await _answer(command, student, uow, ctx)
         case PlaceStudent():
             return await _place(command, student, uow, ctx)
         case EnterFurtherStudy():
             entered = rules.enter_further_study(student, command.institution, command.start_on)
-            event = envelope(entered, student, command, ctx)
+            event = common.envelope(entered, student, command, ctx)
             await uow.records.add_further_study(command.study_id, entered, event)
             await uow.students.save(evolve(student, entered))
-            return applied(event, command.study_id)
+            return common.applied(event, command.study_id)
 
 
 async def _answer(command: AnswerOffer, student: Student, uow: EmploymentUnitOfWork, ctx: Context) -> Outcome:
     offer = await uow.offers.get(command.offer_id)
     if offer is None:
         raise Unknown(f"no offer {command.offer_id}")
-    answer = rules.answer_offer(offer, command.accepted, command.reason, occurred(command, ctx))
-    event = envelope(answer, student, command, ctx)
+    answer = rules.answer_offer(offer, command.accepted, command.reason, common.occurred(command, ctx))
+    event = common.envelope(answer, student, command, ctx)
     status = rules.OfferStatus.ACCEPTED if command.accepted else rules.OfferStatus.DECLINED
     await uow.offers.answer(command.offer_id, status, event, None if command.accepted else command.reason)
-    return applied(event, command.offer_id)
+    return common.applied(event, command.offer_id)
 
 
 async def _place(command: PlaceStudent, student: Student, uow: EmploymentUnitOfWork, ctx: Context) -> Outcome:
     employers = await uow.partnerships.employers(student.partnership_id, student.class_id)
-    terms = rules.PlacementTerms(**command.model_dump(include=set(rules.PLACEMENT_TERMS)))
     taken = await uow.placements.recorded(command.placement_id)
-    placed = rules.place(student, command.placement_id, terms, employers, id_taken=taken)
+    placed = rules.place(student, command.placement_id, command, employers, id_taken=taken)
     if command.relation_claimed is not None and command.relation_claimed is not placed.relation:
         log.info(
             "relation decided by credit code over the client's flag",
@@ -124,9 +115,9 @@ async def _place(command: PlaceStudent, student: Student, uow: EmploymentUnitOfW
             decided=placed.relation.value,
             partnership_id=str(student.partnership_id),
         )
-    event = envelope(placed, student, command, ctx)
+    event = common.envelope(placed, student, command, ctx)
     await uow.placements.add(placed, event, command.relation_claimed)
     latest = await uow.placements.latest(student.student_id)
     if latest is not None and latest.placement_id == placed.placement_id:  # else a job from before the current one
         await uow.students.save(evolve(student, placed))
-    return applied(event, command.placement_id, relation=placed.relation.value)
+    return common.applied(event, command.placement_id, relation=placed.relation.value)

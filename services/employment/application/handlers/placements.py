@@ -8,16 +8,7 @@ or rejected with it.
 from __future__ import annotations
 
 from services.employment.application.commands import CheckRetention, EndEmployment, PlacementCommand
-from services.employment.application.handlers.common import (
-    applied,
-    dated,
-    envelope,
-    held_student,
-    hold,
-    known_student,
-    occurred,
-    recorded_placement,
-)
+from services.employment.application.handlers import common
 from services.employment.application.unit_of_work import EmploymentUnitOfWork
 from services.employment.domain import rules
 from services.employment.domain.student import Placement, Student, evolve
@@ -26,31 +17,31 @@ from shared.application.outcome import Outcome
 
 
 async def check_retention(command: CheckRetention, uow: EmploymentUnitOfWork, ctx: Context) -> Outcome:
-    return await _apply_or_hold(dated(command, ctx), uow, ctx)
+    return await _apply_or_hold(common.dated(command, ctx), uow, ctx)
 
 
 async def end_employment(command: EndEmployment, uow: EmploymentUnitOfWork, ctx: Context) -> Outcome:
-    return await _apply_or_hold(dated(command, ctx), uow, ctx)
+    return await _apply_or_hold(common.dated(command, ctx), uow, ctx)
 
 
 async def _apply_or_hold(command: PlacementCommand, uow: EmploymentUnitOfWork, ctx: Context) -> Outcome:
     placement = await uow.placements.get(command.placement_id)
     if placement is not None:
-        return await _apply(command, placement, await known_student(uow, placement.student_id), uow, ctx)
+        return await _apply(command, placement, await common.known_student(uow, placement.student_id), uow, ctx)
     # Locking the held placement's student waits for a graduation being applied, which records the placement.
-    student = await known_student(uow, await held_student(uow, "placement", command.placement_id))
+    student = await common.known_student(uow, await common.held_student(uow, "placement", command.placement_id))
     placement = await uow.placements.get(command.placement_id)
     if placement is not None:
         return await _apply(command, placement, student, uow, ctx)
     event_type = "RetentionChecked" if isinstance(command, CheckRetention) else "EmploymentEnded"
-    return await hold(command, student, (event_type, command.placement_id), uow, ctx)
+    return await common.hold(command, student, (event_type, command.placement_id), uow, ctx)
 
 
 async def apply_placement_fact(
     command: PlacementCommand, student: Student, uow: EmploymentUnitOfWork, ctx: Context
 ) -> Outcome:
     """A held check or end, released after its placement; refused if the placement was rejected."""
-    return await _apply(command, await recorded_placement(uow, command.placement_id), student, uow, ctx)
+    return await _apply(command, await common.recorded_placement(uow, command.placement_id), student, uow, ctx)
 
 
 async def _apply(
@@ -62,14 +53,14 @@ async def _apply(
             answer = rules.RetentionAnswer(
                 command.checkpoint_days, command.still_employed, command.same_employer, command.monthly_wage
             )
-            checked = rules.check_retention(placement, checkpoints, answer, occurred(command, ctx))
-            event = envelope(checked, student, command, ctx)
+            checked = rules.check_retention(placement, checkpoints, answer, common.occurred(command, ctx))
+            event = common.envelope(checked, student, command, ctx)
             await uow.records.add_retention_check(checked, event)
-            return applied(event, event.id)
+            return common.applied(event, event.id)
         case EndEmployment():
             ended = rules.end_employment(placement, command.last_day, command.reason)
-            event = envelope(ended, student, command, ctx)
+            event = common.envelope(ended, student, command, ctx)
             await uow.placements.end(command.placement_id, command.last_day, command.reason, event)
             if student.current_placement_id == placement.placement_id:
                 await uow.students.save(evolve(student, ended))
-            return applied(event, command.placement_id)
+            return common.applied(event, command.placement_id)
