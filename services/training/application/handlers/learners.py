@@ -6,7 +6,10 @@ by the new partnership, so downstream stages follow the student there (DOMAIN.md
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from services.training.application import commands
 from services.training.application.handlers.common import about, known_class, known_learner, recorded
@@ -17,70 +20,67 @@ from shared.application.context import Context
 from shared.application.outcome import Outcome
 from shared.contracts.envelope import Envelope
 
+E = TypeVar("E", bound=Transition)
 
-async def _move(
-    uow: TrainingUnitOfWork,
-    ctx: Context,
-    command: commands.LearnerCommand,
-    before: Learner,
-    event: Transition,
-    day: date,
-    period_class: ClassRef | None = None,
-) -> tuple[Envelope, Outcome]:
-    after = rules.evolve(before, event, period_class)
-    envelope = about(ctx, command, after, event, day)
-    await uow.learners.save(after)
-    await uow.learners.record_step(envelope.id, envelope.type, before)
-    return envelope, recorded(envelope, phase=after.phase.value)
+
+@dataclass(frozen=True)
+class _Move:
+    """The learner `command` is about, on the business day it names, about to make one move."""
+
+    uow: TrainingUnitOfWork
+    ctx: Context
+    command: commands.LearnerCommand
+    learner: Learner
+    day: date
+
+    @classmethod
+    async def of(cls, uow: TrainingUnitOfWork, ctx: Context, command: commands.LearnerCommand, day: date) -> _Move:
+        on = ctx.business_date(day)
+        return cls(uow, ctx, command, await known_learner(uow, command.student_id), on)
+
+    async def to(
+        self,
+        event: E,
+        period_class: ClassRef | None = None,
+        then: Callable[[Envelope, E], Awaitable[None]] | None = None,
+    ) -> Outcome:
+        """Make the move `event` decided; `then` records what else the event starts or ends (a break)."""
+        after = rules.evolve(self.learner, event, period_class)
+        envelope = about(self.ctx, self.command, after, event, self.day)
+        await self.uow.learners.save(after)
+        await self.uow.learners.record_step(envelope.id, envelope.type, self.learner)
+        if then is not None:
+            await then(envelope, event)
+        return recorded(envelope, phase=after.phase.value)
 
 
 async def start_break(command: commands.StartBreak, uow: TrainingUnitOfWork, ctx: Context) -> Outcome:
-    day = ctx.business_date(command.start_on)
-    learner = await known_learner(uow, command.student_id)
-    event = rules.start_break(learner, day, command.reason)
-    envelope, outcome = await _move(uow, ctx, command, learner, event, day)
-    await uow.records.add_break(envelope, event)
-    return outcome
+    move = await _Move.of(uow, ctx, command, command.start_on)
+    return await move.to(rules.start_break(move.learner, move.day, command.reason), then=uow.records.add_break)
 
 
 async def end_break(command: commands.EndBreak, uow: TrainingUnitOfWork, ctx: Context) -> Outcome:
-    day = ctx.business_date(command.end_on)
-    learner = await known_learner(uow, command.student_id)
-    event = rules.end_break(learner, day)
-    envelope, outcome = await _move(uow, ctx, command, learner, event, day)
-    await uow.records.end_break(envelope, event)
-    return outcome
+    move = await _Move.of(uow, ctx, command, command.end_on)
+    return await move.to(rules.end_break(move.learner, move.day), then=uow.records.end_break)
 
 
 async def transfer_to_class(command: commands.TransferToClass, uow: TrainingUnitOfWork, ctx: Context) -> Outcome:
-    day = ctx.business_date(command.start_on)
-    learner = await known_learner(uow, command.student_id)
+    move = await _Move.of(uow, ctx, command, command.start_on)
     target = await known_class(uow, command.to_class_id)
-    event = rules.transfer(learner, target, day)
-    _, outcome = await _move(uow, ctx, command, learner, event, day, target)
-    return outcome
+    return await move.to(rules.transfer(move.learner, target, move.day), target)
 
 
 async def restart(command: commands.Restart, uow: TrainingUnitOfWork, ctx: Context) -> Outcome:
-    day = ctx.business_date(command.start_on)
-    learner = await known_learner(uow, command.student_id)
-    target = await known_class(uow, command.class_id or learner.class_id)
-    event = rules.restart(learner, target, day)
-    _, outcome = await _move(uow, ctx, command, learner, event, day, target)
-    return outcome
+    move = await _Move.of(uow, ctx, command, command.start_on)
+    target = await known_class(uow, command.class_id or move.learner.class_id)
+    return await move.to(rules.restart(move.learner, target, move.day), target)
 
 
 async def withdraw(command: commands.Withdraw, uow: TrainingUnitOfWork, ctx: Context) -> Outcome:
-    day = ctx.business_date(command.last_day)
-    learner = await known_learner(uow, command.student_id)
-    event = rules.withdraw(learner, day, command.reason)
-    _, outcome = await _move(uow, ctx, command, learner, event, day)
-    return outcome
+    move = await _Move.of(uow, ctx, command, command.last_day)
+    return await move.to(rules.withdraw(move.learner, move.day, command.reason))
 
 
 async def graduate(command: commands.Graduate, uow: TrainingUnitOfWork, ctx: Context) -> Outcome:
-    day = ctx.business_date(command.graduated_on)
-    learner = await known_learner(uow, command.student_id)
-    event = rules.graduate(learner, day)
-    _, outcome = await _move(uow, ctx, command, learner, event, day)
-    return outcome
+    move = await _Move.of(uow, ctx, command, command.graduated_on)
+    return await move.to(rules.graduate(move.learner, move.day))
