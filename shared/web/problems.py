@@ -33,6 +33,9 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     asyncpg.CannotConnectNowError,
     asyncpg.TooManyConnectionsError,
     asyncpg.AdminShutdownError,
+    # asyncpg's own state error when the connection died in the middle of an operation (a query, the reset on
+    # release): seen when PostgreSQL is killed under load (issue 13). A retry with the same key is safe.
+    asyncpg.InternalClientError,
 )
 
 
