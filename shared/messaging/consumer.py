@@ -33,11 +33,15 @@ Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
 log = structlog.get_logger(__name__)
 
 # Failures of the infrastructure, not of the event: the consumer stops without committing and is restarted.
+# A database shut down or killed mid-batch (AdminShutdownError, and asyncpg's InternalClientError on a connection
+# that died during an operation) is one of them: the event is not to blame and must not be dead-lettered.
 INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
     asyncpg.InterfaceError,
     asyncpg.PostgresConnectionError,
     asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.InternalClientError,
 )
 
 

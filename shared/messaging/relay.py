@@ -80,6 +80,12 @@ class OutboxRelay:
                 self.last_error = repr(error)
                 log.warning("outbox relay interrupted; retrying", schema=self._schema, error=repr(error))
                 await asyncio.sleep(self._settings.retry_seconds)
+            except Exception as error:
+                # A relay task that ends leaves its outbox unsent for good, silently (issue 13: asyncpg raised an
+                # InternalClientError when PostgreSQL was killed mid-operation): log it and start over.
+                self.last_error = repr(error)
+                log.exception("outbox relay failed unexpectedly; retrying", schema=self._schema)
+                await asyncio.sleep(self._settings.retry_seconds)
 
     async def _run_once(self) -> None:
         conn = await asyncpg.connect(self._dsn, server_settings={"search_path": self._schema})

@@ -60,7 +60,11 @@ class ServiceMonitor:
 
     async def run(self) -> None:
         while True:
-            self.report = await self.check()
+            try:
+                self.report = await self.check()
+            except Exception:  # a monitor task that ended would answer its last report, "ok", forever
+                log.exception("health check failed")
+                self.report = HealthReport(checked_at=datetime.now(UTC), problems=["health check failing"])
             await asyncio.sleep(self._interval)
 
     async def check(self) -> HealthReport:
