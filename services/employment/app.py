@@ -14,18 +14,11 @@ from shared.application.clock import Clock
 from shared.config import ServiceSettings
 from shared.contracts.base import Stage
 from shared.web.corrections import corrections_router
-from shared.web.runtime import ServiceSpec, build_app
+from shared.web.runtime import build_app
+from shared.web.stages import stage_service
 
-SOURCE = "/services/employment"
-SPEC = ServiceSpec(
-    name="employment",
-    stage=Stage.EMPLOYMENT,
-    source=SOURCE,
-    migrations=Path(__file__).parent / "migrations",
-    handlers=HANDLERS,
-    unit_of_work=PostgresEmploymentUnitOfWork,
-    consumers=CONSUMERS,
-)
+SPEC = stage_service(Stage.EMPLOYMENT, Path(__file__).parent, HANDLERS, PostgresEmploymentUnitOfWork, CONSUMERS)
+SOURCE = SPEC.source
 
 DESCRIPTION = """
 Offers, placements, further study, retention checks and household status of the graduates of ordered classes.

@@ -17,17 +17,11 @@ from shared.application.clock import Clock
 from shared.config import ServiceSettings
 from shared.contracts.base import Stage
 from shared.web.corrections import corrections_router
-from shared.web.runtime import ServiceSpec, build_app
+from shared.web.runtime import build_app
+from shared.web.stages import stage_service
 
-SOURCE = "/services/recruitment"
-SPEC = ServiceSpec(
-    name="recruitment",
-    stage=Stage.RECRUITMENT,
-    source=SOURCE,
-    migrations=Path(__file__).parent / "migrations",
-    handlers=HANDLERS,
-    unit_of_work=PostgresRecruitmentUnitOfWork,
-)
+SPEC = stage_service(Stage.RECRUITMENT, Path(__file__).parent, HANDLERS, PostgresRecruitmentUnitOfWork)
+SOURCE = SPEC.source
 
 DESCRIPTION = """\
 Records the partnership stage (agreements, members, programmes, ordered classes, targets, funding) and the

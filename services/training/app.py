@@ -12,22 +12,15 @@ from services.training.adapters.http.commands import commands_router
 from services.training.adapters.http.imports import imports_router
 from services.training.adapters.http.reads import reads_router
 from services.training.adapters.kafka import ROSTER
-from services.training.application.handlers import HANDLERS, SOURCE
+from services.training.application.handlers import HANDLERS
 from shared.application.clock import Clock
 from shared.config import ServiceSettings
 from shared.contracts.base import Stage
 from shared.web.corrections import corrections_router
-from shared.web.runtime import ServiceSpec, build_app
+from shared.web.runtime import build_app
+from shared.web.stages import stage_service
 
-SPEC = ServiceSpec(
-    name="training",
-    stage=Stage.TRAINING,
-    source=SOURCE,
-    migrations=Path(__file__).parent / "migrations",
-    handlers=HANDLERS,
-    unit_of_work=PostgresTrainingUnitOfWork,
-    consumers=(ROSTER,),
-)
+SPEC = stage_service(Stage.TRAINING, Path(__file__).parent, HANDLERS, PostgresTrainingUnitOfWork, (ROSTER,))
 
 DESCRIPTION = """\
 Training records what happens to each learner between enrolment and exit, and publishes it on `cycle.training`.
