@@ -37,7 +37,9 @@ from shared.web.problems import PROBLEM_JSON, ProblemDetails, problem, problem_r
 
 router = APIRouter()
 Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
-Version = Annotated[int | None, Query(description="Metric version; all versions when omitted")]
+Version = Annotated[
+    int | None, Query(ge=min(VERSIONS), le=max(VERSIONS), description="Metric version; all versions when omitted")
+]
 AsOfDay = Annotated[date | None, Query(description="Business date D; live figures when omitted")]
 AtInstant = Annotated[datetime | None, Query(description="Recorded-by instant; defaults to the end of D, Shanghai")]
 Dim = Annotated[str | None, Query(description="total, class, programme, home_region, cohort_year, ...")]

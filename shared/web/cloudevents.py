@@ -34,7 +34,7 @@ from shared.errors import DomainError
 from shared.messaging.codec import TYPE_PREFIX
 from shared.persistence.unit_of_work import one_transaction
 from shared.web.auth import actor_of
-from shared.web.problems import ProblemDetails, domain_problem, problem, problem_response
+from shared.web.problems import PROBLEM_JSON, ProblemDetails, domain_problem, problem, problem_response
 from shared.web.runtime import runtime_of
 
 STRUCTURED = "application/cloudevents+json"
@@ -215,9 +215,21 @@ def cloudevents_router(commands: Mapping[str, Recorder]) -> APIRouter:
             200: {"model": BatchOut, "description": "Batch mode: one result per event"},
             201: {"description": "Structured mode: recorded (the route's answer)"},
             202: {"description": "Structured mode: held until the fact it follows arrives"},
-            400: {"model": ProblemDetails, "description": "Not JSON, not UTF-8, or not a CloudEvent"},
-            413: {"model": ProblemDetails, "description": "A batch longer than the limit"},
-            415: {"model": ProblemDetails, "description": "Neither CloudEvents content type"},
+            400: {
+                "model": ProblemDetails,
+                "description": "Not JSON, not UTF-8, or not a CloudEvent",
+                "content": {PROBLEM_JSON: {}},
+            },
+            413: {
+                "model": ProblemDetails,
+                "description": "A batch longer than the limit",
+                "content": {PROBLEM_JSON: {}},
+            },
+            415: {
+                "model": ProblemDetails,
+                "description": "Neither CloudEvents content type",
+                "content": {PROBLEM_JSON: {}},
+            },
         },
     )
     async def post_events(request: Request) -> JSONResponse:
