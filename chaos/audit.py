@@ -47,6 +47,7 @@ class TopicEvents:
 
 @dataclass
 class Audit:
+    facts: int = 0  # Idempotency-Keys the client posted
     accepted: int = 0
     refused: int = 0
     unanswered: int = 0
@@ -118,6 +119,7 @@ async def learner_lag(bootstrap: str, groups: list[str], namespace: str = "") ->
 
 def audit(outcomes: Outcomes, service_of_port: dict[int, str], kept: dict[str, Kept], topics: TopicEvents) -> Audit:
     found = Audit()
+    found.facts = len(outcomes.event_ids)
     found.server_errors = sum(1 for a in outcomes.final.values() if a.status is not None and a.status >= 500)
     found.unanswered = len(outcomes.event_ids) - len(outcomes.accepted()) - len(outcomes.refused())
     accepted, refused = outcomes.accepted(), outcomes.refused()

@@ -193,7 +193,9 @@ class Supervisor:
             libdir = ensure_kafka_jars(self.repo_root, self.settings.cache_dir)
             broker = LocalKafka(workdir, libdir=libdir, log_path=log_path, stop_at_exit=False)
             return broker.start(timeout), broker.pid
-        database = LocalPostgres(workdir, log_path=log_path, stop_at_exit=False)
+        # An acknowledged fact must survive PostgreSQL being killed (make chaos): commits wait for their WAL to
+        # reach the kernel, which costs little with fsync off.
+        database = LocalPostgres(workdir, log_path=log_path, stop_at_exit=False, synchronous_commit=True)
         return database.start(timeout), database.pid
 
     def _launch(self, component: Component, env: dict[str, str], observer: Observer) -> _Launch | None:
