@@ -8,6 +8,8 @@ service learns each removal from an event about a fact it knows.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any, NoReturn
+from uuid import UUID
 
 from services.recruitment.application.handlers.partnerships import refold_terms
 from services.recruitment.application.unit_of_work import RecruitmentUnitOfWork
@@ -15,18 +17,62 @@ from services.recruitment.domain.errors import Contradiction
 from shared.contracts.envelope import Envelope
 
 Undo = Callable[[RecruitmentUnitOfWork, Envelope], Awaitable[None]]
+# A repository's method taking the retracted event's id, e.g. `lambda u: u.classes.retract`.
+ByEventId = Callable[[RecruitmentUnitOfWork], Callable[[UUID], Awaitable[Any]]]
+
+# Why a retraction is refused while a later fact still rests on the retracted one (formatted with the event).
+REFUSED_WHILE = {
+    "MemberLeft": "party {event.party_id} has joined again since; retract that first",
+    "ProgrammeRegistered": "classes were opened under this programme; retract them first",
+    "ClassOpened": "class {event.class_id} has applications; retract them first",
+    "ApplicationSubmitted": "the application led to an enrolment; retract the enrolment first",
+    "ApplicationDecided": "the application was enrolled on this decision; retract the enrolment first",
+    "EnrollmentCancelled": "student {event.student_id} is enrolled elsewhere now; cancel that first",
+    "ExclusionRevoked": "student {event.student_id} has been excluded again since; retract that first",
+}
 
 
-def _refuse_if(rests_on_it: bool, why: str) -> None:
-    if rests_on_it:
-        raise Contradiction(why)
+def _refuse(event: Envelope) -> NoReturn:
+    raise Contradiction(REFUSED_WHILE[event.type].format(event=event))
+
+
+def _retract(retract: ByEventId) -> Undo:
+    """Retract the fact: no later fact can rest on it."""
+
+    async def undo(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
+        await retract(uow)(event.id)
+
+    return undo
+
+
+def _unless_used(used: ByEventId, retract: ByEventId) -> Undo:
+    """Retract the fact, refused while `used` finds a later fact resting on it."""
+
+    async def undo(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
+        if await used(uow)(event.id):
+            _refuse(event)
+        await retract(uow)(event.id)
+
+    return undo
+
+
+def _unless_refused(undo_it: ByEventId) -> Undo:
+    """Undo the fact, refused when the repository answers that a later fact stands in the way (False)."""
+
+    async def undo(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
+        if not await undo_it(uow)(event.id):
+            _refuse(event)
+
+    return undo
 
 
 async def _partnership_signed(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
     pid = event.partnership_id
     first = next(iter(await uow.partnerships.dependents(pid)), None)
-    _refuse_if(first == "children", f"partnership {pid} is the parent of others; amend or retract them first")
-    _refuse_if(first is not None, f"partnership {pid} still has {first}; retract them first")
+    if first == "children":
+        raise Contradiction(f"partnership {pid} is the parent of others; amend or retract them first")
+    if first is not None:
+        raise Contradiction(f"partnership {pid} still has {first}; retract them first")
     await uow.partnerships.retract(pid)
 
 
@@ -35,63 +81,26 @@ async def _partnership_amended(uow: RecruitmentUnitOfWork, event: Envelope) -> N
     await refold_terms(uow, event.partnership_id)
 
 
-async def _member_left(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    undone = await uow.partnerships.undo_leaving(event.id)
-    _refuse_if(not undone, f"party {event.party_id} has joined again since; retract that first")
-
-
-async def _programme_registered(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    in_use = await uow.classes.programme_in_use(event.id)
-    _refuse_if(in_use, "classes were opened under this programme; retract them first")
-    await uow.classes.retract_programme(event.id)
-
-
-async def _class_opened(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    applied = await uow.classes.has_applications(event.id)
-    _refuse_if(applied, f"class {event.class_id} has applications; retract them first")
-    await uow.classes.retract(event.id)
-
-
-async def _application_submitted(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    enrolled = await uow.students.application_enrolled(event.id)
-    _refuse_if(enrolled, "the application led to an enrolment; retract the enrolment first")
-    await uow.students.retract_application(event.id)
-
-
-async def _application_decided(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    enrolled = await uow.students.decision_enrolled(event.id)
-    _refuse_if(enrolled, "the application was enrolled on this decision; retract the enrolment first")
-    await uow.students.retract_decision(event.id)
-
-
-async def _enrolment_cancelled(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    undone = await uow.students.undo_cancelling(event.id)
-    _refuse_if(not undone, f"student {event.student_id} is enrolled elsewhere now; cancel that first")
-
-
-async def _exclusion_revoked(uow: RecruitmentUnitOfWork, event: Envelope) -> None:
-    undone = await uow.exclusions.undo_revoking(event.id)
-    _refuse_if(not undone, f"student {event.student_id} has been excluded again since; retract that first")
-
-
 UNDO: dict[str, Undo] = {
     "PartnershipSigned": _partnership_signed,
     "PartnershipAmended": _partnership_amended,
-    "PartnershipEnded": lambda uow, event: uow.partnerships.undo_ending(event.id),
-    "MemberJoined": lambda uow, event: uow.partnerships.retract_membership(event.id),
-    "MemberLeft": _member_left,
-    "TargetSet": lambda uow, event: uow.ledger.retract_target(event.id),
-    "ProgrammeRegistered": _programme_registered,
-    "ClassOpened": _class_opened,
-    "ClassClosed": lambda uow, event: uow.classes.undo_closing(event.id),
-    "FundingRecorded": lambda uow, event: uow.ledger.retract_funding(event.id),
-    "ApplicationSubmitted": _application_submitted,
-    "ApplicationDecided": _application_decided,
-    "StudentEnrolled": lambda uow, event: uow.students.retract_enrolment(event.id),
-    "EmploymentIntentSigned": lambda uow, event: uow.students.retract_intent(event.id),
-    "EnrollmentCancelled": _enrolment_cancelled,
-    "ExclusionApplied": lambda uow, event: uow.exclusions.retract(event.id),
-    "ExclusionRevoked": _exclusion_revoked,
+    "PartnershipEnded": _retract(lambda u: u.partnerships.undo_ending),
+    "MemberJoined": _retract(lambda u: u.partnerships.retract_membership),
+    "MemberLeft": _unless_refused(lambda u: u.partnerships.undo_leaving),
+    "TargetSet": _retract(lambda u: u.ledger.retract_target),
+    "ProgrammeRegistered": _unless_used(lambda u: u.classes.programme_in_use, lambda u: u.classes.retract_programme),
+    "ClassOpened": _unless_used(lambda u: u.classes.has_applications, lambda u: u.classes.retract),
+    "ClassClosed": _retract(lambda u: u.classes.undo_closing),
+    "FundingRecorded": _retract(lambda u: u.ledger.retract_funding),
+    "ApplicationSubmitted": _unless_used(
+        lambda u: u.students.application_enrolled, lambda u: u.students.retract_application
+    ),
+    "ApplicationDecided": _unless_used(lambda u: u.students.decision_enrolled, lambda u: u.students.retract_decision),
+    "StudentEnrolled": _retract(lambda u: u.students.retract_enrolment),
+    "EmploymentIntentSigned": _retract(lambda u: u.students.retract_intent),
+    "EnrollmentCancelled": _unless_refused(lambda u: u.students.undo_cancelling),
+    "ExclusionApplied": _retract(lambda u: u.exclusions.retract),
+    "ExclusionRevoked": _unless_refused(lambda u: u.exclusions.undo_revoking),
 }
 
 
