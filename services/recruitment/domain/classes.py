@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
 
 from services.recruitment.domain.errors import IllegalMove, ImpossibleFact
 from services.recruitment.domain.parties import Party, require_role
@@ -39,9 +41,11 @@ class ClassTerms:
     enrolled: int
 
 
-@dataclass(frozen=True)
-class ClassPlan:
-    """What the school and the sponsor agreed; the parties and the programme are checked by `open_class`."""
+class ClassPlan(BaseModel):
+    """What the school and the sponsor agreed; the parties and the programme are checked by `open_class`. A pydantic
+    model (pure data, no I/O), so that the read view states these fields by inheriting them, not by listing them."""
+
+    model_config = ConfigDict(frozen=True)
 
     class_id: UUID
     name: str
@@ -76,7 +80,7 @@ def open_class(
     if sponsor.credit_code is None:
         raise ImpossibleFact(f"the sponsor {sponsor.party_id} has no unified social credit code")
     return ClassOpened(
-        **asdict(plan),
+        **plan.model_dump(),
         school_id=school.party_id,
         sponsor_id=sponsor.party_id,
         sponsor_credit_code=sponsor.credit_code,

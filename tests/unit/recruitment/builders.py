@@ -35,7 +35,16 @@ def partnership(
 
 
 def plan(seats: int = 2, hiring: int = 2) -> ClassPlan:
-    return ClassPlan(uuid4(), "ordered class", "welding", seats, 2025, date(2025, 9, 1), date(2027, 6, 30), hiring)
+    return ClassPlan(
+        class_id=uuid4(),
+        name="ordered class",
+        major="welding",
+        seats=seats,
+        cohort_year=2025,
+        planned_start=date(2025, 9, 1),
+        planned_end=date(2027, 6, 30),
+        hiring_commitment=hiring,
+    )
 
 
 def programme_of(owner: Partnership) -> Programme:

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from services.recruitment.domain.classes import ClassPlan
 from shared.contracts.base import Evidence
 
 
@@ -127,20 +128,12 @@ class FundingOut(BaseModel):
     recorded_on: date
 
 
-class ClassOut(BaseModel):
-    class_id: UUID
+class ClassOut(ClassPlan):
     partnership_id: UUID
     programme_id: UUID
     school_id: UUID
     sponsor_id: UUID
     sponsor_credit_code: str
-    name: str
-    major: str
-    seats: int
-    cohort_year: int
-    planned_start: date
-    planned_end: date
-    hiring_commitment: int
     opened_on: date
     closed_on: date | None
     status: str = Field(examples=["open"], description="open or closed")

@@ -18,16 +18,7 @@ async def open_class(cmd: commands.OpenClass, uow: RecruitmentUnitOfWork, ctx: C
     school = found(await uow.parties.get(cmd.school_id), "party", cmd.school_id)
     sponsor = found(await uow.parties.get(cmd.sponsor_id), "party", cmd.sponsor_id)
     lineage = frozenset([cmd.partnership_id, *await uow.partnerships.ancestors(cmd.partnership_id)])
-    plan = rules.ClassPlan(
-        cmd.class_id or uuid4(),
-        cmd.name,
-        cmd.major,
-        cmd.seats,
-        cmd.cohort_year,
-        cmd.planned_start,
-        cmd.planned_end,
-        cmd.hiring_commitment,
-    )
+    plan = rules.ClassPlan.model_validate(cmd.model_dump() | {"class_id": cmd.class_id or uuid4()})  # extras ignored
     members = await uow.partnerships.current_members(cmd.partnership_id)
     on = ctx.business_date(cmd.occurred_on)
     opened = rules.open_class(partnership, lineage, programme, school, sponsor, members, plan, on)
