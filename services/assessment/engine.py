@@ -16,6 +16,7 @@ from services.assessment.metrics.context import PartnershipContext, parent_histo
 from services.assessment.metrics.figures import Figure, render
 from services.assessment.metrics.resolve import resolve
 from services.assessment.metrics.scope import (
+    Everywhere,
     PartnershipRecords,
     Shares,
     class_share,
@@ -62,9 +63,13 @@ class LiveEngine:
         self.rollups: dict[UUID, dict[UUID, RollupPart]] = {}
         self.dirty: set[UUID] = set()
         self.dirty_rollups: set[UUID] = set()
+        # Every record of each student on this worker's partitions, whatever its partnership (a student moved to
+        # another partnership has two); a student's share is read from all of them.
+        self.everywhere: Everywhere = {}
 
     def clear(self) -> None:
         self.partnerships.clear()
+        self.everywhere.clear()
         self.rollups.clear()
         self.dirty.clear()
         self.dirty_rollups.clear()
@@ -82,14 +87,15 @@ class LiveEngine:
     def _state(self, pid: UUID) -> PartnershipState:
         state = self.partnerships.get(pid)
         if state is None:
-            state = PartnershipState(PartnershipRecords(pid, Record(RecordKey.of_partnership(pid)), {}, {}))
+            records = PartnershipRecords(pid, Record(RecordKey.of_partnership(pid)), {}, {}, self.everywhere)
+            state = PartnershipState(records)
             self.partnerships[pid] = state
         return state
 
     def load(self, record: Record) -> None:
         """Take a record without recomputing (used when rebuilding after recovery)."""
         state = self._state(record.key.partnership_id)
-        self._store(state, record)
+        state.records.keep(record)
         state.stale = True
         self._changed(record)
 
@@ -108,11 +114,23 @@ class LiveEngine:
     def update(self, record: Record) -> None:
         pid = record.key.partnership_id
         state = self._state(pid)
-        self._store(state, record)
+        state.records.keep(record)
         self._changed(record)
-        if record.key.kind is RecordKind.PARTNERSHIP or state.stale:
+        if record.key.kind is RecordKind.PARTNERSHIP:
             state.stale = True
             return
+        if not state.stale:
+            self._recount(state, record)
+        if record.key.kind is RecordKind.STUDENT:
+            # The same student's share elsewhere reads this record too (it may have moved in or out).
+            for key, other in self.everywhere.get(record.key.entity_id, {}).items():
+                if key != record.key:
+                    elsewhere = self._state(key.partnership_id)
+                    self.dirty.add(key.partnership_id)
+                    if not elsewhere.stale:
+                        self._recount(elsewhere, other)
+
+    def _recount(self, state: PartnershipState, record: Record) -> None:
         for number, version in state.versions.items():
             shares = version.shares
             if record.key.kind is RecordKind.CLASS:
@@ -126,15 +144,6 @@ class LiveEngine:
             if old is not None:
                 version.tally.add(old, -1)
             version.tally.add(new)
-
-    @staticmethod
-    def _store(state: PartnershipState, record: Record) -> None:
-        if record.key.kind is RecordKind.PARTNERSHIP:
-            state.records.partnership = record
-        elif record.key.kind is RecordKind.CLASS:
-            state.records.classes[record.key.entity_id] = record
-        else:
-            state.records.students[record.key.entity_id] = record
 
     def _fresh(self, state: PartnershipState) -> PartnershipState:
         if state.stale:

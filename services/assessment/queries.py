@@ -12,7 +12,7 @@ from services.assessment.metrics.figures import Figure
 from services.assessment.metrics.resolve import resolve
 from services.assessment.metrics.scope import descendants, figures, group, rollup_figures
 from services.assessment.metrics.targets import TargetStatus, evaluate
-from services.assessment.records import Record, RecordKey
+from services.assessment.records import Record, RecordKey, RecordKind
 from services.assessment.store import AssessmentStore
 
 
@@ -21,11 +21,20 @@ def as_of_of(day: date, at: datetime | None) -> AsOf:
     return AsOf.of(day, at)
 
 
+async def with_moves(store: AssessmentStore, generation: str, records: list[Record]) -> list[Record]:
+    """The records, and every other partnership's record of their students: a student moved to another partnership
+    counts where their latest period started, read from both records (DOMAIN.md, who counts where)."""
+    students = {r.key.entity_id for r in records if r.key.kind is RecordKind.STUDENT}
+    known = {r.key for r in records}
+    found = await store.student_records(generation, students) if students else []
+    return records + [r for r in found if r.key not in known]
+
+
 async def partnership_as_of(
     store: AssessmentStore, generation: str, partnership_id: UUID, as_of: AsOf, version: int
 ) -> list[Figure]:
-    records = await store.records(generation, [partnership_id])
-    return figures(records, as_of, version)
+    records = await with_moves(store, generation, await store.records(generation, [partnership_id]))
+    return figures(records, as_of, version, only={partnership_id})
 
 
 async def rollup_as_of(
@@ -33,7 +42,7 @@ async def rollup_as_of(
 ) -> list[Figure]:
     """DOMAIN.md: pooled from the parent's own records and those of every partnership below it on D."""
     members = descendants(group(await store.partnership_records(generation)), parent_id, as_of)
-    records: list[Record] = await store.records(generation, [parent_id, *members])
+    records = await with_moves(store, generation, await store.records(generation, [parent_id, *members]))
     return rollup_figures(records, parent_id, as_of, version)
 
 

@@ -155,6 +155,16 @@ class AssessmentStore:
             )
         return [Record.unpack(RecordKey.decode(row["key"]), row["body"]) for row in rows]
 
+    async def student_records(self, generation: str, student_ids: Iterable[UUID]) -> list[Record]:
+        """Every partnership's record of these students (a student moved to another partnership has two)."""
+        rows = await self.pool.fetch(
+            "SELECT key, body FROM records WHERE generation = $1 AND kind = 's'"
+            " AND substring(key from 18 for 16) = ANY($2::bytea[])",
+            generation,
+            [student.bytes for student in student_ids],
+        )
+        return [Record.unpack(RecordKey.decode(row["key"]), row["body"]) for row in rows]
+
     async def partnership_records(self, generation: str) -> list[Record]:
         rows = await self.pool.fetch("SELECT key, body FROM records WHERE generation = $1 AND kind = 'p'", generation)
         return [Record.unpack(RecordKey.decode(row["key"]), row["body"]) for row in rows]

@@ -124,14 +124,17 @@ def _own_scopes(scenario: Scenario, ctx: Context, known: Known) -> dict[str, Sco
             scopes[klass.partnership].classes.append(klass)
     for student in scenario.students:
         facts = resolve([f for f in student.facts if known.recorded(f.key, f.occurred_on)])
-        checkpoints = ctx.checkpoints[student.partnership]
-        application, learner = learner_as_of(
-            student.key, student.partnership, facts, ctx.as_of, checkpoints, ctx.window
-        )
+        home = student.partnership
+        application, learner = learner_as_of(student.key, home, facts, ctx.as_of, ctx.checkpoints[home], ctx.window)
+        if learner is not None and ctx.classes[learner.class_key].partnership != home:
+            home = ctx.classes[learner.class_key].partnership  # moved: counted with its new partnership's terms
+            _, learner = learner_as_of(student.key, home, facts, ctx.as_of, ctx.checkpoints[home], ctx.window)
+        # DOMAIN.md: an application counts where it was made; a student where their latest period started (a
+        # transfer or restart into a class of another partnership moves them there from the first day).
         if application is not None:
-            scopes[student.partnership].applications.append(application)
+            scopes[ctx.classes[application.class_key].partnership].applications.append(application)
         if learner is not None:
-            scopes[student.partnership].learners.append(learner)
+            scopes[ctx.classes[learner.class_key].partnership].learners.append(learner)
     for p in scenario.partnerships:
         scopes[p.key].funding = _funding(p, known)
     return scopes

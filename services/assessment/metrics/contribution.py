@@ -34,10 +34,17 @@ def _open(info: ClassInfo | None) -> bool:
     return info is None or not info.closed
 
 
-def student_contribution(facts: list[Fact], ctx: PartnershipContext, day: int, version: MetricVersion) -> Contribution:
-    """`facts` are the student's resolved facts; `day` is the business date D."""
+def student_contribution(
+    facts: list[Fact], ctx: PartnershipContext, day: int, version: MetricVersion, own: frozenset[bytes] | None = None
+) -> Contribution:
+    """`facts` are the student's resolved facts, from every partnership's record of them; `own` the event ids of
+    this partnership's record (None: all). DOMAIN.md: a student counts in the partnership of their latest period that
+    has started (training keys a transfer to another partnership by the new one), an application where it was made.
+    `day` is the business date D."""
     share = Contribution()
     for application in applications(facts):
+        if own is not None and application.event_id not in own:
+            continue
         info = ctx.classes.get(application.class_id or b"")
         buckets = class_buckets(application.class_id, info)
         buckets += [(Dimension.HOME_REGION, application.home_region or UNKNOWN), _poor_bucket(application.poor)]
@@ -47,7 +54,7 @@ def student_contribution(facts: list[Fact], ctx: PartnershipContext, day: int, v
         for bucket in buckets:
             share.extra.append((bucket, "admission_rate", entry))
     view = student_view(facts, day, version.qualifying_days)
-    if not view.enrolled:
+    if not view.enrolled or (own is not None and view.period_event not in own):
         return share
     info = ctx.classes.get(view.class_id or b"")
     share.buckets = (

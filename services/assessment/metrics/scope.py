@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from services.assessment.metrics.catalog import VERSIONS, MetricVersion
@@ -21,6 +21,10 @@ from services.assessment.metrics.resolve import resolve
 from services.assessment.metrics.tally import Tally
 from services.assessment.records import Record, RecordKey, RecordKind
 
+# Student id -> each partnership's record of that student. Training keys a transfer into another partnership, and
+# every later fact, by the new partnership (DOMAIN.md moves the student there), so one student may have two records.
+Everywhere = dict[UUID, dict[RecordKey, Record]]
+
 
 @dataclass(slots=True)
 class PartnershipRecords:
@@ -28,20 +32,26 @@ class PartnershipRecords:
     partnership: Record
     classes: dict[UUID, Record]
     students: dict[UUID, Record]
+    everywhere: Everywhere = field(default_factory=dict)  # shared by every partnership grouped together
+
+    def keep(self, record: Record) -> None:
+        if record.key.kind is RecordKind.PARTNERSHIP:
+            self.partnership = record
+        elif record.key.kind is RecordKind.CLASS:
+            self.classes[record.key.entity_id] = record
+        else:
+            self.students[record.key.entity_id] = record
+            self.everywhere.setdefault(record.key.entity_id, {})[record.key] = record
 
 
-def group(records: Iterable[Record]) -> dict[UUID, PartnershipRecords]:
+def group(records: Iterable[Record], everywhere: Everywhere | None = None) -> dict[UUID, PartnershipRecords]:
+    shared: Everywhere = {} if everywhere is None else everywhere
     grouped: dict[UUID, PartnershipRecords] = {}
     for record in records:
         pid = record.key.partnership_id
         if pid not in grouped:
-            grouped[pid] = PartnershipRecords(pid, Record(RecordKey.of_partnership(pid)), {}, {})
-        if record.key.kind is RecordKind.PARTNERSHIP:
-            grouped[pid].partnership = record
-        elif record.key.kind is RecordKind.CLASS:
-            grouped[pid].classes[record.key.entity_id] = record
-        else:
-            grouped[pid].students[record.key.entity_id] = record
+            grouped[pid] = PartnershipRecords(pid, Record(RecordKey.of_partnership(pid)), {}, {}, shared)
+        grouped[pid].keep(record)
     return grouped
 
 
@@ -75,8 +85,16 @@ def class_share(records: PartnershipRecords, ctx: PartnershipContext, class_id: 
 def student_share(
     records: PartnershipRecords, ctx: PartnershipContext, student: Record, as_of: AsOf, version: MetricVersion
 ) -> Contribution:
-    facts = resolve(student.facts, as_of, records.partnership.superseding())
-    return student_contribution(facts, ctx, as_of.day, version)
+    """The student's share here, read from every partnership's record of them; it counts where their latest period
+    started (a record holding no such fact keeps the student's applications only)."""
+    others = [r for key, r in records.everywhere.get(student.key.entity_id, {}).items() if key != student.key]
+    if not others:
+        facts = resolve(student.facts, as_of, records.partnership.superseding())
+        return student_contribution(facts, ctx, as_of.day, version)
+    pooled = [*student.facts, *(f for other in others for f in other.facts)]
+    facts = resolve(pooled, as_of, records.partnership.superseding())
+    own = frozenset(f.event_id for f in student.facts)
+    return student_contribution(facts, ctx, as_of.day, version, own)
 
 
 def partnership_shares(records: PartnershipRecords, as_of: AsOf, version: MetricVersion) -> Shares:
@@ -97,10 +115,14 @@ def partnership_tally(
     return shares.tally(), shares.ctx
 
 
-def figures(records: Iterable[Record], as_of: AsOf, version: int = 1) -> list[Figure]:
-    """Every figure of each partnership whose records are given (DOMAIN.md, "Metrics")."""
+def figures(
+    records: Iterable[Record], as_of: AsOf, version: int = 1, only: Collection[UUID] | None = None
+) -> list[Figure]:
+    """Every figure of each partnership whose records are given, or of those `only` (DOMAIN.md, "Metrics")."""
     found: list[Figure] = []
     for pid, grouped in group(records).items():
+        if only is not None and pid not in only:
+            continue
         tally, _ = partnership_tally(grouped, as_of, VERSIONS[version])
         found += render(tally, f"partnership:{pid}", version, as_of.business_date)
     return found

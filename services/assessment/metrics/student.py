@@ -9,6 +9,7 @@ from services.assessment.facts import Fact
 
 @dataclass(frozen=True, slots=True)
 class Application:
+    event_id: bytes  # of its ApplicationSubmitted
     application_id: bytes
     class_id: bytes | None
     home_region: str | None
@@ -28,6 +29,7 @@ class StudentView:
     poor: bool | None
     home_region: str | None
     graduated_on: int | None
+    period_event: bytes | None = None  # the fact that started the latest period: its record is where they count
 
     @property
     def active(self) -> bool:
@@ -47,6 +49,7 @@ def applications(facts: list[Fact]) -> list[Application]:
         decision = decisions.get(fact.get("application_id"))
         found.append(
             Application(
+                event_id=fact.event_id,
                 application_id=fact.get("application_id"),
                 class_id=fact.get("class_id"),
                 home_region=fact.get("home_region"),
@@ -87,14 +90,14 @@ def _break_days(spans: list[tuple[int, int | None]], first: int, last: int) -> i
 
 def student_view(facts: list[Fact], day: int, qualifying_days: int) -> StudentView:
     """`facts` are resolved (see `resolve`) for the same as-of."""
-    starts: list[tuple[int, int, bytes | None, bool]] = []
+    starts: list[tuple[int, int, bytes | None, bool, bytes]] = []
     enrolments = _of(facts, "StudentEnrolled")
     for fact in enrolments:
-        starts.append((fact.get("start_on"), 0, fact.get("class_id"), False))
+        starts.append((fact.get("start_on"), 0, fact.get("class_id"), False, fact.event_id))
     for fact in _of(facts, "TransferredToClass"):
-        starts.append((fact.get("start_on"), 1, fact.get("to_class_id"), False))
+        starts.append((fact.get("start_on"), 1, fact.get("to_class_id"), False, fact.event_id))
     for fact in _of(facts, "Restarted"):
-        starts.append((fact.get("start_on"), 2, fact.get("class_id"), True))
+        starts.append((fact.get("start_on"), 2, fact.get("class_id"), True, fact.event_id))
     started = sorted(s for s in starts if s[0] <= day)
     cancelled = any(f.kind == "EnrollmentCancelled" for f in facts)
     exclusions = _of(facts, "ExclusionApplied") + _of(facts, "ExclusionRevoked")
@@ -106,9 +109,9 @@ def student_view(facts: list[Fact], day: int, qualifying_days: int) -> StudentVi
 
     first_start = started[0][0]
     class_id: bytes | None = None
-    for _, _, to_class, _ in started:
+    for _, _, to_class, _, _ in started:
         class_id = to_class or class_id
-    timeline: list[tuple[int, int, str, int, bool]] = [(d, 1, "start", 0, restart) for d, _, _, restart in started]
+    timeline: list[tuple[int, int, str, int, bool]] = [(d, 1, "start", 0, restart) for d, _, _, restart, _ in started]
     timeline += [
         (f.get("last_day") + 1, 0, "withdraw", f.get("last_day"), False)
         for f in facts
@@ -157,4 +160,5 @@ def student_view(facts: list[Fact], day: int, qualifying_days: int) -> StudentVi
         poor=_household_status(facts, flag, first_start),
         home_region=application.home_region if application else None,
         graduated_on=graduated_on if status == "graduated" else None,
+        period_event=started[-1][4],
     )

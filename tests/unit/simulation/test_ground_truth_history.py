@@ -21,6 +21,9 @@ from tests.unit.simulation.tiny import (
     scenario,
     withdrawn,
 )
+from tests.unit.simulation.tiny import (
+    key as key_of,
+)
 
 D = date(2026, 11, 23)
 EMPTY = Figure(0, 0, None)
@@ -129,3 +132,14 @@ def test_every_cell_answers_every_metric_and_empty_ones_read_zero_zero_null():
     costs = {"cost_per_graduate", "cost_per_placement"}
     assert set(figures.breakdowns["class"]["c1"]) == total - costs
     assert "fill_rate" not in figures.breakdowns["home_region"]["Anshun"]
+
+
+def test_a_student_moved_to_another_partnership_counts_there_from_the_first_day_and_applied_where_applied():
+    from simulation import facts as f
+
+    move = f.TransferredToClass(key_of(), days(START, 60), "c1", "c3", days(START, 60))
+    built = scenario([admitted_student(move)])
+    before, after = compute_truth(built, days(START, 59)), compute_truth(built, days(START, 60))
+    assert (before.figure("p1", "enrolled").value, before.figure("p2", "enrolled").value) == (1, 0)
+    assert (after.figure("p1", "enrolled").value, after.figure("p2", "enrolled").value) == (0, 1)
+    assert after.figure("p1", "admission_rate") == Figure(1, 1, Decimal(1))
