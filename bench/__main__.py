@@ -31,9 +31,9 @@ from bench.freshness import measure_freshness
 from bench.ingest import measure_ingest
 from bench.memory import memory_breakdown
 from bench.profiling import Profiler
-from bench.queries import build_query_store, measure_queries
+from bench.queries import Queries, build_query_store, measure_queries
 from bench.rebuild import measure_rebuild
-from bench.report import findings, write
+from bench.report import write
 from bench.results import Results, missed
 from bench.scenario import measure_scenario
 from bench.sizes import Sizes
@@ -47,40 +47,55 @@ console = Console()
 
 async def measure(env: BenchEnv, sizes: Sizes, *, together: bool = False) -> Results:
     """Every measurement, one after another so that none disturbs another's numbers. `together` runs them at once
-    (each has its own topics, schemas and processes): the smoke test's way, where the numbers do not matter."""
-    started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M")
-    machine = await env.machine()
-    console.log(f"machine: {machine.describe()}")
+    (each has its own topics, schemas and processes): the smoke test's way, where the numbers do not matter.
+    A measurement that fails is reported with its error; the others go on."""
+    results = Results(await env.machine(), sizes, datetime.now(UTC).strftime("%Y-%m-%d %H:%M"))
+    console.log(f"machine: {results.machine.describe()}")
     console.log(f"publishing {sizes.assess_students:,} students' events (the raw produce loop)")
     dataset = await publish_dataset(env, sizes.assess_students)
-    console.log(f"building a figure store of {sizes.partnerships:,} partnerships")
-    built = await build_query_store(env, sizes.partnerships, sizes.students_per_partnership, sizes.large_partnership)
-    steps: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
-        ("anchors", lambda: measure_anchors(env, sizes, dataset)),
-        ("(1) ingest", lambda: measure_ingest(
+    built: list[FigureStore] = []
+
+    async def queries() -> Queries:
+        built.append(
+            await build_query_store(env, sizes.partnerships, sizes.students_per_partnership, sizes.large_partnership)
+        )
+        return await measure_queries(env, built[0], sizes.query_samples)
+
+    async def rebuild() -> None:
+        results.rebuild, results.memory = await measure_rebuild(env, dataset)
+
+    steps: dict[str, tuple[str | None, Callable[[], Awaitable[Any]]]] = {
+        "anchors": ("anchors", lambda: measure_anchors(env, sizes, dataset)),
+        "(1) ingest": ("ingest", lambda: measure_ingest(
             env, sizes.ingest_single, sizes.ingest_bulk, sizes.ingest_batch, sizes.http_concurrency)),
-        (f"(2) scaled programme, {sizes.students:,} students", lambda: measure_scenario(
+        f"(2) scaled programme, {sizes.students:,} students": ("scenario", lambda: measure_scenario(
             env, sizes.students, sizes.http_concurrency) if sizes.students else _nothing()),
-        ("(3, 6) rebuild and memory", lambda: measure_rebuild(env, dataset)),
-        ("(4) freshness", lambda: measure_freshness(env, sizes.freshness_rate, sizes.freshness_seconds)),
-        (f"(5) figure queries, {sizes.partnerships:,} partnerships", lambda: measure_queries(
-            env, built, sizes.query_samples)),
-        ("(7) one and two workers", lambda: measure_scaling(env, dataset)),
-        ("(6) where a worker's memory goes", lambda: asyncio.to_thread(memory_breakdown, MEMORY_STUDENTS)),
-    ]  # fmt: skip
+        "(3, 6) rebuild and memory": (None, rebuild),
+        "(4) freshness": ("freshness", lambda: measure_freshness(env, sizes.freshness_rate, sizes.freshness_seconds)),
+        f"(5) figure queries, {sizes.partnerships:,} partnerships": ("queries", queries),
+        "(7) one and two workers": ("scaling", lambda: measure_scaling(env, dataset)),
+        "(6) where a worker's memory goes": (
+            "memory_parts", lambda: asyncio.to_thread(memory_breakdown, MEMORY_STUDENTS)),
+    }  # fmt: skip
+
+    async def run(name: str, field: str | None, step: Callable[[], Awaitable[Any]]) -> None:
+        console.log(name)
+        try:
+            found = await step()
+        except Exception as error:  # reported in BENCHMARKS.md; the other measurements still run
+            console.log(f"[red]{name} failed:[/] {error!r}")
+            results.failures[name] = f"{type(error).__name__}: {error}"
+            return
+        if field is not None:
+            setattr(results, field, found)
+
     if together:
-        found = await asyncio.gather(*(step() for _, step in steps))
+        await asyncio.gather(*(run(name, field, step) for name, (field, step) in steps.items()))
     else:
-        found = []
-        for name, step in steps:
-            console.log(name)
-            found.append(await step())
-    anchors, ingest, scenario, (rebuild, memory), freshness, queries, scaling, parts = found
-    results = Results(
-        machine, sizes, started, anchors, ingest, rebuild, memory, parts, freshness, queries, scaling, scenario
-    )
+        for name, (field, step) in steps.items():
+            await run(name, field, step)
     if os.environ.get("BENCH_PROFILE", "1") != "0":
-        await profile_misses(env, sizes, results, built)
+        await profile_misses(env, sizes, results, built[0] if built else None)
     await env.drop_run_schemas()
     return results
 
@@ -89,7 +104,7 @@ async def _nothing() -> None:
     return None
 
 
-async def profile_misses(env: BenchEnv, sizes: Sizes, results: Results, built: FigureStore) -> None:
+async def profile_misses(env: BenchEnv, sizes: Sizes, results: Results, built: FigureStore | None) -> None:
     """Each measurement with a missed goal once more, smaller, under py-spy (the main run stays unperturbed)."""
     profiler = Profiler(env.workdir / "profiles", sizes.profile_seconds)
     labels = {row.profile for row in missed(results)}
@@ -106,7 +121,7 @@ async def profile_misses(env: BenchEnv, sizes: Sizes, results: Results, built: F
         await measure_freshness(
             env, sizes.freshness_rate, min(sizes.freshness_seconds, 15), profiler=profiler, name="freshp"
         )
-    if "figure queries (assessment API)" in labels:
+    if "figure queries (assessment API)" in labels and built is not None:
         console.log("profiling the figure queries")
         await measure_queries(env, built, min(sizes.query_samples, 20), budget_seconds=5, profiler=profiler)
     results.profiles = profiler.profiles
@@ -125,7 +140,7 @@ def main() -> None:
     with bench_environment(WORKDIR) as env:
         results = asyncio.run(measure(env, sizes))
     results = dataclasses.replace(results, seconds=time.perf_counter() - started)
-    write(results, findings(results), REPO / "BENCHMARKS.md", REPO / "bench" / "results.json")
+    write(results, REPO / "BENCHMARKS.md", REPO / "bench" / "results.json", os.environ.get("BENCH_NOTE", ""))
     console.log(f"written BENCHMARKS.md and bench/results.json in {results.seconds / 60:.1f} minutes")
 
 

@@ -17,6 +17,8 @@ from services.assessment.settings import AssessmentSettings
 from services.assessment.store import AssessmentStore
 from shared.contracts.registry import stage_topics
 
+STALL_SECONDS = 180.0
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -32,23 +34,40 @@ class Watch:
     pids: Callable[[], list[int]]
     samples: list[Sample] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
+    moved: float = field(default_factory=time.perf_counter)  # when the flushed count last changed
 
     async def sample(self) -> Sample:
         stage = set(stage_topics(self.settings.topic_namespace))
         progress = await self.store.progress(self.settings.generation)
         flushed = sum(offset for (topic, _), offset in progress.items() if topic in stage)
         taken = Sample(time.perf_counter() - self.started, flushed, sum(rss_bytes(pid) for pid in self.pids()))
+        if not self.samples or flushed != self.samples[-1].flushed:
+            self.moved = time.perf_counter()
         self.samples.append(taken)
         return taken
 
+    def stalled(self, total: int) -> str | None:
+        """Why the workers look stalled (nothing flushed for STALL_SECONDS), or None."""
+        still = time.perf_counter() - self.moved
+        if still < STALL_SECONDS:
+            return None
+        flushed = self.samples[-1].flushed if self.samples else 0
+        return (
+            f"generation {self.settings.generation} stalled: {flushed:,} of {total:,} stage events flushed, none "
+            f"for {still:.0f} s ({time.perf_counter() - self.started:.0f} s after the start)"
+        )
+
     async def until_settled(self, timeout: float, check: Callable[[], None], interval: float = 0.5) -> float:
-        """Sample until every stage event now in the topics is flushed; returns the seconds since the start."""
+        """Sample until every stage event now in the topics is flushed; returns the seconds since the start.
+        Workers whose flushed count stands still for STALL_SECONDS have stalled: that is an error, not a slow run."""
         ends = await end_offsets(self.settings.kafka_bootstrap_servers, stage_topics(self.settings.topic_namespace))
-        deadline = self.started + timeout
+        deadline, self.moved = self.started + timeout, time.perf_counter()
         while not await settled(self.store, self.settings, ends):
             check()
+            if (stall := self.stalled(sum(ends.values()))) is not None:
+                raise TimeoutError(stall)
             if time.perf_counter() > deadline:
-                raise TimeoutError(f"generation {self.settings.generation} not settled within {timeout:.0f}s")
+                raise TimeoutError(f"generation {self.settings.generation} not settled within {timeout:.0f} s")
             await self.sample()
             await asyncio.sleep(interval)
         return (await self.sample()).seconds

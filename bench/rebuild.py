@@ -60,6 +60,10 @@ async def measure_rebuild(
                     await profiling.enter_async_context(profiler.during("assessment rebuild (worker)", pids[0]))
                     profiled = True
                 await watch.sample()
+                if (stall := watch.stalled(dataset.events)) is not None:
+                    running.cancel()  # rebuild() stops its worker on the way out
+                    await asyncio.gather(running, return_exceptions=True)
+                    raise TimeoutError(stall)
                 await asyncio.wait({running}, timeout=0.5)
         report: RebuildReport = running.result()
     finally:

@@ -1,0 +1,217 @@
+"""BENCHMARKS.md's prose: a paragraph per measurement, and what the numbers themselves say about a missed goal."""
+
+from __future__ import annotations
+
+import math
+
+from bench.anchors import Anchors
+from bench.freshness import Freshness
+from bench.ingest import PARTNERSHIPS, Ingest
+from bench.memory import MemoryBreakdown
+from bench.queries import Queries
+from bench.rebuild import Memory, Rebuild
+from bench.results import Results
+from bench.scenario import Scenario
+from bench.workers import Scaling
+
+
+def number(value: float | None, unit: str = "") -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    if unit in ("×", "ratio") or abs(value) < 10:
+        return f"{value:,.2f}"
+    return f"{value:,.0f}"
+
+
+def anchors_table(a: Anchors, concurrency: int) -> list[str]:
+    bare = a.bare_fastapi
+    return [
+        "| anchor | rate | how |",
+        "|---|---:|---|",
+        f"| Kafka ProducerPerformance | {number(a.producer_performance.per_second)} records/s | "
+        f"{a.producer_performance.count:,} records of {a.record_bytes} bytes, acks=all, idempotent, linger 5 ms |",
+        f"| Kafka ConsumerPerformance | {number(a.consumer_performance.per_second)} records/s | "
+        "the same records, fetch rate (group join left out) |",
+        f"| raw aiokafka produce loop | {number(a.produce_loop.per_second)} records/s | "
+        f"{a.produce_loop.count:,} of our CloudEvents records, the relay's producer settings |",
+        f"| raw aiokafka consume loop | {number(a.consume_loop.per_second)} records/s | "
+        "the same records, not decoded |",
+        f"| consume-and-decode loop | {number(a.consume_and_decode.per_second)} records/s | "
+        "the same records, each decoded to an Envelope (shared/messaging/codec.py) |",
+        f"| bare FastAPI endpoint | {number(bare.per_second)} requests/s | uvicorn on loopback, httpx, "
+        f"{concurrency} in flight; p50 {bare.latency.p50_ms:.1f} ms, p99 {bare.latency.p99_ms:.1f} ms |",
+        f"| bare asyncpg multi-row insert | {number(a.asyncpg_insert.per_second)} rows/s | "
+        "outbox-shaped rows, 1,000 per INSERT … SELECT FROM unnest, one transaction each |",
+    ]
+
+
+def ingest(i: Ingest, concurrency: int) -> str:
+    s, b = i.single, i.bulk
+    return (
+        f"**(1) Ingest** (the recruitment service; applications to one class in each of {PARTNERSHIPS} "
+        f"partnerships). One fact per request, {s.facts:,} facts with {concurrency} in flight: "
+        f"{number(s.per_second)} facts/s into the outbox, request p50 {s.latency.p50_ms:,.0f} ms, p99 "
+        f"{s.latency.p99_ms:,.0f} ms; request → topic p50 {s.to_topic.p50_ms:,.0f} ms, "
+        f"p99 {s.to_topic.p99_ms:,.0f} ms. "
+        f"Bulk import, {b.facts:,} facts in requests of {i.batch:,}: {number(b.per_second)} facts/s into the outbox, "
+        f"request p50 {b.latency.p50_ms:,.0f} ms, p99 {b.latency.p99_ms:,.0f} ms; request → topic "
+        f"{number(b.to_topic_per_second)} facts/s, per fact p50 {b.to_topic.p50_ms:,.0f} ms, p99 "
+        f"{b.to_topic.p99_ms:,.0f} ms. Refused: {s.refused + b.refused}."
+    )
+
+
+def scenario(sc: Scenario, concurrency: int) -> str:
+    differences = f" First differences: {'; '.join(sc.first_mismatches)}." if sc.first_mismatches else ""
+    return (
+        f"**(2) Scaled programme end to end**: {sc.students:,} students, {sc.facts:,} facts, {sc.commands:,} commands "
+        f"posted over HTTP in {sc.drive_seconds:,.0f} s ({number(sc.commands_per_second)} commands/s, {concurrency} "
+        f"in flight); assessment had caught up (its figures stopped changing) {sc.end_to_end_seconds:,.0f} s after "
+        f"the first post; at 100,000 students, in proportion: {sc.projected_seconds / 60:,.0f} min. "
+        f"{sc.checked:,} figures compared with the ground truth, {sc.mismatches:,} differ, {sc.failures} facts not "
+        f"recorded.{differences}"
+    )
+
+
+def rebuild(rb: Rebuild, students: int, anchors: Anchors | None) -> str:
+    share = (
+        f", {rb.steady_per_second / anchors.consume_and_decode.per_second:.1%} of the consume-and-decode loop"
+        if anchors
+        else ""
+    )
+    return (
+        f"**(3) Rebuild** of {rb.events:,} events ({students:,} students) from the start of the topics with "
+        f"`rebuild()` (`cycle assessment rebuild`): {rb.seconds:,.1f} s from the command's start to the new "
+        f"generation active, {number(rb.per_second)} events/s overall and {number(rb.steady_per_second)} events/s "
+        f"steady (10% to 90% flushed){share}."
+    )
+
+
+def freshness(f: Freshness) -> str:
+    return (
+        f"**(4) Freshness**: {f.sent:,} events sent at {number(f.sent_per_second)}/s (target "
+        f"{f.target_per_second:,}/s) to a running worker (flush every {f.flush_seconds:g} s): event to queryable "
+        f"figure p50 {f.latency.p50_ms:,.0f} ms, p99 {f.latency.p99_ms:,.0f} ms, max {f.latency.max_ms:,.0f} ms."
+    )
+
+
+def queries(q: Queries, students: int) -> list[str]:
+    return [
+        f"**(5) Figure queries** over HTTP, one at a time, {q.partnerships:,} partnerships in the store "
+        f"({q.figure_rows:,} figure rows, {q.record_rows:,} records; built in {q.build_seconds:,.0f} s); each "
+        f"partnership has {students} students, the large one {q.large_students:,}:",
+        "",
+        "| query | samples | p50 ms | p99 ms | max ms |",
+        "|---|---:|---:|---:|---:|",
+        *[
+            f"| {k.name} | {k.latency.count} | {k.latency.p50_ms:,.1f} | {k.latency.p99_ms:,.1f} | "
+            f"{k.latency.max_ms:,.1f} |"
+            for k in q.kinds
+        ],
+    ]
+
+
+def memory(m: Memory | None, parts: MemoryBreakdown | None) -> str:
+    text = "**(6) Memory**:"
+    if m is not None:
+        text += (
+            f" the rebuild worker held {m.resident_bytes / 2**20:,.0f} MiB resident with {m.students:,} students; each "
+            f"further event kept {number(m.bytes_per_event)} bytes, {number(m.bytes_per_student)} bytes per student; "
+            f"at 100,000 students that is {m.bytes_per_student * 100_000 / 2**20:,.0f} MiB above its fixed size."
+        )
+    if parts is not None:
+        text += (
+            f" Where it goes (tracemalloc on the worker's own structures, {parts.students:,} students): the records "
+            f"table {number(parts.per_student(parts.table_bytes))} bytes per student, the engine's unpacked records "
+            f"{number(parts.per_student(parts.records_bytes))}, its per-student shares of every metric version "
+            f"{number(parts.per_student(parts.shares_bytes))}."
+        )
+    return text
+
+
+def scaling(s: Scaling) -> str:
+    reason = (
+        " The machine was nearly saturated with one worker (the broker, PostgreSQL and the bench share its cores), "
+        "so a second worker had no idle core to use: this machine cannot show the scaling."
+        if s.one.machine_busy > 0.85 and s.speedup < 1.6
+        else ""
+    )
+    return (
+        f"**(7) One versus two workers** on {s.cores} cores: one {number(s.one.steady_per_second)} events/s steady "
+        f"({s.one.seconds:,.0f} s in all, machine {s.one.machine_busy:.0%} busy, the worker "
+        f"{s.one.worker_cpu_seconds:,.0f} CPU s), two {number(s.two.steady_per_second)} events/s "
+        f"({s.two.seconds:,.0f} s, machine {s.two.machine_busy:.0%} busy, the workers "
+        f"{s.two.worker_cpu_seconds:,.0f} CPU s): {s.speedup:.2f}×.{reason}"
+    )
+
+
+def details(r: Results) -> list[str]:
+    concurrency = r.sizes.http_concurrency
+    found: list[str] = []
+    found += [ingest(r.ingest, concurrency), ""] if r.ingest else []
+    found += [scenario(r.scenario, concurrency), ""] if r.scenario else []
+    found += [rebuild(r.rebuild, r.sizes.assess_students, r.anchors), ""] if r.rebuild else []
+    found += [freshness(r.freshness), ""] if r.freshness else []
+    found += [*queries(r.queries, r.sizes.students_per_partnership), ""] if r.queries else []
+    found += [memory(r.memory, r.memory_parts), ""] if r.memory or r.memory_parts else []
+    found += [scaling(r.scaling), ""] if r.scaling else []
+    for name, error in r.failures.items():
+        found += [f"**{name} failed**: `{error}`", ""]
+    return found
+
+
+def findings(r: Results) -> list[str]:
+    """What the numbers themselves say about a missed goal, beside the profiles."""
+    notes: list[str] = []
+    f = r.freshness
+    if f is not None and f.latency.p99_ms >= 500 and f.flush_seconds * 1000 >= 250:
+        notes.append(
+            f"- Freshness: the worker writes figures on a timer (ASSESSMENT_FLUSH_SECONDS = {f.flush_seconds:g} s), "
+            "so an event waits up to a whole interval, plus the flush itself, before its figures can be read: p99 "
+            f"cannot fall below about {f.flush_seconds * 1000:,.0f} ms at that setting, whatever the code costs."
+        )
+    if r.queries is not None:
+        notes += _query_findings(r.queries, r.sizes.students_per_partnership)
+    m, parts = r.memory, r.memory_parts
+    if m is not None and parts is not None and m.bytes_per_student > 1024:
+        notes.append(
+            f"- Memory ({number(m.bytes_per_student)} bytes per student): the packed records table holds "
+            f"{number(parts.per_student(parts.table_bytes))} bytes per student; the rest is the live engine "
+            "(services/assessment/engine.py), which keeps every student's facts unpacked as Python objects "
+            f"({number(parts.per_student(parts.records_bytes))} bytes) and, per metric version, the student's share "
+            f"of every figure to subtract and re-add on the next event ({number(parts.per_student(parts.shares_bytes))}"
+            " bytes)."
+        )
+    if r.ingest is not None and r.ingest.bulk.per_second < 5000:
+        notes.append(
+            f"- Bulk import ({number(r.ingest.bulk.per_second)} facts/s): shared/application/importing.py runs each "
+            "fact through the pipeline in its own transaction (idempotency lookup, state read, rules, state write, "
+            "outbox row, NOTIFY, idempotency row, commit), so a request of thousands of facts costs thousands of "
+            "sequential round trips; the set-based bulk path of issue 12 replaces exactly that, and this benchmark "
+            "measures it through the same request when it lands."
+        )
+    return notes
+
+
+def _query_findings(q: Queries, students: int) -> list[str]:
+    kinds = {k.name: k.latency for k in q.kinds}
+    notes = []
+    if "roll-up as-of" in kinds and kinds["roll-up as-of"].p99_ms >= 10:
+        notes.append(
+            f"- Roll-up as of a date ({kinds['roll-up as-of'].p50_ms:,.0f} ms at p50): services/assessment/queries.py "
+            f"`rollup_as_of` reads and unpacks the partnership record of every one of the {q.partnerships:,} "
+            "partnerships to find the members on D, then recomputes the pooled figures from all their records: it "
+            "grows with the whole store, not with the roll-up asked for."
+        )
+    if "as-of" in kinds and "as-of, large partnership" in kinds:
+        small, large = kinds["as-of"].p50_ms, kinds["as-of, large partnership"].p50_ms
+        notes.append(
+            f"- As of a date, a partnership's figures are recomputed from its records at each request: {small:,.0f} ms "
+            f"at p50 for {students} students, {large:,.0f} ms for {q.large_students:,}; the cost grows with the "
+            "partnership's students."
+        )
+    if "live" in kinds and kinds["live"].p99_ms >= 10:
+        notes.append(
+            f"- Live figures ({kinds['live'].p50_ms:,.0f} ms at p50) are read from figures_latest, every figure of "
+            "the scope in both metric versions (several hundred rows), and serialised one by one by the API."
+        )
+    return notes

@@ -1,0 +1,41 @@
+"""BENCHMARKS.md says what it could measure and what failed, with each figure beside its anchor and goal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.environment import Machine
+from bench.freshness import Freshness
+from bench.report import markdown, write
+from bench.results import Results, missed
+from bench.sizes import Sizes
+from bench.stats import Latency
+
+MACHINE = Machine(2, 24.0, "a test CPU", "3.11.7", "4.1.1", "18.6")
+
+
+def results(**parts: object) -> Results:
+    return Results(MACHINE, Sizes(), "2026-11-29 20:00", **parts)  # type: ignore[arg-type]
+
+
+def test_a_failed_measurement_is_reported_with_its_error_and_the_others_still_are():
+    found = results(
+        freshness=Freshness(1000, 30_000, 30.2, 1.0, Latency(30_000, 640.0, 1180.0, 1400.0)),
+        failures={"(7) one and two workers": "TimeoutError: generation two stalled"},
+    )
+    text = markdown(found)
+    assert "**(7) one and two workers failed**: `TimeoutError: generation two stalled`" in text
+    assert "| 4 | freshness p99 at 1,000 events/s | 1,180 ms |" in text
+    assert "Kafka 4.1.1" in text
+    assert [row.figure for row in missed(found)] == ["freshness p99 at 1,000 events/s"]
+    assert "ASSESSMENT_FLUSH_SECONDS = 1 s" in text
+
+
+def test_the_json_beside_it_holds_every_figure_and_no_bare_nan(tmp_path: Path):
+    found = results(freshness=Freshness(1000, 0, 0.0, 1.0, Latency.of([])))
+    write(found, tmp_path / "BENCHMARKS.md", tmp_path / "results.json")
+    document = json.loads((tmp_path / "results.json").read_text())
+    assert document["freshness"]["latency"]["p99_ms"] is None
+    assert [figure["section"] for figure in document["figures"]] == ["4", "4"]
+    assert document["machine"]["kafka"] == "4.1.1"
