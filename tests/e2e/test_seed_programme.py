@@ -98,5 +98,4 @@ async def test_every_path_a_reader_takes_equals_the_ground_truth(service_setting
             result = await caught_up(AssessmentReader(assessment, recruitment, alerts), truth, timeout=420)
     assert [m.describe() for m in result.mismatches][:40] == []
     counts = {path: tally.counts for path, tally in result.paths.items()}
-    print("comparison counts:", json.dumps(counts, sort_keys=True))  # shown when the assertion fails
-    assert counts == EXPECTED
+    assert counts == EXPECTED, json.dumps(counts, sort_keys=True)  # the whole table when it differs
