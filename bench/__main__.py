@@ -41,7 +41,6 @@ from bench.workers import measure_scaling
 
 REPO = Path(__file__).resolve().parents[1]
 WORKDIR = REPO / ".run" / "bench"
-MEMORY_STUDENTS = 300  # tracemalloc slows the fold tenfold; per student, 300 say what 100,000 would
 console = Console()
 
 
@@ -75,7 +74,7 @@ async def measure(env: BenchEnv, sizes: Sizes, *, together: bool = False) -> Res
         f"(5) figure queries, {sizes.partnerships:,} partnerships": ("queries", queries),
         "(7) one and two workers": ("scaling", lambda: measure_scaling(env, dataset)),
         "(6) where a worker's memory goes": (
-            "memory_parts", lambda: asyncio.to_thread(memory_breakdown, MEMORY_STUDENTS)),
+            "memory_parts", lambda: asyncio.to_thread(memory_breakdown, sizes.memory_students)),
     }  # fmt: skip
 
     async def run(name: str, field: str | None, step: Callable[[], Awaitable[Any]]) -> None:

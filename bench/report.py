@@ -26,6 +26,20 @@ BEFORE = {
 }
 
 
+RUNNING = [
+    "## Running it",
+    "",
+    "`make bench` starts a broker and a database of its own, runs every measurement one after another, profiles "
+    "those that miss their goal, stops everything it started and rewrites this file and bench/results.json; logs "
+    "and py-spy profiles stay in .run/bench/. Each size above is a BENCH_<NAME> environment variable (for instance "
+    "BENCH_STUDENTS=100000 drives the whole 100,000-student programme, which takes hours over HTTP single "
+    "commands). BENCH_TINY=1 starts from the smoke test's sizes, BENCH_PROFILE=0 skips the profiling, "
+    "BENCH_EXTERNAL=1 uses KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL instead of its own, BENCH_NOTE adds a line "
+    "to the header.",
+    "",
+]
+
+
 def _jsonable(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         found = {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
@@ -119,7 +133,7 @@ def markdown(r: Results, note: str = "") -> str:
     lines += ["## Each measurement", "", *paragraphs.details(r)]
     lines += where_the_time_goes(r)
     lines += before_and_after(found)
-    lines += ["## Sizes of this run", "", *sizes_table(r.sizes), ""]
+    lines += ["## Sizes of this run", "", *sizes_table(r.sizes), "", *RUNNING]
     return "\n".join(lines)
 
 

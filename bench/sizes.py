@@ -25,6 +25,7 @@ class Sizes:
     students_per_partnership: int = 10  # BENCH_STUDENTS_PER_PARTNERSHIP: in that store
     large_partnership: int = 2_000  # BENCH_LARGE_PARTNERSHIP: students of the one big partnership queried as of D
     query_samples: int = 200  # BENCH_QUERY_SAMPLES: requests per kind of figure query
+    memory_students: int = 300  # BENCH_MEMORY_STUDENTS: folded under tracemalloc (ten times slower) in-process
     profile_seconds: float = 15.0  # BENCH_PROFILE_SECONDS: py-spy sampling of a measurement that missed its goal
 
     @classmethod
@@ -57,5 +58,6 @@ class Sizes:
             students_per_partnership=3,
             large_partnership=20,
             query_samples=3,
+            memory_students=20,
             profile_seconds=1.0,
         )
