@@ -19,6 +19,8 @@ import structlog
 
 from chaos.stack import STAGE_SERVICES, WORKER, ChaosStack
 
+SERVICES = (*STAGE_SERVICES, "assessment-api", WORKER)
+
 log = structlog.get_logger(__name__)
 BROKER, DATABASE = "kafka", "postgres"
 
@@ -97,14 +99,17 @@ class Watchdog:
     """Restarts any service process that is not running, whoever killed it, as a process manager would (compose's
     `restart: unless-stopped`): a worker that exits because the broker is away comes back too."""
 
-    def __init__(self, stack: ChaosStack, tally: Tally, names: tuple[str, ...] = (*STAGE_SERVICES, WORKER)) -> None:
+    def __init__(self, stack: ChaosStack, tally: Tally, names: tuple[str, ...] = SERVICES) -> None:
         self._stack, self._tally, self._names = stack, tally, names
         self._restarting: dict[str, asyncio.Task[None]] = {}
+        self._started = time.monotonic()
 
     async def run(self) -> None:
         while True:
             for name in self._names:
                 if name not in self._restarting and self._stack.pid(name) is None:
+                    last = self._stack.last_log_line(name)
+                    self._tally.log.append(f"{time.monotonic() - self._started:7.1f}s {name} down; its log: {last}")
                     self._restarting[name] = asyncio.create_task(self._restart(name))
             await asyncio.sleep(1)
 

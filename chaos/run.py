@@ -176,6 +176,10 @@ async def _post_under_fire(
     strikes = settings.plan.strikes(random.Random(settings.seed))
     striking = asyncio.create_task(strike(stack, strikes, progress, tally))
     poisoning = asyncio.create_task(_poison_midway(stack.address("kafka"), poisons(settings.poison), progress))
+    while not posting.done():
+        await asyncio.wait([posting], timeout=60)
+        kills = sum(tally.kills.values())
+        say(f"{time.monotonic() - started:5.0f}s: {recorder.accepted:,} answers of {facts:,} facts, {kills} kills")
     report, _ = await posting
     say(f"posted in {time.monotonic() - started:.0f}s: {report.total_commands} commands, {report.retries} retries")
     await striking
@@ -231,7 +235,14 @@ async def _compare(stack: ChaosStack, credential: Credential, truth: dict[str, A
         reader = AssessmentReader(client, members, lambda: read_alerts(bootstrap))
         deadline = time.monotonic() + timeout
         while True:
-            result, _ = await reader.compare(truth)
+            try:
+                result, _ = await reader.compare(truth)
+            except (httpx.TransportError, httpx.HTTPStatusError, KafkaError) as error:
+                if time.monotonic() > deadline:
+                    raise
+                log.warning("chaos_compare_retry", error=repr(error))
+                await asyncio.sleep(5)
+                continue
             if not result.mismatches or time.monotonic() > deadline:
                 return result
             await asyncio.sleep(5)

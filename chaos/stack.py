@@ -16,7 +16,7 @@ import structlog
 from shared.config import InfraSettings
 from shared.infra.components import COMPONENTS, find_component
 from shared.infra.net import free_port
-from shared.infra.processes import wait_gone
+from shared.infra.processes import log_tail, wait_gone
 from shared.infra.supervisor import Supervisor, SupervisorError
 
 log = structlog.get_logger(__name__)
@@ -76,6 +76,10 @@ class ChaosStack:
     def pid(self, name: str) -> int | None:
         entry = self.supervisor.state.load().get(name)
         return entry.pid if entry is not None and entry.process_alive() else None
+
+    def last_log_line(self, name: str) -> str:
+        lines = log_tail(self.supervisor.state.log_path(name), 1).strip()
+        return lines[-200:] or "(empty)"
 
     def kill(self, name: str) -> bool:
         """SIGKILL the component's recorded process (its process group: the backends of PostgreSQL, the JVM of
