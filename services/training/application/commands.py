@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from uuid import UUID, uuid4
 
+from services.training.domain.records import InternshipTerms
 from shared.contracts.base import Evidence, TaughtBy
 from shared.contracts.training import InternshipOutcome, Module, WithdrawalReason
 
@@ -95,11 +96,7 @@ class Graduate(LearnerCommand):
 
 
 @dataclass(frozen=True, kw_only=True)
-class StartInternship(LearnerCommand):
-    host_name: str
-    host_credit_code: str | None = None
-    related_to_major: bool
-    monthly_pay: Decimal
+class StartInternship(LearnerCommand, InternshipTerms):
     start_on: date
     internship_id: UUID = field(default_factory=uuid4)
 

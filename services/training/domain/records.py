@@ -26,10 +26,12 @@ class Internship:
     end_on: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class InternshipTerms:
+    """Where the learner interns and for what pay; the StartInternship command carries them by inheriting them."""
+
     host_name: str
-    host_credit_code: str | None
+    host_credit_code: str | None = None
     related_to_major: bool
     monthly_pay: Decimal
 

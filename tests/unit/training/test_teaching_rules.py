@@ -97,7 +97,7 @@ def test_a_verification_accepts_at_most_the_hours_logged_and_never_a_retracted_l
 
 
 def test_an_internship_starts_only_for_an_active_learner_without_another_open_one() -> None:
-    terms = records.InternshipTerms("Host", None, True, Decimal("2800"))
+    terms = records.InternshipTerms(host_name="Host", related_to_major=True, monthly_pay=Decimal("2800"))
     learner = a_learner()
     started = records.start_internship(learner, 0, uuid4(), terms, date(2025, 5, 12))
 

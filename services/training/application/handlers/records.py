@@ -24,10 +24,7 @@ async def start_internship(command: commands.StartInternship, uow: TrainingUnitO
     day = ctx.business_date(command.start_on)
     learner = await known_learner(uow, command.student_id)
     open_ones = await uow.records.open_internships(learner.student_id)
-    terms = records.InternshipTerms(
-        command.host_name, command.host_credit_code, command.related_to_major, command.monthly_pay
-    )
-    event = records.start_internship(learner, open_ones, command.internship_id, terms, day)
+    event = records.start_internship(learner, open_ones, command.internship_id, command, day)
     envelope = about(ctx, command, learner, event, day)
     if not await uow.records.add_internship(envelope, event):
         raise Contradiction(f"internship {command.internship_id} already exists")
