@@ -1,18 +1,17 @@
-"""Command routes: build the command and hand it to the pipeline (shared/web/commands.py), nothing else."""
+"""Command routes: the path, the body and the OpenAPI text of each; the body builds the command and the shared
+route hands it to the pipeline (shared/web/routes.py, shared/web/commands.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
-from uuid import UUID, uuid4
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter
+from pydantic import BaseModel
 
 from services.employment.adapters.http import schemas
 from services.employment.adapters.http.views import FactAnswer
-from shared.web.commands import IdempotencyKey, submit
 from shared.web.problems import ERROR_RESPONSES
+from shared.web.routes import command_route
 
 router = APIRouter(tags=["commands"], responses=ERROR_RESPONSES)
 _HELD: dict[int | str, dict[str, Any]] = {
@@ -25,9 +24,14 @@ _HELD: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _post(path: str, summary: str, *, may_hold: bool = False, description: str | None = None) -> Callable[..., Any]:
-    return router.post(
+def _post(
+    path: str, body: type[BaseModel], name: str, summary: str, *, may_hold: bool = True, description: str | None = None
+) -> None:
+    command_route(
+        router,
         path,
+        body,
+        name=name,
         status_code=201,
         response_model=FactAnswer,
         responses=_HELD if may_hold else None,
@@ -37,73 +41,45 @@ def _post(path: str, summary: str, *, may_hold: bool = False, description: str |
     )
 
 
-@_post("/students/{student_id}/offers", "Record a job offer (JobOffered)", may_hold=True)
-async def post_offer(
-    student_id: UUID, body: schemas.OfferIn, request: Request, key: IdempotencyKey = None
-) -> JSONResponse:
-    return await submit(request, body.command(student_id, uuid4()), key=key, body=body)
-
-
-@_post(
+_post("/students/{student_id}/offers", schemas.OfferIn, "post_offer", "Record a job offer (JobOffered)")
+_post(
     "/offers/{offer_id}/answer",
+    schemas.AnswerIn,
+    "post_answer",
     "Record the student's answer to an offer (OfferAccepted or OfferDeclined); a second answer is a 409",
-    may_hold=True,
 )
-async def post_answer(
-    offer_id: UUID, body: schemas.AnswerIn, request: Request, key: IdempotencyKey = None
-) -> JSONResponse:
-    return await submit(request, body.command(offer_id), key=key, body=body)
-
-
-@_post(
+_post(
     "/students/{student_id}/placements",
+    schemas.PlacementIn,
+    "post_placement",
     "Record a placement (Placed); sponsor/partner/other is decided by the employer's credit code",
-    may_hold=True,
     description="A later job needs no EmploymentEnded of the earlier one (employers rarely report an end);"
     " a student who withdrew gets none (409).",
 )
-async def post_placement(
-    student_id: UUID, body: schemas.PlacementIn, request: Request, key: IdempotencyKey = None
-) -> JSONResponse:
-    return await submit(request, body.command(student_id, uuid4()), key=key, body=body)
-
-
-@_post(
+_post(
     "/students/{student_id}/further-study",
+    schemas.FurtherStudyIn,
+    "post_further_study",
     "Record that a graduate entered further study (FurtherStudyEntered)",
-    may_hold=True,
 )
-async def post_further_study(
-    student_id: UUID, body: schemas.FurtherStudyIn, request: Request, key: IdempotencyKey = None
-) -> JSONResponse:
-    return await submit(request, body.command(student_id, uuid4()), key=key, body=body)
-
-
-@_post(
+_post(
     "/placements/{placement_id}/retention-checks",
+    schemas.RetentionCheckIn,
+    "post_retention_check",
     "Record a retention check at one of the partnership's check-points (RetentionChecked)",
-    may_hold=True,
     description="`evidence` is the check's method; conflicting checks are resolved by assessment"
     " (stronger evidence, then the latest).",
 )
-async def post_retention_check(
-    placement_id: UUID, body: schemas.RetentionCheckIn, request: Request, key: IdempotencyKey = None
-) -> JSONResponse:
-    return await submit(request, body.command(placement_id), key=key, body=body)
-
-
-@_post("/placements/{placement_id}/end", "Record that a placement ended (EmploymentEnded)", may_hold=True)
-async def post_employment_ended(
-    placement_id: UUID, body: schemas.EmploymentEndedIn, request: Request, key: IdempotencyKey = None
-) -> JSONResponse:
-    return await submit(request, body.command(placement_id), key=key, body=body)
-
-
-@_post(
-    "/students/{student_id}/household-status",
-    "Record the student's household poverty status from occurred_on (HouseholdStatusUpdated)",
+_post(
+    "/placements/{placement_id}/end",
+    schemas.EmploymentEndedIn,
+    "post_employment_ended",
+    "Record that a placement ended (EmploymentEnded)",
 )
-async def post_household_status(
-    student_id: UUID, body: schemas.HouseholdStatusIn, request: Request, key: IdempotencyKey = None
-) -> JSONResponse:
-    return await submit(request, body.command(student_id), key=key, body=body)
+_post(
+    "/students/{student_id}/household-status",
+    schemas.HouseholdStatusIn,
+    "post_household_status",
+    "Record the student's household poverty status from occurred_on (HouseholdStatusUpdated)",
+    may_hold=False,
+)

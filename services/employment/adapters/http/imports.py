@@ -12,7 +12,7 @@ are imported too (`CorrectEvent`, `RetractEvent`), each counting from its own re
 # No `from __future__ import annotations`: pydantic reads the discriminated union when the models are built.
 
 from typing import Annotated, Literal
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from fastapi import APIRouter
 from pydantic import ConfigDict, Field
@@ -38,7 +38,7 @@ class OfferJob(schemas.OfferIn):
     offer_id: UUID | None = _created("offer")
 
     def to_command(self) -> commands.OfferJob:
-        return self.command(self.student_id, self.offer_id or uuid4())
+        return self.command(self.student_id, self.offer_id)
 
 
 class AnswerOffer(schemas.AnswerIn):
@@ -57,7 +57,7 @@ class PlaceStudent(schemas.PlacementIn):
     placement_id: UUID | None = _created("placement")
 
     def to_command(self) -> commands.PlaceStudent:
-        return self.command(self.student_id, self.placement_id or uuid4())
+        return self.command(self.student_id, self.placement_id)
 
 
 class EnterFurtherStudy(schemas.FurtherStudyIn):
@@ -67,7 +67,7 @@ class EnterFurtherStudy(schemas.FurtherStudyIn):
     study_id: UUID | None = _created("further study")
 
     def to_command(self) -> commands.EnterFurtherStudy:
-        return self.command(self.student_id, self.study_id or uuid4())
+        return self.command(self.student_id, self.study_id)
 
 
 class CheckRetention(schemas.RetentionCheckIn):

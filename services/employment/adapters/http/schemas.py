@@ -1,7 +1,7 @@
 """Request bodies: the client's shapes, with examples for the OpenAPI document, turned into commands.
 
-A route adds the ids of its path (and the id of what it creates); the import adds them from the fact
-(adapters/http/imports.py).
+A route adds the ids of its path, the import adds them from the fact (adapters/http/imports.py); the id of an
+offer, placement or further study is made here when the fact does not choose it.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Annotated, Any, Literal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
@@ -81,8 +81,8 @@ class OfferIn(_EmployerIn):
         json_schema_extra={"examples": [{**EMPLOYER, "occurred_on": "2025-06-20", "evidence": "employer_confirmation"}]}
     )
 
-    def command(self, student_id: UUID, offer_id: UUID) -> commands.OfferJob:
-        return commands.OfferJob(student_id=student_id, offer_id=offer_id, **self._fields(OfferIn))
+    def command(self, student_id: UUID, offer_id: UUID | None = None) -> commands.OfferJob:
+        return commands.OfferJob(student_id=student_id, offer_id=offer_id or uuid4(), **self._fields(OfferIn))
 
 
 class AnswerIn(_FactIn):
@@ -109,10 +109,10 @@ class PlacementIn(_EmployerIn):
     social_insurance: bool
     start_on: date = Field(description="First day of work; retention check-points count from it")
 
-    def command(self, student_id: UUID, placement_id: UUID) -> commands.PlaceStudent:
+    def command(self, student_id: UUID, placement_id: UUID | None = None) -> commands.PlaceStudent:
         fields = self._fields(PlacementIn, "relation")
         return commands.PlaceStudent(
-            student_id=student_id, placement_id=placement_id, relation_claimed=self.relation, **fields
+            student_id=student_id, placement_id=placement_id or uuid4(), relation_claimed=self.relation, **fields
         )
 
 
@@ -123,7 +123,8 @@ class FurtherStudyIn(_FactIn):
     institution: Name
     start_on: date
 
-    def command(self, student_id: UUID, study_id: UUID) -> commands.EnterFurtherStudy:
+    def command(self, student_id: UUID, study_id: UUID | None = None) -> commands.EnterFurtherStudy:
+        study_id = study_id or uuid4()
         return commands.EnterFurtherStudy(student_id=student_id, study_id=study_id, **self._fields(FurtherStudyIn))
 
 

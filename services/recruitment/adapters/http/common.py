@@ -1,13 +1,13 @@
 """What the route modules share: routes declared as rows (a command, a list, one record), and the reads behind them.
 
 A row names its path, operation id, models and OpenAPI text; `add_to` makes the FastAPI route, whose parameters
-(path ids, body, Idempotency-Key, filters) FastAPI reads from the signature `_declare` gives the endpoint.
+(path ids, filters) FastAPI reads from the signature `_declare` gives the endpoint; a command route is the shared
+one (shared/web/routes.py).
 """
 
 from __future__ import annotations
 
 import inspect
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -15,21 +15,19 @@ from typing import Annotated, Any, Protocol, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from services.recruitment.adapters.db.pages import page
 from services.recruitment.domain.errors import UnknownRecord
-from shared.web.commands import IdempotencyKey, submit
 from shared.web.pagination import Page
 from shared.web.problems import ERROR_RESPONSES, NOT_FOUND
+from shared.web.routes import command_route, path_ids
 from shared.web.runtime import runtime_of
 
 M = TypeVar("M", bound=BaseModel)
 Cursor = Annotated[str | None, Query(description="The next_cursor of the previous page.")]
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page.")]
 Param = tuple[str, Any, Any]  # name, annotation, default
-_PATH_IDS = re.compile(r"{(\w+)}")
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 _REQUEST: Param = ("request", Request, inspect.Parameter.empty)
 
@@ -43,7 +41,7 @@ def _declare(endpoint: Callable[..., Any], *parameters: Param) -> Callable[..., 
 
 
 def _path_ids(path: str) -> list[Param]:
-    return [(name, UUID, inspect.Parameter.empty) for name in _PATH_IDS.findall(path)]
+    return [(name, UUID, inspect.Parameter.empty) for name in path_ids(path)]
 
 
 class Route(Protocol):
@@ -91,15 +89,12 @@ class CommandRoute:
     tags: tuple[str, ...]
 
     def add_to(self, router: APIRouter) -> None:
-        command = self.command
+        options: dict[str, Any] = {"status_code": 201, "response_model": self.answer, "responses": ERROR_RESPONSES}
+        described = {"name": self.name, "summary": self.summary, "description": self.description}
+        command_route(router, self.path, self.body, self._command, tags=list(self.tags), **described, **options)
 
-        async def endpoint(request: Request, key: str | None, body: BaseModel, **ids: UUID) -> JSONResponse:
-            return await submit(request, command.model_validate({**dict(body), **ids}), key=key, body=body)
-
-        body: Param = ("body", self.body, inspect.Parameter.empty)
-        parameters = (*_path_ids(self.path), body, _REQUEST, ("key", IdempotencyKey, None))
-        options = {"status_code": 201, "response_model": self.answer, "responses": ERROR_RESPONSES}
-        _add(router, self, endpoint, *parameters, methods=["POST"], description=self.description, **options)
+    def _command(self, body: BaseModel, **ids: UUID) -> BaseModel:
+        return self.command.model_validate({**dict(body), **ids})
 
 
 @dataclass(frozen=True)
