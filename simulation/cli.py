@@ -20,6 +20,7 @@ from shared.application.clock import SystemClock, business_today
 from shared.infra.stack_state import StackState
 from shared.security.identity import Scope
 from shared.web.client_auth import ClientCredentials
+from simulation.acting import acting_parties
 from simulation.alerts import read_alerts
 from simulation.assessment_reader import AssessmentReader
 from simulation.compare import Comparison
@@ -33,7 +34,7 @@ from simulation.console import (
     scenario_table,
     seed_table,
 )
-from simulation.credentials import run_credential, stack_settings
+from simulation.credentials import party_credentials, run_credential, stack_settings
 from simulation.driver import DriveReport, drive
 from simulation.generator import build
 from simulation.ids import Ids
@@ -101,7 +102,9 @@ def simulate(
     scopes = frozenset({Scope.IMPORT}) if import_history else frozenset()
 
     async def driven(progress: Any) -> DriveReport:
-        async with run_credential(stack_settings(state_dir), "cycle simulate", scopes) as credential:
+        settings = stack_settings(state_dir)
+        async with run_credential(settings, "cycle simulate", scopes) as credential:
+            parties = await party_credentials(settings, programme, ids, acting_parties(programme).values())
             report, _ = await drive(
                 programme,
                 urls,
@@ -111,6 +114,7 @@ def simulate(
                 reporter=RichReporter(progress),
                 credential=credential,
                 import_history=import_history,
+                parties=parties,
             )
         return report
 

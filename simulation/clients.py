@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -55,6 +55,7 @@ class Traffic:
 # refuses work for now (503: its database is away or its outbox is over its limit): nothing was recorded, or the
 # retry's Idempotency-Key replays what was. Any other answer is final.
 RETRY_STATUSES = frozenset({502, 503, 504})
+IMPORT_PATH = "/admin/import"  # the operator's, whoever recorded the fact first
 RETRY_FOR_SECONDS = 600.0
 _BACKOFF = wait_exponential_jitter(multiplier=0.2, max=10, jitter=0.5)
 _LONGEST_RETRY_AFTER = 60.0
@@ -120,9 +121,17 @@ class StageClients:
         timeout: float = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
         credential: Credential | None = None,
+        parties: Mapping[str, Credential] | None = None,
+        acting: Mapping[str, str] | None = None,
     ) -> None:
-        """`credential`: the client the commands and polls are sent as (each service issues its own tokens)."""
+        """`credential`: the client the commands and polls are sent as (each service issues its own tokens);
+        a live command whose fact `acting` gives to a party (simulation/acting.py) goes as that party's client from
+        `parties` instead; the operator import stays the operator's."""
         self.urls, self.ids = urls, ids
+        self._acting = acting or {}
+        self._party_auth = {
+            (party, service): ClientCredentials(c) for party, c in (parties or {}).items() for service in urls
+        }
         self.limiter = TokenBucket(rate) if rate else None
         self.traffic = Traffic()
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
@@ -144,8 +153,13 @@ class StageClients:
         await asyncio.gather(*(client.aclose() for client in self._clients.values()))
 
     async def _post(self, call: Call) -> httpx.Response:
+        party = self._acting.get(call.fact_key) if call.path != IMPORT_PATH else None
+        auth = self._party_auth.get((party, call.service)) if party else None
         response = await self._clients[call.service].post(
-            call.path, json=call.body, headers={"Idempotency-Key": self.ids.idempotency_key(call.fact_key)}
+            call.path,
+            json=call.body,
+            headers={"Idempotency-Key": self.ids.idempotency_key(call.fact_key)},
+            auth=auth or httpx.USE_CLIENT_DEFAULT,
         )
         if response.status_code in RETRY_STATUSES:
             raise Unavailable(response)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -19,6 +19,7 @@ import structlog
 
 from shared.web.client_auth import Credential
 from simulation import calls as c
+from simulation.acting import acting_parties
 from simulation.clients import NotLearned, Refused, StageClients
 from simulation.ids import Ids
 from simulation.importing import imported, settle
@@ -235,14 +236,24 @@ async def drive(
     transport: httpx.AsyncBaseTransport | None = None,
     credential: Credential | None = None,
     import_history: bool = False,
+    parties: Mapping[str, Credential] | None = None,
 ) -> tuple[DriveReport, Ids]:
     """Posts every fact of `scenario` as `credential`'s client; returns what it took and the ids the services know
     the scenario by. With `import_history`, facts with a recorded_at of their own (scenario.recorded) go through
-    the operator import with it (the credential needs the import scope)."""
+    the operator import with it (the credential needs the import scope). With `parties` (party key -> its
+    credential), each live fact goes as the client of the party that records it (simulation/acting.py)."""
     ids = Ids.for_scenario(scenario.name, scenario.seed)
     started = time.perf_counter()
+    acting = acting_parties(scenario) if parties else None
     async with StageClients(
-        urls, ids, rate=rate, connections=concurrency * 2, transport=transport, credential=credential
+        urls,
+        ids,
+        rate=rate,
+        connections=concurrency * 2,
+        transport=transport,
+        credential=credential,
+        parties=parties,
+        acting=acting,
     ) as clients:
         driver = Driver(
             scenario,
