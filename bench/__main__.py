@@ -37,7 +37,7 @@ from bench.report import write
 from bench.results import Results, missed
 from bench.scenario import measure_scenario
 from bench.sizes import Sizes
-from bench.workers import measure_scaling
+from bench.workers import measure_workers
 
 REPO = Path(__file__).resolve().parents[1]
 WORKDIR = REPO / ".run" / "bench"
@@ -60,8 +60,8 @@ async def measure(env: BenchEnv, sizes: Sizes, *, together: bool = False) -> Res
         )
         return await measure_queries(env, built[0], sizes.query_samples)
 
-    async def rebuild() -> None:
-        results.rebuild, results.memory = await measure_rebuild(env, dataset)
+    async def workers() -> None:
+        results.scaling, results.memory = await measure_workers(env, dataset)
 
     steps: dict[str, tuple[str | None, Callable[[], Awaitable[Any]]]] = {
         "anchors": ("anchors", lambda: measure_anchors(env, sizes, dataset)),
@@ -69,10 +69,10 @@ async def measure(env: BenchEnv, sizes: Sizes, *, together: bool = False) -> Res
             env, sizes.ingest_single, sizes.ingest_bulk, sizes.ingest_batch, sizes.http_concurrency)),
         f"(2) scaled programme, {sizes.students:,} students": ("scenario", lambda: measure_scenario(
             env, sizes.students, sizes.http_concurrency) if sizes.students else _nothing()),
-        "(3, 6) rebuild and memory": (None, rebuild),
+        "(3) rebuild": ("rebuild", lambda: measure_rebuild(env, dataset)),
         "(4) freshness": ("freshness", lambda: measure_freshness(env, sizes.freshness_rate, sizes.freshness_seconds)),
         f"(5) figure queries, {sizes.partnerships:,} partnerships": ("queries", queries),
-        "(7) one and two workers": ("scaling", lambda: measure_scaling(env, dataset)),
+        "(6, 7) one and two workers, memory": (None, workers),
         "(6) where a worker's memory goes": (
             "memory_parts", lambda: asyncio.to_thread(memory_breakdown, sizes.memory_students)),
     }  # fmt: skip

@@ -174,7 +174,8 @@ CREATE TEMP TABLE bench_figures (LIKE figures_latest INCLUDING DEFAULTS) ON COMM
 
 
 # Partnership records name their own parent; class and student records are the template's, each student re-keyed
-# (md5 of partnership and student) so that no two partnerships share one; figures are the template's, re-scoped.
+# (md5 of partnership and student) so that no two partnerships share one; figures are the template's, re-scoped,
+# inserted in primary-key order (appending to the index is several times faster than inserting all over it).
 _FAN_OUT = """
 INSERT INTO records (generation, key, partnership_id, kind, body)
 SELECT $1, uuid_send(c.pid) || 'p'::bytea || uuid_send(c.pid), c.pid, 'p', b.body
@@ -192,7 +193,8 @@ FROM bench_children c CROSS JOIN bench_figures f WHERE f.scope = 'partnership'
 UNION ALL
 SELECT $1, f.scope || ':' || p.pid, f.version, f.dimension, f.bucket, f.metric, f.numerator, f.denominator,
        f.value, f.final, f.as_of
-FROM bench_parents p CROSS JOIN bench_figures f WHERE f.scope = 'rollup';
+FROM bench_parents p CROSS JOIN bench_figures f WHERE f.scope = 'rollup'
+ORDER BY 2, 3, 4, 5, 6;
 """
 
 

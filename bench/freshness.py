@@ -127,14 +127,14 @@ async def measure_freshness(
         with Fleet(env.logs(name)) as fleet:
             worker = fleet.worker("worker", settings)
             await produce_loop(env, opening)  # the partnerships exist before the steady stream starts
-            await Watch(store, settings, lambda: [worker.pid]).until_settled(300, lambda: fleet.check(worker))
+            await Watch(store, settings).until_settled(300, lambda: fleet.check(worker))
             polling = asyncio.create_task(poll_progress(store, settings.generation, polls))
             try:
                 started = time.perf_counter()
                 async with profiler.during("freshness (worker)", worker.pid):
                     sent = await paced(env, stream, per_second)
                 send_seconds = time.perf_counter() - started
-                await Watch(store, settings, lambda: [worker.pid]).until_settled(
+                await Watch(store, settings).until_settled(
                     max(60, 3 * seconds), lambda: fleet.check(worker), interval=POLL_SECONDS
                 )
             finally:

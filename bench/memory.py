@@ -16,6 +16,20 @@ from services.assessment.records import Applied, Record, RecordKey, place
 
 
 @dataclass(frozen=True)
+class Memory:
+    """(6) Resident memory of one worker holding every student of the stream, beside one holding none."""
+
+    students: int
+    events: int
+    resident_bytes: int  # settled on the whole stream, then idle for a moment
+    idle_bytes: int  # started on empty topics, partitions claimed, idle
+
+    @property
+    def bytes_per_student(self) -> float:
+        return (self.resident_bytes - self.idle_bytes) / self.students if self.students else float("nan")
+
+
+@dataclass(frozen=True)
 class MemoryBreakdown:
     students: int
     table_bytes: int  # the records table: packed records under their keys

@@ -7,9 +7,9 @@ import math
 from bench.anchors import Anchors
 from bench.freshness import Freshness
 from bench.ingest import PARTNERSHIPS, Ingest
-from bench.memory import MemoryBreakdown
+from bench.memory import Memory, MemoryBreakdown
 from bench.queries import Queries
-from bench.rebuild import Memory, Rebuild
+from bench.rebuild import Rebuild
 from bench.results import Results
 from bench.scenario import Scenario
 from bench.workers import Scaling
@@ -114,9 +114,10 @@ def memory(m: Memory | None, parts: MemoryBreakdown | None) -> str:
     text = "**(6) Memory**:"
     if m is not None:
         text += (
-            f" the rebuild worker held {m.resident_bytes / 2**20:,.0f} MiB resident with {m.students:,} students; each "
-            f"further event kept {number(m.bytes_per_event)} bytes, {number(m.bytes_per_student)} bytes per student; "
-            f"at 100,000 students that is {m.bytes_per_student * 100_000 / 2**20:,.0f} MiB above its fixed size."
+            f" one worker held {m.resident_bytes / 2**20:,.0f} MiB resident with the {m.students:,} students of the "
+            f"stream ({m.events:,} events) and {m.idle_bytes / 2**20:,.0f} MiB with none: "
+            f"{number(m.bytes_per_student)} bytes per student; at 100,000 students, "
+            f"{(m.idle_bytes + m.bytes_per_student * 100_000) / 2**20:,.0f} MiB."
         )
     if parts is not None:
         text += (

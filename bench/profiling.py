@@ -54,6 +54,12 @@ def library_of(path: str) -> str:
     return "(interpreter)" if parts[0].startswith("<") else Path(parts[0]).stem
 
 
+def _ours(function: str, path: str) -> bool:
+    """A function of our code, entry points left out (every sample passes through them)."""
+    parts = Path(path).parts
+    return bool(parts) and parts[0] in _OURS and function not in ("<module>", "main")
+
+
 def _module(path: str) -> str:
     return ".".join(Path(path).with_suffix("").parts)
 
@@ -87,7 +93,7 @@ def summarise(label: str, raw: str, top: int = 8) -> Profile:
             continue
         libraries[library_of(path)] += count
         leaves[f"{function} ({library_of(path)})"] += count
-        for name in {f"{_module(p)}.{f}" for f, p in frames if Path(p).parts[:1] and Path(p).parts[0] in _OURS}:
+        for name in {f"{_module(p)}.{f}" for f, p in frames if _ours(f, p)}:
             ours[name] += count
 
     def shares(counter: Counter[str]) -> list[Share]:

@@ -1,5 +1,5 @@
 """Watching assessment workers: how far a generation has flushed (its `progress` rows, written in the flush's
-transaction with the figures), the workers' resident memory, and the rates and slopes those samples give."""
+transaction with the figures), and the rates those samples give."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.fleet import rss_bytes
 from bench.stats import rate
 from services.assessment.rebuild import end_offsets, settled
 from services.assessment.settings import AssessmentSettings
@@ -24,14 +23,12 @@ STALL_SECONDS = 180.0
 class Sample:
     seconds: float  # since the watch started
     flushed: int  # stage events flushed (sum of the generation's progress offsets on the stage topics)
-    rss: int  # resident bytes of the workers
 
 
 @dataclass
 class Watch:
     store: AssessmentStore
     settings: AssessmentSettings
-    pids: Callable[[], list[int]]
     samples: list[Sample] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
     moved: float = field(default_factory=time.perf_counter)  # when the flushed count last changed
@@ -40,7 +37,7 @@ class Watch:
         stage = set(stage_topics(self.settings.topic_namespace))
         progress = await self.store.progress(self.settings.generation)
         flushed = sum(offset for (topic, _), offset in progress.items() if topic in stage)
-        taken = Sample(time.perf_counter() - self.started, flushed, sum(rss_bytes(pid) for pid in self.pids()))
+        taken = Sample(time.perf_counter() - self.started, flushed)
         if not self.samples or flushed != self.samples[-1].flushed:
             self.moved = time.perf_counter()
         self.samples.append(taken)
@@ -81,20 +78,6 @@ def steady_rate(samples: list[Sample], total: int, overall: float) -> float:
     if low is None or high is None or high.seconds <= low.seconds:
         return overall
     return rate(high.flushed - low.flushed, high.seconds - low.seconds)
-
-
-def bytes_per_event(samples: list[Sample], total: int) -> float:
-    """Least-squares slope of resident memory over events flushed, in the second half of the run (the worker's
-    fixed costs are paid by then): what each further event keeps in memory."""
-    points = [(s.flushed, s.rss) for s in samples if s.flushed >= 0.5 * total and s.rss > 0]
-    if len({x for x, _ in points}) < 2:  # a tiny run: every event in one flush
-        points = [(s.flushed, s.rss) for s in samples if s.rss > 0]
-    if len({x for x, _ in points}) < 2:
-        return float("nan")
-    mean_x = sum(x for x, _ in points) / len(points)
-    mean_y = sum(y for _, y in points) / len(points)
-    spread = sum((x - mean_x) ** 2 for x, _ in points)
-    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread if spread else float("nan")
 
 
 def worker_children() -> list[int]:

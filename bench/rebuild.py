@@ -1,6 +1,6 @@
 """(3) Assessment rebuild from the start of the topics, as `cycle assessment rebuild` runs it (a fresh generation in
 a worker process of its own, activated once it has caught up), beside the raw consume-and-decode rate of the same
-records; and (6) the resident memory of that worker per student once it holds the whole programme."""
+records."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bench.dataset import Dataset
 from bench.environment import BenchEnv
 from bench.profiling import Profiler, no_profiler
-from bench.progress import Watch, bytes_per_event, steady_rate, worker_children
+from bench.progress import Watch, steady_rate, worker_children
 from bench.stats import rate
 from bench.workload import BUSINESS_DATE
 from services.assessment.rebuild import RebuildReport, rebuild
@@ -29,25 +29,13 @@ class Rebuild:
         return rate(self.events, self.seconds)
 
 
-@dataclass(frozen=True)
-class Memory:
-    students: int
-    events: int
-    resident_bytes: int  # the rebuild worker's RSS once it holds every student
-    bytes_per_event: float  # marginal: slope of RSS over events in the second half of the rebuild
-
-    @property
-    def bytes_per_student(self) -> float:
-        return self.bytes_per_event * self.events / self.students if self.students else float("nan")
-
-
 async def measure_rebuild(
     env: BenchEnv, dataset: Dataset, generation: str = "rebuild", profiler: Profiler = no_profiler
-) -> tuple[Rebuild, Memory]:
+) -> Rebuild:
     settings = env.assessment(dataset.name, "g0", BUSINESS_DATE)
     store = await open_store(settings.database_url, settings.db_schema)
     fresh = settings.model_copy(update={"generation": generation})
-    watch = Watch(store, fresh, worker_children)
+    watch = Watch(store, fresh)
     logs = env.logs(dataset.name)
     logs.mkdir(parents=True, exist_ok=True)
     try:
@@ -68,10 +56,5 @@ async def measure_rebuild(
         report: RebuildReport = running.result()
     finally:
         await store.close()
-    last_rss = max((s.rss for s in reversed(watch.samples) if s.rss), default=0)
-    return (
-        Rebuild(
-            report.events, report.seconds, steady_rate(watch.samples, report.events, report.events / report.seconds)
-        ),
-        Memory(dataset.students, report.events, last_rss, bytes_per_event(watch.samples, report.events)),
-    )
+    steady = steady_rate(watch.samples, report.events, report.events / report.seconds)
+    return Rebuild(report.events, report.seconds, steady)

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from bench.freshness import Sent, freshness_of
-from bench.progress import Sample, bytes_per_event, steady_rate
+from bench.progress import Sample, steady_rate
 from bench.sizes import Sizes
 from bench.stats import Latency, percentile
 
@@ -26,17 +26,12 @@ def test_latency_is_reported_in_milliseconds_and_empty_samples_give_no_number():
 
 
 def test_the_steady_rate_leaves_out_start_up_and_the_last_flush():
-    samples = [Sample(0, 0, 0), Sample(10, 0, 0), Sample(11, 100, 0), Sample(12, 500, 0), Sample(13, 900, 0)]
+    samples = [Sample(0, 0), Sample(10, 0), Sample(11, 100), Sample(12, 500), Sample(13, 900)]
     assert steady_rate(samples, 1000, overall=75) == pytest.approx(400)
 
 
 def test_a_run_flushed_at_once_has_only_its_overall_rate():
-    assert steady_rate([Sample(0, 0, 0), Sample(3, 100, 0)], 100, overall=25) == 25
-
-
-def test_memory_per_event_is_the_slope_of_resident_memory_in_the_second_half():
-    samples = [Sample(0, 0, 50_000), *(Sample(n, n * 100, 1_000_000 + n * 100 * 800) for n in range(5, 11))]
-    assert bytes_per_event(samples, 1000) == pytest.approx(800)
+    assert steady_rate([Sample(0, 0), Sample(3, 100)], 100, overall=25) == 25
 
 
 def test_an_event_is_fresh_at_the_first_poll_after_its_send_that_passed_its_offset():
