@@ -279,7 +279,9 @@ class Assessor:
             for status in evaluate(self.engine.context(pid, CURRENT_VERSION).targets, figures):
                 target_id = UUID(bytes=status.target.target_id)
                 before = self._targets.get(target_id)
-                if status.met == before:
+                # A figure that turns empty between a breach and a recovery (a retracted placement) leaves the
+                # last known state standing, so the recovery still raises its TargetMet (as the ground truth does).
+                if status.met is None or status.met == before:
                     continue
                 self._targets[target_id] = status.met
                 if status.met is False or (status.met is True and before is False):
