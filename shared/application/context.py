@@ -23,6 +23,7 @@ class Context:
     recorded_at: datetime
     source: str
     actor: Actor | None = None
+    traceparent: str | None = None  # W3C trace context the recorded events carry on (shared/observability)
 
     @property
     def today(self) -> date:
@@ -53,5 +54,6 @@ class Context:
             recorded_at=self.recorded_at,
             partnership_id=partnership_id,
             evidence=evidence,
+            traceparent=self.traceparent,
             **{name: value for name, value in refs.items() if value is not None},
         )

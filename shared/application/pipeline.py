@@ -21,6 +21,7 @@ from shared.application.outcome import Outcome
 from shared.application.unit_of_work import Remembered, UnitOfWork
 from shared.contracts.envelope import Envelope
 from shared.errors import Conflict
+from shared.observability import tracing
 from shared.security.identity import Actor
 
 U = TypeVar("U", bound=UnitOfWork)
@@ -68,7 +69,7 @@ class Pipeline(Generic[U]):
         `actor` the client a route or the import acts for (None for a learner: the fact was authorized where it
         was first recorded)."""
         handler = self._handlers[type(command)]
-        context = Context(recorded_at or self.clock.now(), self.source, actor)
+        context = Context(recorded_at or self.clock.now(), self.source, actor, tracing.current())
         async with unit_of_work or self._unit_of_work() as uow:
             if idempotency is not None:
                 remembered = await uow.idempotency.recall(idempotency.key)

@@ -33,6 +33,7 @@ from shared.messaging.consumer import IdempotentConsumer, RejectedEvent, run_for
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topics import ensure_topics, product_topics
+from shared.observability.metrics import install_observability
 from shared.persistence.database import create_pool, migrate
 from shared.persistence.unit_of_work import PostgresUnitOfWork
 from shared.security.policy import EventPolicy
@@ -174,6 +175,7 @@ def build_app(
     install_problem_handlers(app)
     install_auth(app)
     install_edge(app, settings)
+    install_observability(app, spec.name)
 
     @app.get("/health", tags=["operations"], summary="Liveness, and what is degraded: broker, relay, backlog, lag")
     async def health(request: Request) -> dict[str, object]:
