@@ -45,7 +45,7 @@ class IngestPath:
     latency: Latency  # per request
     to_topic_seconds: float  # first request sent to the last record's timestamp
     to_topic: Latency  # per fact: its request sent to its record's timestamp
-    refused: int
+    refused: int  # sent but not recorded (a refusal, a duplicate or a failed request)
 
     @property
     def per_second(self) -> float:
@@ -154,14 +154,15 @@ async def record_times(env: BenchEnv, topic: str, expected: int, timeout: float 
 
 
 def path_result(
-    answers: Sequence[load.Timed], seconds: float, fact_sent: dict[str, float], on_topic: dict[str, float]
+    answers: Sequence[load.Timed], seconds: float, sent: int, fact_sent: dict[str, float], on_topic: dict[str, float]
 ) -> IngestPath:
+    """`sent` facts were sent; `fact_sent` holds the accepted ones (event id -> when its request was sent)."""
     first = min(a.sent_at for a in answers)
-    delays = [on_topic[event] - sent for event, sent in fact_sent.items() if event in on_topic]
+    delays = [on_topic[event] - at for event, at in fact_sent.items() if event in on_topic]
     last = max((on_topic[event] for event in fact_sent if event in on_topic), default=first)
-    refused = sum(1 for a in answers if a.status >= 300)
-    return IngestPath(len(fact_sent), len(answers), seconds, Latency.of([a.seconds for a in answers]),
-                      last - first, Latency.of(delays), refused)  # fmt: skip
+    latency = Latency.of([a.seconds for a in answers])
+    return IngestPath(len(fact_sent), len(answers), seconds, latency, last - first, Latency.of(delays),
+                      sent - len(fact_sent))  # fmt: skip
 
 
 async def measure_ingest(
@@ -210,6 +211,6 @@ async def measure_ingest(
     return Ingest(
         "recruitment",
         batch,
-        path_result(singles, single_seconds, single_sent, on_topic),
-        path_result(bulks, bulk_seconds, bulk_sent, on_topic),
+        path_result(singles, single_seconds, single, single_sent, on_topic),
+        path_result(bulks, bulk_seconds, bulk, bulk_sent, on_topic),
     )
