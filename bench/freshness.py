@@ -134,9 +134,7 @@ async def measure_freshness(
                 async with profiler.during("freshness (worker)", worker.pid):
                     sent = await paced(env, stream, per_second)
                 send_seconds = time.perf_counter() - started
-                await Watch(store, settings).until_settled(
-                    max(60, 3 * seconds), lambda: fleet.check(worker), interval=POLL_SECONDS
-                )
+                await Watch(store, settings).until_settled(max(600, 5 * seconds), lambda: fleet.check(worker))
             finally:
                 polling.cancel()
                 await asyncio.gather(polling, return_exceptions=True)
