@@ -225,7 +225,8 @@ async def _until(probe: Callable[[], Awaitable[bool]], timeout: float) -> None:
 
 
 async def _compare(stack: ChaosStack, credential: Credential, truth: dict[str, Any], timeout: float) -> Comparison:
-    """Compares until nothing differs or the deadline: assessment may still be flushing its last records."""
+    """Compares until nothing differs, the same mismatches come back three times in a row (the learners are at
+    their ends already, so nothing is on its way), or the deadline."""
     bootstrap = stack.address("kafka")
     auth = ClientCredentials(credential)
     async with (
@@ -234,6 +235,7 @@ async def _compare(stack: ChaosStack, credential: Credential, truth: dict[str, A
     ):
         reader = AssessmentReader(client, members, lambda: read_alerts(bootstrap))
         deadline = time.monotonic() + timeout
+        seen: list[list[str]] = []
         while True:
             try:
                 result, _ = await reader.compare(truth)
@@ -243,6 +245,7 @@ async def _compare(stack: ChaosStack, credential: Credential, truth: dict[str, A
                 log.warning("chaos_compare_retry", error=repr(error))
                 await asyncio.sleep(5)
                 continue
-            if not result.mismatches or time.monotonic() > deadline:
+            seen.append([m.describe() for m in result.mismatches])
+            if not result.mismatches or time.monotonic() > deadline or seen[-3:] == [seen[-1]] * 3:
                 return result
             await asyncio.sleep(5)
