@@ -35,6 +35,7 @@ class Profile:
     idle: float = 0.0  # share of samples with the event loop waiting for I/O (selectors: nothing to run)
     by_library: list[Share] = field(default_factory=list)  # the leaf frame's package or module
     our_functions: list[Share] = field(default_factory=list)  # our functions on the stack, inclusive
+    our_nearest: list[Share] = field(default_factory=list)  # our function nearest the running frame: who asked
     leaves: list[Share] = field(default_factory=list)  # the functions that were running
     error: str | None = None
 
@@ -77,6 +78,7 @@ def summarise(label: str, raw: str, top: int = 8) -> Profile:
     """A profile from py-spy's raw (collapsed) output: one `frame;frame;... count` line per distinct stack."""
     libraries: Counter[str] = Counter()
     ours: Counter[str] = Counter()
+    nearest: Counter[str] = Counter()
     leaves: Counter[str] = Counter()
     total = idle = 0
     for line in raw.splitlines():
@@ -93,13 +95,17 @@ def summarise(label: str, raw: str, top: int = 8) -> Profile:
             continue
         libraries[library_of(path)] += count
         leaves[f"{function} ({library_of(path)})"] += count
-        for name in {f"{_module(p)}.{f}" for f, p in frames if _ours(f, p)}:
+        own = [f"{_module(p)}.{f}" for f, p in frames if _ours(f, p)]
+        for name in set(own):
             ours[name] += count
+        if own:
+            nearest[own[-1]] += count
 
     def shares(counter: Counter[str]) -> list[Share]:
         return [Share(name, n / total) for name, n in counter.most_common(top)] if total else []
 
-    return Profile(label, total, idle / total if total else 0.0, shares(libraries), shares(ours), shares(leaves))
+    idle_share = idle / total if total else 0.0
+    return Profile(label, total, idle_share, shares(libraries), shares(ours), shares(nearest), shares(leaves))
 
 
 class Profiler:

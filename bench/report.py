@@ -83,6 +83,7 @@ def profile_lines(profile: Profile) -> list[str]:
     return [
         f"- **{profile.label}** ({profile.samples:,} samples at 100 Hz): waiting for I/O {profile.idle:.0%}; "
         f"running in: {listed(profile.by_library)}.",
+        f"  Our code nearest the running frame (who asked for the work): {listed(profile.our_nearest)}.",
         f"  Our code on the stack: {listed(profile.our_functions)}.",
         f"  Running at the top: {listed(profile.leaves)}.",
     ]

@@ -58,6 +58,7 @@ def test_a_profile_separates_waiting_for_io_from_the_libraries_and_our_functions
     assert [(s.name, s.share) for s in profile.by_library] == [("asyncpg", 0.15), ("pydantic", 0.05)]
     assert profile.our_functions[0].name == "shared.application.pipeline.handle"
     assert profile.our_functions[0].share == 0.2
+    assert [(s.name, s.share) for s in profile.our_nearest] == [("shared.application.pipeline.handle", 0.2)]
 
 
 def test_a_frame_belongs_to_its_package_or_to_our_module():
