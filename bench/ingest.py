@@ -3,8 +3,9 @@
 record on the topic (the Kafka record's timestamp, which the relay's producer sets when it sends).
 
 The applications fall on one class in each of `PARTNERSHIPS` partnerships, so the per-partnership outbox lock
-serialises no more than a province's many schools would. Whatever the import does inside (one transaction per fact
-today, set-based once issue 12's bulk path lands), this measures it from the outside, the same way.
+serialises no more than a province's many schools would. The import requests go one at a time, as an operator
+sends a year's history. Whatever the import does inside (one transaction per fact today, set-based once issue 12's
+bulk path lands), this measures it from the outside, the same way.
 """
 
 from __future__ import annotations
