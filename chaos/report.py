@@ -36,10 +36,12 @@ def details(result: ChaosResult) -> list[str]:
     live = sum(t.compared for name, t in c.paths.items() if name.startswith("live"))
     past = sum(t.compared for name, t in c.paths.items() if name[:1].isdigit())
     past_days = len({name.split()[0] for name in c.paths if name[:1].isdigit()})
+    mismatching = ", ".join(f"{name} {len(t.mismatches)}" for name, t in c.paths.items() if t.mismatches)
     return [
-        f"figures equal to the ground truth: {live:,} live and {past:,} as of {past_days} past dates (both metric"
-        f" versions), {c.checked:,} checks in all with targets, members and alerts; mismatches:"
-        f" {len(c.mismatches)}",
+        f"figures compared with the ground truth: {live:,} live and {past:,} as of {past_days} past dates (both"
+        f" metric versions), {c.checked:,} checks in all with targets, members and alerts; mismatches:"
+        f" {len(c.mismatches)}" + (f" ({mismatching})" if mismatching else ""),
+        *(f"first mismatch: {m.describe()}" for m in c.mismatches[:1]),
         f"facts: {a.facts:,} commands posted once each by the client (the scenario's {result.facts:,} facts and its"
         f" parties); accepted means a 2xx answer; a 4xx final answer {a.refused} (applied anyway:"
         f" {len(a.refused_but_applied)}); 5xx {a.server_errors}; unanswered {a.unanswered}",
