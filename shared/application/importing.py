@@ -35,6 +35,11 @@ class ImportedCommand:
     command: object
     fingerprint: bytes
 
+    @property
+    def key(self) -> str:
+        """Its idempotency key: the same import_id again is the same fact."""
+        return f"import:{self.import_id}"
+
 
 @dataclass(frozen=True)
 class FactResult:
@@ -64,7 +69,7 @@ async def run_import(
             outcome = await pipeline.handle(
                 fact.command,
                 recorded_at=fact.recorded_at,
-                idempotency=Idempotency(f"import:{fact.import_id}", fact.fingerprint),
+                idempotency=Idempotency(fact.key, fact.fingerprint),
                 actor=actor,
             )
         except DomainError as refusal:

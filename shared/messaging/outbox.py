@@ -9,6 +9,8 @@ writers of different partnerships are not.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from uuid import UUID
 
 import asyncpg
 
@@ -31,21 +33,31 @@ class Outbox:
         self._namespace = topic_namespace
 
     async def add(self, conn: asyncpg.Connection, envelope: Envelope) -> None:
+        await self.add_all(conn, [envelope])
+
+    async def add_all(self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
+        """Rows in the order given, each key's lock taken (in key order) before any row is inserted."""
+        if not envelopes:
+            return
         if not conn.is_in_transaction():
             raise RuntimeError("outbox rows must be written inside the state change's transaction")
-        message = encode(envelope)
-        key = str(envelope.partnership_id)
-        headers = {name: value.decode() for name, value in message.headers.items()}
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", key)
+        rows = [self._row(envelope) for envelope in envelopes]
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(key)) FROM unnest($1::text[]) AS key",
+            sorted({row[3] for row in rows}),
+        )
         await conn.execute(
             "INSERT INTO outbox (event_id, event_type, topic, key, headers, value)"
-            " VALUES ($1, $2, $3, $4, $5::jsonb, $6)",
-            envelope.id,
-            envelope.type,
-            topic_for(envelope.type, self._emitter, self._namespace),
-            key,
-            json.dumps(headers),
-            message.value,
+            " SELECT event_id, event_type, topic, key, headers::jsonb, value"
+            " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[])"
+            " WITH ORDINALITY AS row (event_id, event_type, topic, key, headers, value, n) ORDER BY n",
+            *zip(*rows, strict=True),
         )
         # Delivered at commit, so the relay wakes only for rows it can see.
         await conn.execute("SELECT pg_notify($1, '')", self._channel)
+
+    def _row(self, envelope: Envelope) -> tuple[UUID, str, str, str, str, bytes]:
+        message = encode(envelope)
+        headers = {name: value.decode() for name, value in message.headers.items()}
+        topic = topic_for(envelope.type, self._emitter, self._namespace)
+        return envelope.id, envelope.type, topic, str(envelope.partnership_id), json.dumps(headers), message.value

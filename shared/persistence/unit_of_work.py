@@ -5,55 +5,50 @@ a caller's connection with a savepoint (a Kafka learner, inside the consumer's b
 processed-event row and the effect commit together). Services subclass it and build their repositories on the
 connection in `bind`.
 
-A bulk run (the import, a CloudEvents batch) opens `one_transaction(pool)` around many commands: every unit of
-work begun inside it joins that transaction with a savepoint of its own, so a refused fact rolls back alone and the
-batch commits once (set-based cost: one commit, one connection, instead of one per fact).
+A bulk run (the import, a CloudEvents batch) opens `one_transaction(pool, keys)` (shared/persistence/batch.py)
+around many commands: every unit of work begun inside it joins that transaction with a savepoint of its own, so a
+refused fact rolls back alone, and leaves its outbox, audit and idempotency rows to the batch, which writes them
+set-based when it commits.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import AsyncIterator
-from contextvars import ContextVar
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
 import asyncpg
 from asyncpg.transaction import Transaction
 
+from shared.application.access import Recorder
 from shared.application.unit_of_work import IdempotencyPort, OutboxPort, Remembered, UnitOfWork
 from shared.config import ServiceSettings
 from shared.contracts.envelope import Envelope
 from shared.messaging.codec import decode
 from shared.messaging.outbox import Outbox
+from shared.persistence.batch import Batch, Mark, current_batch
 from shared.security.access import PostgresAccess
-
-_ambient: ContextVar[asyncpg.Connection | None] = ContextVar("ambient_transaction", default=None)
-
-
-@contextlib.asynccontextmanager
-async def one_transaction(pool: asyncpg.Pool) -> AsyncIterator[None]:
-    """Units of work begun in this block join one transaction (each in its own savepoint); it commits at the end."""
-    async with pool.acquire() as lent:
-        conn = cast(asyncpg.Connection, lent)
-        async with conn.transaction():
-            token = _ambient.set(conn)
-            try:
-                yield
-            finally:
-                _ambient.reset(token)
+from shared.security.audit import AuditEntry
+from shared.security.identity import Actor
 
 
 class PostgresOutbox(OutboxPort):
-    def __init__(self, conn: asyncpg.Connection, writer: Outbox) -> None:
+    def __init__(self, conn: asyncpg.Connection, writer: Outbox, batch: Batch | None = None) -> None:
         self._conn = conn
         self._writer = writer
+        self._batch = batch
 
     async def add(self, envelope: Envelope) -> None:
+        if self._batch is not None:
+            self._batch.events.append(envelope)
+            return
         await self._writer.add(self._conn, envelope)
 
     async def emitted(self, event_id: UUID) -> Envelope | None:
+        if self._batch is not None:
+            await self._batch.flush()
         row = await self._conn.fetchrow("SELECT key, headers, value FROM outbox WHERE event_id = $1", event_id)
         if row is None:
             return None
@@ -61,6 +56,8 @@ class PostgresOutbox(OutboxPort):
         return decode(headers, row["key"].encode(), bytes(row["value"]))
 
     async def retracted(self, event_id: UUID) -> bool:
+        if self._batch is not None:
+            await self._batch.flush()
         return bool(
             await self._conn.fetchval(
                 "SELECT EXISTS (SELECT 1 FROM outbox"
@@ -71,10 +68,14 @@ class PostgresOutbox(OutboxPort):
 
 
 class PostgresIdempotency(IdempotencyPort):
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, batch: Batch | None = None) -> None:
         self._conn = conn
+        self._batch = batch
 
     async def recall(self, key: str) -> Remembered | None:
+        if self._batch is not None:
+            await self._batch.recall_all([key])
+            return self._batch.answers.get(key) or self._batch.recalled[key]
         # Two requests with one key: the second waits here until the first commits, then replays its answer.
         await self._conn.execute("SELECT pg_advisory_xact_lock(2, hashtext($1))", key)
         row = await self._conn.fetchrow("SELECT fingerprint, body, held FROM idempotency_keys WHERE key = $1", key)
@@ -83,6 +84,9 @@ class PostgresIdempotency(IdempotencyPort):
         return Remembered(bytes(row["fingerprint"]), json.loads(row["body"]), row["held"])
 
     async def remember(self, key: str, remembered: Remembered) -> None:
+        if self._batch is not None:
+            self._batch.answers[key] = remembered
+            return
         await self._conn.execute(
             "INSERT INTO idempotency_keys (key, fingerprint, body, held) VALUES ($1, $2, $3::jsonb, $4)",
             key,
@@ -90,6 +94,21 @@ class PostgresIdempotency(IdempotencyPort):
             json.dumps(remembered.answer, default=str),
             remembered.held,
         )
+
+
+class BatchedAccess(PostgresAccess):
+    """The audit rows of a batch's facts wait in it; who recorded an event is read once they are written."""
+
+    def __init__(self, conn: asyncpg.Connection, security_schema: str, batch: Batch) -> None:
+        super().__init__(conn, security_schema)
+        self._batch = batch
+
+    async def recorder(self, event_id: UUID) -> Recorder | None:
+        await self._batch.flush()
+        return await super().recorder(event_id)
+
+    async def audit_facts(self, actor: Actor, events: Sequence[Envelope], at: datetime) -> None:
+        self._batch.audit += [AuditEntry.of_fact(actor, event, at, None) for event in events]
 
 
 class PostgresUnitOfWork(UnitOfWork):
@@ -111,9 +130,12 @@ class PostgresUnitOfWork(UnitOfWork):
         self._joined = conn
         self._lease: Any = None
         self._transaction: Transaction | None = None
+        self._batch: Batch | None = None
+        self._mark: Mark | None = None
 
     async def begin(self) -> None:
-        conn = self._joined or _ambient.get()
+        self._batch = None if self._joined is not None else current_batch()
+        conn = self._joined or (self._batch.conn if self._batch is not None else None)
         if conn is None:
             assert self._pool is not None  # guaranteed by __init__
             self._lease = self._pool.acquire()
@@ -121,10 +143,17 @@ class PostgresUnitOfWork(UnitOfWork):
         self.conn = conn
         self._transaction = conn.transaction()  # a savepoint when joining a caller's transaction
         await self._transaction.start()
-        self.outbox = PostgresOutbox(conn, self._writer)
-        self.idempotency = PostgresIdempotency(conn)
-        self.access = PostgresAccess(conn, self.settings.security_schema)
+        self.outbox = PostgresOutbox(conn, self._writer, self._batch)
+        self.idempotency = PostgresIdempotency(conn, self._batch)
+        self.access = self._access(conn)
         self.bind(conn)
+
+    def _access(self, conn: asyncpg.Connection) -> PostgresAccess:
+        if self._batch is None:
+            return PostgresAccess(conn, self.settings.security_schema)
+        self._batch.use(self._writer, self.settings.security_schema)
+        self._mark = self._batch.mark()
+        return BatchedAccess(conn, self.settings.security_schema, self._batch)
 
     def bind(self, conn: asyncpg.Connection) -> None:
         """Build the service's repositories on `conn`."""
@@ -141,6 +170,8 @@ class PostgresUnitOfWork(UnitOfWork):
             return
         try:
             await self._transaction.rollback()
+            if self._batch is not None and self._mark is not None:
+                self._batch.drop_since(self._mark)
         finally:
             await self._release()
 

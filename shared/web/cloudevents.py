@@ -20,6 +20,7 @@ service derives itself (a plan's total hours, a transfer's former class) are rec
 import hmac
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, get_args
 
 from cloudevents.core.formats.json import JSONFormat
@@ -32,7 +33,7 @@ from shared.application.outcome import Outcome
 from shared.application.pipeline import Idempotency
 from shared.errors import DomainError
 from shared.messaging.codec import TYPE_PREFIX
-from shared.persistence.unit_of_work import one_transaction
+from shared.persistence.batch import one_transaction
 from shared.web.auth import actor_of
 from shared.web.problems import PROBLEM_JSON, ProblemDetails, domain_problem, problem, problem_response
 from shared.web.runtime import runtime_of
@@ -40,7 +41,7 @@ from shared.web.runtime import runtime_of
 STRUCTURED = "application/cloudevents+json"
 BATCH = "application/cloudevents-batch+json"
 MAX_BATCH = 1_000
-CHUNK = 500  # events per transaction: one commit per chunk, a savepoint per event
+CHUNK = 500  # events per transaction: one commit and one write per table per chunk, a savepoint per event
 _FORMAT = JSONFormat()
 _STATUS = {FactOutcome.ACCEPTED: 201, FactOutcome.DUPLICATE: 200, FactOutcome.HELD: 202}
 # An event type's import command model, with the fields its event type fixes (OfferAccepted: accepted=True).
@@ -115,20 +116,30 @@ def _read(raw: dict[str, Any]) -> Any:
         raise _bad(400, "invalid_cloudevent", f"not a CloudEvent 1.0: {error}") from error
 
 
-async def _run(request: Request, raw: Any, commands: Mapping[str, Recorder]) -> tuple[Any, Outcome]:
+@dataclass(frozen=True)
+class _Prepared:
+    command: object
+    idempotency: Idempotency
+
+
+def _prepared(request: Request, raw: Any, commands: Mapping[str, Recorder]) -> _Prepared:
     if not isinstance(raw, dict):
         raise _bad(400, "invalid_cloudevent", "an event must be a JSON object")
     event = _read(raw)
     command = _command(event, commands)
-    runtime = runtime_of(request)
     actor = actor_of(request)
     owner = actor.client_id if actor is not None else "anonymous"
     attributes = event.get_attributes()
-    secret = runtime.settings.national_id_key.encode()
+    secret = runtime_of(request).settings.national_id_key.encode()
     digest = hmac.digest(secret, json.dumps(raw, sort_keys=True, default=str).encode(), "sha256")
-    key = Idempotency(f"client:{owner}:ce:{attributes['source']}:{attributes['id']}", digest)
+    return _Prepared(command, Idempotency(f"client:{owner}:ce:{attributes['source']}:{attributes['id']}", digest))
+
+
+async def _handled(request: Request, prepared: _Prepared) -> Outcome:
     try:
-        return event, await runtime.pipeline.handle(command, idempotency=key, actor=actor)
+        return await runtime_of(request).pipeline.handle(
+            prepared.command, idempotency=prepared.idempotency, actor=actor_of(request)
+        )
     except DomainError as refusal:
         raise _Refused(domain_problem(refusal)) from refusal
 
@@ -163,10 +174,21 @@ async def _batch(request: Request, events: Any, commands: Mapping[str, Recorder]
         raise _bad(413, "batch_too_large", f"a batch holds at most {MAX_BATCH} events; this one has {len(events)}")
     results = []
     for start in range(0, len(events), CHUNK):
-        async with one_transaction(runtime_of(request).pool):
-            for index, raw in enumerate(events[start : start + CHUNK], start):
+        chunk = list(enumerate(events[start : start + CHUNK], start))
+        prepared: dict[int, _Prepared | _Refused] = {}
+        for index, raw in chunk:
+            try:
+                prepared[index] = _prepared(request, raw, commands)
+            except _Refused as refused:
+                prepared[index] = refused
+        keys = [p.idempotency.key for p in prepared.values() if isinstance(p, _Prepared)]
+        async with one_transaction(runtime_of(request).pool, keys):
+            for index, raw in chunk:
                 try:
-                    _, outcome = await _run(request, raw, commands)
+                    ready = prepared[index]
+                    if isinstance(ready, _Refused):
+                        raise ready
+                    outcome = await _handled(request, ready)
                 except _Refused as refused:
                     results.append(_result(raw, index, None, refused.body))
                     continue
@@ -240,7 +262,7 @@ def cloudevents_router(commands: Mapping[str, Recorder]) -> APIRouter:
             body = _parsed(await request.body())
             if content_type == BATCH:
                 return JSONResponse((await _batch(request, body, commands)).model_dump(mode="json"))
-            _, outcome = await _run(request, body, commands)
+            outcome = await _handled(request, _prepared(request, body, commands))
         except _Refused as refused:
             return problem_response(refused.body)
         return JSONResponse(status_code=202 if outcome.held else 201, content=dict(outcome.answer))

@@ -14,7 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from shared.application import importing
 from shared.application.importing import FactOutcome, FactResult, ImportedCommand, run_import
-from shared.persistence.unit_of_work import one_transaction
+from shared.persistence.batch import one_transaction
 from shared.security.identity import Actor, Scope
 from shared.web.auth import requires
 from shared.web.commands import fingerprint
@@ -22,7 +22,7 @@ from shared.web.problems import ProblemDetails, domain_problem
 from shared.web.runtime import runtime_of
 
 ImportingActor = Annotated[Actor, requires(Scope.IMPORT)]
-CHUNK = 500  # facts per transaction: one commit per chunk, a savepoint per fact
+CHUNK = 500  # facts per transaction: one commit and one write per table per chunk, a savepoint per fact
 _STATUS = {FactOutcome.ACCEPTED: 201, FactOutcome.DUPLICATE: 200, FactOutcome.HELD: 202}
 
 
@@ -104,8 +104,9 @@ def import_router(fact: Any, *, max_facts: int = 10_000) -> APIRouter:
         commands.sort(key=lambda command: command.recorded_at)
         results: list[FactResult] = []
         for start in range(0, len(commands), CHUNK):
-            async with one_transaction(runtime.pool):
-                results += await run_import(runtime.pipeline, commands[start : start + CHUNK], actor)
+            chunk = commands[start : start + CHUNK]
+            async with one_transaction(runtime.pool, [command.key for command in chunk]):
+                results += await run_import(runtime.pipeline, chunk, actor)
         return _summary(results)
 
     return router
