@@ -1,4 +1,5 @@
-"""Assessment query API: live figures, as-of figures, rankings, roll-ups, exports, snapshots, SSE."""
+"""Assessment query API: live figures, as-of figures, rankings, roll-ups, exports, snapshots, SSE; each answers
+only the partnerships the caller reads (shared/security/reading.py): another's is 404, a list leaves it out."""
 
 from __future__ import annotations
 
@@ -30,10 +31,14 @@ from services.assessment.schemas import (
 )
 from services.assessment.settings import AssessmentSettings
 from services.assessment.snapshots import InvalidPeriod, PeriodNotEnded, ended_period, frozen_figures, period_of
-from services.assessment.store import AssessmentStore
+from services.assessment.store import AssessmentStore, scope_id
 from shared.contracts.registry import ALERTS_TOPIC, FIGURES_TOPIC
+from shared.errors import Forbidden
 from shared.messaging.codec import UndecodableEvent, decode
+from shared.security.reading import EVERYTHING, Visible
+from shared.web.auth import actor_of
 from shared.web.problems import PROBLEM_JSON, ProblemDetails, problem, problem_response
+from shared.web.read_scopes import PARTNERSHIP_READABLE, Visibility, readable
 
 router = APIRouter()
 Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
@@ -148,7 +153,12 @@ async def health(store: StoreDep, generation: GenerationDep) -> HealthOut:
     return HealthOut(status="ok", generation=generation)
 
 
-@router.get("/partnerships/{partnership_id}/figures", response_model=FiguresOut, responses=FIGURE_RESPONSES)
+@router.get(
+    "/partnerships/{partnership_id}/figures",
+    response_model=FiguresOut,
+    responses=FIGURE_RESPONSES,
+    dependencies=[PARTNERSHIP_READABLE],
+)
 async def partnership_figures(
     partnership_id: UUID,
     store: StoreDep,
@@ -166,6 +176,7 @@ async def partnership_figures(
 @router.get("/rollups/{parent_id}/figures", response_model=FiguresOut, responses=FIGURE_RESPONSES)
 async def rollup_figures(
     parent_id: UUID,
+    seen: Visibility,
     store: StoreDep,
     generation: GenerationDep,
     version: Version = None,
@@ -175,20 +186,22 @@ async def rollup_figures(
     format: Format = "json",
 ) -> Response | FiguresOut:
     """Pooled figures of the partnerships under a parent partnership or alliance, now or as of D."""
+    readable(seen, parent_id, f"roll-up {parent_id}")
     return await _scope_figures(store, generation, parent_id, True, version, dimension, as_of, at, format)
 
 
 @router.get("/rankings/{metric}", response_model=RankingOut, responses=JSON_RESPONSES)
 async def ranking(
     metric: str,
+    seen: Visibility,
     store: StoreDep,
     generation: GenerationDep,
     version: int = CURRENT_VERSION,
     kind: Literal["partnership", "rollup"] = "partnership",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> RankingOut:
-    """Partnerships (or roll-ups) ordered by a metric's live value, highest first, nulls last."""
-    found = await store.ranking(generation, metric, version, kind, limit)
+    """Partnerships (or roll-ups) the caller reads ordered by a metric's live value, highest first, nulls last."""
+    found = await store.ranking(generation, metric, version, kind, limit, _scopes(seen))
     return RankingOut(
         metric=metric,
         version=version,
@@ -208,10 +221,10 @@ async def ranking(
 
 @router.get("/export/figures", response_model=list[FigureOut], responses=FIGURE_RESPONSES)
 async def export_figures(
-    store: StoreDep, generation: GenerationDep, format: Format = "csv"
+    seen: Visibility, store: StoreDep, generation: GenerationDep, format: Format = "csv"
 ) -> Response | list[FigureOut]:
-    """Every live figure of every scope (CSV by default)."""
-    found = await store.all_figures(generation)
+    """Every live figure of every scope the caller reads (CSV by default)."""
+    found = await store.all_figures(generation, _scopes(seen))
     if format == "csv":
         return Response(figures_csv(found), media_type="text/csv")
     return [FigureOut.of(f) for f in found]
@@ -221,6 +234,7 @@ async def export_figures(
     "/partnerships/{partnership_id}/targets",
     response_model=list[TargetOut],
     responses=JSON_RESPONSES,
+    dependencies=[PARTNERSHIP_READABLE],
 )
 async def targets(
     partnership_id: UUID,
@@ -244,6 +258,7 @@ async def snapshot(
     kind: Literal["monthly", "yearly"],
     period: str,
     scope: str,
+    seen: Visibility,
     store: StoreDep,
     generation: GenerationDep,
     version: Version = None,
@@ -256,7 +271,7 @@ async def snapshot(
         return _refused(refused)
     if found_kind != kind:
         return _refused(InvalidPeriod(f"{period!r} is no {kind} period"))
-    found = await store.snapshot(kind, period, scope, version)
+    found = await store.snapshot(kind, period, scope, version) if _scope_readable(seen, scope) else []
     if not found:
         raise HTTPException(404, f"no {kind} snapshot {period} for {scope}")
     return _answer(scope, generation, found[0].as_of, found, format, version, None)
@@ -269,10 +284,14 @@ async def snapshot(
     responses={**CREATED_RESPONSES, **PERIOD_REFUSED},
 )
 async def freeze(
-    period: str, store: StoreDep, generation: GenerationDep, settings: SettingsDep
+    period: str, request: Request, store: StoreDep, generation: GenerationDep, settings: SettingsDep
 ) -> Response | SnapshotOut:
     """Freeze the figures of every partnership, and the roll-up of every alliance, programme or partnership with
-    members, as of the period's last day; only a period that has ended; rows already frozen never change."""
+    members, as of the period's last day; only a period that has ended; rows already frozen never change. An
+    operator's work: it freezes every party's figures."""
+    actor = actor_of(request)
+    if actor is not None and not actor.is_operator:
+        raise Forbidden("only operators freeze snapshots")
     try:
         ended = ended_period(period, settings.live_as_of().business_date)
     except (InvalidPeriod, PeriodNotEnded) as refused:
@@ -289,20 +308,36 @@ def _refused(error: InvalidPeriod | PeriodNotEnded) -> Response:
 @router.get(
     "/partnerships/{partnership_id}/stream",
     responses=SSE_RESPONSES,
+    dependencies=[PARTNERSHIP_READABLE],
 )
 async def stream(partnership_id: UUID, settings: SettingsDep) -> EventSourceResponse:
     """Server-Sent Events: each FigureChanged of this partnership from now on (the figures topic)."""
-    return EventSourceResponse(_figure_changes(settings, partnership_id))
+    return EventSourceResponse(_figure_changes(settings, partnership_id, EVERYTHING))
 
 
 @router.get("/stream", responses=ALL_SSE_RESPONSES)
-async def stream_all(settings: SettingsDep) -> EventSourceResponse:
-    """Server-Sent Events of every partnership from now on: FigureChanged, TargetBreached and TargetRecovered,
-    each with its `partnership_id` (the figures and alerts topics; the dashboard's live feed)."""
-    return EventSourceResponse(_figure_changes(settings, None))
+async def stream_all(settings: SettingsDep, seen: Visibility) -> EventSourceResponse:
+    """Server-Sent Events of every partnership the caller reads from now on: FigureChanged, TargetBreached and
+    TargetRecovered, each with its `partnership_id` (the figures and alerts topics; the dashboard's live feed)."""
+    return EventSourceResponse(_figure_changes(settings, None, seen))
 
 
-async def _figure_changes(settings: AssessmentSettings, partnership_id: UUID | None) -> AsyncIterator[dict[str, str]]:
+def _scopes(seen: Visible) -> list[str] | None:
+    """The figure scopes of the partnerships `seen`: their own and their roll-ups'; None: every scope."""
+    ids = seen.restriction()
+    return None if ids is None else [f"{kind}:{pid}" for pid in ids for kind in ("partnership", "rollup")]
+
+
+def _scope_readable(seen: Visible, scope: str) -> bool:
+    try:
+        return seen.includes(scope_id(scope))
+    except (IndexError, ValueError):  # no scope of any snapshot, so none to find
+        return seen.everything
+
+
+async def _figure_changes(
+    settings: AssessmentSettings, partnership_id: UUID | None, seen: Visible
+) -> AsyncIterator[dict[str, str]]:
     topics = [settings.topic_namespace + FIGURES_TOPIC]
     if partnership_id is None:
         topics.append(settings.topic_namespace + ALERTS_TOPIC)
@@ -323,6 +358,8 @@ async def _figure_changes(settings: AssessmentSettings, partnership_id: UUID | N
             try:
                 envelope = decode(record.headers, record.key, record.value)
             except UndecodableEvent:
+                continue
+            if not seen.includes(envelope.partnership_id):
                 continue
             data = envelope.data.model_dump_json()
             if partnership_id is None:  # alerts name no partnership of their own; the Kafka key does

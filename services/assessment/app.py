@@ -12,6 +12,8 @@ from services.assessment.dashboard.routes import mount_dashboard
 from services.assessment.settings import AssessmentSettings
 from services.assessment.store import open_store
 from shared.observability.metrics import install_observability
+from shared.persistence.database import checked_schema
+from shared.security.access import PostgresMembershipDirectory
 from shared.security.runtime import open_identity
 from shared.security.settings import refuse_unsafe
 from shared.web.auth import install_auth, secured
@@ -21,6 +23,11 @@ from shared.web.problems import install_problem_handlers
 OPEN_PATHS = ("/health",)
 
 
+def recruitments_memberships(settings: AssessmentSettings) -> str:
+    """The assessment keeps no memberships of its own; recruitment records every MemberJoined and MemberLeft."""
+    return f"{checked_schema('recruitment' + settings.schema_suffix)}.party_memberships"
+
+
 def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
     settings = settings or AssessmentSettings()
     refuse_unsafe(settings, national_id_key=settings.national_id_key, operator_token=settings.operator_token)
@@ -28,6 +35,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = await open_store(settings.database_url, settings.db_schema)
+        app.state.memberships = PostgresMembershipDirectory(app.state.store.pool, recruitments_memberships(settings))
         try:
             async with open_identity(settings, settings.database_url, app.state.store.pool) as identity:
                 app.state.identity = identity

@@ -225,19 +225,30 @@ class AssessmentStore:
         )
         return [figure_of(row) for row in rows]
 
-    async def all_figures(self, generation: str) -> list[Figure]:
-        rows = await self.pool.fetch(f"SELECT {_FIGURE_COLUMNS} FROM figures_latest WHERE generation = $1", generation)
+    async def all_figures(self, generation: str, scopes: list[str] | None = None) -> list[Figure]:
+        """`scopes` None: every scope's."""
+        rows = await self.pool.fetch(
+            f"SELECT {_FIGURE_COLUMNS} FROM figures_latest WHERE generation = $1"
+            " AND ($2::text[] IS NULL OR scope = ANY($2))",
+            generation,
+            scopes,
+        )
         return [figure_of(row) for row in rows]
 
-    async def ranking(self, generation: str, metric: str, version: int, kind: str, limit: int) -> list[Figure]:
+    async def ranking(
+        self, generation: str, metric: str, version: int, kind: str, limit: int, scopes: list[str] | None = None
+    ) -> list[Figure]:
+        """`scopes` None: every scope of the kind."""
         rows = await self.pool.fetch(
             f"SELECT {_FIGURE_COLUMNS} FROM figures_latest WHERE generation = $1 AND metric = $2 AND version = $3"
-            " AND dimension = 'total' AND scope LIKE $4 ORDER BY value DESC NULLS LAST, scope LIMIT $5",
+            " AND dimension = 'total' AND scope LIKE $4 AND ($6::text[] IS NULL OR scope = ANY($6))"
+            " ORDER BY value DESC NULLS LAST, scope LIMIT $5",
             generation,
             metric,
             version,
             f"{kind}:%",
             limit,
+            scopes,
         )
         return [figure_of(row) for row in rows]
 

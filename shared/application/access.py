@@ -28,6 +28,7 @@ class Membership:
     party_id: UUID
     role: PartyRole
     credit_code: str | None = None
+    locality: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The unit of work's `AccessPort` in PostgreSQL: memberships in the service's own schema (its search_path),
-the audit trail in the shared security schema, both on the transaction's connection."""
+the audit trail in the shared security schema, both on the transaction's connection; and the read side's
+`MembershipDirectory` on the service's pool."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from shared.persistence.database import checked_schema
 from shared.security.audit import AuditEntry
 from shared.security.identity import Actor, Role
 from shared.security.postgres import PostgresAudit
+from shared.security.reading import MembershipDirectory
 
 _STAYING = "joined_on <= $3 AND (left_on IS NULL OR left_on > $3)"
+_CURRENT_OF_THE_PARTY = "party_id = $1 AND left_on IS NULL"
 
 
 def _membership(row: asyncpg.Record | None) -> Membership | None:
@@ -54,13 +57,15 @@ class PostgresAccess(AccessPort):
 
     async def joined(self, event_id: UUID, partnership_id: UUID, member: Membership, on: date) -> None:
         await self._conn.execute(
-            "INSERT INTO party_memberships (joined_event, partnership_id, party_id, party_role, credit_code, joined_on)"
-            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (joined_event) DO NOTHING",
+            "INSERT INTO party_memberships"
+            " (joined_event, partnership_id, party_id, party_role, credit_code, locality, joined_on)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (joined_event) DO NOTHING",
             event_id,
             partnership_id,
             member.party_id,
             member.role.value,
             member.credit_code,
+            member.locality,
             on,
         )
 
@@ -94,3 +99,31 @@ class PostgresAccess(AccessPort):
     async def audit_facts(self, actor: Actor, events: Sequence[Envelope], at: datetime) -> None:
         if events:
             await self._audit.record(*(AuditEntry.of_fact(actor, event, at, None) for event in events))
+
+
+class PostgresMembershipDirectory(MembershipDirectory):
+    """`table`: the service's own `party_memberships`, or another schema's for a service that keeps none."""
+
+    def __init__(self, pool: asyncpg.Pool, table: str = "party_memberships") -> None:
+        self._pool = pool
+        self._table = table
+
+    async def partnerships_of(self, party_id: UUID) -> frozenset[UUID]:
+        return await self._partnerships(
+            f"SELECT partnership_id FROM {self._table} WHERE {_CURRENT_OF_THE_PARTY}", party_id
+        )
+
+    async def partnerships_in_region_of(self, party_id: UUID) -> frozenset[UUID]:
+        return await self._partnerships(
+            f"SELECT partnership_id FROM {self._table} WHERE {_CURRENT_OF_THE_PARTY} UNION"
+            f" SELECT partnership_id FROM {self._table} WHERE left_on IS NULL AND locality IN"
+            f" (SELECT locality FROM {self._table} WHERE {_CURRENT_OF_THE_PARTY})",
+            party_id,
+        )
+
+    async def _partnerships(self, query: str, party_id: UUID) -> frozenset[UUID]:
+        try:
+            rows = await self._pool.fetch(query, party_id)
+        except asyncpg.UndefinedTableError:  # the schema that keeps them is not migrated yet: no member anywhere
+            return frozenset()
+        return frozenset(row["partnership_id"] for row in rows)

@@ -112,7 +112,7 @@ class EventPolicy(Policy):
         for event in events:
             data = event.data
             if isinstance(data, MemberJoined):
-                member = Membership(data.party_id, data.party_role, data.credit_code)
+                member = Membership(data.party_id, data.party_role, data.credit_code, data.locality)
                 await access.joined(event.id, event.partnership_id, member, event.occurred_on)
             elif isinstance(data, MemberLeft):
                 await access.left(event.id, event.partnership_id, data.party_id, event.occurred_on)

@@ -1,7 +1,8 @@
-"""What a party's client may read (issue 10): a student's timeline only while its party belongs to a partnership
-the student's facts in this service were recorded for; otherwise the student does not exist for it (404, so an
-id cannot be probed). Operators read everything. Names and national IDs need the `personal_data` scope
-(`PERSONAL_DATA`, recruitment only)."""
+"""The read policy over HTTP (issue 10, shared/security/reading.py): `visible(request)` is what the caller may
+read, asked of the memberships once per request; every read adapter restricts its queries to it, so a resource of
+another party's partnership answers 404 (existence is private) and a listing leaves it out. A student is readable
+while one of the partnerships its facts in this service were recorded for is. Names and national IDs need the
+`personal_data` scope (`PERSONAL_DATA`, recruitment only)."""
 
 from __future__ import annotations
 
@@ -12,26 +13,52 @@ from fastapi import Depends, Request
 
 from shared.errors import NotFound
 from shared.security.identity import Actor, Scope
+from shared.security.reading import EVERYTHING, MembershipDirectory, Visible, visible_to
 from shared.web.auth import actor_of, requires
 from shared.web.runtime import runtime_of
 
-_MEMBER_OF_THE_STUDENTS_PARTNERSHIP = """
-SELECT EXISTS (
-    SELECT 1 FROM party_memberships
-    WHERE party_id = $1 AND left_on IS NULL
-      AND partnership_id IN (SELECT DISTINCT key::uuid FROM outbox WHERE headers ->> 'ce_studentid' = $2)
-)"""
+_STUDENTS_PARTNERSHIPS_VISIBLE = """
+SELECT EXISTS (SELECT 1 FROM outbox WHERE headers ->> 'ce_studentid' = $1 AND key = ANY($2::text[]))"""
+
+
+async def visible(request: Request) -> Visible:
+    known: Visible | None = getattr(request.state, "visible", None)
+    if known is not None:
+        return known
+    actor = actor_of(request)
+    if actor is None:  # an app called in-process as an operator (tests/support/http.py as_operator)
+        return EVERYTHING
+    directory: MembershipDirectory = request.app.state.memberships  # set by the service's lifespan
+    request.state.visible = await visible_to(actor, directory)
+    return request.state.visible  # type: ignore[no-any-return]
+
+
+Visibility = Annotated[Visible, Depends(visible)]
+
+
+def readable(seen: Visible, partnership_id: UUID | None, what: str) -> None:
+    if not seen.includes(partnership_id):
+        raise NotFound(f"no {what}")
+
+
+async def partnership_readable(request: Request, partnership_id: UUID) -> None:
+    readable(await visible(request), partnership_id, f"partnership {partnership_id}")
+
+
+async def student_visible(request: Request, student_id: UUID) -> bool:
+    seen = await visible(request)
+    if seen.everything:
+        return True
+    ids = [str(partnership_id) for partnership_id in seen.restriction() or ()]
+    async with runtime_of(request).pool.acquire() as conn:
+        return bool(await conn.fetchval(_STUDENTS_PARTNERSHIPS_VISIBLE, str(student_id), ids))
 
 
 async def student_readable(request: Request, student_id: UUID) -> None:
-    actor = actor_of(request)
-    if actor is None or actor.is_operator:
-        return
-    async with runtime_of(request).pool.acquire() as conn:
-        member = await conn.fetchval(_MEMBER_OF_THE_STUDENTS_PARTNERSHIP, actor.party_id, str(student_id))
-    if not member:
-        raise NotFound(f"no student {student_id} in a partnership of party {actor.party_id}")
+    if not await student_visible(request, student_id):
+        raise NotFound(f"no student {student_id} in a partnership the caller reads")
 
 
+PARTNERSHIP_READABLE: Any = Depends(partnership_readable)
 STUDENT_READABLE: Any = Depends(student_readable)
 PersonalData = Annotated[Actor, requires(Scope.PERSONAL_DATA)]

@@ -36,6 +36,7 @@ from shared.messaging.topics import ensure_topics, product_topics
 from shared.observability.metrics import install_observability
 from shared.persistence.database import create_pool, migrate
 from shared.persistence.unit_of_work import PostgresUnitOfWork
+from shared.security.access import PostgresMembershipDirectory
 from shared.security.policy import EventPolicy
 from shared.security.runtime import open_identity
 from shared.security.settings import refuse_unsafe
@@ -122,6 +123,7 @@ async def run_service(app: FastAPI, spec: ServiceSpec, settings: ServiceSettings
             open_identity(settings, settings.database_url, pool, clock=clock)
         )
         app.state.runtime = _runtime(spec, settings, pool, clock)
+        app.state.memberships = PostgresMembershipDirectory(pool)
         async with _running(app.state.runtime, schema):
             log.info("service started", service=spec.name, schema=schema)
             yield

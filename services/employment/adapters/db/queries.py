@@ -31,12 +31,14 @@ def _cut(rows: list[asyncpg.Record], limit: int) -> tuple[list[asyncpg.Record], 
 
 
 def _where(filters: dict[str, Any], first: int = 1) -> tuple[str, list[Any]]:
-    """`filters` maps a column expression (from code, never from the client) to a value; None means any."""
+    """`filters` maps a column expression (from code, never from the client) to a value; None means any. An
+    expression with `{}` is a whole condition on the value (visibility.py)."""
     clauses, args = [], []
     for column, value in filters.items():
         if value is not None:
             args.append(value)
-            clauses.append(f"{column} = ${first + len(args) - 1}")
+            placeholder = f"${first + len(args) - 1}"
+            clauses.append(column.format(placeholder) if "{}" in column else f"{column} = {placeholder}")
     return (" AND ".join(clauses) or "true"), args
 
 

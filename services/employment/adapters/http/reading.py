@@ -11,7 +11,9 @@ from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from services.employment.adapters.db.queries import page
+from services.employment.adapters.db.visibility import readable
 from shared.application.clock import business_today
+from shared.security.reading import Visible
 from shared.web.pagination import Page
 from shared.web.runtime import runtime_of
 
@@ -45,14 +47,21 @@ class Listing(BaseModel):
 
 async def listing(
     conn: asyncpg.Connection,
-    source: str,
+    seen: Visible,
+    table: str,
     query: Listing,
     out: type[T],
     *,
     filters: dict[str, Any] | None = None,
+    alias: str = "",
     **options: str,
 ) -> Page[T]:
-    """A page of `source` as `out`; `filters` replace the query's own, `options` are page()'s columns and seq."""
-    chosen = query.filters() if filters is None else filters
+    """A page of `table` (`alias`ed) as `out`, of the partnerships `seen`; `filters` replace the query's own,
+    `options` are page()'s columns and seq."""
+    chosen = {
+        **(query.filters() if filters is None else filters),
+        **readable(seen, table, f"{alias}." if alias else ""),
+    }
+    source = f"{table} {alias}" if alias else table
     rows, after = await page(conn, source, chosen, query.cursor, query.limit, **options)
     return Page(items=[out.model_validate(dict(row)) for row in rows], next_cursor=after)

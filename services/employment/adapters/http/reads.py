@@ -10,6 +10,7 @@ import asyncpg
 from fastapi import APIRouter, Query
 
 from services.employment.adapters.db import queries
+from services.employment.adapters.db.visibility import readable
 from services.employment.adapters.http.reading import Conn, Cursor, Limit, Listing, listing
 from services.employment.adapters.http.views import (
     HeldFactOut,
@@ -22,9 +23,10 @@ from services.employment.adapters.http.views import (
 from services.employment.domain.errors import Unknown
 from services.employment.domain.student import EmploymentStatus
 from services.employment.domain.training import TrainingStatus
+from shared.security.reading import EVERYTHING, Visible
 from shared.web.pagination import Page
 from shared.web.problems import NOT_FOUND
-from shared.web.read_scopes import STUDENT_READABLE
+from shared.web.read_scopes import PARTNERSHIP_READABLE, STUDENT_READABLE, Visibility
 
 router = APIRouter(responses=NOT_FOUND)
 
@@ -43,15 +45,23 @@ class HeldQuery(Listing):
 
 
 @router.get("/students", tags=["students"], summary="Students employment knows of")
-async def list_students(conn: Conn, query: Annotated[StudentQuery, Query()]) -> Page[StudentOut]:
+async def list_students(conn: Conn, seen: Visibility, query: Annotated[StudentQuery, Query()]) -> Page[StudentOut]:
     return await listing(
-        conn, "students s", query, StudentOut, filters=query.filters("s."), columns=queries.STUDENT_COLUMNS, seq="s.seq"
+        conn,
+        seen,
+        "students",
+        query,
+        StudentOut,
+        filters=query.filters("s."),
+        alias="s",
+        columns=queries.STUDENT_COLUMNS,
+        seq="s.seq",
     )
 
 
-async def _student_row(conn: asyncpg.Connection, student_id: UUID) -> asyncpg.Record:
+async def _student_row(conn: asyncpg.Connection, student_id: UUID, seen: Visible = EVERYTHING) -> asyncpg.Record:
     row = await queries.student(conn, student_id)
-    if row is None:
+    if row is None or not seen.includes(row["partnership_id"]):
         raise Unknown(f"employment has not learned of student {student_id} from enrolment or training events")
     return row
 
@@ -61,8 +71,8 @@ async def _student_row(conn: asyncpg.Connection, student_id: UUID) -> asyncpg.Re
     tags=["students"],
     summary="Where the student stands: training status learned from events, employment status from facts here",
 )
-async def get_student(student_id: UUID, conn: Conn) -> StudentOut:
-    return StudentOut.model_validate(dict(await _student_row(conn, student_id)))
+async def get_student(student_id: UUID, conn: Conn, seen: Visibility) -> StudentOut:
+    return StudentOut.model_validate(dict(await _student_row(conn, student_id, seen)))
 
 
 @router.get(
@@ -86,15 +96,17 @@ def _held(row: asyncpg.Record) -> HeldFactOut:
     tags=["held facts"],
     summary="Facts held until a graduation arrives, and what became of them (applied or rejected)",
 )
-async def list_held_facts(conn: Conn, query: Annotated[HeldQuery, Query()]) -> Page[HeldFactOut]:
-    rows, after = await queries.page(conn, "held_facts", query.filters(), query.cursor, query.limit)
+async def list_held_facts(conn: Conn, seen: Visibility, query: Annotated[HeldQuery, Query()]) -> Page[HeldFactOut]:
+    filters = {**query.filters(), **readable(seen, "held_facts")}
+    rows, after = await queries.page(conn, "held_facts", filters, query.cursor, query.limit)
     return Page(items=[_held(r) for r in rows], next_cursor=after)
 
 
 @router.get("/held-facts/{held_id}", tags=["held facts"], summary="One held fact")
-async def get_held_fact(held_id: UUID, conn: Conn) -> HeldFactOut:
+async def get_held_fact(held_id: UUID, conn: Conn, seen: Visibility) -> HeldFactOut:
     row = await queries.one(conn, "held_facts", "held_id", held_id, live=False)
-    if row is None:
+    student = None if row is None or seen.everything else await queries.student(conn, row["student_id"])
+    if row is None or not (seen.everything or (student is not None and seen.includes(student["partnership_id"]))):
         raise Unknown(f"no held fact {held_id}")
     return _held(row)
 
@@ -104,14 +116,15 @@ async def get_held_fact(held_id: UUID, conn: Conn) -> HeldFactOut:
     tags=["partnerships"],
     summary="Partnerships employment heard of, with their retention check-points",
 )
-async def list_partnerships(conn: Conn, query: Annotated[Listing, Query()]) -> Page[PartnershipOut]:
-    return await listing(conn, "partnerships", query, PartnershipOut)
+async def list_partnerships(conn: Conn, seen: Visibility, query: Annotated[Listing, Query()]) -> Page[PartnershipOut]:
+    return await listing(conn, seen, "partnerships", query, PartnershipOut)
 
 
 @router.get(
     "/partnerships/{partnership_id}",
     tags=["partnerships"],
     summary="Check-points, class sponsors and partner enterprises, as learned from partnership events",
+    dependencies=[PARTNERSHIP_READABLE],
 )
 async def get_partnership(partnership_id: UUID, conn: Conn) -> PartnershipOut:
     found = await queries.partnership(conn, partnership_id)

@@ -9,7 +9,9 @@ from typing import Any
 import asyncpg
 
 from services.recruitment.adapters.db import Conn
+from services.recruitment.adapters.db.visibility import kept
 from shared.errors import InvalidFact
+from shared.security.reading import EVERYTHING, Visible
 from shared.web.pagination import decode_cursor, encode_cursor
 
 
@@ -19,13 +21,19 @@ async def page(
     filters: Mapping[str, Any],
     cursor: str | None,
     limit: int,
+    seen: Visible = EVERYTHING,
 ) -> tuple[list[asyncpg.Record], str | None]:
-    """Rows of `listing` (a SELECT with a `seq` column) matching every non-None filter (column = value).
+    """Rows of `listing` (a SELECT with a `seq` column) of the partnerships `seen`, matching every non-None filter
+    (column = value).
 
     Filter names are column names written in this package, never taken from a request.
     """
     clauses: list[str] = []
     args: list[Any] = []
+    restriction = seen.restriction()
+    if restriction is not None:
+        args.append(restriction)
+        clauses.append(kept(listing, f"${len(args)}"))
     for column, value in filters.items():
         if value is not None:
             args.append(value.value if isinstance(value, Enum) else value)

@@ -18,9 +18,11 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from services.recruitment.adapters.db.pages import page
+from services.recruitment.adapters.db.visibility import kept
 from services.recruitment.domain.errors import UnknownRecord
 from shared.web.pagination import Page
 from shared.web.problems import ERROR_RESPONSES, NOT_FOUND
+from shared.web.read_scopes import visible
 from shared.web.routes import command_route, path_ids
 from shared.web.runtime import runtime_of
 
@@ -153,15 +155,19 @@ class OneRoute:
 async def listed(
     request: Request, model: type[M], listing: str, filters: dict[str, Any], cursor: str | None, limit: int
 ) -> Page[M]:
+    seen = await visible(request)
     async with runtime_of(request).pool.acquire() as conn:
-        rows, next_cursor = await page(conn, listing, filters, cursor, limit)
+        rows, next_cursor = await page(conn, listing, filters, cursor, limit, seen)
     return Page[model](items=[model.model_validate(dict(row)) for row in rows], next_cursor=next_cursor)  # type: ignore[valid-type]  # a runtime model class parametrises the generic page
 
 
 async def one(request: Request, model: type[M], listing: str, key: UUID, what: str) -> M:
-    """The row of a listing query whose `<what>_id` is `key`."""
+    """The row of a listing query whose `<what>_id` is `key`, if it is of a partnership the caller reads."""
+    restriction = (await visible(request)).restriction()
+    readable = "" if restriction is None else f" AND {kept(listing, '$2')}"
+    query = f"SELECT * FROM ({listing}) AS listed WHERE {what}_id = $1{readable}"
     async with runtime_of(request).pool.acquire() as conn:
-        row = await conn.fetchrow(f"SELECT * FROM ({listing}) AS listed WHERE {what}_id = $1", key)
+        row = await conn.fetchrow(query, key, *([] if restriction is None else [restriction]))
     if row is None:
         raise UnknownRecord(f"no {what} {key}")
     return model.model_validate(dict(row))

@@ -41,7 +41,7 @@ from services.recruitment.domain.identity import masked_name
 from shared.web.pagination import Page
 from shared.web.problems import NOT_FOUND
 from shared.web.rate_limits import rate_limited
-from shared.web.read_scopes import STUDENT_READABLE, PersonalData
+from shared.web.read_scopes import STUDENT_READABLE, PersonalData, student_visible
 from shared.web.runtime import runtime_of
 
 APPLICANTS = ("applications",)
@@ -117,12 +117,18 @@ async def post_lookup(body: NationalIdIn, request: Request, _: PersonalData) -> 
     digest = vault_for(runtime.settings.national_id_key).digest(body.national_id)
     async with runtime.pool.acquire() as conn:
         student_id = await rows.student_with_digest(conn, digest)
-    if student_id is None:
+    if student_id is None or not await student_visible(request, student_id):
         raise UnknownRecord("no student has this national ID")
     return StudentFound(student_id=student_id)
 
 
-@router.get("/students/{student_id}", response_model=StudentOut, summary="One student, name masked", **_A_STUDENT)
+@router.get(
+    "/students/{student_id}",
+    response_model=StudentOut,
+    summary="One student, name masked",
+    dependencies=[STUDENT_READABLE],
+    **_A_STUDENT,
+)
 async def get_student(student_id: UUID, request: Request, _: PersonalData) -> StudentOut:
     """No national ID and no household registration; the name is masked."""
     runtime = runtime_of(request)

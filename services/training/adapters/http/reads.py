@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 
 from services.training.adapters.db import reads
 from services.training.adapters.db.reads import Filter
+from services.training.adapters.db.visibility import kept
 from services.training.adapters.http import views
 from services.training.domain.errors import Unknown
 from services.training.domain.learner import Phase
@@ -19,7 +20,7 @@ from shared.contracts.training import InternshipOutcome
 from shared.persistence.database import pooled
 from shared.web.pagination import Page
 from shared.web.problems import ERROR_RESPONSES
-from shared.web.read_scopes import STUDENT_READABLE
+from shared.web.read_scopes import STUDENT_READABLE, visible
 from shared.web.runtime import runtime_of
 
 Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
@@ -29,8 +30,10 @@ ClassFilter = Annotated[UUID | None, Query()]
 
 
 async def _page(request: Request, source: str, filters: Sequence[Filter], cursor: str | None, limit: int) -> Any:
+    """Rows of the partnerships the caller reads, filtered."""
+    readable: Filter = (kept(source), (await visible(request)).restriction())
     async with pooled(runtime_of(request).pool) as conn:
-        rows, next_cursor = await reads.page(conn, source, filters, cursor, limit)
+        rows, next_cursor = await reads.page(conn, source, [*filters, readable], cursor, limit)
     items = [reads.plan_row(row) if source == "plans" else dict(row) for row in rows]
     return {"items": items, "next_cursor": next_cursor}
 
@@ -49,7 +52,7 @@ async def list_classes(
 async def get_class(class_id: UUID, request: Request) -> Any:
     async with pooled(runtime_of(request).pool) as conn:
         detail = await reads.class_detail(conn, class_id)
-    if detail is None:
+    if detail is None or not (await visible(request)).includes(detail["partnership_id"]):
         raise Unknown(f"training has not learned of class {class_id}")
     return detail
 
