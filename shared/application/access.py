@@ -67,6 +67,14 @@ class AccessPort(abc.ABC):
         """A MemberJoined or MemberLeft was retracted: as if it had never been stated."""
 
     @abc.abstractmethod
+    async def partnerships_of_student(self, student_id: UUID) -> frozenset[UUID]:
+        """The partnerships this service recorded facts about the student for; empty when it recorded none."""
+
+    @abc.abstractmethod
+    async def partnership_of_event(self, event_id: UUID) -> UUID | None:
+        """The partnership of a fact this service recorded; None for one it did not."""
+
+    @abc.abstractmethod
     async def recorder(self, event_id: UUID) -> Recorder | None:
         """None for an event no client recorded (learned, released from hold, or older than the audit)."""
 
@@ -80,6 +88,11 @@ class Policy(abc.ABC):
         self, actor: Actor, events: Sequence[Envelope], held: HeldIntent | None, access: AccessPort
     ) -> None:
         """Raises `shared.errors.Forbidden` when `actor` may not record these facts."""
+
+    @abc.abstractmethod
+    async def screen(self, actor: Actor, command: object, on: date, access: AccessPort) -> None:
+        """Before a domain refusal is answered: raises `Forbidden` when `actor` may not record facts about the
+        command's subject at all, so the refusal cannot tell it what the service knows of the subject."""
 
     @abc.abstractmethod
     async def learn(self, events: Sequence[Envelope], access: AccessPort) -> None:

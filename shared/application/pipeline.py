@@ -1,5 +1,6 @@
 """The one way a command becomes a fact: open the unit of work, check idempotency, run the handler, authorize
-what it decided (issue 10), write the handler's events to the outbox with their audit rows, commit.
+what it decided (issue 10), write the handler's events to the outbox with their audit rows, commit. A handler's
+refusal is answered only after the scope check (`Policy.screen`), so it tells a caller nothing it may not know.
 
 HTTP routes, Kafka learners (whose command is the envelope they learn from) and the operator import all come
 through `Pipeline.handle`; only the adapters differ in how they build the command and present the outcome.
@@ -20,7 +21,7 @@ from shared.application.context import Context
 from shared.application.outcome import Outcome
 from shared.application.unit_of_work import Remembered, UnitOfWork
 from shared.contracts.envelope import Envelope
-from shared.errors import Conflict
+from shared.errors import Conflict, DomainError, Forbidden
 from shared.observability import tracing
 from shared.security.identity import Actor
 
@@ -75,7 +76,11 @@ class Pipeline(Generic[U]):
                 remembered = await uow.idempotency.recall(idempotency.key)
                 if remembered is not None:
                     return _replayed(idempotency, remembered)
-            outcome = await handler(command, uow, context)
+            try:
+                outcome = await handler(command, uow, context)
+            except DomainError as refusal:
+                await self._screened(refusal, command, actor, context, uow)
+                raise
             await self._authorized(command, outcome, actor, uow)
             for event in outcome.events:
                 await uow.outbox.add(event)
@@ -87,6 +92,11 @@ class Pipeline(Generic[U]):
         for event in outcome.events:  # envelopes carry no personal data, so they may be logged
             log.info("fact recorded", type=event.type, event_id=str(event.id), partnership_id=str(event.partnership_id))
         return outcome
+
+    async def _screened(self, refusal: DomainError, command: object, actor: Actor | None, ctx: Context, uow: U) -> None:
+        """The scope check comes before the refusal: `Forbidden` replaces it for a caller who may not act here."""
+        if self._policy is not None and actor is not None and not isinstance(refusal, Forbidden):
+            await self._policy.screen(actor, command, ctx.today, uow.access)
 
     async def _authorized(self, command: object, outcome: Outcome, actor: Actor | None, uow: U) -> None:
         if self._policy is None:

@@ -86,6 +86,24 @@ class PostgresAccess(AccessPort):
             "UPDATE party_memberships SET left_on = NULL, left_event = NULL WHERE left_event = $1", event_id
         )
 
+    async def partnerships_of_student(self, student_id: UUID) -> frozenset[UUID]:
+        keys = await self._after_a_refusal(
+            "SELECT DISTINCT key FROM outbox WHERE headers ->> 'ce_studentid' = $1", str(student_id)
+        )
+        return frozenset(UUID(row["key"]) for row in keys)
+
+    async def partnership_of_event(self, event_id: UUID) -> UUID | None:
+        keys = await self._after_a_refusal("SELECT key FROM outbox WHERE event_id = $1", event_id)
+        return UUID(keys[0]["key"]) if keys else None
+
+    async def _after_a_refusal(self, query: str, *args: object) -> list[asyncpg.Record]:
+        """Asked when a handler has refused; a refusal that a failed statement caused (a duplicate key) has
+        aborted the transaction, and then nothing is known here and the refusal stands."""
+        try:
+            return list(await self._conn.fetch(query, *args))
+        except asyncpg.InFailedSQLTransactionError:
+            return []
+
     async def recorder(self, event_id: UUID) -> Recorder | None:
         row = await self._conn.fetchrow(
             f"SELECT party_id, role FROM {self._audit_table}"

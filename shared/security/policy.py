@@ -11,7 +11,10 @@ An operator may record anything. A party's client may record only:
 - corrections and retractions only of facts its own party recorded (the audit trail says who).
 
 Anything else raises `Forbidden` (403) and the pipeline rolls the whole transaction back. A held fact is checked
-for its type and partnership when it is accepted; it is released later without a caller.
+for its type and partnership when it is accepted; it is released later without a caller. When the handler refuses
+a command instead (409, 404, 422), `screen` runs first: a client whose role records nothing, or whose party is no
+member of the partnership the command's subject (its partnership, student or fact) belongs to, hears 403, not what
+the refusal would have told it about the subject.
 """
 
 from __future__ import annotations
@@ -108,6 +111,21 @@ class EventPolicy(Policy):
             raise _refuse(actor, f"its party is no {actor.role} of partnership {partnership_id} on {on}")
         return membership
 
+    async def screen(self, actor: Actor, command: object, on: date, access: AccessPort) -> None:
+        if actor.is_operator:
+            return
+        if not WRITES.get(actor.role):
+            raise _refuse(actor, f"a {actor.role} records no facts")
+        assert actor.party_id is not None  # every client but an operator's belongs to a party
+        concerned = await _partnerships_concerned(command, access)
+        day = getattr(command, "occurred_on", None)
+        for partnership_id in concerned:
+            membership = await access.membership(partnership_id, actor.party_id, day if isinstance(day, date) else on)
+            if membership is not None and membership.role == actor.role.party_role:
+                return
+        if concerned:
+            raise _refuse(actor, f"its party is no {actor.role} of the partnership this command is about")
+
     async def learn(self, events: Sequence[Envelope], access: AccessPort) -> None:
         for event in events:
             data = event.data
@@ -118,6 +136,22 @@ class EventPolicy(Policy):
                 await access.left(event.id, event.partnership_id, data.party_id, event.occurred_on)
             elif isinstance(data, EventRetracted) and event.supersedes is not None:
                 await access.forget(event.supersedes)
+
+
+async def _partnerships_concerned(command: object, access: AccessPort) -> frozenset[UUID]:
+    """The partnerships of the command's subject as far as this service knows them: named, or of the student or
+    the fact it is about; empty for a subject it has no facts of (a refusal then reveals nothing)."""
+    partnership_id, student_id, event_id = (
+        getattr(command, f, None) for f in ("partnership_id", "student_id", "event_id")
+    )
+    if isinstance(partnership_id, UUID):
+        return frozenset({partnership_id})
+    if isinstance(student_id, UUID):
+        return await access.partnerships_of_student(student_id)
+    if isinstance(event_id, UUID):
+        found = await access.partnership_of_event(event_id)
+        return frozenset() if found is None else frozenset({found})
+    return frozenset()
 
 
 def _check_parties(actor: Actor, event: Envelope) -> None:

@@ -186,3 +186,18 @@ async def test_a_students_timeline_is_read_by_its_partnerships_parties_and_names
         ):
             assert (refused.status_code, refused.json()["code"]) == (403, "insufficient_scope")
     assert (await stack.recruitment.get(f"/students/{student}")).status_code == 200
+
+
+async def test_the_scope_check_comes_before_a_refusal_so_an_outsider_learns_nothing_of_a_students_state(stack: Stack):
+    s = stack.setting
+    cancel = {"reason": "never arrived at the school", "occurred_on": "2024-07-01"}
+    async with (
+        as_party(stack, stack.recruitment, Role.SCHOOL, s.school) as school,
+        as_party(stack, stack.recruitment, Role.SCHOOL, "new") as stranger,
+        as_party(stack, stack.recruitment, Role.GOVERNMENT, "new") as government,
+    ):
+        student = (await apply(school, s.klass))["student_id"]  # applied, never enrolled: nothing to cancel
+        for outsider in (stranger, government):
+            forbidden(await outsider.post(f"/students/{student}/cancellation", json=cancel))
+        refused = await school.post(f"/students/{student}/cancellation", json=cancel)
+    assert refused.status_code == 409, refused.text

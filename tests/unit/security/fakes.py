@@ -88,6 +88,7 @@ class FakeAccess(AccessPort):
     def __init__(self) -> None:
         self.stays: list[_Stay] = []
         self.recorded: dict[UUID, Actor] = {}
+        self.facts: dict[UUID, Envelope] = {}
 
     def _staying(self, partnership_id: UUID, on: date) -> list[_Stay]:
         return [
@@ -117,9 +118,17 @@ class FakeAccess(AccessPort):
             if stay.left_event == event_id:
                 stay.left_on, stay.left_event = None, None
 
+    async def partnerships_of_student(self, student_id: UUID) -> frozenset[UUID]:
+        return frozenset(e.partnership_id for e in self.facts.values() if e.student_id == student_id)
+
+    async def partnership_of_event(self, event_id: UUID) -> UUID | None:
+        fact = self.facts.get(event_id)
+        return None if fact is None else fact.partnership_id
+
     async def recorder(self, event_id: UUID) -> Recorder | None:
         actor = self.recorded.get(event_id)
         return Recorder(actor.party_id, actor.role) if actor else None
 
     async def audit_facts(self, actor: Actor, events: Sequence[Envelope], at: datetime) -> None:
         self.recorded.update({event.id: actor for event in events})
+        self.facts.update({event.id: event for event in events})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
@@ -27,7 +28,7 @@ from shared.contracts.envelope import Envelope
 from shared.contracts.partnership import ClassClosed, MemberJoined, MemberLeft, PartyRole
 from shared.contracts.recruitment import ApplicationSubmitted, PoorHouseholdVerification
 from shared.contracts.training import Graduated, TrainingHoursLogged, TrainingHoursVerified
-from shared.errors import Forbidden
+from shared.errors import Forbidden, IllegalTransition
 from shared.security.identity import Actor, Role
 from shared.security.policy import EventPolicy
 from tests.support.fakes import FakeUnitOfWork
@@ -264,3 +265,29 @@ async def test_a_learned_member_joined_admits_the_party_in_every_service(world):
     pipeline = Pipeline({Envelope: learn}, lambda: uow, FixedClock(NOW), "/services/test", POLICY)
     await pipeline.handle(p.joined(newcomer, PartyRole.SCHOOL, None))
     await POLICY.authorize(newcomer, [p.fact(application())], None, access)
+
+
+@dataclass(frozen=True)
+class Withdraw:
+    student_id: UUID
+
+
+async def test_a_refusal_is_answered_only_to_a_party_that_may_act_on_its_subject_the_rest_hear_403(world):
+    """A school of another partnership or a government learns nothing from a 409 about a student of this one."""
+    p, access = world
+    student = uuid4()
+    await access.audit_facts(p.school, [p.fact(application(), student_id=student)], NOW)
+    stranger = Actor("school-2", uuid4(), Role.SCHOOL, frozenset())
+
+    async def refuse(_: Withdraw, __: AccessUnitOfWork, ___: Context) -> Outcome:
+        raise IllegalTransition("the student has withdrawn already")
+
+    pipeline = Pipeline({Withdraw: refuse}, lambda: AccessUnitOfWork(access), FixedClock(NOW), "/t", POLICY)
+    for outsider in (stranger, p.government):
+        with pytest.raises(Forbidden):
+            await pipeline.handle(Withdraw(student), actor=outsider)
+    for allowed in (p.school, OPERATOR):
+        with pytest.raises(IllegalTransition):
+            await pipeline.handle(Withdraw(student), actor=allowed)
+    with pytest.raises(IllegalTransition):  # a student this service has no facts of: nothing to reveal
+        await pipeline.handle(Withdraw(uuid4()), actor=stranger)
