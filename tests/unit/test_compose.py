@@ -59,3 +59,11 @@ def test_prometheus_scrapes_every_http_service_and_grafana_is_provisioned_with_i
     exprs = " ".join(target["expr"] for panel in board["panels"] for target in panel["targets"])
     for metric in ("cycle_http_requests_total", "cycle_outbox_backlog", "cycle_consumer_lag", "cycle_events_consumed"):
         assert metric in exprs
+
+
+def test_compose_runs_in_production_mode_and_asks_for_every_key_production_refuses_to_start_without():
+    environment = COMPOSE["x-service-env"]
+    assert environment["CYCLE_ENVIRONMENT"] == "${CYCLE_ENVIRONMENT:-production}"
+    for key in ("CYCLE_NATIONAL_ID_KEY", "CYCLE_TOKEN_SIGNING_KEY"):
+        assert environment[key].startswith(f"${{{key}:?"), f"{key} has no default: compose stops without it"
+    assert "CYCLE_OPERATOR_TOKEN" not in environment  # set but empty, production refuses it
