@@ -1,11 +1,12 @@
 """A bulk run (the import, a CloudEvents batch): many units of work in one transaction, its rows written set-based.
 
 `one_transaction(pool, keys)` opens the transaction; every unit of work begun inside it joins it with a savepoint
-of its own, so a refused fact rolls back alone. The idempotency keys the run will use are locked and read once at
-the start. What each fact adds to the outbox, the audit trail and the remembered answers waits in the batch and is
-written with one statement per table when the batch commits; a savepoint rolled back drops its fact's share.
-A read of those tables inside the run (the event a correction targets, who recorded it) writes them first, so it
-sees every fact before it, as one transaction per fact would.
+of its own, so a refused fact rolls back alone (a kept fact's savepoint is released with the next one's start, in
+the same round trip). The idempotency keys the run will use are locked and read once at the start. What each fact
+adds to the outbox, the audit trail and the remembered answers waits in the batch and is written with one
+statement per table when the batch commits; undoing a fact drops its share. A read of those tables inside the run
+(the event a correction targets, who recorded it) writes them first, so it sees every fact before it, as one
+transaction per fact would; if the fact that read them is then undone, they are written again.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 from collections.abc import AsyncIterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Generic, TypeVar, cast
 
 import asyncpg
 
@@ -25,45 +26,86 @@ from shared.messaging.outbox import Outbox
 from shared.security.audit import AuditEntry
 from shared.security.postgres import PostgresAudit
 
+T = TypeVar("T")
 _current: ContextVar[Batch | None] = ContextVar("current_batch", default=None)
 
 
 @dataclass(frozen=True)
 class Mark:
-    """How much a batch held when a unit of work began: what its rollback drops back to."""
+    """What a batch held, and had written, when a fact began: what undoing the fact goes back to."""
 
-    flushes: int
-    events: int
-    audit: int
-    answers: int
+    events: tuple[int, int]  # (held, written)
+    audit: tuple[int, int]
+    answers: tuple[int, int]
+
+
+@dataclass
+class _Rows(Generic[T]):
+    """Rows of one table held by a batch: those before `written` are in the table (inside the transaction)."""
+
+    held: list[T] = field(default_factory=list)
+    written: int = 0
+
+    def mark(self) -> tuple[int, int]:
+        return len(self.held), self.written
+
+    def undo(self, mark: tuple[int, int]) -> list[T]:
+        """Drops the rows added since `mark` and returns them; rows written since were rolled back with the fact's
+        savepoint, so they are written again at the next flush."""
+        held, written = mark
+        dropped = self.held[held:]
+        del self.held[held:]
+        self.written = min(self.written, written)
+        return dropped
+
+    def unwritten(self) -> list[T]:
+        rows = self.held[self.written :]
+        self.written = len(self.held)
+        return rows
 
 
 @dataclass
 class Batch:
     conn: asyncpg.Connection
     recalled: dict[str, Remembered | None] = field(default_factory=dict)  # keys locked and read at the start
-    events: list[Envelope] = field(default_factory=list)
-    audit: list[AuditEntry] = field(default_factory=list)
-    answers: dict[str, Remembered] = field(default_factory=dict)
+    answered: dict[str, Remembered] = field(default_factory=dict)  # the answers of the facts kept so far
+    _events: _Rows[Envelope] = field(default_factory=_Rows)
+    _audit: _Rows[AuditEntry] = field(default_factory=_Rows)
+    _answers: _Rows[str] = field(default_factory=_Rows)  # keys of `answered`, in the order given
     _writer: Outbox | None = None
     _security_schema: str = ""
-    _flushes: int = 0
+    _kept_open: bool = False  # the last fact's savepoint, released with the next one's start
 
-    def use(self, writer: Outbox, security_schema: str) -> None:
-        """The outbox and audit trail of the units of work joining this batch (one service's)."""
+    async def begin_fact(self, writer: Outbox, security_schema: str) -> Mark:
+        """A savepoint for one fact (`writer` and `security_schema`: the outbox and audit trail of its service)."""
         self._writer, self._security_schema = writer, security_schema
+        await self.conn.execute("RELEASE SAVEPOINT fact; SAVEPOINT fact" if self._kept_open else "SAVEPOINT fact")
+        self._kept_open = False
+        return Mark(self._events.mark(), self._audit.mark(), self._answers.mark())
 
-    def mark(self) -> Mark:
-        return Mark(self._flushes, len(self.events), len(self.audit), len(self.answers))
+    def keep_fact(self) -> None:
+        self._kept_open = True
 
-    def drop_since(self, mark: Mark) -> None:
-        """A unit of work rolled back: what it added goes (after a flush, everything held is its own)."""
-        if mark.flushes != self._flushes:
-            mark = Mark(self._flushes, 0, 0, 0)
-        del self.events[mark.events :]
-        del self.audit[mark.audit :]
-        for key in list(self.answers)[mark.answers :]:
-            del self.answers[key]
+    async def undo_fact(self, mark: Mark) -> None:
+        await self.conn.execute("ROLLBACK TO SAVEPOINT fact; RELEASE SAVEPOINT fact")
+        self._events.undo(mark.events)
+        self._audit.undo(mark.audit)
+        for key in self._answers.undo(mark.answers):
+            del self.answered[key]
+
+    def add_event(self, envelope: Envelope) -> None:
+        self._events.held.append(envelope)
+
+    def add_audit(self, entries: Sequence[AuditEntry]) -> None:
+        self._audit.held.extend(entries)
+
+    def remember(self, key: str, answer: Remembered) -> None:
+        self.answered[key] = answer
+        self._answers.held.append(key)
+
+    async def recall(self, key: str) -> Remembered | None:
+        await self.recall_all([key])
+        return self.answered.get(key) or self.recalled[key]
 
     async def recall_all(self, keys: Sequence[str]) -> None:
         """Locks the keys (as `PostgresIdempotency.recall` does one by one, in a fixed order) and reads them."""
@@ -79,23 +121,24 @@ class Batch:
             self.recalled[row["key"]] = Remembered(bytes(row["fingerprint"]), json.loads(row["body"]), row["held"])
 
     async def flush(self) -> None:
+        """Writes the rows held so far, one statement per table."""
         if self._writer is not None:
-            await self._writer.add_all(self.conn, self.events)
-        if self.audit:
-            await PostgresAudit(self.conn, self._security_schema).record(*self.audit)
-        if self.answers:
+            await self._writer.add_all(self.conn, self._events.unwritten())
+        audit = self._audit.unwritten()
+        if audit:
+            await PostgresAudit(self.conn, self._security_schema).record(*audit)
+        keys = self._answers.unwritten()
+        if keys:
+            answers = [self.answered[key] for key in keys]
             await self.conn.execute(
                 "INSERT INTO idempotency_keys (key, fingerprint, body, held)"
                 " SELECT key, fingerprint, body::jsonb, held"
                 " FROM unnest($1::text[], $2::bytea[], $3::text[], $4::bool[]) AS row (key, fingerprint, body, held)",
-                list(self.answers),
-                [answer.fingerprint for answer in self.answers.values()],
-                [json.dumps(answer.answer, default=str) for answer in self.answers.values()],
-                [answer.held for answer in self.answers.values()],
+                keys,
+                [answer.fingerprint for answer in answers],
+                [json.dumps(answer.answer, default=str) for answer in answers],
+                [answer.held for answer in answers],
             )
-            self.recalled.update(self.answers)
-        self.events, self.audit, self.answers = [], [], {}
-        self._flushes += 1
 
 
 def current_batch() -> Batch | None:

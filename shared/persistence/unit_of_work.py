@@ -42,7 +42,7 @@ class PostgresOutbox(OutboxPort):
 
     async def add(self, envelope: Envelope) -> None:
         if self._batch is not None:
-            self._batch.events.append(envelope)
+            self._batch.add_event(envelope)
             return
         await self._writer.add(self._conn, envelope)
 
@@ -74,8 +74,7 @@ class PostgresIdempotency(IdempotencyPort):
 
     async def recall(self, key: str) -> Remembered | None:
         if self._batch is not None:
-            await self._batch.recall_all([key])
-            return self._batch.answers.get(key) or self._batch.recalled[key]
+            return await self._batch.recall(key)
         # Two requests with one key: the second waits here until the first commits, then replays its answer.
         await self._conn.execute("SELECT pg_advisory_xact_lock(2, hashtext($1))", key)
         row = await self._conn.fetchrow("SELECT fingerprint, body, held FROM idempotency_keys WHERE key = $1", key)
@@ -85,7 +84,7 @@ class PostgresIdempotency(IdempotencyPort):
 
     async def remember(self, key: str, remembered: Remembered) -> None:
         if self._batch is not None:
-            self._batch.answers[key] = remembered
+            self._batch.remember(key, remembered)
             return
         await self._conn.execute(
             "INSERT INTO idempotency_keys (key, fingerprint, body, held) VALUES ($1, $2, $3::jsonb, $4)",
@@ -108,7 +107,7 @@ class BatchedAccess(PostgresAccess):
         return await super().recorder(event_id)
 
     async def audit_facts(self, actor: Actor, events: Sequence[Envelope], at: datetime) -> None:
-        self._batch.audit += [AuditEntry.of_fact(actor, event, at, None) for event in events]
+        self._batch.add_audit([AuditEntry.of_fact(actor, event, at, None) for event in events])
 
 
 class PostgresUnitOfWork(UnitOfWork):
@@ -135,30 +134,36 @@ class PostgresUnitOfWork(UnitOfWork):
 
     async def begin(self) -> None:
         self._batch = None if self._joined is not None else current_batch()
-        conn = self._joined or (self._batch.conn if self._batch is not None else None)
-        if conn is None:
-            assert self._pool is not None  # guaranteed by __init__
-            self._lease = self._pool.acquire()
-            conn = cast(asyncpg.Connection, await self._lease.__aenter__())
+        if self._batch is not None:
+            conn = self._batch.conn
+            self._mark = await self._batch.begin_fact(self._writer, self.settings.security_schema)
+        else:
+            conn = self._joined or await self._leased()
+            self._transaction = conn.transaction()  # a savepoint when joining a caller's transaction
+            await self._transaction.start()
         self.conn = conn
-        self._transaction = conn.transaction()  # a savepoint when joining a caller's transaction
-        await self._transaction.start()
         self.outbox = PostgresOutbox(conn, self._writer, self._batch)
         self.idempotency = PostgresIdempotency(conn, self._batch)
-        self.access = self._access(conn)
+        self.access = (
+            PostgresAccess(conn, self.settings.security_schema)
+            if self._batch is None
+            else BatchedAccess(conn, self.settings.security_schema, self._batch)
+        )
         self.bind(conn)
 
-    def _access(self, conn: asyncpg.Connection) -> PostgresAccess:
-        if self._batch is None:
-            return PostgresAccess(conn, self.settings.security_schema)
-        self._batch.use(self._writer, self.settings.security_schema)
-        self._mark = self._batch.mark()
-        return BatchedAccess(conn, self.settings.security_schema, self._batch)
+    async def _leased(self) -> asyncpg.Connection:
+        assert self._pool is not None  # guaranteed by __init__
+        self._lease = self._pool.acquire()
+        return cast(asyncpg.Connection, await self._lease.__aenter__())
 
     def bind(self, conn: asyncpg.Connection) -> None:
         """Build the service's repositories on `conn`."""
 
     async def _commit(self) -> None:
+        if self._batch is not None and self._mark is not None:
+            self._mark = None
+            self._batch.keep_fact()
+            return
         assert self._transaction is not None  # begun by __aenter__
         try:
             await self._transaction.commit()
@@ -166,12 +171,14 @@ class PostgresUnitOfWork(UnitOfWork):
             await self._release()
 
     async def rollback(self) -> None:
+        if self._batch is not None and self._mark is not None:
+            mark, self._mark = self._mark, None
+            await self._batch.undo_fact(mark)
+            return
         if self._transaction is None:
             return
         try:
             await self._transaction.rollback()
-            if self._batch is not None and self._mark is not None:
-                self._batch.drop_since(self._mark)
         finally:
             await self._release()
 

@@ -88,10 +88,10 @@ class PostgresStudents(Students):
         return bool(await self._conn.fetchval("SELECT true FROM students WHERE student_id = $1 FOR UPDATE", student_id))
 
     async def add(self, student_id: UUID, digest: bytes, sealed: Sealed, home_region: str, at: datetime) -> UUID:
-        await self._conn.execute(
+        added = await self._conn.fetchval(
             "INSERT INTO students (student_id, national_id_digest, national_id_sealed, name_sealed, hukou_sealed,"
             " home_region, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-            " ON CONFLICT (national_id_digest) DO NOTHING",
+            " ON CONFLICT (national_id_digest) DO NOTHING RETURNING student_id",
             student_id,
             digest,
             sealed["national_id"],
@@ -100,6 +100,8 @@ class PostgresStudents(Students):
             home_region,
             at,
         )
+        if added is not None:
+            return student_id  # a row this transaction inserted is its own until it commits
         existing: UUID = await self._conn.fetchval(
             "SELECT student_id FROM students WHERE national_id_digest = $1 FOR UPDATE", digest
         )
@@ -123,6 +125,8 @@ class PostgresStudents(Students):
 
     async def _applications(self, where: str, key: UUID) -> list[Application]:
         rows = await self._conn.fetch(f"SELECT * FROM applications WHERE {where} AND NOT retracted ORDER BY seq", key)
+        if not rows:
+            return []
         ids = [row["application_id"] for row in rows]
         decisions = await self._decisions(ids)
         enrolments = {
