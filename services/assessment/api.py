@@ -59,6 +59,13 @@ ALL_SSE_RESPONSES: dict[int | str, dict[str, Any]] = {
 FIGURE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/json": {}, "text/csv": {}}, "description": "Figures as JSON (FiguresOut) or CSV"}
 }
+HIDDEN: dict[int | str, dict[str, Any]] = {
+    404: {
+        "model": ProblemDetails,
+        "content": {PROBLEM_JSON: {}},
+        "description": "A partnership (or roll-up) of no party the caller reads for, or none at all",
+    }
+}
 PERIOD_REFUSED: dict[int | str, dict[str, Any]] = {
     422: {
         "model": ProblemDetails,
@@ -66,7 +73,7 @@ PERIOD_REFUSED: dict[int | str, dict[str, Any]] = {
         "description": "No period (YYYY-MM or YYYY), or one that has not ended yet (invalid_period, period_not_ended)",
     }
 }
-SNAPSHOT_RESPONSES = {**FIGURE_RESPONSES, **PERIOD_REFUSED}
+SNAPSHOT_RESPONSES = {**FIGURE_RESPONSES, **PERIOD_REFUSED, **HIDDEN}
 
 
 def store_of(request: Request) -> AssessmentStore:
@@ -156,7 +163,7 @@ async def health(store: StoreDep, generation: GenerationDep) -> HealthOut:
 @router.get(
     "/partnerships/{partnership_id}/figures",
     response_model=FiguresOut,
-    responses=FIGURE_RESPONSES,
+    responses={**FIGURE_RESPONSES, **HIDDEN},
     dependencies=[PARTNERSHIP_READABLE],
 )
 async def partnership_figures(
@@ -173,7 +180,7 @@ async def partnership_figures(
     return await _scope_figures(store, generation, partnership_id, False, version, dimension, as_of, at, format)
 
 
-@router.get("/rollups/{parent_id}/figures", response_model=FiguresOut, responses=FIGURE_RESPONSES)
+@router.get("/rollups/{parent_id}/figures", response_model=FiguresOut, responses={**FIGURE_RESPONSES, **HIDDEN})
 async def rollup_figures(
     parent_id: UUID,
     seen: Visibility,
@@ -233,7 +240,7 @@ async def export_figures(
 @router.get(
     "/partnerships/{partnership_id}/targets",
     response_model=list[TargetOut],
-    responses=JSON_RESPONSES,
+    responses={**JSON_RESPONSES, **HIDDEN},
     dependencies=[PARTNERSHIP_READABLE],
 )
 async def targets(
@@ -307,7 +314,7 @@ def _refused(error: InvalidPeriod | PeriodNotEnded) -> Response:
 
 @router.get(
     "/partnerships/{partnership_id}/stream",
-    responses=SSE_RESPONSES,
+    responses={**SSE_RESPONSES, **HIDDEN},
     dependencies=[PARTNERSHIP_READABLE],
 )
 async def stream(partnership_id: UUID, settings: SettingsDep) -> EventSourceResponse:
