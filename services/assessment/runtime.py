@@ -205,6 +205,17 @@ class Assessor:
         self.ready = True
         log.info("assessment_recovered", partitions=sorted(owned), partnerships=len(self.engine.partnerships))
 
+    def progress(self) -> dict[str, object]:
+        """What an operator reads in the worker's log to see it move: counters, partitions, next offsets."""
+        return {
+            **vars(self.counters),
+            "partitions": sorted(self.partitions),
+            "fenced": sorted(self.fenced),
+            "next_offsets": {
+                f"{topic}-{partition}": offset for (topic, partition), offset in sorted(self._offsets.items())
+            },
+        }
+
     async def flush(self) -> int:
         """Publish and store what changed since the last flush; returns how many figures moved."""
         if not self.ready:

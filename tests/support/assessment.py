@@ -59,7 +59,7 @@ async def assessment_store(service_settings: ServiceSettings) -> AsyncIterator[A
 
 def worker_env(settings: AssessmentSettings) -> dict[str, str]:
     level = os.environ.get("ASSESSMENT_TEST_LOG_LEVEL", "warning")
-    return {**worker_environment(settings), "CYCLE_LOG_LEVEL": level}
+    return {**worker_environment(settings), "CYCLE_LOG_LEVEL": level, "PYTHONUNBUFFERED": "1"}
 
 
 @contextmanager

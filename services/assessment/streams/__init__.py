@@ -8,7 +8,7 @@ from services.assessment.streams.agents import add_assess_agent
 from services.assessment.streams.app import Worker, faust_app
 from services.assessment.streams.recovery import add_recovery
 from services.assessment.streams.tables import create_tables
-from services.assessment.streams.timers import add_flush_timer
+from services.assessment.streams.timers import add_flush_timer, add_task_dump
 from services.assessment.streams.topics import prepare, source_topic
 
 __all__ = ["Worker", "create_worker_app", "prepare"]
@@ -20,4 +20,5 @@ def create_worker_app(settings: AssessmentSettings) -> Worker:
     add_assess_agent(worker)
     add_recovery(worker)
     add_flush_timer(worker)
+    add_task_dump(worker)
     return worker

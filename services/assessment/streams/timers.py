@@ -7,6 +7,7 @@ stops, so that the group rebalances and a fresh recovery claims the partitions a
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 
@@ -14,8 +15,10 @@ import structlog
 
 from services.assessment.streams.app import Worker
 from services.assessment.streams.recovery import rebuild_engine
+from shared.observability.task_dump import install_task_dump
 
 log = structlog.get_logger(__name__)
+PROGRESS_EVERY_SECONDS = 15.0
 
 
 class FencedOut(RuntimeError):
@@ -39,6 +42,7 @@ class FenceWatch:
 
 def add_flush_timer(worker: Worker) -> None:
     watch = FenceWatch()
+    reported = [time.monotonic()]
 
     @worker.app.timer(worker.settings.flush_seconds, name="flush")  # type: ignore[untyped-decorator]
     async def flush() -> None:
@@ -48,5 +52,14 @@ def add_flush_timer(worker: Worker) -> None:
         if {tp.partition for tp in worker.assigned()} != assessor.partitions:
             await rebuild_engine(worker)  # the group moved partitions and no recovery callback told us
         await assessor.flush()
+        if time.monotonic() - reported[0] >= PROGRESS_EVERY_SECONDS:
+            reported[0] = time.monotonic()
+            log.info("assessment_progress", **assessor.progress())
         if watch.fenced_for(assessor.fenced, time.monotonic()) > worker.settings.session_timeout_seconds:
             await worker.app.crash(FencedOut(f"partitions {sorted(assessor.fenced)} are owned by another worker"))
+
+
+def add_task_dump(worker: Worker) -> None:
+    @worker.app.task  # type: ignore[untyped-decorator]
+    async def listen_for_task_dumps() -> None:
+        install_task_dump(asyncio.get_running_loop())

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from faust.types import TP
+
 from services.assessment.settings import AssessmentSettings
 from services.assessment.streams import create_worker_app
+from services.assessment.streams.recovery import uncommitted
 from services.assessment.streams.timers import FenceWatch
 from shared.contracts.registry import stage_topics
 
@@ -28,3 +31,10 @@ def test_a_worker_is_fenced_out_for_as_long_as_consecutive_flushes_find_partitio
     assert watch.fenced_for({0}, now=112.5) == 11.5
     assert watch.fenced_for(set(), now=113.0) == 0.0
     assert watch.fenced_for({1}, now=120.0) == 0.0
+
+
+def test_after_a_recovery_the_partitions_faust_will_not_seek_back_are_the_ones_without_a_committed_offset() -> None:
+    a, b, c = TP("cycle.recruitment", 0), TP("cycle.recruitment", 1), TP("cycle.training", 0)
+    # aiokafka seeks back only to a committed offset above 0; records faust dropped in the others would be skipped.
+    assert uncommitted({a, b, c}, {a: 32, b: 0}) == {b, c}
+    assert uncommitted({a}, {a: 1}) == set()
