@@ -25,7 +25,16 @@ from services.training.app import create_app as training_app
 from shared.config import ServiceSettings
 from shared.persistence.database import drop_schema
 from shared.security.identity import Role
-from tests.integration.recruitment.flows import Setting, apply, created, credit_code, open_class, partnership, party
+from tests.integration.recruitment.flows import (
+    Setting,
+    admitted_student,
+    apply,
+    created,
+    credit_code,
+    open_class,
+    partnership,
+    party,
+)
 from tests.support.assessment import assessment_settings
 from tests.support.http import authenticated, provision, serving
 from tests.support.waiting import eventually
@@ -145,13 +154,15 @@ async def test_training_and_employment_leave_other_partnerships_out(world: World
 
         return answers
 
-    logs = {}
+    logs, students = {}, {}
     for s in (a, b):
+        students[s.partnership] = str((await admitted_student(world.recruitment, s.klass))["student_id"])
         await eventually(learned(world.training, f"/classes/{s.klass}"), timeout=60)
         await created(await world.training.post(f"/classes/{s.klass}/plans", json={**plan, "agreed_by": s.school}))
         log = await world.training.post(f"/classes/{s.klass}/hours-logs", json={**logged, "logged_by": s.school})
         logs[s.partnership] = str((await created(log))["log_id"])
-        await eventually(learned(world.employment, f"/partnerships/{s.partnership}"), timeout=60)
+        for service in (world.training, world.employment):
+            await eventually(learned(service, f"/students/{students[s.partnership]}"), timeout=60)
     async with (
         reading_as(world, world.training, Role.SCHOOL, a.school) as training,
         reading_as(world, world.employment, Role.SCHOOL, a.school) as employment,
@@ -164,9 +175,15 @@ async def test_training_and_employment_leave_other_partnerships_out(world: World
         assert await ids(training, "/hours-logs", "log_id") == {logs[a.partnership]}
         hidden(await training.get(f"/hours-logs/{logs[b.partnership]}"))
         hidden(await training.get(f"/classes/{b.klass}"))
+        for service in (training, employment):
+            assert await ids(service, "/students", "student_id") == {students[a.partnership]}
+            await all_hidden(
+                service, f"/students/{students[b.partnership]}", f"/students/{students[b.partnership]}/timeline"
+            )
         assert await ids(employment, "/partnerships", "partnership_id") == {a.partnership}
         hidden(await employment.get(f"/partnerships/{b.partnership}"))
     assert set(logs.values()) <= await ids(world.training, "/hours-logs", "log_id")
+    assert set(students.values()) <= await ids(world.employment, "/students", "student_id")
 
 
 async def figures_of(world: World, *partnerships: str) -> None:
