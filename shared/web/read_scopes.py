@@ -17,8 +17,7 @@ from shared.security.reading import EVERYTHING, MembershipDirectory, Visible, vi
 from shared.web.auth import actor_of, requires
 from shared.web.runtime import runtime_of
 
-_STUDENTS_PARTNERSHIPS_VISIBLE = """
-SELECT EXISTS (SELECT 1 FROM outbox WHERE headers ->> 'ce_studentid' = $1 AND key = ANY($2::text[]))"""
+_OF_ITS_FACTS = "SELECT key::uuid FROM outbox WHERE headers ->> 'ce_studentid' = $1::uuid::text"
 
 
 async def visible(request: Request) -> Visible:
@@ -45,20 +44,30 @@ async def partnership_readable(request: Request, partnership_id: UUID) -> None:
     readable(await visible(request), partnership_id, f"partnership {partnership_id}")
 
 
-async def student_visible(request: Request, student_id: UUID) -> bool:
+async def student_visible(request: Request, student_id: UUID, partnerships_of_a_student: str) -> bool:
+    """`partnerships_of_a_student`: the service's own query of them ($1 the student's id), beside the partnerships
+    of the facts it recorded about the student (a transferred student's earlier ones among them)."""
     seen = await visible(request)
     if seen.everything:
         return True
-    ids = [str(partnership_id) for partnership_id in seen.restriction() or ()]
+    query = (
+        f"SELECT EXISTS (SELECT 1 FROM ({partnerships_of_a_student} UNION {_OF_ITS_FACTS}) AS its (partnership_id)"
+        " WHERE partnership_id = ANY($2::uuid[]))"
+    )
     async with runtime_of(request).pool.acquire() as conn:
-        return bool(await conn.fetchval(_STUDENTS_PARTNERSHIPS_VISIBLE, str(student_id), ids))
+        return bool(await conn.fetchval(query, student_id, seen.restriction()))
 
 
-async def student_readable(request: Request, student_id: UUID) -> None:
-    if not await student_visible(request, student_id):
-        raise NotFound(f"no student {student_id} in a partnership the caller reads")
+def student_readable(partnerships_of_a_student: str) -> Any:
+    """A read route's dependency: 404 unless the student (`{student_id}` in the path) is of a partnership the
+    caller reads."""
+
+    async def readable_student(request: Request, student_id: UUID) -> None:
+        if not await student_visible(request, student_id, partnerships_of_a_student):
+            raise NotFound(f"no student {student_id} in a partnership the caller reads")
+
+    return Depends(readable_student)
 
 
 PARTNERSHIP_READABLE: Any = Depends(partnership_readable)
-STUDENT_READABLE: Any = Depends(student_readable)
 PersonalData = Annotated[Actor, requires(Scope.PERSONAL_DATA)]

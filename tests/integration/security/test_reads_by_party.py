@@ -177,6 +177,8 @@ async def test_training_and_employment_leave_other_partnerships_out(world: World
         hidden(await training.get(f"/classes/{b.klass}"))
         for service in (training, employment):
             assert await ids(service, "/students", "student_id") == {students[a.partnership]}
+            own_timeline = await service.get(f"/students/{students[a.partnership]}/timeline")  # no facts here yet
+            assert own_timeline.status_code == 200, own_timeline.text
             await all_hidden(
                 service, f"/students/{students[b.partnership]}", f"/students/{students[b.partnership]}/timeline"
             )

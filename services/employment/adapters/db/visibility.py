@@ -10,6 +10,9 @@ from shared.security.reading import Visible
 _BY_TABLE = {"held_facts": "student_id IN (SELECT student_id FROM students WHERE partnership_id = ANY({}))"}
 
 
+STUDENTS_PARTNERSHIPS = "SELECT partnership_id FROM students WHERE student_id = $1"
+
+
 def readable(seen: Visible, table: str, prefix: str = "") -> dict[str, Any]:
     """No filter for a caller who reads everything; else the condition, `{}` standing for the ids."""
     restriction = seen.restriction()

@@ -10,7 +10,7 @@ import asyncpg
 from fastapi import APIRouter, Query
 
 from services.employment.adapters.db import queries
-from services.employment.adapters.db.visibility import readable
+from services.employment.adapters.db.visibility import STUDENTS_PARTNERSHIPS, readable
 from services.employment.adapters.http.reading import Conn, Cursor, Limit, Listing, listing
 from services.employment.adapters.http.views import (
     HeldFactOut,
@@ -26,7 +26,7 @@ from services.employment.domain.training import TrainingStatus
 from shared.security.reading import EVERYTHING, Visible
 from shared.web.pagination import Page
 from shared.web.problems import NOT_FOUND
-from shared.web.read_scopes import PARTNERSHIP_READABLE, STUDENT_READABLE, Visibility
+from shared.web.read_scopes import PARTNERSHIP_READABLE, Visibility, student_readable
 
 router = APIRouter(responses=NOT_FOUND)
 
@@ -79,7 +79,7 @@ async def get_student(student_id: UUID, conn: Conn, seen: Visibility) -> Student
     "/students/{student_id}/timeline",
     tags=["students"],
     summary="The student's employment events, in the order this service recorded them",
-    dependencies=[STUDENT_READABLE],
+    dependencies=[student_readable(STUDENTS_PARTNERSHIPS)],
 )
 async def get_timeline(student_id: UUID, conn: Conn, cursor: Cursor = None, limit: Limit = 100) -> Page[TimelineEntry]:
     await _student_row(conn, student_id)

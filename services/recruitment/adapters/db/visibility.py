@@ -13,6 +13,9 @@ _BY_LISTING = {
 }
 
 
+STUDENTS_PARTNERSHIPS = "SELECT partnership_id FROM applications WHERE student_id = $1"
+
+
 def kept(listing: str, placeholder: str) -> str:
     """The condition on `listing`'s rows, with `placeholder` for the array of readable partnership ids."""
     return _BY_LISTING.get(listing, _OF_THE_PARTNERSHIPS).format(placeholder)

@@ -11,6 +11,7 @@ from services.recruitment.adapters.db import Conn
 from services.recruitment.adapters.db import students as rows
 from services.recruitment.adapters.db.students import APPLICATION_LIST, ENROLMENT_LIST, STUDENT_LIST
 from services.recruitment.adapters.db.timeline import events_of_student
+from services.recruitment.adapters.db.visibility import STUDENTS_PARTNERSHIPS
 from services.recruitment.adapters.http.common import CommandRoute, Cursor, Limit, ListRoute, OneRoute, routes
 from services.recruitment.adapters.http.schemas import (
     ApplicationOut,
@@ -41,7 +42,7 @@ from services.recruitment.domain.identity import masked_name
 from shared.web.pagination import Page
 from shared.web.problems import NOT_FOUND
 from shared.web.rate_limits import rate_limited
-from shared.web.read_scopes import STUDENT_READABLE, PersonalData, student_visible
+from shared.web.read_scopes import PersonalData, student_readable, student_visible
 from shared.web.runtime import runtime_of
 
 APPLICANTS = ("applications",)
@@ -117,7 +118,7 @@ async def post_lookup(body: NationalIdIn, request: Request, _: PersonalData) -> 
     digest = vault_for(runtime.settings.national_id_key).digest(body.national_id)
     async with runtime.pool.acquire() as conn:
         student_id = await rows.student_with_digest(conn, digest)
-    if student_id is None or not await student_visible(request, student_id):
+    if student_id is None or not await student_visible(request, student_id, STUDENTS_PARTNERSHIPS):
         raise UnknownRecord("no student has this national ID")
     return StudentFound(student_id=student_id)
 
@@ -126,7 +127,7 @@ async def post_lookup(body: NationalIdIn, request: Request, _: PersonalData) -> 
     "/students/{student_id}",
     response_model=StudentOut,
     summary="One student, name masked",
-    dependencies=[STUDENT_READABLE],
+    dependencies=[student_readable(STUDENTS_PARTNERSHIPS)],
     **_A_STUDENT,
 )
 async def get_student(student_id: UUID, request: Request, _: PersonalData) -> StudentOut:
@@ -148,7 +149,7 @@ async def get_student(student_id: UUID, request: Request, _: PersonalData) -> St
     "/students/{student_id}/timeline",
     response_model=Page[TimelineEntry],
     summary="The student's events in this stage, in order",
-    dependencies=[STUDENT_READABLE],
+    dependencies=[student_readable(STUDENTS_PARTNERSHIPS)],
     **_A_STUDENT,
 )
 async def get_timeline(

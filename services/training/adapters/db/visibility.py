@@ -11,6 +11,9 @@ _BY_SOURCE = {
 }
 
 
+STUDENTS_PARTNERSHIPS = "SELECT partnership_id FROM learners WHERE student_id = $1"
+
+
 def kept(source: str) -> str:
     """The condition on `source`'s rows, with `{}` for the array of readable partnership ids."""
     return _BY_SOURCE.get(source, _OF_THE_CLASSES)

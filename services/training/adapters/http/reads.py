@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 
 from services.training.adapters.db import reads
 from services.training.adapters.db.reads import Filter
-from services.training.adapters.db.visibility import kept
+from services.training.adapters.db.visibility import STUDENTS_PARTNERSHIPS, kept
 from services.training.adapters.http import views
 from services.training.domain.errors import Unknown
 from services.training.domain.learner import Phase
@@ -20,7 +20,7 @@ from shared.contracts.training import InternshipOutcome
 from shared.persistence.database import pooled
 from shared.web.pagination import Page
 from shared.web.problems import ERROR_RESPONSES
-from shared.web.read_scopes import STUDENT_READABLE, visible
+from shared.web.read_scopes import student_readable, visible
 from shared.web.runtime import runtime_of
 
 Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
@@ -199,6 +199,6 @@ def reads_router() -> APIRouter:
             tags=[tag],
             summary=summary,
             name=f"get_{name}",
-            dependencies=[STUDENT_READABLE] if path.endswith("/timeline") else None,
+            dependencies=[student_readable(STUDENTS_PARTNERSHIPS)] if path.endswith("/timeline") else None,
         )
     return router
