@@ -60,20 +60,21 @@ async def run_import(
     pipeline: Pipeline[Any], facts: Sequence[ImportedCommand], actor: Actor | None = None
 ) -> list[FactResult]:
     """Results in the order the facts ran (recorded_at order); `actor` is the operator's client that imports."""
-    results: list[FactResult] = []
     now = pipeline.clock.now()
-    for fact in sorted(facts, key=lambda f: f.recorded_at):
-        try:
-            if fact.recorded_at > now:
-                raise InvalidFact(f"recorded_at {fact.recorded_at.isoformat()} is in the future")
-            outcome = await pipeline.handle(
-                fact.command,
-                recorded_at=fact.recorded_at,
-                idempotency=Idempotency(fact.key, fact.fingerprint),
-                actor=actor,
-            )
-        except DomainError as refusal:
-            results.append(FactResult(fact.import_id, FactOutcome.REFUSED, refusal=refusal))
-            continue
-        results.append(_result(fact.import_id, outcome))
-    return results
+    return [await import_fact(pipeline, fact, actor, now) for fact in sorted(facts, key=lambda f: f.recorded_at)]
+
+
+async def import_fact(pipeline: Pipeline[Any], fact: ImportedCommand, actor: Actor | None, now: datetime) -> FactResult:
+    """One fact of a run that started at `now`; a refusal is its answer, not an exception."""
+    try:
+        if fact.recorded_at > now:
+            raise InvalidFact(f"recorded_at {fact.recorded_at.isoformat()} is in the future")
+        outcome = await pipeline.handle(
+            fact.command,
+            recorded_at=fact.recorded_at,
+            idempotency=Idempotency(fact.key, fact.fingerprint),
+            actor=actor,
+        )
+    except DomainError as refusal:
+        return FactResult(fact.import_id, FactOutcome.REFUSED, refusal=refusal)
+    return _result(fact.import_id, outcome)

@@ -2,7 +2,10 @@
 
 `one_transaction(pool, keys)` opens the transaction; every unit of work begun inside it joins it with a savepoint
 of its own, so a refused fact rolls back alone (a kept fact's savepoint is released with the next one's start, in
-the same round trip). The idempotency keys the run will use are locked and read once at the start. What each fact
+the same round trip). `Batch.each` saves even that: its facts run without savepoints, and the first that must be
+undone (one refused after it wrote) sends the run back to its start, to be done again a savepoint per fact, so
+every answer is the one a transaction per fact would have given. A duplicate writes nothing and undoes nothing.
+The idempotency keys the run will use are locked and read once at the start. What each fact
 adds to the outbox, the audit trail and the remembered answers waits in the batch and is written with one
 statement per table when the batch commits; undoing a fact drops its share. A read of those tables inside the run
 (the event a correction targets, who recorded it) writes them first, so it sees every fact before it, as one
@@ -13,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar, cast
@@ -27,6 +30,7 @@ from shared.security.audit import AuditEntry
 from shared.security.postgres import PostgresAudit
 
 T = TypeVar("T")
+R = TypeVar("R")
 _current: ContextVar[Batch | None] = ContextVar("current_batch", default=None)
 
 
@@ -74,20 +78,57 @@ class Batch:
     _answers: _Rows[str] = field(default_factory=_Rows)  # keys of `answered`, in the order given
     _writer: Outbox | None = None
     _security_schema: str = ""
+    _careful: bool = True  # a savepoint per fact; `each` runs without until a fact must be undone
     _kept_open: bool = False  # the last fact's savepoint, released with the next one's start
+    _replaying: bool = False  # the fact began with a remembered answer, so it wrote nothing
+    _spoiled: bool = False  # a fact without a savepoint must be undone: `each` takes its whole run back
+
+    async def each(self, items: Sequence[T], run: Callable[[T], Awaitable[R]]) -> list[R]:
+        """`run(item)` for each item in order, its facts without a savepoint each, until one must be undone: then
+        everything since the first item is taken back and done again, each fact in its own savepoint, and so is
+        the rest. `run` answers a refused fact; it does not raise."""
+        await self.conn.execute("RELEASE SAVEPOINT fact; SAVEPOINT facts" if self._kept_open else "SAVEPOINT facts")
+        self._kept_open, self._careful = False, False
+        before = self._mark()
+        results: list[R] = []
+        try:
+            for n, item in enumerate(items):
+                result = await run(item)
+                if not self._spoiled:
+                    results.append(result)
+                    continue
+                await self.conn.execute("ROLLBACK TO SAVEPOINT facts")
+                self._drop_since(before)
+                self._spoiled, self._careful = False, True
+                results = [await run(again) for again in items[: n + 1]]
+        finally:
+            self._careful = True
+        return results
 
     async def begin_fact(self, writer: Outbox, security_schema: str) -> Mark:
-        """A savepoint for one fact (`writer` and `security_schema`: the outbox and audit trail of its service)."""
+        """`writer` and `security_schema`: the outbox and audit trail of the fact's service."""
         self._writer, self._security_schema = writer, security_schema
-        await self.conn.execute("RELEASE SAVEPOINT fact; SAVEPOINT fact" if self._kept_open else "SAVEPOINT fact")
-        self._kept_open = False
-        return Mark(self._events.mark(), self._audit.mark(), self._answers.mark())
+        self._replaying = False
+        if self._careful:
+            await self.conn.execute("RELEASE SAVEPOINT fact; SAVEPOINT fact" if self._kept_open else "SAVEPOINT fact")
+            self._kept_open = False
+        return self._mark()
 
     def keep_fact(self) -> None:
-        self._kept_open = True
+        self._kept_open = self._careful
 
     async def undo_fact(self, mark: Mark) -> None:
-        await self.conn.execute("ROLLBACK TO SAVEPOINT fact; RELEASE SAVEPOINT fact")
+        if self._careful:
+            await self.conn.execute("ROLLBACK TO SAVEPOINT fact; RELEASE SAVEPOINT fact")
+        elif not self._replaying:
+            self._spoiled = True
+            return
+        self._drop_since(mark)
+
+    def _mark(self) -> Mark:
+        return Mark(self._events.mark(), self._audit.mark(), self._answers.mark())
+
+    def _drop_since(self, mark: Mark) -> None:
         self._events.undo(mark.events)
         self._audit.undo(mark.audit)
         for key in self._answers.undo(mark.answers):
@@ -104,11 +145,22 @@ class Batch:
         self._answers.held.append(key)
 
     async def recall(self, key: str) -> Remembered | None:
-        await self.recall_all([key])
-        return self.answered.get(key) or self.recalled[key]
+        """The pipeline recalls before anything else, so a fact that finds its answer has written nothing."""
+        if key in self.answered:
+            found: Remembered | None = self.answered[key]
+        elif key in self.recalled:
+            found = self.recalled[key]
+        else:  # a key the batch was not given: locked and read alone, as outside a batch
+            await self.conn.execute("SELECT pg_advisory_xact_lock(2, hashtext($1))", key)
+            found = _remembered(
+                await self.conn.fetchrow("SELECT fingerprint, body, held FROM idempotency_keys WHERE key = $1", key)
+            )
+        self._replaying = found is not None
+        return found
 
     async def recall_all(self, keys: Sequence[str]) -> None:
-        """Locks the keys (as `PostgresIdempotency.recall` does one by one, in a fixed order) and reads them."""
+        """Locks the keys, as `PostgresIdempotency.recall` does one by one (here in a fixed order), and reads them:
+        at the batch's start, outside any fact's savepoint, so they stay locked and known to its end."""
         wanted = sorted(set(keys) - self.recalled.keys())
         if not wanted:
             return
@@ -117,8 +169,7 @@ class Batch:
             "SELECT key, fingerprint, body, held FROM idempotency_keys WHERE key = ANY($1::text[])", wanted
         )
         self.recalled.update(dict.fromkeys(wanted))
-        for row in rows:
-            self.recalled[row["key"]] = Remembered(bytes(row["fingerprint"]), json.loads(row["body"]), row["held"])
+        self.recalled.update({row["key"]: _remembered(row) for row in rows})
 
     async def flush(self) -> None:
         """Writes the rows held so far, one statement per table."""
@@ -139,6 +190,12 @@ class Batch:
                 [json.dumps(answer.answer, default=str) for answer in answers],
                 [answer.held for answer in answers],
             )
+
+
+def _remembered(row: asyncpg.Record | None) -> Remembered | None:
+    if row is None:
+        return None
+    return Remembered(bytes(row["fingerprint"]), json.loads(row["body"]), row["held"])
 
 
 def current_batch() -> Batch | None:

@@ -41,7 +41,7 @@ from shared.web.runtime import runtime_of
 STRUCTURED = "application/cloudevents+json"
 BATCH = "application/cloudevents-batch+json"
 MAX_BATCH = 1_000
-CHUNK = 500  # events per transaction: one commit and one write per table per chunk, a savepoint per event
+CHUNK = 500  # events per transaction: one commit and one write per table per chunk
 _FORMAT = JSONFormat()
 _STATUS = {FactOutcome.ACCEPTED: 201, FactOutcome.DUPLICATE: 200, FactOutcome.HELD: 202}
 # An event type's import command model, with the fields its event type fixes (OfferAccepted: accepted=True).
@@ -144,6 +144,22 @@ async def _handled(request: Request, prepared: _Prepared) -> Outcome:
         raise _Refused(domain_problem(refusal)) from refusal
 
 
+def _attempted(request: Request, raw: Any, commands: Mapping[str, Recorder]) -> _Prepared | _Refused:
+    try:
+        return _prepared(request, raw, commands)
+    except _Refused as refused:
+        return refused
+
+
+async def _answered(request: Request, index: int, raw: Any, ready: _Prepared | _Refused) -> EventResult:
+    try:
+        if isinstance(ready, _Refused):
+            raise ready
+        return _result(raw, index, await _handled(request, ready), None)
+    except _Refused as refused:
+        return _result(raw, index, None, refused.body)
+
+
 def _parsed(body: bytes) -> Any:
     try:
         return json.loads(body.decode("utf-8"))
@@ -172,27 +188,15 @@ async def _batch(request: Request, events: Any, commands: Mapping[str, Recorder]
         raise _bad(400, "invalid_body", "a batch is a non-empty JSON array of events")
     if len(events) > MAX_BATCH:
         raise _bad(413, "batch_too_large", f"a batch holds at most {MAX_BATCH} events; this one has {len(events)}")
-    results = []
+    results: list[EventResult] = []
     for start in range(0, len(events), CHUNK):
-        chunk = list(enumerate(events[start : start + CHUNK], start))
-        prepared: dict[int, _Prepared | _Refused] = {}
-        for index, raw in chunk:
-            try:
-                prepared[index] = _prepared(request, raw, commands)
-            except _Refused as refused:
-                prepared[index] = refused
-        keys = [p.idempotency.key for p in prepared.values() if isinstance(p, _Prepared)]
-        async with one_transaction(runtime_of(request).pool, keys):
-            for index, raw in chunk:
-                try:
-                    ready = prepared[index]
-                    if isinstance(ready, _Refused):
-                        raise ready
-                    outcome = await _handled(request, ready)
-                except _Refused as refused:
-                    results.append(_result(raw, index, None, refused.body))
-                    continue
-                results.append(_result(raw, index, outcome, None))
+        chunk = [
+            (index, raw, _attempted(request, raw, commands))
+            for index, raw in enumerate(events[start : start + CHUNK], start)
+        ]
+        keys = [ready.idempotency.key for _, _, ready in chunk if isinstance(ready, _Prepared)]
+        async with one_transaction(runtime_of(request).pool, keys) as batch:
+            results += await batch.each(chunk, lambda item: _answered(request, *item))
     counts = {kind: sum(r.outcome is kind for r in results) for kind in FactOutcome}
     return BatchOut(
         results=results,

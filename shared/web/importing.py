@@ -7,13 +7,14 @@ whose `to_command()` builds the same command its route would; everything else is
 
 # No `from __future__ import annotations`: FastAPI reads the body type of the route made in `import_router`.
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from shared.application import importing
-from shared.application.importing import FactOutcome, FactResult, ImportedCommand, run_import
+from shared.application.importing import FactOutcome, FactResult, ImportedCommand, import_fact
 from shared.persistence.batch import one_transaction
 from shared.security.identity import Actor, Scope
 from shared.web.auth import requires
@@ -22,7 +23,7 @@ from shared.web.problems import ProblemDetails, domain_problem
 from shared.web.runtime import runtime_of
 
 ImportingActor = Annotated[Actor, requires(Scope.IMPORT)]
-CHUNK = 500  # facts per transaction: one commit and one write per table per chunk, a savepoint per fact
+CHUNK = 500  # facts per transaction: one commit and one write per table per chunk
 _STATUS = {FactOutcome.ACCEPTED: 201, FactOutcome.DUPLICATE: 200, FactOutcome.HELD: 202}
 
 
@@ -105,8 +106,9 @@ def import_router(fact: Any, *, max_facts: int = 10_000) -> APIRouter:
         results: list[FactResult] = []
         for start in range(0, len(commands), CHUNK):
             chunk = commands[start : start + CHUNK]
-            async with one_transaction(runtime.pool, [command.key for command in chunk]):
-                results += await run_import(runtime.pipeline, chunk, actor)
+            now = runtime.pipeline.clock.now()
+            async with one_transaction(runtime.pool, [command.key for command in chunk]) as batch:
+                results += await batch.each(chunk, partial(import_fact, runtime.pipeline, actor=actor, now=now))
         return _summary(results)
 
     return router

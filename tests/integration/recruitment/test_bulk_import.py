@@ -6,7 +6,7 @@ from __future__ import annotations
 from uuid import uuid4
 
 from tests.integration.recruitment.conftest import Service
-from tests.integration.recruitment.flows import events_of
+from tests.integration.recruitment.flows import applicant, events_of
 from tests.integration.recruitment.test_import import OPERATOR, legacy_facts
 
 
@@ -45,3 +45,19 @@ async def test_an_import_id_sent_twice_in_one_import_is_one_fact(recruitment: Se
     assert (results[5]["import_id"], results[5]["status"]) == (facts[3]["import_id"], 409)
     partnership_events = await events_of(recruitment, "partnership", ids["partnership"], 2)
     assert [e.type for e in partnership_events] == ["PartnershipSigned", "MemberJoined"]
+
+
+async def test_a_fact_refused_by_the_database_is_taken_back_alone(recruitment: Service):
+    facts, ids = legacy_facts()
+    same_id = {**facts[7]["command"], "applicant": applicant("李娜")}
+    clash = {"import_id": f"{facts[0]['import_id']}-clash", "recorded_at": "2019-06-11T09:00:00+08:00",
+             "command": same_id}  # fmt: skip
+
+    answer = (
+        await recruitment.client.post("/admin/import", json={"facts": [*facts[:8], clash, facts[8]]}, headers=OPERATOR)
+    ).json()
+
+    assert [r["outcome"] for r in answer["results"]] == ["accepted"] * 8 + ["refused", "accepted"]
+    assert answer["results"][8]["status"] == 409
+    student_events = await events_of(recruitment, "recruitment", ids["partnership"], 2)
+    assert [e.type for e in student_events] == ["ApplicationSubmitted", "ApplicationDecided"]
