@@ -1,10 +1,11 @@
 """The operator import: facts from an older system, each with the `recorded_at` it was first recorded with.
 
-One behaviour for every service. Facts run in `recorded_at` order (stable: the list breaks ties), each in its own
-transaction through the same pipeline as a live command, with `import:<import_id>` as its idempotency key, so
-sending the same list twice records nothing twice. A refused fact does not stop the run: a person importing a
-year of history wants to see every refusal at once, fix those facts, and send the list again (the accepted ones
-then answer "duplicate"). Each fact answers accepted, duplicate, held or refused (with the reason).
+One behaviour for every service. Facts run in `recorded_at` order (stable: the list breaks ties), each as its own
+transaction would run it (a refused fact leaves nothing behind), through the same pipeline as a live command, with
+`import:<import_id>` as its idempotency key, so sending the same list twice records nothing twice. A refused fact
+does not stop the run: a person importing a year of history wants to see every refusal at once, fix those facts,
+and send the list again (the accepted ones then answer "duplicate"). Each fact answers accepted, duplicate, held or
+refused (with the reason).
 """
 
 from __future__ import annotations

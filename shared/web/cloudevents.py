@@ -8,8 +8,8 @@ service derives itself (a plan's total hours, a transfer's former class) are rec
 
 - Structured mode, `application/cloudevents+json`: one event; the answer is its route's (201 recorded, 202 held,
   a problem otherwise).
-- Batch mode, `application/cloudevents-batch+json`: a JSON array of events, run in the order sent, each in its own
-  transaction; a refused event does not stop the batch. The answer is 200 with one result per event: accepted,
+- Batch mode, `application/cloudevents-batch+json`: a JSON array of events, run in the order sent, each as its own
+  transaction would; a refused event does not stop the batch. The answer is 200 with one result per event: accepted,
   duplicate, held or refused (with its problem), as the import answers.
 - Idempotency is on (source, id), per client: the same event again answers "duplicate" and changes nothing; another
   body under the same source and id is refused with 409.
