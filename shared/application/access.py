@@ -67,12 +67,10 @@ class AccessPort(abc.ABC):
         """A MemberJoined or MemberLeft was retracted: as if it had never been stated."""
 
     @abc.abstractmethod
-    async def partnerships_of_student(self, student_id: UUID) -> frozenset[UUID]:
-        """The partnerships this service recorded facts about the student for; empty when it recorded none."""
-
-    @abc.abstractmethod
-    async def partnership_of_event(self, event_id: UUID) -> UUID | None:
-        """The partnership of a fact this service recorded; None for one it did not."""
+    async def partnerships_of(self, subject: str, subject_id: UUID) -> frozenset[UUID]:
+        """The partnerships of what a command is about, as this service knows it: `subject` is the command's field
+        (`student_id`, `event_id`, `application_id`, …); empty for a subject it does not know or keeps no
+        partnership of (a party's id)."""
 
     @abc.abstractmethod
     async def recorder(self, event_id: UUID) -> Recorder | None:

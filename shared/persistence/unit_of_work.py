@@ -14,9 +14,9 @@ set-based when it commits.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 from uuid import UUID
 
 import asyncpg
@@ -111,7 +111,11 @@ class BatchedAccess(PostgresAccess):
 
 
 class PostgresUnitOfWork(UnitOfWork):
-    """Subclasses add their repositories in `bind`; `conn` is there for them, never for handlers."""
+    """Subclasses add their repositories in `bind`; `conn` is there for them, never for handlers. `subjects`: the
+    service's queries of the partnerships a command's subject belongs to, by the command's field ($1 its id), for
+    the scope check before a refusal (shared/security/policy.py `screen`)."""
+
+    subjects: ClassVar[Mapping[str, str]] = {}
 
     def __init__(
         self,
@@ -145,7 +149,7 @@ class PostgresUnitOfWork(UnitOfWork):
         self.outbox = PostgresOutbox(conn, self._writer, self._batch)
         self.idempotency = PostgresIdempotency(conn, self._batch)
         self.access = (
-            PostgresAccess(conn, self.settings.security_schema)
+            PostgresAccess(conn, self.settings.security_schema, self.subjects)
             if self._batch is None
             else BatchedAccess(conn, self.settings.security_schema, self._batch)
         )

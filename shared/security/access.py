@@ -4,7 +4,7 @@ the audit trail in the shared security schema, both on the transaction's connect
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from uuid import UUID
 
@@ -21,6 +21,10 @@ from shared.security.reading import MembershipDirectory
 
 _STAYING = "joined_on <= $3 AND (left_on IS NULL OR left_on > $3)"
 _CURRENT_OF_THE_PARTY = "party_id = $1 AND left_on IS NULL"
+_OF_THE_FACTS = {  # what every service knows of a subject: the facts it recorded about it
+    "student_id": "SELECT key::uuid FROM outbox WHERE headers ->> 'ce_studentid' = $1::uuid::text",
+    "event_id": "SELECT key::uuid FROM outbox WHERE event_id = $1",
+}
 
 
 def _membership(row: asyncpg.Record | None) -> Membership | None:
@@ -30,8 +34,12 @@ def _membership(row: asyncpg.Record | None) -> Membership | None:
 
 
 class PostgresAccess(AccessPort):
-    def __init__(self, conn: asyncpg.Connection, security_schema: str) -> None:
+    def __init__(
+        self, conn: asyncpg.Connection, security_schema: str, subjects: Mapping[str, str] | None = None
+    ) -> None:
+        """`subjects`: the service's queries of a command subject's partnerships ($1 its id), by the field."""
         self._conn = conn
+        self._subjects = subjects or {}
         self._audit_table = f"{checked_schema(security_schema)}.audit"
         self._audit = PostgresAudit(conn, security_schema)
 
@@ -86,23 +94,17 @@ class PostgresAccess(AccessPort):
             "UPDATE party_memberships SET left_on = NULL, left_event = NULL WHERE left_event = $1", event_id
         )
 
-    async def partnerships_of_student(self, student_id: UUID) -> frozenset[UUID]:
-        keys = await self._after_a_refusal(
-            "SELECT DISTINCT key FROM outbox WHERE headers ->> 'ce_studentid' = $1", str(student_id)
-        )
-        return frozenset(UUID(row["key"]) for row in keys)
-
-    async def partnership_of_event(self, event_id: UUID) -> UUID | None:
-        keys = await self._after_a_refusal("SELECT key FROM outbox WHERE event_id = $1", event_id)
-        return UUID(keys[0]["key"]) if keys else None
-
-    async def _after_a_refusal(self, query: str, *args: object) -> list[asyncpg.Record]:
+    async def partnerships_of(self, subject: str, subject_id: UUID) -> frozenset[UUID]:
         """Asked when a handler has refused; a refusal that a failed statement caused (a duplicate key) has
         aborted the transaction, and then nothing is known here and the refusal stands."""
+        queries = [query for query in (_OF_THE_FACTS.get(subject), self._subjects.get(subject)) if query]
+        if not queries:
+            return frozenset()
         try:
-            return list(await self._conn.fetch(query, *args))
+            rows = await self._conn.fetch(" UNION ".join(queries), subject_id)
         except asyncpg.InFailedSQLTransactionError:
-            return []
+            return frozenset()
+        return frozenset(row[0] for row in rows)
 
     async def recorder(self, event_id: UUID) -> Recorder | None:
         row = await self._conn.fetchrow(

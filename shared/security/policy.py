@@ -139,18 +139,16 @@ class EventPolicy(Policy):
 
 
 async def _partnerships_concerned(command: object, access: AccessPort) -> frozenset[UUID]:
-    """The partnerships of the command's subject as far as this service knows them: named, or of the student or
-    the fact it is about; empty for a subject it has no facts of (a refusal then reveals nothing)."""
-    partnership_id, student_id, event_id = (
-        getattr(command, f, None) for f in ("partnership_id", "student_id", "event_id")
-    )
-    if isinstance(partnership_id, UUID):
-        return frozenset({partnership_id})
-    if isinstance(student_id, UUID):
-        return await access.partnerships_of_student(student_id)
-    if isinstance(event_id, UUID):
-        found = await access.partnership_of_event(event_id)
-        return frozenset() if found is None else frozenset({found})
+    """The partnerships of the command's subject as far as this service knows them: the one it names, or those of
+    the first of its ids (student, fact, application, class, log, offer, placement …) the service knows; empty for
+    a subject it knows nothing of (a refusal then reveals nothing)."""
+    ids = {field: value for field, value in getattr(command, "__dict__", {}).items() if isinstance(value, UUID)}
+    if "partnership_id" in ids:
+        return frozenset({ids["partnership_id"]})
+    for field, subject_id in ids.items():
+        found = await access.partnerships_of(field, subject_id)
+        if found:
+            return found
     return frozenset()
 
 

@@ -20,7 +20,15 @@ from shared.security.audit import AuditAction, AuditQuery
 from shared.security.identity import Role
 from shared.security.runtime import open_administration
 from shared.web.problems import PROBLEM_JSON
-from tests.integration.recruitment.flows import Setting, application_body, apply, created, setting
+from tests.integration.recruitment.flows import (
+    Setting,
+    admitted_student,
+    application_body,
+    apply,
+    created,
+    enrol,
+    setting,
+)
 from tests.support.http import authenticated, provision, serving
 from tests.support.waiting import eventually
 
@@ -197,7 +205,12 @@ async def test_the_scope_check_comes_before_a_refusal_so_an_outsider_learns_noth
         as_party(stack, stack.recruitment, Role.GOVERNMENT, "new") as government,
     ):
         student = (await apply(school, s.klass))["student_id"]  # applied, never enrolled: nothing to cancel
+        enrolled = await admitted_student(school, s.klass)  # enrolled already: a second enrolment is refused
         for outsider in (stranger, government):
             forbidden(await outsider.post(f"/students/{student}/cancellation", json=cancel))
-        refused = await school.post(f"/students/{student}/cancellation", json=cancel)
-    assert refused.status_code == 409, refused.text
+            forbidden(await enrol(outsider, enrolled["application_id"]))
+        refusals = [
+            await school.post(f"/students/{student}/cancellation", json=cancel),
+            await enrol(school, enrolled["application_id"]),
+        ]
+    assert [r.status_code for r in refusals] == [409, 409], [r.text for r in refusals]

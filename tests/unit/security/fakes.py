@@ -118,12 +118,10 @@ class FakeAccess(AccessPort):
             if stay.left_event == event_id:
                 stay.left_on, stay.left_event = None, None
 
-    async def partnerships_of_student(self, student_id: UUID) -> frozenset[UUID]:
-        return frozenset(e.partnership_id for e in self.facts.values() if e.student_id == student_id)
-
-    async def partnership_of_event(self, event_id: UUID) -> UUID | None:
-        fact = self.facts.get(event_id)
-        return None if fact is None else fact.partnership_id
+    async def partnerships_of(self, subject: str, subject_id: UUID) -> frozenset[UUID]:
+        of_the_subject = {"student_id": lambda e: e.student_id == subject_id, "event_id": lambda e: e.id == subject_id}
+        about = of_the_subject.get(subject)
+        return frozenset(e.partnership_id for e in self.facts.values() if about and about(e))
 
     async def recorder(self, event_id: UUID) -> Recorder | None:
         actor = self.recorded.get(event_id)

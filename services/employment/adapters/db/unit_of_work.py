@@ -11,11 +11,14 @@ from services.employment.adapters.db.held import PostgresHeldFacts
 from services.employment.adapters.db.jobs import PostgresOffers, PostgresPlacements
 from services.employment.adapters.db.learned import PostgresPartnerships, PostgresStudents, PostgresUpstreamFacts
 from services.employment.adapters.db.records import PostgresRecords
+from services.employment.adapters.db.visibility import SUBJECTS
 from services.employment.application.unit_of_work import EmploymentUnitOfWork
 from shared.persistence.unit_of_work import PostgresUnitOfWork
 
 
 class PostgresEmploymentUnitOfWork(PostgresUnitOfWork, EmploymentUnitOfWork):
+    subjects = SUBJECTS
+
     def bind(self, conn: asyncpg.Connection) -> None:
         self.facts = PostgresUpstreamFacts(conn)
         self.partnerships = PostgresPartnerships(conn)

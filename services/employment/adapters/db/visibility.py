@@ -1,5 +1,6 @@
 """Which rows of a table belong to the partnerships a caller reads (shared/security/reading.py), as a filter of
-queries.py: the row's own `partnership_id`, or for a held fact its student's."""
+queries.py: the row's own `partnership_id`, or for a held fact its student's; and which partnerships a command's
+subject belongs to (`SUBJECTS`, shared/persistence/unit_of_work.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ _BY_TABLE = {"held_facts": "student_id IN (SELECT student_id FROM students WHERE
 
 
 STUDENTS_PARTNERSHIPS = "SELECT partnership_id FROM students WHERE student_id = $1"
+SUBJECTS = {  # a command's subject by its field: the partnerships it belongs to ($1 its id)
+    "student_id": STUDENTS_PARTNERSHIPS,
+    **{
+        f"{subject}_id": f"SELECT partnership_id FROM {table} WHERE {subject}_id = $1"
+        for subject, table in (("offer", "offers"), ("placement", "placements"), ("study", "further_studies"))
+    },
+}
 
 
 def readable(seen: Visible, table: str, prefix: str = "") -> dict[str, Any]:

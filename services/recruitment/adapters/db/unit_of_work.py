@@ -11,12 +11,15 @@ from services.recruitment.adapters.db.parties import PostgresParties
 from services.recruitment.adapters.db.partnerships import PostgresPartnerships
 from services.recruitment.adapters.db.state import PostgresRecordedState
 from services.recruitment.adapters.db.students import PostgresStudents
+from services.recruitment.adapters.db.visibility import SUBJECTS
 from services.recruitment.adapters.vault import vault_for
 from services.recruitment.application.unit_of_work import RecruitmentUnitOfWork
 from shared.persistence.unit_of_work import PostgresUnitOfWork
 
 
 class PostgresRecruitmentUnitOfWork(PostgresUnitOfWork, RecruitmentUnitOfWork):
+    subjects = SUBJECTS
+
     def bind(self, conn: asyncpg.Connection) -> None:
         self.vault = vault_for(self.settings.national_id_key)
         self.parties = PostgresParties(conn)

@@ -1,5 +1,6 @@
 """Which rows of a listing belong to the partnerships a caller reads (shared/security/reading.py): its own
-`partnership_id`, or for students and parties the partnerships they applied to or joined."""
+`partnership_id`, or for students and parties the partnerships they applied to or joined; and which partnerships
+a command's subject belongs to (`SUBJECTS`, shared/persistence/unit_of_work.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,19 @@ _BY_LISTING = {
 
 
 STUDENTS_PARTNERSHIPS = "SELECT partnership_id FROM applications WHERE student_id = $1"
+SUBJECTS = {  # a command's subject by its field: the partnerships it belongs to ($1 its id)
+    "student_id": STUDENTS_PARTNERSHIPS,
+    **{
+        f"{subject}_id": f"SELECT partnership_id FROM {table} WHERE {subject}_id = $1"
+        for subject, table in (
+            ("application", "applications"),
+            ("class", "classes"),
+            ("programme", "programmes"),
+            ("target", "targets"),
+            ("funding", "funding"),
+        )
+    },
+}
 
 
 def kept(listing: str, placeholder: str) -> str:

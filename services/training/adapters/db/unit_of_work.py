@@ -9,11 +9,14 @@ import asyncpg
 
 from services.training.adapters.db.records import PostgresRecords, PostgresTeaching
 from services.training.adapters.db.roster import PostgresClasses, PostgresHeldFacts, PostgresLearners
+from services.training.adapters.db.visibility import SUBJECTS
 from services.training.application.unit_of_work import TrainingUnitOfWork
 from shared.persistence.unit_of_work import PostgresUnitOfWork
 
 
 class PostgresTrainingUnitOfWork(PostgresUnitOfWork, TrainingUnitOfWork):
+    subjects = SUBJECTS
+
     def bind(self, conn: asyncpg.Connection) -> None:
         self.classes = PostgresClasses(conn)
         self.learners = PostgresLearners(conn)

@@ -1,5 +1,6 @@
 """Which rows of a readable source belong to the partnerships a caller reads (shared/security/reading.py): its
-own `partnership_id`, its class's, or for a held fact its Kafka key (the partnership's id)."""
+own `partnership_id`, its class's, or for a held fact its Kafka key (the partnership's id); and which partnerships
+a command's subject belongs to (`SUBJECTS`, shared/persistence/unit_of_work.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,14 @@ _BY_SOURCE = {
 
 
 STUDENTS_PARTNERSHIPS = "SELECT partnership_id FROM learners WHERE student_id = $1"
+_OF_ITS_CLASS = "SELECT c.partnership_id FROM {} JOIN classes c USING (class_id) WHERE {}_id = $1"
+SUBJECTS = {  # a command's subject by its field: the partnerships it belongs to ($1 its id)
+    "student_id": STUDENTS_PARTNERSHIPS,
+    "class_id": "SELECT partnership_id FROM classes WHERE class_id = $1",
+    "log_id": _OF_ITS_CLASS.format("hours_logs", "log"),
+    "internship_id": _OF_ITS_CLASS.format("internships", "internship"),
+    "certificate_id": _OF_ITS_CLASS.format("certificates", "certificate"),
+}
 
 
 def kept(source: str) -> str:
