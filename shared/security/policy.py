@@ -13,8 +13,9 @@ An operator may record anything. A party's client may record only:
 Anything else raises `Forbidden` (403) and the pipeline rolls the whole transaction back. A held fact is checked
 for its type and partnership when it is accepted; it is released later without a caller. When the handler refuses
 a command instead (409, 404, 422), `screen` runs first: a client whose role records nothing, or whose party is no
-member of the partnership the command's subject (its partnership, student or fact) belongs to, hears 403, not what
-the refusal would have told it about the subject.
+member of the partnership the command's subject belongs to (its partnership, student, fact, or the service's
+own `subjects`: application, class, hours log, offer, placement …), hears 403, not what the refusal would have
+told it about the subject.
 """
 
 from __future__ import annotations
