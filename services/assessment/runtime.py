@@ -18,12 +18,14 @@ from aiokafka.partitioner import murmur2
 
 from services.assessment.engine import LiveEngine
 from services.assessment.metrics.catalog import CURRENT_VERSION
+from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.figures import Figure
 from services.assessment.metrics.targets import evaluate
 from services.assessment.publishing import Message, figure_changed, pack_part, target_alert, unpack_part
+from services.assessment.queries import with_moves
 from services.assessment.records import Applied, Record, RecordKey, place
 from services.assessment.settings import AssessmentSettings
-from services.assessment.snapshots import due_periods, snapshot_figures
+from services.assessment.snapshots import due_periods, frozen_rollups, period_of, rollup_members, snapshot_figures
 from services.assessment.store import AssessmentStore, FigureKey, FlushBatch, Reading
 from shared.contracts.registry import ALERTS_TOPIC, FIGURES_TOPIC, dead_letter_topic
 from shared.messaging.codec import UndecodableEvent, decode
@@ -256,7 +258,7 @@ class Assessor:
         await self.send(self.settings.topic_namespace + ALERTS_TOPIC, self._owned([m for m, _ in alerts], owned))
         written = await self.store.write_flush(self.settings.generation, self.owner, batch, self._partition)
         self.counters.published += len(written.figures) + len(written.removed)
-        await self._freeze_due(previous_day)
+        await self._freeze_due(previous_day, owned)
         return len(written.figures) + len(written.removed)
 
     def _partition(self, partnership_id: UUID) -> int:
@@ -309,10 +311,25 @@ class Assessor:
             rendered[f"rollup:{pid}"] = self.engine.rollup_figures(pid)
         return rendered[f"rollup:{pid}"]
 
-    async def _freeze_due(self, previous_day: object) -> None:
+    async def _freeze_due(self, previous_day: object, owned: set[int]) -> None:
         for kind, period in due_periods(previous_day, self.engine.as_of.business_date):  # type: ignore[arg-type]
             for pid, state in self.engine.partnerships.items():
                 records = [state.records.partnership, *state.records.classes.values(), *state.records.students.values()]
                 figures = snapshot_figures(records, period)
                 await self.store.freeze(kind, period, self.settings.generation, figures)
                 log.info("assessment_snapshot_frozen", kind=kind, period=period, partnership_id=str(pid))
+            await self._freeze_rollups(kind, period, owned)
+
+    async def _freeze_rollups(self, kind: str, period: str, owned: set[int]) -> None:
+        """Roll-ups are frozen by the worker owning the parent's partition, as the operator's freeze does: from the
+        mirrored records of the parent and of every member below it, whichever worker wrote them."""
+        generation = self.settings.generation
+        last_day = AsOf.of(period_of(period).last_day)
+        members = rollup_members(await self.store.partnership_records(generation), last_day)
+        mine = {parent: below for parent, below in members.items() if self._partition(parent) in owned}
+        if not mine:
+            return
+        scope = set(mine).union(*mine.values())
+        records = await with_moves(self.store, generation, await self.store.records(generation, scope))
+        await self.store.freeze(kind, period, generation, frozen_rollups(records, period, mine))
+        log.info("assessment_rollups_frozen", kind=kind, period=period, parents=sorted(map(str, mine)))

@@ -72,22 +72,30 @@ def snapshot_rollup(records: Iterable[Record], parent_id: UUID, period: str) -> 
     return [f for version in VERSIONS for f in rollup_figures(pool, parent_id, as_of, version)]
 
 
+def rollup_members(records: Iterable[Record], as_of: AsOf) -> dict[UUID, list[UUID]]:
+    """The roll-ups a period freezes, each with every partnership below it on D at any depth: every alliance and
+    programme, and every partnership with members. Partnership records are enough to tell."""
+    grouped = group(records)
+    found: dict[UUID, list[UUID]] = {}
+    for pid, grouped_records in grouped.items():
+        members = descendants(grouped, pid, as_of)
+        if members or partnership_context(grouped_records, as_of, VERSIONS[1]).kind in PARENT_KINDS:
+            found[pid] = members
+    return found
+
+
+def frozen_rollups(records: Iterable[Record], period: str, parents: Iterable[UUID]) -> list[Figure]:
+    """The parents' roll-ups as of the period's last day; `records` hold each parent's and its members' records."""
+    pool = list(records)
+    return [f for parent in parents for f in snapshot_rollup(pool, parent, period)]
+
+
 def frozen_figures(records: Iterable[Record], period: str) -> list[Figure]:
     """What a period freezes: every partnership, and the roll-up of every alliance, programme or partnership with
     members on the period's last day. `records` are all the records there are."""
     pool = list(records)
-    as_of = AsOf.of(period_of(period).last_day)
-    grouped = group(pool)
-    parents = [
-        pid
-        for pid, grouped_records in grouped.items()
-        if partnership_context(grouped_records, as_of, VERSIONS[1]).kind in PARENT_KINDS
-        or descendants(grouped, pid, as_of)
-    ]
-    found = snapshot_figures(pool, period)
-    for parent in parents:
-        found += snapshot_rollup(pool, parent, period)
-    return found
+    parents = rollup_members(pool, AsOf.of(period_of(period).last_day))
+    return snapshot_figures(pool, period) + frozen_rollups(pool, period, parents)
 
 
 def due_periods(previous: date, today: date) -> list[tuple[str, str]]:

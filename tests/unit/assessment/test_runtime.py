@@ -8,23 +8,28 @@ from uuid import UUID, uuid4
 from faust.exceptions import PartitionsMismatch
 
 from services.assessment.engine import RollupPart
+from services.assessment.metrics.figures import Figure
 from services.assessment.metrics.tally import Tally
 from services.assessment.publishing import pack_part, unpack_part
-from services.assessment.runtime import Assessor
+from services.assessment.records import Record, RecordKey, RecordKind
+from services.assessment.runtime import Assessor, partition_of
 from services.assessment.settings import AssessmentSettings
-from services.assessment.snapshots import due_periods
+from services.assessment.snapshots import due_periods, snapshot_rollup
 from shared.contracts.registry import stage_topics, topic_for
 from shared.messaging.codec import decode, encode
+from tests.unit.assessment.builders import Script, records_of
 from tests.unit.assessment.scripted_cohort import scripted_cohort
+from tests.unit.assessment.test_rollups_and_cells import students
 
 
 class FakeStore:
     def __init__(self) -> None:
         self.figures: dict[tuple, tuple] = {}
-        self.records: dict[bytes, bytes] = {}
+        self.rows: dict[bytes, bytes] = {}  # the mirrored records, as every worker's flushes wrote them
         self.progress_rows: dict[tuple[str, int], int] = {}
         self.targets: dict[UUID, bool | None] = {}
         self.frozen: list[tuple[str, str]] = []
+        self.snapshots: dict[tuple[str, str, str], list[Figure]] = {}
         self.owners: dict[int, str] = {}
 
     async def published(self, generation, scopes):
@@ -45,13 +50,28 @@ class FakeStore:
             self.figures.pop(key, None)
         self.figures.update({f.key: f.reading for f in kept.figures})
         self.targets.update({target: met for target, _, met in kept.targets})
-        self.records.update({key.encode(): body for key, body in kept.records})
+        self.rows.update({key.encode(): body for key, body in kept.records})
         self.progress_rows.update(kept.progress)
         return kept
 
     async def freeze(self, kind, period, generation, figures):
         self.frozen.append((kind, period))
+        for figure in figures:
+            self.snapshots.setdefault((kind, period, figure.scope), []).append(figure)
         return len(figures)
+
+    async def records(self, generation, partnership_ids=None):
+        found = [Record.unpack(RecordKey.decode(key), body) for key, body in self.rows.items()]
+        return [r for r in found if partnership_ids is None or r.key.partnership_id in set(partnership_ids)]
+
+    async def partnership_records(self, generation):
+        return [r for r in await self.records(generation) if r.key.kind is RecordKind.PARTNERSHIP]
+
+    async def student_records(self, generation, student_ids):
+        wanted = set(student_ids)
+        return [
+            r for r in await self.records(generation) if r.key.kind is RecordKind.STUDENT and r.key.entity_id in wanted
+        ]
 
 
 class FakeProducer:
@@ -65,9 +85,9 @@ class FakeProducer:
         return [m for t, m in self.sent if t.endswith(suffix)]
 
 
-def settings() -> AssessmentSettings:
+def settings(business_date: date = date(2026, 6, 30)) -> AssessmentSettings:
     return AssessmentSettings(
-        CYCLE_TOPIC_NAMESPACE="u.", CYCLE_TOPIC_PARTITIONS=3, ASSESSMENT_BUSINESS_DATE=date(2026, 6, 30)
+        CYCLE_TOPIC_NAMESPACE="u.", CYCLE_TOPIC_PARTITIONS=3, ASSESSMENT_BUSINESS_DATE=business_date
     )
 
 
@@ -146,6 +166,48 @@ def test_a_snapshot_is_due_when_a_month_or_a_year_ends() -> None:
     assert due_periods(date(2025, 6, 30), date(2025, 6, 30)) == []
     assert due_periods(date(2025, 6, 30), date(2025, 7, 1)) == [("monthly", "2025-06")]
     assert due_periods(date(2025, 12, 31), date(2026, 1, 1)) == [("monthly", "2025-12"), ("yearly", "2025")]
+
+
+def _one_id_on_each_partition() -> list[UUID]:
+    """Partnership ids on partitions 0, 1 and 2 of the three the unit settings have."""
+    ids = [UUID(int=n) for n in range(1, 100)]
+    return [next(i for i in ids if partition_of(i, 3) == partition) for partition in range(3)]
+
+
+async def test_a_year_that_ends_freezes_each_roll_up_at_every_depth_by_the_worker_owning_its_parent() -> None:
+    city_id, alliance_id, pact_id = _one_id_on_each_partition()
+    city, alliance, pact = Script(city_id), Script(alliance_id), Script(pact_id)
+    city.sign(kind="programme")
+    alliance.sign(kind="alliance", parent=city_id)
+    pact.sign(parent=alliance_id)
+    students(city, graduated=1)
+    students(alliance, graduated=1, in_training=1)
+    students(pact, graduated=2)
+    records = records_of(city.events + alliance.events + pact.events)
+    frozen_by: dict[frozenset[int], dict[tuple[str, str, str], list[Figure]]] = {}
+    for owned in (frozenset({0}), frozenset({1, 2})):
+        store = FakeStore()
+        store.rows = {r.key.encode(): r.pack() for r in records}  # every worker's records, already mirrored
+        table = {r.key.encode(): r.pack() for r in records if partition_of(r.key.partnership_id, 3) in owned}
+        worker = Assessor(settings(date(2025, 12, 31)), store, table, {}, FakeProducer().send)  # type: ignore[arg-type]
+        await worker.recovered(set(owned), 1)
+        await worker.flush()
+        worker.settings.business_date = date(2026, 1, 1)
+        await worker.flush()
+        frozen_by[owned] = {key: found for key, found in store.snapshots.items() if key[2].startswith("rollup:")}
+    assert {owned: sorted(frozen) for owned, frozen in frozen_by.items()} == {
+        frozenset({0}): [("monthly", "2025-12", f"rollup:{city_id}"), ("yearly", "2025", f"rollup:{city_id}")],
+        frozenset({1, 2}): [
+            ("monthly", "2025-12", f"rollup:{alliance_id}"),
+            ("yearly", "2025", f"rollup:{alliance_id}"),
+        ],
+    }
+    for frozen in frozen_by.values():
+        for (_, period, scope), found in frozen.items():
+            expected = snapshot_rollup(records, UUID(scope.removeprefix("rollup:")), period)
+            assert {f.key: f for f in found} == {f.key: f for f in expected}
+            assert len(found) == len(expected)
+            assert {f.as_of for f in found} == {date(2025, 12, 31)}
 
 
 class RefusingTwice(dict[bytes, bytes]):
