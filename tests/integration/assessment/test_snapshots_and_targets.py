@@ -1,7 +1,8 @@
 """Frozen summaries and targets through the query API on a real database (issue 14).
 
-A period is frozen only after it has ended, alliances and programmes with it, as of its last day; targets answer as
-of a date with the target in force then and its figure's status.
+A period is frozen only after it has ended, alliances and programmes with it, as of its last day, by the operator or
+by the worker when the period ends; targets answer as of a date with the target in force then and its figure's
+status.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import pytest
 from services.assessment.app import create_app
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.scope import rollup_figures
+from services.assessment.publishing import Message
 from services.assessment.records import Record
-from services.assessment.runtime import partition_of
+from services.assessment.runtime import Assessor, partition_of
 from services.assessment.schemas import FigureOut
 from services.assessment.store import AssessmentStore, FlushBatch
 from shared.config import ServiceSettings
@@ -80,6 +82,38 @@ async def test_alliances_and_programmes_are_frozen_too_with_their_figures_as_of_
     assert (await client.post("/snapshots/2025")).status_code == 201
     yearly = await client.get(f"/snapshots/yearly/2025/rollup:{city.partnership_id}")
     assert {f["as_of"] for f in yearly.json()["figures"]} == {"2025-12-31"}
+
+
+async def test_the_worker_freezes_every_roll_up_by_itself_when_a_year_ends_as_the_operator_would(
+    client: httpx.AsyncClient, assessment_store: AssessmentStore, service_settings: ServiceSettings
+) -> None:
+    city, alliance, pact = three_levels()
+    students(city, graduated=1)
+    students(alliance, graduated=1, in_training=1)
+    students(pact, graduated=2)
+    records = records_of(city.events + alliance.events + pact.events)
+    await mirrored(assessment_store, service_settings, records)
+    settings = assessment_settings(service_settings, business_date=date(2025, 12, 31))
+    worker = Assessor(settings, assessment_store, {}, {}, _sent_nowhere)
+    await worker.recovered(set(range(settings.topic_partitions)), 2)
+    await worker.flush()
+    settings.business_date = date(2026, 1, 1)
+    await worker.flush()
+    expected = {
+        parent.partnership_id: rollup_figures(records, parent.partnership_id, AsOf.of(date(2025, 12, 31)), 1)
+        for parent in (city, alliance)
+    }
+    for kind, period in (("monthly", "2025-12"), ("yearly", "2025")):
+        for parent_id, figures in expected.items():
+            frozen = await client.get(f"/snapshots/{kind}/{period}/rollup:{parent_id}", params={"version": 1})
+            assert sorted(frozen.json()["figures"], key=_key) == sorted(
+                (FigureOut.of(f).model_dump(mode="json") for f in figures), key=_key
+            )
+    assert (await client.get(f"/snapshots/yearly/2025/rollup:{pact.partnership_id}")).status_code == 404
+
+
+async def _sent_nowhere(topic: str, messages: list[Message]) -> None:
+    return None
 
 
 def _key(figure: dict[str, object]) -> tuple[str, ...]:
