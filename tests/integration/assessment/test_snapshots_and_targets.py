@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import date
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import pytest
@@ -64,21 +64,12 @@ async def test_a_period_that_has_not_ended_or_is_no_period_is_refused_with_probl
 async def test_alliances_and_programmes_are_frozen_too_with_their_figures_as_of_the_last_day(
     client: httpx.AsyncClient, assessment_store: AssessmentStore, service_settings: ServiceSettings
 ) -> None:
-    city, alliance, pact = three_levels()
-    students(city, graduated=1)
-    students(alliance, graduated=1, in_training=1)
-    students(pact, graduated=2)
-    records = records_of(city.events + alliance.events + pact.events)
-    await mirrored(assessment_store, service_settings, records)
+    (city, alliance, _), records = await _three_levels_mirrored(assessment_store, service_settings)
     answer = await client.post("/snapshots/2025-06")
     assert answer.status_code == 201
     for parent in (city, alliance):
-        scope = f"rollup:{parent.partnership_id}"
-        frozen = (await client.get(f"/snapshots/monthly/2025-06/{scope}", params={"version": 1})).json()
-        expected = rollup_figures(records, parent.partnership_id, AsOf.of(date(2025, 6, 30)), 1)
-        assert sorted(frozen["figures"], key=_key) == sorted(
-            (FigureOut.of(f).model_dump(mode="json") for f in expected), key=_key
-        )
+        frozen = await _frozen(client, "monthly", "2025-06", parent.partnership_id)
+        assert frozen == _rollup_as_of(records, parent.partnership_id, date(2025, 6, 30))
     assert (await client.post("/snapshots/2025")).status_code == 201
     yearly = await client.get(f"/snapshots/yearly/2025/rollup:{city.partnership_id}")
     assert {f["as_of"] for f in yearly.json()["figures"]} == {"2025-12-31"}
@@ -87,29 +78,41 @@ async def test_alliances_and_programmes_are_frozen_too_with_their_figures_as_of_
 async def test_the_worker_freezes_every_roll_up_by_itself_when_a_year_ends_as_the_operator_would(
     client: httpx.AsyncClient, assessment_store: AssessmentStore, service_settings: ServiceSettings
 ) -> None:
-    city, alliance, pact = three_levels()
-    students(city, graduated=1)
-    students(alliance, graduated=1, in_training=1)
-    students(pact, graduated=2)
-    records = records_of(city.events + alliance.events + pact.events)
-    await mirrored(assessment_store, service_settings, records)
+    (city, alliance, pact), records = await _three_levels_mirrored(assessment_store, service_settings)
     settings = assessment_settings(service_settings, business_date=date(2025, 12, 31))
     worker = Assessor(settings, assessment_store, {}, {}, _sent_nowhere)
     await worker.recovered(set(range(settings.topic_partitions)), 2)
     await worker.flush()
     settings.business_date = date(2026, 1, 1)
     await worker.flush()
-    expected = {
-        parent.partnership_id: rollup_figures(records, parent.partnership_id, AsOf.of(date(2025, 12, 31)), 1)
-        for parent in (city, alliance)
-    }
     for kind, period in (("monthly", "2025-12"), ("yearly", "2025")):
-        for parent_id, figures in expected.items():
-            frozen = await client.get(f"/snapshots/{kind}/{period}/rollup:{parent_id}", params={"version": 1})
-            assert sorted(frozen.json()["figures"], key=_key) == sorted(
-                (FigureOut.of(f).model_dump(mode="json") for f in figures), key=_key
-            )
+        for parent in (city, alliance):
+            frozen = await _frozen(client, kind, period, parent.partnership_id)
+            assert frozen == _rollup_as_of(records, parent.partnership_id, date(2025, 12, 31))
     assert (await client.get(f"/snapshots/yearly/2025/rollup:{pact.partnership_id}")).status_code == 404
+
+
+async def _three_levels_mirrored(
+    store: AssessmentStore, settings: ServiceSettings
+) -> tuple[tuple[Script, Script, Script], list[Record]]:
+    """A city programme and an alliance, each with students of its own, over a partnership; mirrored."""
+    city, alliance, pact = three_levels()
+    students(city, graduated=1)
+    students(alliance, graduated=1, in_training=1)
+    students(pact, graduated=2)
+    records = records_of(city.events + alliance.events + pact.events)
+    await mirrored(store, settings, records)
+    return (city, alliance, pact), records
+
+
+async def _frozen(client: httpx.AsyncClient, kind: str, period: str, parent_id: UUID) -> list[dict[str, object]]:
+    answer = await client.get(f"/snapshots/{kind}/{period}/rollup:{parent_id}", params={"version": 1})
+    return sorted(answer.json().get("figures", []), key=_key)
+
+
+def _rollup_as_of(records: list[Record], parent_id: UUID, day: date) -> list[dict[str, object]]:
+    figures = rollup_figures(records, parent_id, AsOf.of(day), 1)
+    return sorted((FigureOut.of(f).model_dump(mode="json") for f in figures), key=_key)
 
 
 async def _sent_nowhere(topic: str, messages: list[Message]) -> None:
