@@ -23,8 +23,11 @@ def _sealed(uow: RecruitmentUnitOfWork, student_id: UUID, applicant: commands.Ap
     }
 
 
-async def _student_of_national_id(uow: RecruitmentUnitOfWork, ctx: Context, cmd: commands.SubmitApplication) -> UUID:
-    """A returning applicant (same national ID) keeps their student_id; their latest personal data is kept."""
+async def _student_of_national_id(
+    uow: RecruitmentUnitOfWork, ctx: Context, cmd: commands.SubmitApplication
+) -> tuple[UUID, bool]:
+    """The applicant's student_id, and whether it is new. A returning applicant (same national ID) keeps their
+    student_id; their latest personal data is kept."""
     digest = uow.vault.digest(cmd.applicant.national_id)
     existing = await uow.students.with_digest(digest)
     if existing is None:
@@ -32,18 +35,18 @@ async def _student_of_national_id(uow: RecruitmentUnitOfWork, ctx: Context, cmd:
         sealed = _sealed(uow, candidate, cmd.applicant)
         existing = await uow.students.add(candidate, digest, sealed, cmd.home_region, ctx.recorded_at)
         if existing == candidate:
-            return candidate
+            return candidate, True
     await uow.students.lock(existing)
     await uow.students.update(existing, _sealed(uow, existing, cmd.applicant), cmd.home_region)
-    return existing
+    return existing, False
 
 
 async def submit_application(cmd: commands.SubmitApplication, uow: RecruitmentUnitOfWork, ctx: Context) -> Outcome:
     ordered_class = found(await uow.classes.get(cmd.class_id), "class", cmd.class_id)
-    student_id = await _student_of_national_id(uow, ctx, cmd)
+    student_id, new = await _student_of_national_id(uow, ctx, cmd)
     application_id = cmd.application_id or uuid4()
     submitted = stated(ApplicationSubmitted, cmd, application_id=application_id)
-    earlier = await uow.students.applications_of(student_id)
+    earlier = [] if new else await uow.students.applications_of(student_id)  # a new student has applied nowhere
     rules.submit(ordered_class, earlier, submitted, ctx.business_date(cmd.occurred_on))
     event = fact_event(ctx, submitted, cmd, ordered_class.partnership_id, student_id=student_id, class_id=cmd.class_id)
     await uow.students.add_application(event, submitted)
