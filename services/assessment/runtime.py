@@ -207,6 +207,10 @@ class Assessor:
         self.ready = True
         log.info("assessment_recovered", partitions=sorted(owned), partnerships=len(self.engine.partnerships))
 
+    def next_offsets(self) -> dict[tuple[str, int], int]:
+        """The next offset this worker will handle in each source partition it has read or recovered."""
+        return dict(self._offsets)
+
     def progress(self) -> dict[str, object]:
         """What an operator reads in the worker's log to see it move: counters, partitions, next offsets."""
         return {

@@ -5,17 +5,21 @@ from __future__ import annotations
 import asyncio
 import io
 import signal
+from collections.abc import Callable
 
 import structlog
 
 log = structlog.get_logger(__name__)
 
 
-def install_task_dump(loop: asyncio.AbstractEventLoop) -> None:
-    loop.add_signal_handler(signal.SIGUSR1, dump_tasks)
+def install_task_dump(loop: asyncio.AbstractEventLoop, state: Callable[[], dict[str, object]] | None = None) -> None:
+    """`state`, when given, is logged with the dump: what the service itself knows of where it stands."""
+    loop.add_signal_handler(signal.SIGUSR1, dump_tasks, state)
 
 
-def dump_tasks() -> None:
+def dump_tasks(state: Callable[[], dict[str, object]] | None = None) -> None:
+    if state is not None:
+        log.warning("task_dump_state", **state())
     tasks = asyncio.all_tasks()
     for task in tasks:
         stack = io.StringIO()

@@ -7,6 +7,7 @@ from services.assessment.settings import AssessmentSettings
 from services.assessment.streams.agents import add_assess_agent
 from services.assessment.streams.app import Worker, faust_app
 from services.assessment.streams.recovery import add_recovery
+from services.assessment.streams.stalls import add_stall_watch
 from services.assessment.streams.tables import create_tables
 from services.assessment.streams.timers import add_flush_timer, add_task_dump
 from services.assessment.streams.topics import prepare, source_topic
@@ -21,4 +22,5 @@ def create_worker_app(settings: AssessmentSettings) -> Worker:
     add_recovery(worker)
     add_flush_timer(worker)
     add_task_dump(worker)
+    add_stall_watch(worker)
     return worker

@@ -62,4 +62,22 @@ def add_flush_timer(worker: Worker) -> None:
 def add_task_dump(worker: Worker) -> None:
     @worker.app.task  # type: ignore[untyped-decorator]
     async def listen_for_task_dumps() -> None:
-        install_task_dump(asyncio.get_running_loop())
+        install_task_dump(asyncio.get_running_loop(), lambda: consumer_state(worker))
+
+
+def consumer_state(worker: Worker) -> dict[str, object]:
+    """What faust's consumer is doing, for the task dump: a partition assigned but not active is not fetched."""
+    consumer, app = worker.app.consumer, worker.app
+
+    def names(tps: object) -> list[str]:
+        return sorted(f"{tp.topic}-{tp.partition}" for tp in (tps or set()))  # type: ignore[attr-defined]
+
+    return {
+        "assigned": names(consumer.assignment()),
+        "active": names(getattr(consumer, "_active_partitions", None)),
+        "paused": names(getattr(consumer, "_paused_partitions", None)),
+        "flow_active": getattr(consumer, "flow_active", None),
+        "rebalancing": app.rebalancing,
+        "in_recovery": app.in_recovery,
+        "generation": app.consumer_generation_id,
+    }

@@ -9,6 +9,7 @@ from faust.types import TP
 from services.assessment.settings import AssessmentSettings
 from services.assessment.streams import create_worker_app
 from services.assessment.streams.recovery import uncommitted
+from services.assessment.streams.stalls import StallWatch, Verdict
 from services.assessment.streams.timers import FenceWatch
 from shared.contracts.registry import stage_topics
 
@@ -38,3 +39,20 @@ def test_after_a_recovery_the_partitions_faust_will_not_seek_back_are_the_ones_w
     # aiokafka seeks back only to a committed offset above 0; records faust dropped in the others would be skipped.
     assert uncommitted({a, b, c}, {a: 32, b: 0}) == {b, c}
     assert uncommitted({a}, {a: 1}) == set()
+
+
+def test_a_worker_with_records_waiting_and_none_read_seeks_again_once_then_leaves_the_group() -> None:
+    watch = StallWatch(patience=20.0)
+    assert watch.check(behind=True, marker=5, now=0.0) is Verdict.MOVING
+    assert watch.check(behind=True, marker=5, now=19.0) is Verdict.WAITING
+    assert watch.check(behind=True, marker=5, now=21.0) is Verdict.SEEK_AGAIN
+    assert watch.check(behind=True, marker=5, now=30.0) is Verdict.WAITING
+    assert watch.check(behind=True, marker=5, now=42.0) is Verdict.LEAVE
+
+
+def test_a_worker_that_reads_or_has_nothing_waiting_is_never_told_to_leave() -> None:
+    watch = StallWatch(patience=20.0)
+    for second in range(0, 200, 5):
+        assert watch.check(behind=True, marker=second, now=float(second)) is Verdict.MOVING
+    assert watch.check(behind=False, marker=200, now=300.0) is Verdict.MOVING
+    assert watch.check(behind=False, marker=200, now=400.0) is Verdict.MOVING

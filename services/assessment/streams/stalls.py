@@ -1,0 +1,102 @@
+"""The stall watch: a worker that holds partitions with records it does not read either starts reading them again
+or leaves the group (issue 13).
+
+Under load, a worker that joined a group at its second generation was seen holding its partitions for minutes with
+records waiting and none delivered, its fetch loop idle and every partition active. Whatever faust's fetcher lost,
+seeking the partitions again makes it fetch; if that does not help either, the worker crashes, so that the group
+rebalances and another worker (or this one, restarted) reads them.
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from dataclasses import dataclass
+
+import structlog
+from faust.types import TP
+
+from services.assessment.streams.app import Worker
+
+log = structlog.get_logger(__name__)
+CHECK_EVERY_SECONDS = 5.0
+
+
+class Stalled(RuntimeError):
+    """This worker holds partitions with records waiting and read none of them, even after seeking them again."""
+
+
+class Verdict(enum.Enum):
+    MOVING = "moving"
+    WAITING = "waiting"
+    SEEK_AGAIN = "seek again"
+    LEAVE = "leave"
+
+
+@dataclass
+class StallWatch:
+    """Decides from consecutive checks; `patience` is how long records may wait with nothing read."""
+
+    patience: float
+    since: float | None = None
+    marker: int | None = None
+    sought: bool = False
+
+    def check(self, behind: bool, marker: int, now: float) -> Verdict:
+        if not behind or marker != self.marker:
+            self.since, self.marker, self.sought = (now if behind else None), marker, False
+            return Verdict.MOVING
+        if self.since is None:
+            self.since = now
+        if now - self.since < self.patience:
+            return Verdict.WAITING
+        self.since = now
+        if not self.sought:
+            self.sought = True
+            return Verdict.SEEK_AGAIN
+        return Verdict.LEAVE
+
+
+def add_stall_watch(worker: Worker) -> None:
+    watch = StallWatch(patience=max(20.0, 2 * worker.settings.session_timeout_seconds))
+
+    @worker.app.timer(CHECK_EVERY_SECONDS, name="stall-watch")  # type: ignore[untyped-decorator]
+    async def stall_watch() -> None:
+        assessor = worker.assessor
+        if assessor is None or not assessor.ready or worker.app.rebalancing:
+            watch.since = None
+            return
+        read = assessor.next_offsets()
+        waiting = await waiting_records(worker, read)
+        verdict = watch.check(bool(waiting), sum(read.values()), time.monotonic())
+        if verdict is Verdict.SEEK_AGAIN:
+            log.warning("assessment_stalled_seeking_again", partitions=_names(waiting))
+            await worker.app.consumer.seek_wait(waiting)
+        elif verdict is Verdict.LEAVE:
+            log.error("assessment_stalled_leaving", partitions=_names(waiting))
+            await worker.app.crash(Stalled(f"no record read from {_names(waiting)}"))
+
+
+async def waiting_records(worker: Worker, read: dict[tuple[str, int], int]) -> dict[TP, int]:
+    """The assigned partitions with records past what this worker read, each with the offset to read next."""
+    assigned = worker.assigned()
+    if not assigned:
+        return {}
+    ends = await worker.app.consumer.highwaters(*assigned)
+    earliest: dict[TP, int] = {}
+    never_read = [tp for tp in assigned if (tp.topic, tp.partition) not in read]
+    if never_read:
+        earliest = dict(await worker.app.consumer.earliest_offsets(*never_read))
+    waiting = {}
+    for tp in assigned:
+        next_offset = read.get((tp.topic, tp.partition), earliest.get(tp) or 0)
+        unread = (ends.get(tp) or 0) - next_offset
+        # One offset may be a transaction's commit marker (`cycle dlq replay` writes in a transaction), which no
+        # consumer is handed: the position tells, as the consumer has moved past a marker and not past a record.
+        if unread > 1 or (unread == 1 and (await worker.app.consumer.position(tp) or 0) <= next_offset):
+            waiting[tp] = next_offset
+    return waiting
+
+
+def _names(partitions: dict[TP, int]) -> list[str]:
+    return sorted(f"{tp.topic}-{tp.partition}@{offset}" for tp, offset in partitions.items())
