@@ -191,7 +191,7 @@ class Students(abc.ABC):
 
     @abc.abstractmethod
     async def add(self, student_id: UUID, digest: bytes, sealed: Sealed, home_region: str, at: datetime) -> UUID:
-        """The student with this digest, locked: this new one, or the one a concurrent command added."""
+        """The student with this digest, locked: this new one, or the one added before or by a concurrent command."""
 
     @abc.abstractmethod
     async def update(self, student_id: UUID, sealed: Sealed, home_region: str) -> None:
