@@ -48,11 +48,6 @@ async def assert_hand_counts(store: AssessmentStore, generation: str, found: lis
             assert {m: got[m] for m in expected} == expected
 
 
-@pytest.mark.xfail(
-    reason="issue 13, open: since the every-cell-answered change two workers answer extra empty cells one worker does"
-    " not (e.g. cohort_year=unknown), and a second stall after a generation-2 rebalance remains undiagnosed",
-    strict=False,
-)
 async def test_two_workers_give_the_same_figures_as_one(
     service_settings: ServiceSettings, assessment_store: AssessmentStore, tmp_path: Path
 ) -> None:
