@@ -172,7 +172,8 @@ class Batch:
         self.recalled.update({row["key"]: _remembered(row) for row in rows})
 
     async def flush(self) -> None:
-        """Writes the rows held so far, one statement per table."""
+        """Writes the rows held so far, one statement per table. Called between a fact's statements, never inside a
+        savepoint of a handler's own (`uow.savepoint()`), whose rollback the batch would not see."""
         if self._writer is not None:
             await self._writer.add_all(self.conn, self._events.unwritten())
         audit = self._audit.unwritten()
