@@ -39,9 +39,16 @@ async def prepare(settings: AssessmentSettings, timeout: float = 60) -> None:
     await ensure_topics(bootstrap, [settings.rollup_topic], partitions, _ROLLUP_CONFIG)
     await ensure_topics(bootstrap, changelog_topics(settings), partitions, CHANGELOG_CONFIG)
     await ensure_topics(bootstrap, [dead_letter_topic("assessment", settings.topic_namespace)], 1, DEAD_LETTER_CONFIG)
+    await ensure_topics(bootstrap, [assignor_topic(settings)], 1, DEAD_LETTER_CONFIG)
     await listed(bootstrap, [settings.rollup_topic, *changelog_topics(settings)], partitions, timeout)
     store = await open_store(settings.database_url, settings.db_schema)
     await store.close()
+
+
+def assignor_topic(settings: AssessmentSettings) -> str:
+    """faust's own topic for its partition assignor; created here so that it is replicated like every other topic
+    (faust would create it with `topic_replication_factor`, one copy)."""
+    return f"{settings.app_id}-__assignor-__leader"
 
 
 async def listed(bootstrap: str, topics: list[str], partitions: int, timeout: float) -> None:

@@ -55,7 +55,9 @@ def test_the_stack_runs_on_three_brokers_and_survives_one_of_them_dying(tmp_path
         assert {"kafka-1", "kafka-2", "kafka-3"} <= set(statuses)
         bootstrap = statuses["kafka"].address
         assert len(bootstrap.split(",")) == 3
-        assert asyncio.run(replicas_and_in_sync(bootstrap, "cycle.training")) == {(3, 3)}
+        worker_topics = ["assessment-g1-records-changelog", "assessment-g1-__assignor-__leader"]
+        for topic in ["cycle.training", *worker_topics]:
+            assert asyncio.run(replicas_and_in_sync(bootstrap, topic)) == {(3, 3)}, topic
 
         killed = statuses["kafka-2"]
         assert killed.pid is not None
