@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,6 +10,7 @@ from fastapi import FastAPI
 
 from services.assessment.api import router
 from services.assessment.dashboard.routes import mount_dashboard
+from services.assessment.freshness import watch_freshness
 from services.assessment.settings import AssessmentSettings
 from services.assessment.store import open_store
 from shared.observability.metrics import install_observability
@@ -39,7 +41,11 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
         try:
             async with open_identity(settings, settings.database_url, app.state.store.pool) as identity:
                 app.state.identity = identity
-                yield
+                freshness = asyncio.create_task(watch_freshness(app.state.store, settings))
+                try:
+                    yield
+                finally:
+                    freshness.cancel()
         finally:
             await app.state.store.close()
 

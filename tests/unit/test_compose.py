@@ -57,7 +57,8 @@ def test_prometheus_scrapes_every_http_service_and_grafana_is_provisioned_with_i
     assert targets == http_services
     board = json.loads((ROOT / "infra/grafana/dashboards/cycle.json").read_text())
     exprs = " ".join(target["expr"] for panel in board["panels"] for target in panel["targets"])
-    for metric in ("cycle_http_requests_total", "cycle_outbox_backlog", "cycle_consumer_lag", "cycle_events_consumed"):
+    metrics = ("cycle_http_requests_total", "cycle_outbox_backlog", "cycle_consumer_lag", "cycle_events_consumed")
+    for metric in (*metrics, "cycle_assessment_figures_behind_seconds", "cycle_assessment_unread_records"):
         assert metric in exprs
 
 
