@@ -58,7 +58,7 @@ class StallWatch:
 
 
 def add_stall_watch(worker: Worker) -> None:
-    watch = StallWatch(patience=max(20.0, 2 * worker.settings.session_timeout_seconds))
+    watch = StallWatch(patience=max(10.0, worker.settings.session_timeout_seconds))
 
     @worker.app.timer(CHECK_EVERY_SECONDS, name="stall-watch")  # type: ignore[untyped-decorator]
     async def stall_watch() -> None:
