@@ -51,10 +51,10 @@ class Traffic:
     held: int = 0
 
 
-# A killed or restarting service (connection refused or cut), a proxy without a backend, or a service that
-# refuses work for now (503: its database is away or its outbox is over its limit): nothing was recorded, or the
-# retry's Idempotency-Key replays what was. Any other answer is final.
-RETRY_STATUSES = frozenset({502, 503, 504})
+# A killed or restarting service (connection refused or cut), a proxy without a backend, a service that refuses work
+# for now (503: its database is away or its outbox is over its limit) or a client over its rate limit (429): nothing
+# was recorded, or the retry's Idempotency-Key replays what was. Any other answer is final.
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
 IMPORT_PATH = "/admin/import"  # the operator's, whoever recorded the fact first
 RETRY_FOR_SECONDS = 600.0
 _BACKOFF = wait_exponential_jitter(multiplier=0.2, max=10, jitter=0.5)
@@ -62,7 +62,7 @@ _LONGEST_RETRY_AFTER = 60.0
 
 
 class Unavailable(Exception):
-    """A 502/503/504 answer, retried with the same Idempotency-Key after its Retry-After."""
+    """A 429/502/503/504 answer, retried with the same Idempotency-Key after its Retry-After."""
 
     def __init__(self, response: httpx.Response) -> None:
         super().__init__(f"{response.request.url.path}: {response.status_code}")

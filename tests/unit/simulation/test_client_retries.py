@@ -62,10 +62,12 @@ async def test_a_killed_service_is_retried_with_the_same_idempotency_key_until_i
     assert clients.ids.events[CALL.fact_key].event_id.hex == service.event_id.replace("-", "")
 
 
-async def test_a_503_is_retried_no_sooner_than_its_retry_after():
-    service = Flaky(503, retry_after="1")
+@pytest.mark.parametrize("status", [503, 429])
+async def test_a_busy_service_or_a_rate_limit_is_retried_no_sooner_than_its_retry_after(status: int):
+    service = Flaky(status, retry_after="1")
     await send(service)
     assert service.at[1] - service.at[0] >= 1.0
+    assert len(set(service.keys)) == 1
 
 
 async def test_a_server_error_is_a_final_answer_reported_as_a_refusal_not_a_traceback():
