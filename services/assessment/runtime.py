@@ -8,6 +8,7 @@ in-memory engine. `flush` runs on a timer: it renders the figures of changed par
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ log = structlog.get_logger(__name__)
 Send = Callable[[str, list[Message]], Awaitable[None]]
 Headers = Iterable[tuple[str, bytes]] | dict[str, bytes] | None
 _FIRST_RETRY_SECONDS, _LAST_RETRY_SECONDS = 0.05, 5.0
+_GAP_SEEKS = 3
 
 
 def partition_of(partnership_id: UUID, partitions: int) -> int:
@@ -63,6 +65,9 @@ class Assessor:
     counters: Counters = field(default_factory=Counters)
     ready: bool = False
     _offsets: dict[tuple[str, int], int] = field(default_factory=dict)
+    # Partitions where records were skipped, each with the first offset not handed over (see `_note_gap`).
+    gaps: dict[tuple[str, int], int] = field(default_factory=dict)
+    _gaps_seen: Counter[tuple[str, int, int, int]] = field(default_factory=Counter)
     _unsaved: set[RecordKey] = field(default_factory=set)
     _published: dict[str, dict[FigureKey, Reading]] = field(default_factory=dict)
     _targets: dict[UUID, bool | None] = field(default_factory=dict)
@@ -82,6 +87,9 @@ class Assessor:
         self, topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None, headers: Headers
     ) -> None:
         """Apply one record; never raises for a bad record (it goes to the dead-letter topic)."""
+        expected = self._offsets.get((topic, partition))
+        if expected is not None and offset > expected:
+            self._note_gap(topic, partition, expected, offset)
         try:
             if topic == self.settings.rollup_topic:
                 await self._take_part(key or b"", value or b"")
@@ -121,6 +129,24 @@ class Assessor:
         self.engine.update(record)
         self._unsaved.add(record.key)
         self.counters.applied += 1
+
+    def _note_gap(self, topic: str, partition: int, expected: int, offset: int) -> None:
+        """faust handed over `offset` after `expected - 1`: it dropped the records between (seen under load: the
+        group's commit then stays behind them for good, or moves past them when one is missing). The worker seeks the
+        partition back to `expected`; records are applied idempotently. A gap that comes back after
+        `_GAP_SEEKS` seeks is a transaction's commit marker (`cycle dlq replay`), not a record, and is let be."""
+        gap = (topic, partition, expected, offset)
+        self._gaps_seen[gap] += 1
+        if self._gaps_seen[gap] > _GAP_SEEKS:
+            return
+        key = (topic, partition)
+        self.gaps[key] = min(expected, self.gaps.get(key, expected))
+        log.warning("assessment_records_skipped", topic=topic, partition=partition, missing_from=expected, next=offset)
+
+    def take_gaps(self) -> dict[tuple[str, int], int]:
+        """The partitions to seek back, each to its first offset not handed over; forgotten once taken."""
+        gaps, self.gaps = self.gaps, {}
+        return gaps
 
     def _load(self, key: RecordKey) -> Record:
         return Record.unpack(key, self.records.get(key.encode()))

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 
 import structlog
+from faust.types import TP
 
 from services.assessment.streams.app import Worker
 from services.assessment.streams.recovery import rebuild_engine
@@ -51,6 +52,10 @@ def add_flush_timer(worker: Worker) -> None:
             return
         if {tp.partition for tp in worker.assigned()} != assessor.partitions:
             await rebuild_engine(worker)  # the group moved partitions and no recovery callback told us
+        assigned = worker.assigned()
+        gaps = {TP(*partition): offset for partition, offset in assessor.take_gaps().items()}
+        if gaps := {tp: offset for tp, offset in gaps.items() if tp in assigned}:
+            await worker.app.consumer.seek_wait(gaps)  # faust dropped records there: read them again
         await assessor.flush()
         if time.monotonic() - reported[0] >= PROGRESS_EVERY_SECONDS:
             reported[0] = time.monotonic()

@@ -249,3 +249,20 @@ async def test_a_recovery_of_an_older_group_generation_that_arrives_late_changes
     await assessor.recovered({0, 1, 2}, 1)
     assert assessor.partitions == {1, 2}
     assert store.owners == dict.fromkeys({1, 2}, assessor.owner)
+
+
+async def test_records_faust_skipped_are_asked_for_again_and_a_marker_gap_is_let_be_after_three_seeks() -> None:
+    assessor = Assessor(settings(), FakeStore(), {}, {}, FakeProducer().send)  # type: ignore[arg-type]
+    await assessor.recovered({0, 1, 2}, 1)
+    topic = stage_topics("u.")[0]
+    for offset in (0, 1, 4):
+        await assessor.handle(topic, 2, offset, b"k", b"{not json", [])
+    assert assessor.take_gaps() == {(topic, 2): 2}
+    assert assessor.take_gaps() == {}
+    for _ in range(3):  # sought back to 2, and 4 comes next again: no record was there, a commit marker was
+        await assessor.handle(topic, 2, 1, b"k", b"{not json", [])
+        await assessor.handle(topic, 2, 3, b"k", b"{not json", [])
+        assert assessor.take_gaps() == {(topic, 2): 2}
+    await assessor.handle(topic, 2, 1, b"k", b"{not json", [])
+    await assessor.handle(topic, 2, 3, b"k", b"{not json", [])
+    assert assessor.take_gaps() == {}
