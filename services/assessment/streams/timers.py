@@ -53,8 +53,7 @@ def add_flush_timer(worker: Worker) -> None:
         if {tp.partition for tp in worker.assigned()} != assessor.partitions:
             await rebuild_engine(worker)  # the group moved partitions and no recovery callback told us
         assigned = worker.assigned()
-        gaps = {TP(*partition): offset for partition, offset in assessor.take_gaps().items()}
-        if gaps := {tp: offset for tp, offset in gaps.items() if tp in assigned}:
+        if gaps := {TP(*p): offset for p, offset in assessor.take_gaps().items() if TP(*p) in assigned}:
             await worker.app.consumer.seek_wait(gaps)  # faust dropped records there: read them again
         await assessor.flush()
         if time.monotonic() - reported[0] >= PROGRESS_EVERY_SECONDS:
