@@ -11,10 +11,10 @@ from fastapi import FastAPI
 from services.assessment.api import router
 from services.assessment.dashboard.routes import mount_dashboard
 from services.assessment.freshness import watch_freshness
+from services.assessment.memberships import keep_learning, membership_learner
 from services.assessment.settings import AssessmentSettings
 from services.assessment.store import open_store
 from shared.observability.metrics import install_observability
-from shared.persistence.database import checked_schema
 from shared.security.access import PostgresMembershipDirectory
 from shared.security.runtime import open_identity
 from shared.security.settings import refuse_unsafe
@@ -25,11 +25,6 @@ from shared.web.problems import install_problem_handlers
 OPEN_PATHS = ("/health",)
 
 
-def recruitments_memberships(settings: AssessmentSettings) -> str:
-    """The assessment keeps no memberships of its own; recruitment records every MemberJoined and MemberLeft."""
-    return f"{checked_schema('recruitment' + settings.schema_suffix)}.party_memberships"
-
-
 def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
     settings = settings or AssessmentSettings()
     refuse_unsafe(settings, national_id_key=settings.national_id_key, operator_token=settings.operator_token)
@@ -37,15 +32,22 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = await open_store(settings.database_url, settings.db_schema)
-        app.state.memberships = PostgresMembershipDirectory(app.state.store.pool, recruitments_memberships(settings))
+        pool = app.state.store.pool
+        app.state.memberships = PostgresMembershipDirectory(pool)  # its own, learned by the task below
+        learner = membership_learner(settings, settings.db_schema, pool)
         try:
-            async with open_identity(settings, settings.database_url, app.state.store.pool) as identity:
+            async with open_identity(settings, settings.database_url, pool) as identity:
                 app.state.identity = identity
-                freshness = asyncio.create_task(watch_freshness(app.state.store, settings))
+                tasks = [
+                    asyncio.create_task(watch_freshness(app.state.store, settings)),
+                    asyncio.create_task(keep_learning(learner, settings), name=learner.group),
+                ]
                 try:
                     yield
                 finally:
-                    freshness.cancel()
+                    for task in tasks:
+                        task.cancel()
+                    await asyncio.gather(*tasks, return_exceptions=True)
         finally:
             await app.state.store.close()
 

@@ -122,11 +122,12 @@ class PostgresAccess(AccessPort):
 
 
 class PostgresMembershipDirectory(MembershipDirectory):
-    """`table`: the service's own `party_memberships`, or another schema's for a service that keeps none."""
+    """The service's own `party_memberships` (its search_path): every service learns its memberships from the
+    topics and reads no other service's schema."""
 
-    def __init__(self, pool: asyncpg.Pool, table: str = "party_memberships") -> None:
+    def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
-        self._table = table
+        self._table = "party_memberships"
 
     async def partnerships_of(self, party_id: UUID) -> frozenset[UUID]:
         return await self._partnerships(

@@ -225,6 +225,11 @@ async def test_figures_rankings_exports_and_snapshots_answer_only_the_callers_pa
         reading_as(world, world.assessment, Role.SCHOOL, a.school) as school,
         reading_as(world, world.assessment, Role.GOVERNMENT, world.bureau) as government,
     ):
+
+        async def learned_the_memberships() -> bool:  # from the topics, into its own schema
+            return await ranked(government) == {scope[a.partnership], scope[c.partnership]}
+
+        await eventually(learned_the_memberships, timeout=60)
         figures = await school.get(f"/partnerships/{a.partnership}/figures")
         assert figures.status_code == 200, figures.text
         assert figures.json()["figures"]

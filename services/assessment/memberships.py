@@ -1,0 +1,69 @@
+"""The assessment API's own party memberships, learned from the topics as the stage services learn theirs.
+
+Which partnerships a party's client may read is decided on `party_memberships` in the assessment schema (the
+shared migrations shared_0005/0006 create it in every service schema), never on another service's schema. The API
+process runs one idempotent consumer (shared/messaging/consumer.py) over the partnership topic, which carries
+MemberJoined and MemberLeft, and the recruitment topic, which carries recruitment's retractions of them; each event
+goes through the pipeline policy's `learn`, so the rows mean what they mean in training and employment. The event
+id and its effect commit in one transaction, so a replay or a restart from an older offset changes nothing, and a
+fresh schema (a new deployment, a dropped one) learns every membership again from the start of the topics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import structlog
+
+from shared.config import ServiceSettings
+from shared.contracts.base import Stage
+from shared.contracts.envelope import Envelope
+from shared.contracts.registry import STAGE_TOPICS
+from shared.messaging.consumer import IdempotentConsumer, run_forever
+from shared.messaging.topics import ensure_topics
+from shared.persistence.database import checked_schema
+from shared.security.access import PostgresAccess
+from shared.security.policy import EventPolicy
+
+# MemberJoined / MemberLeft are partnership events; recruitment, which records them, publishes its retractions
+# (EventRetracted, an any-stage event) on its own topic.
+MEMBERSHIP_STAGES = (Stage.PARTNERSHIP, Stage.RECRUITMENT)
+_POLICY = EventPolicy()
+_RETRY_SECONDS = 1.0
+log = structlog.get_logger(__name__)
+
+
+async def learn_membership(conn: asyncpg.Connection, envelope: Envelope, security_schema: str) -> None:
+    await _POLICY.learn([envelope], PostgresAccess(conn, security_schema))
+
+
+def membership_learner(settings: ServiceSettings, schema: str, pool: asyncpg.Pool) -> IdempotentConsumer:
+    """One group for every API process of the deployment: each partition is learned by one of them, into the one
+    table they all read."""
+
+    async def learn(conn: asyncpg.Connection, envelope: Envelope) -> None:
+        await learn_membership(conn, envelope, settings.security_schema)
+
+    return IdempotentConsumer(
+        group=f"{settings.topic_namespace}{checked_schema(schema)}.memberships",
+        topics=[settings.topic_namespace + STAGE_TOPICS[stage] for stage in MEMBERSHIP_STAGES],
+        bootstrap=settings.kafka_bootstrap_servers,
+        pool=pool,
+        handler=learn,
+        topic_namespace=settings.topic_namespace,
+    )
+
+
+async def keep_learning(consumer: IdempotentConsumer, settings: ServiceSettings) -> None:
+    """Until cancelled. The API serves figures while the broker is away; its topics are created first, so a
+    deployment whose recruitment has not started yet subscribes to topics that exist."""
+    topics = [settings.topic_namespace + STAGE_TOPICS[stage] for stage in MEMBERSHIP_STAGES]
+    while True:
+        try:
+            await ensure_topics(settings.kafka_bootstrap_servers, topics, settings.topic_partitions)
+            break
+        except Exception as error:  # an unreachable broker surfaces as aiokafka's errors, not OSError
+            log.warning("membership topics unreachable", error=repr(error))
+            await asyncio.sleep(_RETRY_SECONDS)
+    await run_forever(consumer)
