@@ -18,6 +18,7 @@ from uuid import UUID
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.partnership import PartyRole
+from shared.errors import DomainError
 from shared.security.identity import Actor, Role
 
 
@@ -88,9 +89,12 @@ class Policy(abc.ABC):
         """Raises `shared.errors.Forbidden` when `actor` may not record these facts."""
 
     @abc.abstractmethod
-    async def screen(self, actor: Actor, command: object, on: date, access: AccessPort) -> None:
+    async def screen(
+        self, actor: Actor, command: object, on: date, access: AccessPort, refusal: DomainError | None = None
+    ) -> None:
         """Before a domain refusal is answered: raises `Forbidden` when `actor` may not record facts about the
-        command's subject at all, so the refusal cannot tell it what the service knows of the subject."""
+        command's subject at all, so the refusal cannot tell it what the service knows of the subject
+        (`refusal`: what the handler answered, so a not-found can be answered as another partnership's id is)."""
 
     @abc.abstractmethod
     async def learn(self, events: Sequence[Envelope], access: AccessPort) -> None:

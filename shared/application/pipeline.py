@@ -96,7 +96,7 @@ class Pipeline(Generic[U]):
     async def _screened(self, refusal: DomainError, command: object, actor: Actor | None, ctx: Context, uow: U) -> None:
         """The scope check comes before the refusal: `Forbidden` replaces it for a caller who may not act here."""
         if self._policy is not None and actor is not None and not isinstance(refusal, Forbidden):
-            await self._policy.screen(actor, command, ctx.today, uow.access)
+            await self._policy.screen(actor, command, ctx.today, uow.access, refusal)
 
     async def _authorized(self, command: object, outcome: Outcome, actor: Actor | None, uow: U) -> None:
         if self._policy is None:

@@ -10,12 +10,19 @@ An operator may record anything. A party's client may record only:
   are no member of the partnership (graduates' follow-ups);
 - corrections and retractions only of facts its own party recorded (the audit trail says who).
 
+- naming only ids of partnerships its party belongs to: every partnership-bound id of the fact (its student,
+  class, the classes a transfer moves between, the partnership a learner's move leaves, an hours log, offer,
+  placement, the fact it follows up …) must be of one the party belongs to in its role on the fact's date. So a
+  transfer between partnerships is recorded by a school of both (its two sides change two partnerships' figures)
+  or an operator, never pulled in or pushed out by one side alone.
+
 Anything else raises `Forbidden` (403) and the pipeline rolls the whole transaction back. A held fact is checked
 for its type and partnership when it is accepted; it is released later without a caller. When the handler refuses
 a command instead (409, 404, 422), `screen` runs first: a client whose role records nothing, or whose party is no
-member of the partnership the command's subject belongs to (its partnership, student, fact, or the service's
-own `subjects`: application, class, hours log, offer, placement …), hears 403, not what the refusal would have
-told it about the subject.
+member of the partnership of every id the command names that the service places (its partnership, student, fact,
+or the service's own `subjects`: application, class, hours log, offer, placement …), hears 403, not what the
+refusal would have told it about the subject. A party whose command names an id the service does not know hears
+that same 403 instead of a 404, so it cannot tell another partnership's id from none; an operator hears the 404.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from shared.contracts.base import TaughtBy
 from shared.contracts.corrections import EventCorrected, EventRetracted
 from shared.contracts.envelope import Envelope
 from shared.contracts.partnership import MemberJoined, MemberLeft
-from shared.errors import Forbidden
+from shared.errors import DomainError, Forbidden, NotFound
 from shared.security.identity import Actor, Role
 
 FOLLOW_UPS = frozenset({"EventCorrected", "EventRetracted"})
@@ -76,6 +83,15 @@ WRITES: dict[Role, frozenset[str]] = {
 }
 _OWN_STAFF = {Role.SCHOOL: TaughtBy.SCHOOL, Role.ENTERPRISE: TaughtBy.ENTERPRISE}
 _ACTING_PARTY = frozenset({"TrainingPlanAgreed", "TrainingHoursLogged", "TrainingHoursVerified", "ProgressReviewHeld"})
+# Ids that belong to one partnership (a student or a fact: to each it was recorded in), by the subject that
+# places them (shared/security/access.py, the services' `subjects`); party ids belong to no partnership.
+_BOUND = frozenset(
+    {
+        *("partnership_id", "student_id", "event_id", "class_id", "application_id", "programme_id", "target_id"),
+        *("funding_id", "log_id", "internship_id", "certificate_id", "offer_id", "placement_id", "study_id"),
+    }
+)
+_NAMED_AS = {"from_class_id": "class_id", "to_class_id": "class_id", "supersedes": "event_id"}
 
 
 def _refuse(actor: Actor, detail: str) -> Forbidden:
@@ -92,10 +108,13 @@ class EventPolicy(Policy):
     ) -> None:
         if actor.is_operator:
             return
+        if not events and held is None:  # a party's registration: the programme office's, stating no fact
+            raise _refuse(actor, "it states no fact of a partnership; operators register parties")
         if held is not None:
             await self._member(actor, held.event_type, held.partnership_id, held.occurred_on, access)
         for event in events:
             membership = await self._member(actor, event.type, event.partnership_id, event.occurred_on, access)
+            await _check_subjects(actor, _ids_of_fact(event), event.occurred_on, access)
             _check_parties(actor, event)
             await _check_employer(actor, event, membership, access)
             if event.type in FOLLOW_UPS:
@@ -112,20 +131,16 @@ class EventPolicy(Policy):
             raise _refuse(actor, f"its party is no {actor.role} of partnership {partnership_id} on {on}")
         return membership
 
-    async def screen(self, actor: Actor, command: object, on: date, access: AccessPort) -> None:
+    async def screen(
+        self, actor: Actor, command: object, on: date, access: AccessPort, refusal: DomainError | None = None
+    ) -> None:
         if actor.is_operator:
             return
         if not WRITES.get(actor.role):
             raise _refuse(actor, f"a {actor.role} records no facts")
-        assert actor.party_id is not None  # every client but an operator's belongs to a party
-        concerned = await _partnerships_concerned(command, access)
         day = getattr(command, "occurred_on", None)
-        for partnership_id in concerned:
-            membership = await access.membership(partnership_id, actor.party_id, day if isinstance(day, date) else on)
-            if membership is not None and membership.role == actor.role.party_role:
-                return
-        if concerned:
-            raise _refuse(actor, f"its party is no {actor.role} of the partnership this command is about")
+        unknown_refused = isinstance(refusal, NotFound)
+        await _check_subjects(actor, _named_ids(command), day if isinstance(day, date) else on, access, unknown_refused)
 
     async def learn(self, events: Sequence[Envelope], access: AccessPort) -> None:
         for event in events:
@@ -139,18 +154,38 @@ class EventPolicy(Policy):
                 await access.forget(event.supersedes)
 
 
-async def _partnerships_concerned(command: object, access: AccessPort) -> frozenset[UUID]:
-    """The partnerships of the command's subject as far as this service knows them: the one it names, or those of
-    the first of its ids (student, fact, application, class, log, offer, placement …) the service knows; empty for
-    a subject it knows nothing of (a refusal then reveals nothing)."""
-    ids = {field: value for field, value in getattr(command, "__dict__", {}).items() if isinstance(value, UUID)}
-    if "partnership_id" in ids:
-        return frozenset({ids["partnership_id"]})
-    for field, subject_id in ids.items():
-        found = await access.partnerships_of(field, subject_id)
-        if found:
-            return found
-    return frozenset()
+def _named_ids(about: object) -> list[tuple[str, str, UUID]]:
+    """(field, subject, id) of each partnership-bound id `about` (a command or an event's data) names."""
+    fields = getattr(about, "__dict__", {}).items()
+    named = ((field, _NAMED_AS.get(field, field), value) for field, value in fields if isinstance(value, UUID))
+    return [(field, subject, value) for field, subject, value in named if subject in _BOUND]
+
+
+def _ids_of_fact(event: Envelope) -> list[tuple[str, str, UUID]]:
+    """The fact's own id too: a service may place it before it is stored (the partnership a learner's move left)."""
+    return [("id", "event_id", event.id), *_named_ids(event), *_named_ids(event.data)]
+
+
+async def _check_subjects(
+    actor: Actor, named: list[tuple[str, str, UUID]], on: date, access: AccessPort, unknown_refused: bool = False
+) -> None:
+    """Each id placed in partnerships must be of one the party belongs to, in its role, on `on`; `unknown_refused`:
+    an id placed nowhere is refused too (the handler said it names nothing)."""
+    assert actor.party_id is not None  # every client but an operator's belongs to a party
+    standing: dict[UUID, bool] = {}
+    for field, subject, subject_id in named:
+        found = (
+            frozenset({subject_id})
+            if subject == "partnership_id"
+            else await access.partnerships_of(subject, subject_id)
+        )
+        if not found and not unknown_refused:
+            continue
+        for partnership_id in found - standing.keys():
+            membership = await access.membership(partnership_id, actor.party_id, on)
+            standing[partnership_id] = membership is not None and membership.role == actor.role.party_role
+        if not any(standing[p] for p in found):
+            raise _refuse(actor, f"its party is no {actor.role} of the partnership of {field} {subject_id} on {on}")
 
 
 def _check_parties(actor: Actor, event: Envelope) -> None:

@@ -20,6 +20,9 @@ SUBJECTS = {  # a command's subject by its field: the partnerships it belongs to
     "log_id": _OF_ITS_CLASS.format("hours_logs", "log"),
     "internship_id": _OF_ITS_CLASS.format("internships", "internship"),
     "certificate_id": _OF_ITS_CLASS.format("certificates", "certificate"),
+    # a learner's move (transfer, restart …) is also of the partnership it left: a party records it only if it
+    # belongs to both (shared/security/policy.py)
+    "event_id": "SELECT (before ->> 'partnership_id')::uuid FROM learner_transitions WHERE event_id = $1",
 }
 
 
