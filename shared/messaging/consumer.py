@@ -30,6 +30,7 @@ from shared.observability.metrics import EVENTS_CONSUMED
 from shared.persistence.database import pooled
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
+Accepts = Callable[[ConsumerRecord[bytes, bytes]], bool]
 log = structlog.get_logger(__name__)
 
 # Failures of the infrastructure, not of the event: the consumer stops without committing and is restarted.
@@ -49,6 +50,7 @@ class Outcome(StrEnum):
     APPLIED = "applied"
     DUPLICATE = "duplicate"
     DEAD_LETTERED = "dead_lettered"
+    SKIPPED = "skipped"
 
 
 class RejectedEvent(Exception):
@@ -71,13 +73,17 @@ class IdempotentConsumer:
         topic_namespace: str = "",
         max_attempts: int = 3,
         dead_letter_partitions: int = 1,
+        accepts: Accepts | None = None,
     ) -> None:
+        """`accepts`: the records the handler has anything to do with (by their headers); the others are passed
+        over before any row is written, so a consumer that needs few types of a busy topic records only those."""
         self.group = group
         self._topics = list(topics)
         self._bootstrap = bootstrap
         self._pool = pool
         self._handler = handler
         self._max_attempts = max_attempts
+        self._accepts = accepts
         self.dead_letter_topic = dead_letter_topic(group, topic_namespace)
         self._dead_letter_partitions = dead_letter_partitions
         self.applied = 0
@@ -125,6 +131,8 @@ class IdempotentConsumer:
     async def _process(
         self, conn: asyncpg.Connection, record: ConsumerRecord[bytes, bytes], producer: AIOKafkaProducer
     ) -> Outcome:
+        if self._accepts is not None and not self._accepts(record):
+            return Outcome.SKIPPED
         try:
             envelope = decode(record.headers, record.key, record.value)
         except UndecodableEvent as error:

@@ -27,7 +27,7 @@ from shared.contracts.registry import STAGE_TOPICS
 from shared.security.identity import Role
 from tests.support.assessment import assessment_settings
 from tests.support.http import authenticated, provision, serving
-from tests.support.kafka import publish
+from tests.support.kafka import publish, publish_raw
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.timeout(240)
@@ -90,6 +90,16 @@ async def figures_of(settings: AssessmentSettings, *partnerships: UUID) -> None:
         assert await conn.fetchval("SELECT to_regnamespace($1)", recruitment) is None, "no recruitment schema"
     finally:
         await conn.close()
+
+
+async def events_learned(settings: AssessmentSettings) -> set[UUID]:
+    """The events the memberships consumer recorded; nothing it passed over or dead-lettered."""
+    conn = await asyncpg.connect(settings.database_url)
+    try:
+        rows = await conn.fetch(f"SELECT event_id FROM {settings.db_schema}.processed_events")
+    finally:
+        await conn.close()
+    return {row["event_id"] for row in rows}
 
 
 @contextlib.asynccontextmanager
@@ -159,6 +169,7 @@ async def test_a_member_that_left_or_whose_joining_was_retracted_reads_no_more_a
     sponsor = Party(uuid4(), PartyRole.ENTERPRISE, "Guangzhou")
     latecomer = Party(uuid4(), PartyRole.ENTERPRISE, "Guangzhou")
     await figures_of(settings, a)
+    recruitment_topic = settings.topic_namespace + STAGE_TOPICS[Stage.RECRUITMENT]
     school_joined, sponsor_joined = joined(a, school), joined(a, sponsor)
     await facts(settings, Stage.PARTNERSHIP, school_joined, sponsor_joined)
     async with (
@@ -169,13 +180,20 @@ async def test_a_member_that_left_or_whose_joining_was_retracted_reads_no_more_a
     ):
         await ranks_exactly(as_school, {a})
         await ranks_exactly(as_sponsor, {a})
-        await facts(settings, Stage.PARTNERSHIP, left(a, school, date(2025, 7, 1)))
+        school_left, sponsor_retracted = left(a, school, date(2025, 7, 1)), retraction_of(sponsor_joined)
+        await facts(settings, Stage.PARTNERSHIP, school_left)
         await ranks_exactly(as_school, set())
         assert not await reads(as_school, a)
-        await facts(settings, Stage.RECRUITMENT, retraction_of(sponsor_joined))  # recruitment's own topic
+        await publish_raw(  # the rest of the recruitment topic is passed over, not even decoded
+            settings.kafka_bootstrap_servers, recruitment_topic, b"k", b"{}", [("ce_type", b"cycle.StudentEnrolled")]
+        )
+        await facts(settings, Stage.RECRUITMENT, sponsor_retracted)  # recruitment's own topic
         await ranks_exactly(as_sponsor, set())
         # The same events delivered again, then a new member on the same partition to know they were read.
-        await facts(settings, Stage.PARTNERSHIP, school_joined, sponsor_joined, joined(a, latecomer))
+        latecomer_joined = joined(a, latecomer)
+        await facts(settings, Stage.PARTNERSHIP, school_joined, sponsor_joined, latecomer_joined)
         await ranks_exactly(as_latecomer, {a})
         assert await ranked(as_school) == set()
         assert await ranked(as_sponsor) == set()
+    learned = {school_joined.id, sponsor_joined.id, school_left.id, sponsor_retracted.id}
+    assert await events_learned(settings) == learned | {latecomer_joined.id}
