@@ -74,7 +74,7 @@ def simulate(
         bool,
         typer.Option(
             "--import-history/--live",
-            help="Post facts through the operator import with the day each was first recorded (as-of readings at "
+            help="Post facts through the import with the day each was first recorded (as-of readings at "
             "past dates then see late and back-dated facts), or as live commands recorded now",
         ),
     ] = True,
@@ -104,7 +104,7 @@ def simulate(
     async def driven(progress: Any) -> DriveReport:
         settings = stack_settings(state_dir)
         async with run_credential(settings, "cycle simulate", scopes) as credential:
-            parties = await party_credentials(settings, programme, ids, acting_parties(programme).values())
+            parties = await party_credentials(settings, programme, ids, acting_parties(programme).values(), scopes)
             report, _ = await drive(
                 programme,
                 urls,

@@ -55,7 +55,6 @@ class Traffic:
 # for now (503: its database is away or its outbox is over its limit) or a client over its rate limit (429): nothing
 # was recorded, or the retry's Idempotency-Key replays what was. Any other answer is final.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-IMPORT_PATH = "/admin/import"  # the operator's, whoever recorded the fact first
 RETRY_FOR_SECONDS = 600.0
 _BACKOFF = wait_exponential_jitter(multiplier=0.2, max=10, jitter=0.5)
 _LONGEST_RETRY_AFTER = 60.0
@@ -125,8 +124,8 @@ class StageClients:
         acting: Mapping[str, str] | None = None,
     ) -> None:
         """`credential`: the client the commands and polls are sent as (each service issues its own tokens);
-        a live command whose fact `acting` gives to a party (simulation/acting.py) goes as that party's client from
-        `parties` instead; the operator import stays the operator's."""
+        a command or an import whose fact `acting` gives to a party (simulation/acting.py) goes as that party's
+        client from `parties` instead (with the import scope when the history is imported)."""
         self.urls, self.ids = urls, ids
         self._acting = acting or {}
         self._party_auth = {
@@ -153,7 +152,7 @@ class StageClients:
         await asyncio.gather(*(client.aclose() for client in self._clients.values()))
 
     async def _post(self, call: Call) -> httpx.Response:
-        party = self._acting.get(call.fact_key) if call.path != IMPORT_PATH else None
+        party = self._acting.get(call.fact_key)
         auth = self._party_auth.get((party, call.service)) if party else None
         response = await self._clients[call.service].post(
             call.path,

@@ -50,20 +50,25 @@ async def run_credential(
     settings: ServiceSettings, name: str, scopes: frozenset[Scope] = frozenset()
 ) -> AsyncIterator[Credential]:
     """The run's operator client, with `scopes` only (by default it reads no personal data and imports nothing;
-    a simulation posting its history through the operator import needs the import scope)."""
+    a simulation posting its history through the import needs the import scope)."""
     async with open_administration(settings, settings.database_url) as administration:
         credential = await _client(administration, Role.OPERATOR, None, name, scopes)
     yield credential
 
 
 async def party_credentials(
-    settings: ServiceSettings, scenario: Scenario, ids: Ids, parties: Iterable[str]
+    settings: ServiceSettings,
+    scenario: Scenario,
+    ids: Ids,
+    parties: Iterable[str],
+    scopes: frozenset[Scope] = frozenset(),
 ) -> dict[str, Credential]:
-    """Party key -> the credential of that party's own system (its role is the party's role)."""
+    """Party key -> the credential of that party's own system (its role is the party's role), with `scopes` (the
+    import scope when its history is imported: each party imports its own facts)."""
     credentials = {}
     async with open_administration(settings, settings.database_url) as administration:
         for key in sorted(set(parties)):
             party = scenario.parties[key]
             name = f"simulated system of {party.name}"[:200]
-            credentials[key] = await _client(administration, Role(party.role), ids.of(key), name, frozenset())
+            credentials[key] = await _client(administration, Role(party.role), ids.of(key), name, scopes)
     return credentials

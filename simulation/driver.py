@@ -96,7 +96,7 @@ class Driver:
             self.reporter.advance(phase)
 
     async def record(self, call: c.Call) -> dict[str, Any]:
-        """A fact with a recorded_at of its own goes through the operator import, which keeps it; any other call
+        """A fact with a recorded_at of its own goes through the import, which keeps it; any other call
         is a live command, recorded when it arrives."""
         stamp = self.stamps.get(call.fact_key)
         if stamp is None:
@@ -240,8 +240,8 @@ async def drive(
 ) -> tuple[DriveReport, Ids]:
     """Posts every fact of `scenario` as `credential`'s client; returns what it took and the ids the services know
     the scenario by. With `import_history`, facts with a recorded_at of their own (scenario.recorded) go through
-    the operator import with it (the credential needs the import scope). With `parties` (party key -> its
-    credential), each live fact goes as the client of the party that records it (simulation/acting.py)."""
+    the import with it (the credentials need the import scope). With `parties` (party key -> its credential), each
+    fact, live or imported, goes as the client of the party that records it (simulation/acting.py)."""
     ids = Ids.for_scenario(scenario.name, scenario.seed)
     started = time.perf_counter()
     acting = acting_parties(scenario) if parties else None

@@ -15,7 +15,7 @@ from shared.application.clock import Clock
 from shared.errors import IllegalTransition, InvalidFact, NotFound
 from shared.security.audit import AuditAction, AuditEntry
 from shared.security.hashing import SecretHasher, new_secret
-from shared.security.identity import OPERATOR_ONLY, Client, Role, Scope
+from shared.security.identity import Client, Role, Scope
 from shared.security.ports import AuditTrail, ClientRepository
 
 MAX_NAME_LENGTH = 200
@@ -34,8 +34,6 @@ def new_client_id(role: Role) -> str:
 def check_client(role: Role, party_id: UUID | None, name: str, scopes: frozenset[Scope]) -> None:
     if (role is Role.OPERATOR) != (party_id is None):
         raise InvalidFact("an operator client belongs to no party; every other client belongs to one")
-    if role is not Role.OPERATOR and scopes & OPERATOR_ONLY:
-        raise InvalidFact(f"only operator clients may hold {', '.join(sorted(scopes & OPERATOR_ONLY))}")
     if not 0 < len(name.strip()) <= MAX_NAME_LENGTH or any(unicodedata.category(c) == "Cc" for c in name):
         raise InvalidFact(f"a client's name has 1 to {MAX_NAME_LENGTH} printable characters")
 

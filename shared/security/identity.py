@@ -37,9 +37,11 @@ class Scope(StrEnum):
 
 SCOPE_DESCRIPTIONS: dict[str, str] = {
     Scope.PERSONAL_DATA: "Read names and national IDs (recruitment only)",
-    Scope.IMPORT: "Import facts with their original recorded_at (operators only)",
+    Scope.IMPORT: (
+        "Import facts with their original recorded_at: an operator's client any fact, a party's client the facts"
+        " its role and memberships let it record"
+    ),
 }
-OPERATOR_ONLY = frozenset({Scope.IMPORT})
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def import_router(fact: Any, *, max_facts: int = 10_000) -> APIRouter:
     @router.post(
         "/admin/import",
         response_model=ImportOut,
-        summary="Import facts with their original recorded_at (operators only: the `import` scope)",
+        summary="Import facts with their original recorded_at (the `import` scope; a party's client: its own facts)",
         description=importing.__doc__ or "",
     )
     async def post_import(body: body_model, request: Request, actor: ImportingActor) -> ImportOut:
@@ -98,7 +98,11 @@ def import_router(fact: Any, *, max_facts: int = 10_000) -> APIRouter:
         secret = runtime.settings.national_id_key.encode()
         commands = [
             ImportedCommand(
-                f.import_id, f.recorded_at, f.to_command(), fingerprint(secret, "IMPORT", f.model_dump(mode="json"))
+                f.import_id,
+                f.recorded_at,
+                f.to_command(),
+                fingerprint(secret, "IMPORT", f.model_dump(mode="json")),
+                actor.party_id,
             )
             for f in body.facts  # type: ignore[attr-defined]  # a model built at runtime for the service's facts
         ]

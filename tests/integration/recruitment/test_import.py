@@ -1,12 +1,12 @@
-"""The operator-only import: original recorded_at, the same rules, in order, idempotent."""
+"""The import: original recorded_at, the same rules and scopes, in order, idempotent."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
-from shared.security.identity import Role
+from shared.security.identity import Role, Scope
 from tests.integration.recruitment.conftest import OPERATOR_TOKEN, Service
 from tests.integration.recruitment.flows import applicant, credit_code, events_of
 from tests.support.http import authenticated, provision
@@ -49,6 +49,68 @@ def legacy_facts() -> tuple[list[dict[str, Any]], dict[str, str]]:
              reason="moved away", occurred_on="2019-09-20"),
     ]  # fmt: skip
     return facts, ids
+
+
+async def test_a_partys_client_with_the_import_scope_imports_only_what_its_role_and_memberships_allow(
+    recruitment: Service,
+):
+    facts, ids = legacy_facts()
+    setup, students = facts[:7], facts[7:]
+    assert (await recruitment.client.post("/admin/import", json={"facts": setup}, headers=OPERATOR)).json()[
+        "accepted"
+    ] == len(setup)
+    school = await provision(recruitment.settings, Role.SCHOOL, UUID(ids["school"]), frozenset({Scope.IMPORT}))
+    sponsor = await provision(recruitment.settings, Role.ENTERPRISE, UUID(ids["sponsor"]), frozenset({Scope.IMPORT}))
+    stranger = await provision(recruitment.settings, Role.SCHOOL, uuid4(), frozenset({Scope.IMPORT}))
+    register = {**facts[0], "command": {**facts[0]["command"], "party_id": str(uuid4())}}
+
+    async with (
+        authenticated(recruitment.client, school) as as_school,
+        authenticated(recruitment.client, sponsor) as as_sponsor,
+        authenticated(recruitment.client, stranger) as as_stranger,
+    ):
+        by_sponsor = (await as_sponsor.post("/admin/import", json={"facts": students})).json()
+        by_stranger = (await as_stranger.post("/admin/import", json={"facts": students})).json()
+        by_school = (await as_school.post("/admin/import", json={"facts": [*students, register]})).json()
+        party = {k: v for k, v in register["command"].items() if k not in ("type", "party_id")}
+        registered_live = await as_school.post("/parties", json=party)
+
+    for refused in (by_sponsor, by_stranger):
+        assert [(r["outcome"], r["status"]) for r in refused["results"]][0] == ("refused", 403)
+        assert refused["accepted"] == 0
+        assert {r["problem"]["code"] for r in refused["results"]} <= {"forbidden", "not_found", "illegal_transition"}
+    assert [r["outcome"] for r in by_school["results"]] == ["refused"] + ["accepted"] * len(students), "by date"
+    assert by_school["results"][0]["problem"]["code"] == "forbidden", "a school registers no party"
+    assert registered_live.status_code == 403, registered_live.text
+    student_events = await events_of(recruitment, "recruitment", ids["partnership"], 4)
+    assert [(e.type, e.recorded_at) for e in student_events] == [
+        (type_, datetime.fromisoformat(f["recorded_at"]))
+        for type_, f in zip(
+            ("ApplicationSubmitted", "ApplicationDecided", "StudentEnrolled", "EnrollmentCancelled"),
+            students,
+            strict=True,
+        )
+    ]
+
+
+async def test_a_partys_import_ids_are_its_own(recruitment: Service):
+    facts, ids = legacy_facts()
+    await recruitment.client.post("/admin/import", json={"facts": facts[:7]}, headers=OPERATOR)
+    school = await provision(recruitment.settings, Role.SCHOOL, UUID(ids["school"]), frozenset({Scope.IMPORT}))
+    other = await provision(recruitment.settings, Role.SCHOOL, UUID(ids["school"]), frozenset({Scope.IMPORT}))
+    application = facts[7]
+    another = {"application_id": str(uuid4()), "applicant": applicant("李娜")}
+    operators_later = {**application, "command": {**application["command"], **another}}
+
+    async with authenticated(recruitment.client, school) as first, authenticated(recruitment.client, other) as again:
+        imported = (await first.post("/admin/import", json={"facts": [application]})).json()
+        replayed = (await again.post("/admin/import", json={"facts": [application]})).json()
+    by_operator = await recruitment.client.post("/admin/import", json={"facts": [operators_later]}, headers=OPERATOR)
+
+    assert imported["accepted"] == 1
+    assert replayed["duplicate"] == 1, "the same party's import id, through another of its clients"
+    assert replayed["results"][0]["answer"] == imported["results"][0]["answer"]
+    assert by_operator.json()["accepted"] == 1, by_operator.text  # an operator's import id is not a party's
 
 
 async def test_the_import_needs_the_import_scope(recruitment: Service):

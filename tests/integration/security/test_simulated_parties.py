@@ -1,5 +1,6 @@
-"""The small seeded programme posted live, each fact by the client of the party that records it (issue 10): the
-scopes accept every fact a school or an enterprise really records, and the audit says who recorded what.
+"""The small seeded programme posted live, and imported with its history, each fact by the client of the party that
+records it (issue 10): the scopes accept every fact a school or an enterprise really records, and the audit says
+who recorded what.
 
 Bounded for `make test`: every class's hours and one student for each turn of a story the generator tells (about
 a quarter of the students); `cycle simulate --live` posts the whole programme the same way.
@@ -21,6 +22,7 @@ from shared.application.clock import BUSINESS_TZ, FixedClock
 from shared.config import ServiceSettings
 from shared.persistence.database import drop_schema
 from shared.security.audit import AuditAction, AuditQuery
+from shared.security.identity import Scope
 from shared.security.runtime import open_administration
 from simulation.acting import acting_parties
 from simulation.credentials import party_credentials
@@ -44,8 +46,9 @@ def every_story_once(scenario: Scenario) -> Scenario:
     return dataclasses.replace(scenario, students=[s for s in scenario.students if s in chosen])
 
 
+@pytest.mark.parametrize("imported", [False, True], ids=["live", "imported"])
 async def test_every_fact_of_the_small_programme_is_accepted_from_the_party_that_records_it(
-    service_settings: ServiceSettings,
+    service_settings: ServiceSettings, imported: bool
 ):
     scenario = every_story_once(small_programme(seed=7))
     clock = FixedClock(datetime.combine(scenario.generated_on, time(12), BUSINESS_TZ))  # the scenario's today
@@ -56,11 +59,18 @@ async def test_every_fact_of_the_small_programme_is_accepted_from_the_party_that
         serving(functools.partial(training_app, clock=clock), service_settings) as training,
         serving(functools.partial(employment_app, clock=clock), service_settings) as employment,
     ):
-        parties = await party_credentials(service_settings, scenario, ids, acting.values())
+        scopes = frozenset({Scope.IMPORT}) if imported else frozenset()
+        parties = await party_credentials(service_settings, scenario, ids, acting.values(), scopes)
         urls = {name: str(c.base_url) for name, c in (("recruitment", recruitment), ("training", training))}
         urls["employment"] = str(employment.base_url)
         report, _ = await drive(
-            scenario, urls, concurrency=8, wait_timeout=60, credential=await operator(service_settings), parties=parties
+            scenario,
+            urls,
+            concurrency=8,
+            wait_timeout=60,
+            credential=await operator(service_settings),
+            parties=parties,
+            import_history=imported,
         )
         assert report.failures == []
         async with open_administration(service_settings, service_settings.database_url) as administration:

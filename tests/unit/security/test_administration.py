@@ -46,10 +46,10 @@ async def test_an_operator_client_belongs_to_no_party_and_a_party_client_to_one(
         await admin.add(Role.SCHOOL, None, "registry", frozenset())
 
 
-async def test_only_operators_may_hold_the_import_scope():
+async def test_a_partys_client_may_be_granted_the_import_scope_for_its_own_history():
     admin, _, _ = administration()
-    with pytest.raises(InvalidFact, match="import"):
-        await admin.add(Role.SCHOOL, uuid4(), "registry", frozenset({Scope.IMPORT}))
+    issued = await admin.add(Role.SCHOOL, uuid4(), "registry", frozenset({Scope.IMPORT}))
+    assert issued.client.scopes == frozenset({Scope.IMPORT})
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 201, "line\nbreak", "nul\x00"])
