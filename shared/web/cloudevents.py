@@ -17,6 +17,7 @@ service derives itself (a plan's total hours, a transfer's former class) are rec
 
 # No `from __future__ import annotations`: FastAPI reads the route's annotations.
 
+import asyncio
 import hmac
 import json
 from collections.abc import Mapping
@@ -41,6 +42,7 @@ from shared.web.runtime import runtime_of
 STRUCTURED = "application/cloudevents+json"
 BATCH = "application/cloudevents-batch+json"
 MAX_BATCH = 1_000
+PREPARED_INLINE = 64 * 1024  # bytes: a larger body is parsed in a worker thread
 CHUNK = 500  # events per transaction: one commit and one write per table per chunk
 _FORMAT = JSONFormat()
 _STATUS = {FactOutcome.ACCEPTED: 201, FactOutcome.DUPLICATE: 200, FactOutcome.HELD: 202}
@@ -263,10 +265,13 @@ def cloudevents_router(commands: Mapping[str, Recorder]) -> APIRouter:
         try:
             if content_type not in (STRUCTURED, BATCH):
                 raise _bad(415, "unsupported_media_type", f"send {STRUCTURED} or {BATCH}, not {content_type!r}")
-            body = _parsed(await request.body())
+            raw = await request.body()
+            large = len(raw) > PREPARED_INLINE  # parsed and validated off the event loop: other requests go on
+            body = await asyncio.to_thread(_parsed, raw) if large else _parsed(raw)
             if content_type == BATCH:
                 return JSONResponse((await _batch(request, body, commands)).model_dump(mode="json"))
-            outcome = await _handled(request, _prepared(request, body, commands))
+            ready = await asyncio.to_thread(_prepared, request, body, commands) if large else None
+            outcome = await _handled(request, ready or _prepared(request, body, commands))
         except _Refused as refused:
             return problem_response(refused.body)
         return JSONResponse(status_code=202 if outcome.held else 201, content=dict(outcome.answer))

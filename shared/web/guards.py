@@ -104,6 +104,9 @@ class _Parser:
             raise Refused(422, "string_too_long", f"text fields have at most {self.limits.max_string} characters", loc)
 
 
+_CHECKED_INLINE = 64 * 1024
+
+
 class RequestGuard:
     def __init__(self, app: ASGIApp, limits: BodyLimits | None = None) -> None:
         self.app = app
@@ -135,8 +138,14 @@ class RequestGuard:
             return body
         if not _is_json(media_type):
             raise Refused(415, "unsupported_media_type", "send the body as application/json")
-        self._parser.check(self._parser.parse(body))
+        if len(body) > _CHECKED_INLINE:  # a large body is walked off the event loop: other requests go on
+            await asyncio.to_thread(self._checked, body)
+        else:
+            self._checked(body)
         return body
+
+    def _checked(self, body: bytes) -> None:
+        self._parser.check(self._parser.parse(body))
 
 
 async def _read(receive: Receive, limit: int, path: str) -> bytes:

@@ -43,9 +43,15 @@ class _In(BaseModel):
         return kind(**values | ids)
 
 
+MAX_MODULES = 500
+
+
 class PlanIn(_In):
     modules: list[Module] = Field(
         min_length=1,
+        max_length=MAX_MODULES,
+        description=f"At most {MAX_MODULES}: a plan's fact must fit one Kafka record (a 60,000-module plan was"
+        " stored, then dead-lettered by the relay, and held the event loop for a second)",
         examples=[
             [
                 {"name": "Cantonese knife skills", "planned_hours": "120", "taught_by": "enterprise"},
