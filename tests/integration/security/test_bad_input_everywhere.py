@@ -39,7 +39,7 @@ def clients(services: Services) -> dict[str, httpx.AsyncClient]:
     return {name: getattr(services, name) for name in READS}
 
 
-async def test_a_revoked_clients_token_answers_401_on_all_four_services_within_seconds(services: Services):
+async def test_a_revoked_clients_token_answers_401_on_all_four_services_within_seconds(services: Services) -> None:
     credential = await provision(services.settings, Role.SCHOOL, uuid4())
     async with authenticated(services.recruitment, None) as raw:
         form = {
@@ -64,17 +64,17 @@ async def test_a_revoked_clients_token_answers_401_on_all_four_services_within_s
     assert time.monotonic() - revoked_at < 2 * services.settings.revocation_refresh_seconds + 2
 
 
-async def test_a_non_ascii_token_is_401_on_every_service(services: Services):
+async def test_a_non_ascii_token_is_401_on_every_service(services: Services) -> None:
     for name, client in clients(services).items():
         async with authenticated(client, None) as raw:
-            answer = await raw.get(READS[name], headers={"Authorization": "Bearer tøkén".encode()})
+            answer = await raw.get(READS[name], headers=[(b"authorization", "Bearer tøkén".encode())])
         refused(answer, 401, "invalid_token")
 
 
 @pytest.mark.parametrize("service", ["training", "employment"])
 async def test_malformed_non_utf8_and_mistyped_bodies_are_refused_on_training_and_employment(
     services: Services, service: str
-):
+) -> None:
     client = getattr(services, service)
     path = {"training": f"/students/{uuid4()}/progress-reviews", "employment": f"/students/{uuid4()}/household-status"}[
         service
@@ -88,7 +88,7 @@ async def test_malformed_non_utf8_and_mistyped_bodies_are_refused_on_training_an
     assert await services.outbox_size(service) == before
 
 
-async def test_malformed_cursors_are_422_not_500_on_recruitment_and_training(services: Services):
+async def test_malformed_cursors_are_422_not_500_on_recruitment_and_training(services: Services) -> None:
     for client, paths in (
         (services.recruitment, ("/applications", "/partnerships", "/students")),
         (services.training, ("/classes", "/hours-logs", "/students", "/held-facts")),
@@ -121,7 +121,7 @@ async def learned(client: httpx.AsyncClient, path: str) -> None:
 
 async def test_a_cloudevent_replayed_with_another_body_is_409_and_a_batch_too_long_413_on_training_and_employment(
     services: Services,
-):
+) -> None:
     student = str((await admitted_student(services.recruitment, services.setting.klass))["student_id"])
     review = cloudevent("ProgressReviewHeld", {"outcome": "on track", "on_track": True}, studentid=student)
     household = cloudevent("HouseholdStatusUpdated", {"poor_household": False, "status": "lifted"}, studentid=student)
@@ -144,7 +144,7 @@ async def test_a_cloudevent_replayed_with_another_body_is_409_and_a_batch_too_lo
 INJECTIONS = ["'; DROP TABLE applications; --", "<script>alert(1)</script>", "{{7*7}}", "${jndi:ldap://x/a}", "%00%27"]
 
 
-async def test_injection_strings_in_text_fields_are_kept_as_the_text_they_are(services: Services):
+async def test_injection_strings_in_text_fields_are_kept_as_the_text_they_are(services: Services) -> None:
     for text in INJECTIONS:
         body = application_body(services.setting.klass, channel=text, home_region=text, prior_education=text)
         recorded = await created(await services.recruitment.post("/applications", json=body))
@@ -154,7 +154,7 @@ async def test_injection_strings_in_text_fields_are_kept_as_the_text_they_are(se
     assert listed.status_code == 200, listed.text
 
 
-async def test_a_four_megabyte_training_plan_leaves_health_answering(services: Services):
+async def test_a_four_megabyte_training_plan_leaves_health_answering(services: Services) -> None:
     klass = services.setting.klass
     await learned(services.training, f"/classes/{klass}")
     modules = [
