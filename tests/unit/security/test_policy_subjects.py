@@ -58,7 +58,7 @@ def transfer(two: Two) -> TransferredToClass:
     return TransferredToClass(from_class_id=two.class_a, to_class_id=two.class_b, start_on=DAY)
 
 
-async def test_a_transfer_between_partnerships_is_recorded_by_a_school_of_both_or_an_operator(two: Two):
+async def test_a_transfer_between_partnerships_is_recorded_by_a_school_of_both_or_an_operator(two: Two) -> None:
     student = uuid4()
     moved = two.b.fact(transfer(two), student_id=student, class_id=two.class_b)
     with pytest.raises(Forbidden, match="from_class_id"):
@@ -69,7 +69,7 @@ async def test_a_transfer_between_partnerships_is_recorded_by_a_school_of_both_o
         await POLICY.authorize(allowed, [moved], None, two.access)
 
 
-async def test_a_move_is_also_of_the_partnership_it_left(two: Two):
+async def test_a_move_is_also_of_the_partnership_it_left(two: Two) -> None:
     """A restart names no class it leaves: the service places the fact's own id where the learner was before."""
     student = uuid4()
     restarted = two.b.fact(Restarted(start_on=DAY), student_id=student, class_id=two.class_b)
@@ -86,7 +86,7 @@ class Transfer:
     occurred_on: date = DAY
 
 
-async def test_a_refused_command_is_screened_on_every_id_it_names(two: Two):
+async def test_a_refused_command_is_screened_on_every_id_it_names(two: Two) -> None:
     student = uuid4()
     two.place("student_id", student, two.a)
     conflict = IllegalTransition("the student is on a break")
@@ -95,7 +95,7 @@ async def test_a_refused_command_is_screened_on_every_id_it_names(two: Two):
     await POLICY.screen(two.of_both, Transfer(student, two.class_b), DAY, two.access, conflict)
 
 
-async def test_an_unknown_id_is_refused_to_a_party_as_another_partnerships_and_left_to_an_operator(two: Two):
+async def test_an_unknown_id_is_refused_to_a_party_as_another_partnerships_and_left_to_an_operator(two: Two) -> None:
     student, nowhere = uuid4(), uuid4()
     two.place("student_id", student, two.a)
     missing = NotFound(f"no class {nowhere}")
