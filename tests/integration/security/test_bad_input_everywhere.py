@@ -177,3 +177,19 @@ async def test_a_four_megabyte_training_plan_leaves_health_answering(services: S
     assert await services.outbox_size("training") == before
     # measured 0.04-0.8 s with the body parsed off the event loop; 1.1-3.6 s with it parsed on the loop
     assert slowest < 1.5, f"/health took {slowest:.2f} s while the plan was handled"
+
+
+async def test_dates_out_of_range_are_422_on_training_and_employment(services: Services) -> None:
+    student = str((await admitted_student(services.recruitment, services.setting.klass))["student_id"])
+    for service, path, body in (
+        ("training", f"/students/{student}/breaks", {"reason": "family"}),
+        ("employment", f"/students/{student}/household-status", {"poor_household": False}),
+    ):
+        client = getattr(services, service)
+        await learned(client, f"/students/{student}")
+        day = "start_on" if service == "training" else "occurred_on"
+        before = await services.outbox_size(service)
+        for when in ("0001-01-01", "9999-12-31", "2024-02-30"):
+            answer = await client.post(path, json={**body, day: when})
+            refused(answer, 422)
+        assert await services.outbox_size(service) == before, service
