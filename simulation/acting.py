@@ -1,7 +1,7 @@
-"""Which party's system records each fact of a scenario (issue 10), so a live run exercises the services' scopes:
-a student's school records its applications, enrolments and learners' facts, the teaching party its hours, the
-verifying party its verifications, a member employer its own offers, placements, checks and endings (a school those
-of employers outside the partnership), and whoever recorded a fact its correction or retraction.
+"""Which party's system records each fact of a scenario (issue 10), so a run exercises the services' scopes: a
+student's school records its applications, enrolments and learners' facts, the teaching party its hours, the
+verifying school or enterprise its verifications, a member employer its own offers, placements, checks and endings
+(a school those of employers outside the partnership), and whoever recorded a fact its correction or retraction.
 
 Only while the party is a member of the fact's partnership on the fact's date and still is (a party that has left
 may no longer write); otherwise the fact is the operator's, like everything the programme office sets up
@@ -64,7 +64,8 @@ class _Acting:
                 self.give(fact.key, fact.logged_by, partnership, fact.occurred_on, fact.taught_by)
             elif isinstance(fact, HoursVerified):
                 role = self.scenario.parties[fact.verified_by].role
-                self.give(fact.key, fact.verified_by, partnership, fact.occurred_on, role)
+                if role in (SCHOOL, ENTERPRISE):  # a government's verification has no client: the operator's
+                    self.give(fact.key, fact.verified_by, partnership, fact.occurred_on, role)
             else:
                 self.follow_up(fact, partnership)
 

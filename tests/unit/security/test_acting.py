@@ -8,6 +8,7 @@ from simulation import facts as f
 from simulation.acting import acting_parties
 from simulation.generator import small_programme
 from simulation.scenario import HoursLogged, HoursVerified
+from simulation.seed import seed_programme
 
 SCENARIO = small_programme(seed=7)
 ACTING = acting_parties(SCENARIO)
@@ -58,3 +59,16 @@ def test_a_correction_is_posted_by_whoever_recorded_its_target():
     assert follow_ups
     for fact in follow_ups:
         assert ACTING[fact.key] == ACTING[fact.target]
+
+
+def test_in_the_seed_programme_a_governments_verifications_are_the_operators():
+    seed = seed_programme()
+    acting = acting_parties(seed)
+    by_government = [
+        fact.key
+        for fact in seed.class_facts
+        if isinstance(fact, HoursVerified) and seed.parties[fact.verified_by].role == "government"
+    ]
+    assert by_government, "the seed has hours a government verifies"
+    assert not set(by_government) & set(acting)
+    assert {seed.parties[party].role for party in acting.values()} == {"school", "enterprise"}
