@@ -68,7 +68,7 @@ async def measure(env: BenchEnv, sizes: Sizes, *, together: bool = False) -> Res
         "(1) ingest": ("ingest", lambda: measure_ingest(
             env, sizes.ingest_single, sizes.ingest_bulk, sizes.ingest_batch, sizes.http_concurrency)),
         f"(2) scaled programme, {sizes.students:,} students": ("scenario", lambda: measure_scenario(
-            env, sizes.students, sizes.http_concurrency) if sizes.students else _nothing()),
+            env, sizes.students, sizes.ingest_batch) if sizes.students else _nothing()),
         "(3) rebuild": ("rebuild", lambda: measure_rebuild(env, dataset)),
         "(4) freshness": ("freshness", lambda: measure_freshness(env, sizes.freshness_rate, sizes.freshness_seconds)),
         f"(5) figure queries, {sizes.partnerships:,} partnerships": ("queries", queries),

@@ -62,11 +62,16 @@ def ingest(i: Ingest, concurrency: int) -> str:
 
 def scenario(sc: Scenario, concurrency: int) -> str:
     differences = f" First differences: {'; '.join(sc.first_mismatches)}." if sc.first_mismatches else ""
+    how = (
+        f"imported with their recorded_at on the bulk path (up to {sc.batch:,} facts a request, as many in flight)"
+        if sc.batch
+        else f"posted over HTTP as live commands ({concurrency} in flight)"
+    )
     return (
         f"**(2) Scaled programme end to end**: {sc.students:,} students, {sc.facts:,} facts, {sc.commands:,} commands "
-        f"posted over HTTP in {sc.drive_seconds:,.0f} s ({number(sc.commands_per_second)} commands/s, {concurrency} "
-        f"in flight); assessment had caught up (its figures stopped changing) {sc.end_to_end_seconds:,.0f} s after "
-        f"the first post; at 100,000 students, in proportion: {sc.projected_seconds / 60:,.0f} min. "
+        f"{how} in {sc.drive_seconds:,.0f} s ({number(sc.commands_per_second)} commands/s); assessment had caught up "
+        f"(its figures stopped changing) {sc.end_to_end_seconds:,.0f} s after the first post; at 100,000 students, "
+        f"in proportion: {sc.projected_seconds / 60:,.0f} min. "
         f"{sc.checked:,} figures compared with the ground truth, {sc.mismatches:,} differ, {sc.failures} facts not "
         f"recorded.{differences}"
     )

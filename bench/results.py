@@ -109,7 +109,8 @@ def scenario_rows(s: Scenario, a: AnchorRates) -> list[Row]:
         Row("2", f"{s.students:,} students end to end", s.end_to_end_seconds, "s"),
         Row("2", f"{TARGET_STUDENTS:,} students end to end (projected)", minutes, "min", goal="< 10 min",
             met=minutes < 10 and s.mismatches == 0, profile="ingest: HTTP single"),
-        Row("2", "commands/s over HTTP while driving", s.commands_per_second, "commands/s", "bare FastAPI", a.bare),
+        Row("2", "facts/s over HTTP while driving" + (" (bulk import)" if s.batch else ""), s.commands_per_second,
+            "facts/s", "bare FastAPI", a.bare),
     ]  # fmt: skip
 
 

@@ -1,6 +1,8 @@
-"""(2) The scaled programme driven through the product end to end: every fact posted to the stage services over HTTP
-by the simulator's driver (the downstream services learn from events), the assessment worker folding the events,
-until every figure read from assessment's API equals the simulator's own ground truth.
+"""(2) The scaled programme driven through the product end to end: every fact imported into the stage services over
+HTTP with the day it was recorded, by the simulator's driver on the bulk path (the facts in flight share import
+requests of up to `batch` facts; simulation/batching.py), the downstream services learning from events, the
+assessment worker folding the events, until every figure read from assessment's API equals the ground truth
+(as-of readings at past dates included).
 
 The issue's size is 100,000 students (about 912,000 facts); BENCH_STUDENTS chooses the size run, and the time is
 projected to 100,000 students in proportion to the facts, which is what it is while the throughput holds.
@@ -49,6 +51,7 @@ class Scenario:
     mismatches: int
     failures: int  # facts the driver could not record
     first_mismatches: list[str]
+    batch: int = 0  # facts per import request at most; 0: live commands, one per request
 
     @property
     def commands_per_second(self) -> float:
@@ -76,12 +79,13 @@ async def caught_up(reader: AssessmentReader, truth: dict[str, Any], started: fl
 
 
 async def measure_scenario(
-    env: BenchEnv, students: int, concurrency: int = 16, profiler: Profiler = no_profiler
+    env: BenchEnv, students: int, batch: int = 2_000, profiler: Profiler = no_profiler
 ) -> Scenario:
+    """`batch`: facts per import request at most, with as many in flight; 0 posts live commands, 16 in flight."""
     programme = scaled_programme(students)
     today = business_today(SystemClock().now())
     ids = Ids.for_scenario(programme.name, programme.seed)
-    truth = truth_document(programme, ids, today)
+    truth = truth_document(programme, ids, today, imported=batch > 0)
     environ = env.environ(NAME)
     with Fleet(env.logs(NAME)) as fleet:
         services = {
@@ -94,7 +98,14 @@ async def measure_scenario(
         async with operator(env.settings(NAME), "bench-scenario") as credential:
             started = time.perf_counter()
             async with profiler.during("scenario: recruitment service", services["recruitment"].pid):
-                report, _ = await drive(programme, urls, concurrency=concurrency, credential=credential)
+                report, _ = await drive(
+                    programme,
+                    urls,
+                    concurrency=batch or 16,
+                    credential=credential,
+                    import_history=batch > 0,
+                    batch=batch or None,
+                )
             fleet.check(worker)
             async with load.client(services["assessment"].url, 4, credential) as http:
                 caught = await caught_up(AssessmentReader(http), truth, started, timeout=max(120, report.seconds))
@@ -109,4 +120,5 @@ async def measure_scenario(
         len(result.mismatches),
         len(report.failures),
         [m.describe() for m in result.mismatches[:5]] + report.failures[:5],
+        batch,
     )

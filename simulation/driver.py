@@ -20,6 +20,7 @@ import structlog
 from shared.web.client_auth import Credential
 from simulation import calls as c
 from simulation.acting import acting_parties
+from simulation.batching import ImportBatcher
 from simulation.clients import NotLearned, Refused, StageClients
 from simulation.ids import Ids
 from simulation.importing import imported, settle
@@ -84,10 +85,13 @@ class Driver:
         wait_timeout: float,
         reporter: Reporter,
         stamps: dict[str, datetime] | None = None,
+        importer: ImportBatcher | None = None,
     ) -> None:
+        """`importer`: gathers the imports of facts in flight into requests of many facts (the bulk path)."""
         self.scenario, self.clients, self.ids = scenario, clients, clients.ids
         self.concurrency, self.wait_timeout, self.reporter = concurrency, wait_timeout, reporter
         self.stamps = stamps or {}
+        self.importer = importer
         self.failures: list[str] = []
 
     async def send(self, phase: str, call: c.Call | None) -> None:
@@ -101,7 +105,9 @@ class Driver:
         stamp = self.stamps.get(call.fact_key)
         if stamp is None:
             return await self.clients.send(call)
-        return settle(call, await self.clients.send(imported(call, stamp, self.ids)), self.ids, self.clients.traffic)
+        one = imported(call, stamp, self.ids)
+        body = await (self.importer.send(one) if self.importer else self.clients.send(one))
+        return settle(call, body, self.ids, self.clients.traffic)
 
     async def setup(self) -> None:
         """Parties, agreements (parents first), members and programmes, classes, targets and funding, plans."""
@@ -237,11 +243,14 @@ async def drive(
     credential: Credential | None = None,
     import_history: bool = False,
     parties: Mapping[str, Credential] | None = None,
+    batch: int | None = None,
 ) -> tuple[DriveReport, Ids]:
     """Posts every fact of `scenario` as `credential`'s client; returns what it took and the ids the services know
     the scenario by. With `import_history`, facts with a recorded_at of their own (scenario.recorded) go through
     the import with it (the credentials need the import scope). With `parties` (party key -> its credential), each
-    fact, live or imported, goes as the client of the party that records it (simulation/acting.py)."""
+    fact, live or imported, goes as the client of the party that records it (simulation/acting.py). With `batch`
+    (and `import_history`), the imports of the facts in flight go together, up to `batch` facts a request
+    (simulation/batching.py): give a `concurrency` near `batch` so that requests fill."""
     ids = Ids.for_scenario(scenario.name, scenario.seed)
     started = time.perf_counter()
     acting = acting_parties(scenario) if parties else None
@@ -249,12 +258,13 @@ async def drive(
         urls,
         ids,
         rate=rate,
-        connections=concurrency * 2,
+        connections=min(concurrency * 2, 64) if batch else concurrency * 2,
         transport=transport,
         credential=credential,
         parties=parties,
         acting=acting,
     ) as clients:
+        importer = ImportBatcher(clients, acting or {}, size=batch) if batch and import_history else None
         driver = Driver(
             scenario,
             clients,
@@ -262,8 +272,13 @@ async def drive(
             wait_timeout=wait_timeout,
             reporter=reporter or _Silent(),
             stamps=scenario.recorded if import_history else None,
+            importer=importer,
         )
-        await driver.run()
+        try:
+            await driver.run()
+        finally:
+            if importer is not None:
+                await importer.aclose()
         traffic = clients.traffic
     report = DriveReport(
         time.perf_counter() - started,

@@ -1,6 +1,6 @@
-"""The small seeded programme posted live, and imported with its history, each fact by the client of the party that
-records it (issue 10): the scopes accept every fact a school or an enterprise really records, and the audit says
-who recorded what.
+"""The small seeded programme posted live, and imported with its history in bulk (requests of many facts), each fact
+by the client of the party that records it (issue 10): the scopes accept every fact a school or an enterprise really
+records, and the audit says who recorded what. (`make demo` imports one fact a request.)
 
 Bounded for `make test`: every class's hours and one student for each turn of a story the generator tells (about
 a quarter of the students); `cycle simulate --live` posts the whole programme the same way.
@@ -46,9 +46,9 @@ def every_story_once(scenario: Scenario) -> Scenario:
     return dataclasses.replace(scenario, students=[s for s in scenario.students if s in chosen])
 
 
-@pytest.mark.parametrize("imported", [False, True], ids=["live", "imported"])
+@pytest.mark.parametrize(("imported", "batch"), [(False, None), (True, 500)], ids=["live", "imported-in-bulk"])
 async def test_every_fact_of_the_small_programme_is_accepted_from_the_party_that_records_it(
-    service_settings: ServiceSettings, imported: bool
+    service_settings: ServiceSettings, imported: bool, batch: int | None
 ):
     scenario = every_story_once(small_programme(seed=7))
     clock = FixedClock(datetime.combine(scenario.generated_on, time(12), BUSINESS_TZ))  # the scenario's today
@@ -66,11 +66,12 @@ async def test_every_fact_of_the_small_programme_is_accepted_from_the_party_that
         report, _ = await drive(
             scenario,
             urls,
-            concurrency=8,
+            concurrency=200 if batch else 8,
             wait_timeout=60,
             credential=await operator(service_settings),
             parties=parties,
             import_history=imported,
+            batch=batch,
         )
         assert report.failures == []
         async with open_administration(service_settings, service_settings.database_url) as administration:

@@ -104,7 +104,7 @@ async def test_the_token_bucket_keeps_the_rate():
     started = time.monotonic()
     for _ in range(41):
         await bucket.acquire()
-    assert time.monotonic() - started == pytest.approx(0.2, abs=0.08)
+    assert time.monotonic() - started >= 0.19, "40 tokens beyond the burst at 200/s take 0.2 s at least"
 
 
 def test_ids_are_uuid5_of_the_run_and_key(scenario):

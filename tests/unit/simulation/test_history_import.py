@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, time
+from typing import Any
 from uuid import NAMESPACE_OID, uuid4, uuid5
 
 import httpx
@@ -72,12 +73,17 @@ class ImportStandIns(StandIns):
     def __init__(self) -> None:
         super().__init__()
         self.imported: list[dict[str, object]] = []
+        self.requests = 0
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         if request.url.path != "/admin/import":
             return super().__call__(request)
-        [fact] = json.loads(request.content)["facts"]
-        self.imported.append(fact)
+        self.requests += 1
+        facts = json.loads(request.content)["facts"]
+        self.imported += facts
+        return httpx.Response(200, json={"results": [self._result(fact) for fact in reversed(facts)]})
+
+    def _result(self, fact: dict[str, Any]) -> dict[str, object]:
         command = fact["command"]
         answer: dict[str, object] = {"event_id": str(uuid4()), "subject_id": str(uuid4())}
         if command["type"] == "SubmitApplication":
@@ -85,12 +91,7 @@ class ImportStandIns(StandIns):
         for kind, status in (("Graduate", "graduated"), ("Withdraw", "withdrawn"), ("Restart", "enrolled")):
             if command["type"] == kind:
                 self.status[str(command["student_id"])] = status
-        return httpx.Response(
-            200,
-            json={
-                "results": [{"import_id": fact["import_id"], "outcome": "accepted", "status": 201, "answer": answer}]
-            },
-        )
+        return {"import_id": fact["import_id"], "outcome": "accepted", "status": 201, "answer": answer}
 
 
 async def test_with_import_history_every_stamped_fact_goes_through_the_import_with_its_recorded_at(scenario):
@@ -105,3 +106,16 @@ async def test_with_import_history_every_stamped_fact_goes_through_the_import_wi
     assert by_id[ids.idempotency_key(some)] == scenario.recorded[some].isoformat()
     assert {path for _, path, _, _ in services.posts if path != "/admin/import"} == {"/parties"}
     assert date.fromisoformat(str(by_id[ids.idempotency_key(some)])[:10]) <= scenario.generated_on
+
+
+async def test_in_bulk_the_facts_in_flight_share_import_requests_and_each_gets_its_own_answer(scenario):
+    services = ImportStandIns()
+    report, ids = await drive(
+        scenario, URLS, concurrency=64, transport=httpx.MockTransport(services), import_history=True, batch=50
+    )
+    assert report.failures == [], "corrections found the event ids their targets' answers gave"
+    assert sorted(f["import_id"] for f in services.imported) == sorted(
+        ids.idempotency_key(k) for k in scenario.recorded
+    )
+    assert services.requests < len(scenario.recorded) / 4
+    assert report.total_commands >= len(scenario.recorded), "counted per fact"
