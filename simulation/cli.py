@@ -78,6 +78,15 @@ def simulate(
             "past dates then see late and back-dated facts), or as live commands recorded now",
         ),
     ] = True,
+    batch: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=10_000,
+            help="With --import-history: the imports of up to this many facts in flight go as one request (the bulk "
+            "path; as many students and classes are then in flight)",
+        ),
+    ] = None,
     state_dir: StateDir = Path(".run"),
 ) -> None:
     """Generate the scenario, write its ground truth, and post every fact through the stage services' APIs."""
@@ -108,13 +117,14 @@ def simulate(
             report, _ = await drive(
                 programme,
                 urls,
-                concurrency=concurrency,
+                concurrency=max(concurrency, batch) if batch and import_history else concurrency,
                 rate=rate,
                 wait_timeout=wait_timeout,
                 reporter=RichReporter(progress),
                 credential=credential,
                 import_history=import_history,
                 parties=parties,
+                batch=batch,
             )
         return report
 
