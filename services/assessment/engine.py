@@ -25,6 +25,7 @@ from services.assessment.metrics.scope import (
 )
 from services.assessment.metrics.tally import Tally
 from services.assessment.records import Record, RecordKey, RecordKind
+from services.assessment.shared_parts import SharedParts
 
 PARENT_KINDS = frozenset({"alliance", "programme"})
 
@@ -40,6 +41,9 @@ class PartnershipState:
     records: PartnershipRecords
     versions: dict[int, _Version] = field(default_factory=dict)
     stale: bool = True
+    # Records changed since the shares were last brought up to date: recounted once each when figures are next
+    # read (at the flush), however many events touched them in between.
+    pending: dict[RecordKey, Record] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,7 @@ class LiveEngine:
         # Every record of each student on this worker's partitions, whatever its partnership (a student moved to
         # another partnership has two); a student's share is read from all of them.
         self.everywhere: Everywhere = {}
+        self.parts = SharedParts()
 
     def clear(self) -> None:
         self.partnerships.clear()
@@ -73,6 +78,7 @@ class LiveEngine:
         self.rollups.clear()
         self.dirty.clear()
         self.dirty_rollups.clear()
+        self.parts = SharedParts()
 
     def move_to(self, as_of: AsOf) -> None:
         """A new business day: windows close and check-points pass with no event."""
@@ -120,7 +126,7 @@ class LiveEngine:
             state.stale = True
             return
         if not state.stale:
-            self._recount(state, record)
+            state.pending[record.key] = record
         if record.key.kind is RecordKind.STUDENT:
             # The same student's share elsewhere reads this record too (it may have moved in or out).
             for key, other in self.everywhere.get(record.key.entity_id, {}).items():
@@ -128,18 +134,29 @@ class LiveEngine:
                     elsewhere = self._state(key.partnership_id)
                     self.dirty.add(key.partnership_id)
                     if not elsewhere.stale:
-                        self._recount(elsewhere, other)
+                        elsewhere.pending[key] = other
+
+    def record(self, key: RecordKey) -> Record | None:
+        """The record under `key` as the engine holds it, or None when it holds none (the table may)."""
+        state = self.partnerships.get(key.partnership_id)
+        if state is None:
+            return None
+        if key.kind is RecordKind.STUDENT:
+            return state.records.students.get(key.entity_id)
+        if key.kind is RecordKind.CLASS:
+            return state.records.classes.get(key.entity_id)
+        return state.records.partnership if state.records.partnership.facts else None
 
     def _recount(self, state: PartnershipState, record: Record) -> None:
         for number, version in state.versions.items():
             shares = version.shares
             if record.key.kind is RecordKind.CLASS:
                 unit, old = record.key.entity_id.bytes, shares.classes.get(record.key.entity_id.bytes)
-                new = class_share(state.records, shares.ctx, unit, self.as_of)
+                new = self.parts.share(class_share(state.records, shares.ctx, unit, self.as_of))
                 shares.classes[unit] = new
             else:
                 old = shares.students.get(record.key.entity_id)
-                new = student_share(state.records, shares.ctx, record, self.as_of, VERSIONS[number])
+                new = self.parts.share(student_share(state.records, shares.ctx, record, self.as_of, VERSIONS[number]))
                 shares.students[record.key.entity_id] = new
             if old is not None:
                 version.tally.add(old, -1)
@@ -150,8 +167,14 @@ class LiveEngine:
             state.versions = {}
             for number in self.versions:
                 shares = partnership_shares(state.records, self.as_of, VERSIONS[number])
+                for unit in (*shares.classes.values(), *shares.students.values()):
+                    self.parts.share(unit)
                 state.versions[number] = _Version(shares.tally(), shares)
             state.stale = False
+        else:
+            for record in state.pending.values():
+                self._recount(state, record)
+        state.pending.clear()
         return state
 
     def figures(self, pid: UUID) -> list[Figure]:

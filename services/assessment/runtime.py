@@ -8,6 +8,7 @@ in-memory engine. `flush` runs on a timer: it renders the figures of changed par
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
@@ -38,10 +39,16 @@ _FIRST_RETRY_SECONDS, _LAST_RETRY_SECONDS = 0.05, 5.0
 _GAP_SEEKS = 3
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def partition_of(partnership_id: UUID, partitions: int) -> int:
     """The partition Kafka's default partitioner picks for a partnership key (murmur2, as the producers use)."""
     hashed: int = murmur2(str(partnership_id).encode())
     return (hashed & 0x7FFFFFFF) % partitions
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _key_partition(key: bytes, partitions: int) -> int:
+    return partition_of(UUID(key.decode()), partitions)
 
 
 @dataclass
@@ -75,6 +82,7 @@ class Assessor:
     partitions: set[int] = field(default_factory=set)
     fenced: set[int] = field(default_factory=set)  # held in the group, owned by another worker in PostgreSQL
     group_generation: int = -1
+    read: int = 0  # records handed to `handle`, whatever became of them
 
     def __post_init__(self) -> None:
         self.engine = LiveEngine(self.settings.live_as_of())
@@ -101,6 +109,7 @@ class Assessor:
             log.exception("assessment_event_failed", topic=topic, offset=offset)
             await self._dead_letter(topic, partition, offset, key, value, headers, f"failed: {error!r}")
         self._offsets[(topic, partition)] = offset + 1
+        self.read += 1
 
     async def _take_event(
         self, headers: Headers, key: bytes | None, value: bytes | None, topic: str, offset: int
@@ -149,6 +158,10 @@ class Assessor:
         return gaps
 
     def _load(self, key: RecordKey) -> Record:
+        """A copy of the engine's record when it holds one (the table's row unpacked is the same facts, slower)."""
+        held = self.engine.record(key) if self.ready else None
+        if held is not None:
+            return Record(key, [*held.facts])
         return Record.unpack(key, self.records.get(key.encode()))
 
     async def _take_part(self, key: bytes, value: bytes) -> None:
@@ -295,21 +308,22 @@ class Assessor:
         return partition_of(partnership_id, self.settings.topic_partitions)
 
     def _owned(self, messages: list[Message], owned: set[int]) -> list[Message]:
-        return [m for m in messages if self._partition(UUID(m[0].decode())) in owned]
+        return [m for m in messages if _key_partition(m[0], self.settings.topic_partitions) in owned]
 
     def _changes(self, rendered: dict[str, list[Figure]], batch: FlushBatch) -> list[Message]:
         messages: list[Message] = []
+        now_utc = datetime.now(UTC)
         for scope, figures in rendered.items():
             before = self._published.get(scope, {})
             now = {f.key: f.reading for f in figures}
             for figure in figures:
                 if before.get(figure.key) != figure.reading:
                     batch.figures.append(figure)
-                    messages.append(figure_changed(figure, self.settings.generation))
+                    messages.append(figure_changed(figure, self.settings.generation, recorded_at=now_utc))
             for key in set(before) - set(now):
                 batch.removed.append(key)
                 gone = Figure(*key, None, None, None, False, self.engine.as_of.business_date)
-                messages.append(figure_changed(gone, self.settings.generation, removed=True))
+                messages.append(figure_changed(gone, self.settings.generation, removed=True, recorded_at=now_utc))
             self._published[scope] = now
         return messages
 

@@ -22,6 +22,7 @@ from services.assessment.metrics.share import OPEN_CLASSES
 from services.assessment.metrics.tally import Tally
 
 _PLACES = 10_000
+_QUANTUM = Decimal("0.0001")
 _CENT_METRICS = frozenset({"enterprise_teaching_share", "cost_per_graduate", "cost_per_placement"})
 ALWAYS_ANSWERED = ((Dimension.POOR_HOUSEHOLD, "false"), (Dimension.POOR_HOUSEHOLD, "true"))
 
@@ -50,10 +51,15 @@ class Figure:
 
 def half_up(value: Fraction) -> Decimal:
     """Rounded half-up (away from zero) to 4 decimals, exactly."""
-    scaled = abs(value) * _PLACES
-    whole = int(scaled + Fraction(1, 2))
-    result = Decimal(whole) / _PLACES
-    return (-result if value < 0 else result).quantize(Decimal("0.0001"))
+    return half_up_ratio(value.numerator, value.denominator)
+
+
+def half_up_ratio(numerator: int, denominator: int) -> Decimal:
+    """`half_up(Fraction(numerator, denominator))` in integers (a flush rounds tens of thousands of figures);
+    `denominator` is positive."""
+    whole = (2 * abs(numerator) * _PLACES + denominator) // (2 * denominator)
+    result = Decimal(whole).scaleb(-4)
+    return (-result if numerator < 0 else result).quantize(_QUANTUM)
 
 
 def median(values: Counter[int]) -> Fraction | None:
@@ -80,8 +86,12 @@ def reading(
         return None, Decimal(sum((samples or Counter()).values())), half_up(middle / 100)
     num_scale = 100 if metric in _CENT_METRICS else 1
     den_scale = 100 if metric == "enterprise_teaching_share" else 1
-    value = None if denominator == 0 else half_up(Fraction(numerator, num_scale) / Fraction(denominator, den_scale))
+    value = None if denominator == 0 else _ratio(numerator * den_scale, denominator * num_scale)
     return Decimal(numerator) / num_scale, Decimal(denominator) / den_scale, value
+
+
+def _ratio(numerator: int, denominator: int) -> Decimal:
+    return half_up_ratio(-numerator, -denominator) if denominator < 0 else half_up_ratio(numerator, denominator)
 
 
 def checkpoints_of(tally: Tally) -> tuple[int, ...]:

@@ -1,4 +1,11 @@
-"""The flush timer: publish and store what changed since the last tick (see `Assessor.flush`).
+"""The flush timer: publish and store what changed since the last flush (see `Assessor.flush`).
+
+A flush costs what changed since the last one (the figures of every partnership touched), not the events read, so
+flushing at a fixed interval while the worker is behind spends most of its time re-publishing figures that the next
+flush moves again. The timer ticks often and flushes when `FlushPace` says so: never sooner than
+ASSESSMENT_FLUSH_SECONDS after the last flush, nor, while records keep coming, before the worker has read for three
+times as long as that flush took (at most a quarter of its time goes to flushing). A worker that read nothing since
+the last tick has caught up: it flushes at once.
 
 A worker must either make progress or leave the group (issue 13): one that holds partitions in the group while
 PostgreSQL says another worker owns them flushes nothing for them. If that lasts longer than a session timeout, it
@@ -20,6 +27,8 @@ from shared.observability.task_dump import install_task_dump
 
 log = structlog.get_logger(__name__)
 PROGRESS_EVERY_SECONDS = 15.0
+TICK_SECONDS = 0.05
+FLUSHING_SHARE = 0.25
 
 
 class FencedOut(RuntimeError):
@@ -41,21 +50,46 @@ class FenceWatch:
         return now - self.since
 
 
+@dataclass
+class FlushPace:
+    """When the next flush is due: `minimum` seconds after the last one ended and, while the worker is `reading`, not
+    before it has read for long enough that flushing takes at most `share` of its time."""
+
+    minimum: float
+    share: float = FLUSHING_SHARE
+    ended: float = float("-inf")
+    took: float = 0.0
+
+    def due(self, now: float, reading: bool) -> bool:
+        waited = now - self.ended
+        return waited >= self.minimum and (not reading or waited >= self.took * (1 - self.share) / self.share)
+
+    def flushed(self, started: float, ended: float) -> None:
+        self.ended, self.took = ended, ended - started
+
+
 def add_flush_timer(worker: Worker) -> None:
     watch = FenceWatch()
+    pace = FlushPace(worker.settings.flush_seconds)
     reported = [time.monotonic()]
+    read_before = [-1]
 
-    @worker.app.timer(worker.settings.flush_seconds, name="flush")  # type: ignore[untyped-decorator]
+    @worker.app.timer(min(TICK_SECONDS, worker.settings.flush_seconds), name="flush")  # type: ignore[untyped-decorator]
     async def flush() -> None:
         assessor = worker.assessor
         if assessor is None or worker.app.rebalancing:
             return
+        reading, read_before[0] = assessor.read != read_before[0], assessor.read
+        if not pace.due(time.monotonic(), reading):
+            return
+        started = time.monotonic()
         if {tp.partition for tp in worker.assigned()} != assessor.partitions:
             await rebuild_engine(worker)  # the group moved partitions and no recovery callback told us
         assigned = worker.assigned()
         if gaps := {TP(*p): offset for p, offset in assessor.take_gaps().items() if TP(*p) in assigned}:
             await worker.app.consumer.seek_wait(gaps)  # faust dropped records there: read them again
         await assessor.flush()
+        pace.flushed(started, time.monotonic())
         if time.monotonic() - reported[0] >= PROGRESS_EVERY_SECONDS:
             reported[0] = time.monotonic()
             log.info("assessment_progress", **assessor.progress())

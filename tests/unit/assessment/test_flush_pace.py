@@ -1,0 +1,30 @@
+"""The flush timer's pace: a worker that is behind reads for three times as long as it flushes; one that has caught
+up flushes as soon as the minimum interval has passed."""
+
+from __future__ import annotations
+
+from services.assessment.streams.timers import FlushPace
+
+
+def test_the_first_flush_is_due_at_once() -> None:
+    assert FlushPace(minimum=0.25).due(now=0.0, reading=True)
+
+
+def test_a_flush_waits_for_the_minimum_interval_even_when_nothing_is_read() -> None:
+    pace = FlushPace(minimum=0.25)
+    pace.flushed(started=10.0, ended=10.01)
+    assert not pace.due(now=10.2, reading=False)
+    assert pace.due(now=10.3, reading=False)
+
+
+def test_a_worker_still_reading_waits_three_times_as_long_as_its_last_flush_took() -> None:
+    pace = FlushPace(minimum=0.25)
+    pace.flushed(started=10.0, ended=12.0)
+    assert not pace.due(now=17.9, reading=True)
+    assert pace.due(now=18.0, reading=True)
+
+
+def test_a_worker_that_has_caught_up_flushes_without_waiting_for_its_share() -> None:
+    pace = FlushPace(minimum=0.25)
+    pace.flushed(started=10.0, ended=12.0)
+    assert pace.due(now=12.3, reading=False)
