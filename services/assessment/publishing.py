@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from json.encoder import encode_basestring, encode_basestring_ascii
 from uuid import UUID
 
@@ -49,44 +50,53 @@ def _message(envelope: Envelope) -> Message:
 def figure_changed(
     figure: Figure, generation: str, removed: bool = False, recorded_at: datetime | None = None
 ) -> Message:
-    """The FigureChanged event of a figure, written straight to the bytes `shared.messaging.codec.encode` writes for
-    it (tests/unit/assessment compares both): a flush publishes thousands, and the pydantic and CloudEvents objects
+    """The FigureChanged event of a figure (see `FigureMessages`)."""
+    return FigureMessages(generation, recorded_at or datetime.now(UTC)).changed(figure, removed)
+
+
+class FigureMessages:
+    """FigureChanged events of one flush, written straight to the bytes `shared.messaging.codec.encode` writes for
+    them (tests/unit/assessment compares both): a flush publishes thousands, and the pydantic and CloudEvents objects
     cost more than everything else the worker does with a figure."""
-    numbers = (
-        [None, None, None] if removed else [_float(figure.numerator), _float(figure.denominator), _float(figure.value)]
-    )
-    scope, as_of, final = (
-        scope_label(figure),
-        figure.as_of.isoformat(),
-        "false" if removed else _json_bool(figure.final),
-    )
-    numerator, denominator, value = (_json_number(n) for n in numbers)
-    # The payload as the codec writes it (json.dumps), and as pydantic's model_dump_json writes it (compact, UTF-8):
-    # the deterministic id is taken from the latter, so a re-publication of the same reading is the same event.
-    written = (
-        f'{{"scope": {encode_basestring_ascii(scope)}, "metric": {encode_basestring_ascii(figure.metric)}, '
-        f'"metric_version": {figure.version}, "numerator": {numerator}, "denominator": {denominator}, '
-        f'"value": {value}, "as_of": "{as_of}", "final": {final}}}'
-    )
-    identity = (
-        f'{generation}|{{"scope":{encode_basestring(scope)},"metric":{encode_basestring(figure.metric)},'
-        f'"metric_version":{figure.version},"numerator":{numerator},"denominator":{denominator},'
-        f'"value":{value},"as_of":"{as_of}","final":{final}}}'
-    )
-    partnership = _scope_partnership_text(figure.scope)
-    headers = [
-        ("ce_specversion", b"1.0"),
-        ("ce_id", _uuid5_text(identity)),
-        ("ce_source", _SOURCE_BYTES),
-        ("ce_type", _FIGURE_TYPE),
-        ("ce_time", _ce_time(recorded_at or datetime.now(UTC))),
-        ("content-type", b"application/json"),
-        ("ce_partitionkey", partnership.encode()),
-        ("ce_schemaversion", _FIGURE_VERSION),
-        ("ce_occurredon", as_of.encode()),
-        ("ce_evidence", _EVIDENCE),
-    ]
-    return partnership.encode(), written.encode(), headers
+
+    def __init__(self, generation: str, recorded_at: datetime) -> None:
+        self.generation = generation
+        self.time = _ce_time(recorded_at)
+
+    def changed(self, figure: Figure, removed: bool = False) -> Message:
+        if removed:
+            numerator = denominator = value = "null"
+            final = "false"
+        else:
+            numerator, denominator = _json_number(figure.numerator), _json_number(figure.denominator)
+            value, final = _json_number(figure.value), "true" if figure.final else "false"
+        scope, as_of, metric, version = scope_label(figure), _iso(figure.as_of), figure.metric, figure.version
+        # The payload as the codec writes it (json.dumps), and as pydantic's model_dump_json writes it (compact,
+        # UTF-8): the deterministic id is taken from the latter, so a re-publication of a reading is the same event.
+        written = (
+            f'{{"scope": {encode_basestring_ascii(scope)}, "metric": {encode_basestring_ascii(metric)}, '
+            f'"metric_version": {version}, "numerator": {numerator}, "denominator": {denominator}, '
+            f'"value": {value}, "as_of": "{as_of}", "final": {final}}}'
+        )
+        identity = (
+            f'{self.generation}|{{"scope":{encode_basestring(scope)},"metric":{encode_basestring(metric)},'
+            f'"metric_version":{version},"numerator":{numerator},"denominator":{denominator},'
+            f'"value":{value},"as_of":"{as_of}","final":{final}}}'
+        )
+        partnership = _scope_partnership_bytes(figure.scope)
+        headers = [
+            ("ce_specversion", b"1.0"),
+            ("ce_id", _uuid5_text(identity)),
+            ("ce_source", _SOURCE_BYTES),
+            ("ce_type", _FIGURE_TYPE),
+            ("ce_time", self.time),
+            ("content-type", b"application/json"),
+            ("ce_partitionkey", partnership),
+            ("ce_schemaversion", _FIGURE_VERSION),
+            ("ce_occurredon", as_of.encode()),
+            ("ce_evidence", _EVIDENCE),
+        ]
+        return partnership, written.encode(), headers
 
 
 def _uuid5_text(name: str) -> bytes:
@@ -99,16 +109,17 @@ def _uuid5_text(name: str) -> bytes:
 
 
 @functools.lru_cache(maxsize=1 << 14)
-def _scope_partnership_text(scope: str) -> str:
-    return str(scope_partnership(scope))
+def _scope_partnership_bytes(scope: str) -> bytes:
+    return str(scope_partnership(scope)).encode()
 
 
-def _json_number(number: float | None) -> str:
-    return "null" if number is None else repr(number)
+@functools.lru_cache(maxsize=64)
+def _iso(day: date) -> str:
+    return day.isoformat()
 
 
-def _json_bool(flag: bool) -> str:
-    return "true" if flag else "false"
+def _json_number(number: Decimal | None) -> str:
+    return "null" if number is None else repr(float(number))
 
 
 def _ce_time(moment: datetime) -> bytes:

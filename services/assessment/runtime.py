@@ -23,7 +23,7 @@ from services.assessment.metrics.catalog import CURRENT_VERSION
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.figures import Figure
 from services.assessment.metrics.targets import evaluate
-from services.assessment.publishing import Message, figure_changed, pack_part, target_alert, unpack_part
+from services.assessment.publishing import FigureMessages, Message, pack_part, target_alert, unpack_part
 from services.assessment.queries import with_moves
 from services.assessment.records import Applied, Record, RecordKey, place
 from services.assessment.settings import AssessmentSettings
@@ -312,18 +312,18 @@ class Assessor:
 
     def _changes(self, rendered: dict[str, list[Figure]], batch: FlushBatch) -> list[Message]:
         messages: list[Message] = []
-        now_utc = datetime.now(UTC)
+        writer = FigureMessages(self.settings.generation, datetime.now(UTC))
         for scope, figures in rendered.items():
             before = self._published.get(scope, {})
             now = {f.key: f.reading for f in figures}
             for figure in figures:
                 if before.get(figure.key) != figure.reading:
                     batch.figures.append(figure)
-                    messages.append(figure_changed(figure, self.settings.generation, recorded_at=now_utc))
+                    messages.append(writer.changed(figure))
             for key in set(before) - set(now):
                 batch.removed.append(key)
                 gone = Figure(*key, None, None, None, False, self.engine.as_of.business_date)
-                messages.append(figure_changed(gone, self.settings.generation, removed=True, recorded_at=now_utc))
+                messages.append(writer.changed(gone, removed=True))
             self._published[scope] = now
         return messages
 
