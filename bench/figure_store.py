@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from uuid import UUID, uuid4
 
 from bench.workload import BUSINESS_DATE, Partnership, Workload
+from services.assessment.lineage import parents_named
 from services.assessment.metrics.catalog import VERSIONS
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.figures import Figure
@@ -87,9 +88,10 @@ class Builder:
     async def records(self, found: Iterable[Record]) -> None:
         await self.copy(
             "records",
-            ("generation", "key", "partnership_id", "kind", "body"),
-            [(self.generation, r.key.encode(), r.key.partnership_id, r.key.kind.value, r.pack()) for r in found],
-        )
+            ("generation", "key", "partnership_id", "kind", "body", "parents"),
+            [(self.generation, r.key.encode(), r.key.partnership_id, r.key.kind.value, r.pack(), _parents(r))
+             for r in found],
+        )  # fmt: skip
 
     async def figures(self, found: list[Figure], table: str = "figures_latest", scope: str | None = None) -> None:
         await self.copy(table, ("generation", "scope", *_FIGURE_COLUMNS), rows(found, self.generation, scope))
@@ -143,8 +145,9 @@ async def build_figure_store(
         await builder.copy("bench_children", ("pid", "parent"), [(c, n // CHILDREN) for n, c in enumerate(children)])
         numbered = [(n, p.partnership_id) for n, (p, _) in enumerate(made.parents)]
         await builder.copy("bench_parents", ("pid", "parent"), [(pid, n) for n, pid in numbered])
-        bodies = [(n, _own_record(fold(reparented(made.opening, pid))).pack()) for n, pid in numbered]
-        await builder.copy("bench_bodies", ("parent", "body"), bodies)
+        owns = [(n, _own_record(fold(reparented(made.opening, pid)))) for n, pid in numbered]
+        bodies = [(n, own.pack(), parents_named(own)) for n, own in owns]
+        await builder.copy("bench_bodies", ("parent", "body", "parents"), bodies)
         kept = [(k.kind.value, k.entity_id.bytes, r.pack()) for k, r in made.records.items()
                 if k.kind is not RecordKind.PARTNERSHIP]  # fmt: skip
         await builder.copy("bench_records", ("kind", "entity", "body"), kept)
@@ -167,7 +170,7 @@ async def build_figure_store(
 _TEMPLATE_TABLES = """
 CREATE TEMP TABLE bench_children (pid uuid, parent int) ON COMMIT DROP;
 CREATE TEMP TABLE bench_parents (pid uuid, parent int) ON COMMIT DROP;
-CREATE TEMP TABLE bench_bodies (parent int, body bytea) ON COMMIT DROP;
+CREATE TEMP TABLE bench_bodies (parent int, body bytea, parents uuid[]) ON COMMIT DROP;
 CREATE TEMP TABLE bench_records (kind char(1), entity bytea, body bytea) ON COMMIT DROP;
 CREATE TEMP TABLE bench_figures (LIKE figures_latest INCLUDING DEFAULTS) ON COMMIT DROP;
 """
@@ -177,8 +180,8 @@ CREATE TEMP TABLE bench_figures (LIKE figures_latest INCLUDING DEFAULTS) ON COMM
 # (md5 of partnership and student) so that no two partnerships share one; figures are the template's, re-scoped,
 # inserted in primary-key order (appending to the index is several times faster than inserting all over it).
 _FAN_OUT = """
-INSERT INTO records (generation, key, partnership_id, kind, body)
-SELECT $1, uuid_send(c.pid) || 'p'::bytea || uuid_send(c.pid), c.pid, 'p', b.body
+INSERT INTO records (generation, key, partnership_id, kind, body, parents)
+SELECT $1, uuid_send(c.pid) || 'p'::bytea || uuid_send(c.pid), c.pid, 'p', b.body, b.parents
 FROM bench_children c JOIN bench_bodies b ON b.parent = c.parent;
 INSERT INTO records (generation, key, partnership_id, kind, body)
 SELECT $1, uuid_send(c.pid) || convert_to(t.kind, 'UTF8')
@@ -196,6 +199,11 @@ SELECT $1, f.scope || ':' || p.pid, f.version, f.dimension, f.bucket, f.metric, 
 FROM bench_parents p CROSS JOIN bench_figures f WHERE f.scope = 'rollup'
 ORDER BY 2, 3, 4, 5, 6;
 """
+
+
+def _parents(record: Record) -> list[UUID] | None:
+    """What the worker's store writes beside a partnership record (services/assessment/store.py)."""
+    return parents_named(record) if record.key.kind is RecordKind.PARTNERSHIP else None
 
 
 def _own_record(records: dict[RecordKey, Record]) -> Record:

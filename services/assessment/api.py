@@ -15,9 +15,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
+from services.assessment.figure_json import figures_body, rows_body
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
 from services.assessment.metrics.figures import Figure
-from services.assessment.queries import as_of_of, live_targets, partnership_as_of, rollup_as_of, targets_as_of
+from services.assessment.queries import as_of_of, live_targets, scope_as_of, targets_as_of
 from services.assessment.rebuild import partitions_of as _partitions
 from services.assessment.schemas import (
     FigureOut,
@@ -95,6 +96,10 @@ async def generation_of(store: StoreDep, settings: SettingsDep) -> str:
 GenerationDep = Annotated[str, Depends(generation_of)]
 
 
+def json_response(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
+
+
 def _answer(
     scope: str,
     generation: str,
@@ -111,9 +116,7 @@ def _answer(
     ]
     if fmt == "csv":
         return Response(figures_csv(found), media_type="text/csv")
-    return FiguresOut(
-        scope=scope, generation=generation, as_of=day, live=day is None, figures=[FigureOut.of(f) for f in found]
-    )
+    return json_response(figures_body(scope, generation, day, found))  # FiguresOut, without a model per figure
 
 
 async def _versions_as_of(
@@ -125,13 +128,8 @@ async def _versions_as_of(
     version: int | None,
     rollup: bool,
 ) -> list[Figure]:
-    as_of = as_of_of(day, at)
     numbers = [version] if version else list(VERSIONS)
-    found: list[Figure] = []
-    for number in numbers:
-        query = rollup_as_of if rollup else partnership_as_of
-        found += await query(store, generation, pid, as_of, number)
-    return found
+    return await scope_as_of(store, generation, pid, as_of_of(day, at), numbers, rollup=rollup)
 
 
 async def _scope_figures(
@@ -146,6 +144,10 @@ async def _scope_figures(
     format: str,
 ) -> Response | FiguresOut:
     scope = f"{'rollup' if rollup else 'partnership'}:{pid}"
+    if as_of is None and format == "json":
+        return json_response(
+            rows_body(scope, generation, None, await store.figure_rows(generation, scope, version, dimension))
+        )
     if as_of is None:
         found = await store.figures(generation, scope, version, dimension)
     else:

@@ -1,10 +1,18 @@
-"""Read-side queries: latest figures from PostgreSQL, and "as of" answers recomputed from mirrored records."""
+"""Read-side queries: latest figures from PostgreSQL, and "as of" answers recomputed from mirrored records.
+
+An as-of answer is kept (`answers`, per API process) with the count of record writes committed before its records
+were read and a digest of those records. It is given again while no write has been committed since, or when the
+records it reads are read again and give the same digest; otherwise it is computed. A kept answer is therefore
+always the one the records give now (issue 12: a partnership of 2,000 students takes seconds to compute)."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from uuid import UUID
 
+from services.assessment.answers import Answer, Answers
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.context import Target, context_of
@@ -12,8 +20,11 @@ from services.assessment.metrics.figures import Figure
 from services.assessment.metrics.resolve import resolve
 from services.assessment.metrics.scope import descendants, figures, group, rollup_figures
 from services.assessment.metrics.targets import TargetStatus, evaluate
+from services.assessment.record_reads import Stored, partnership_rows, student_rows, tree_rows, written
 from services.assessment.records import Record, RecordKey, RecordKind
 from services.assessment.store import AssessmentStore
+
+answers = Answers()
 
 
 def as_of_of(day: date, at: datetime | None) -> AsOf:
@@ -30,27 +41,71 @@ async def with_moves(store: AssessmentStore, generation: str, records: list[Reco
     return records + [r for r in found if r.key not in known]
 
 
-async def partnership_as_of(
-    store: AssessmentStore, generation: str, partnership_id: UUID, as_of: AsOf, version: int
+async def scope_as_of(
+    store: AssessmentStore, generation: str, pid: UUID, as_of: AsOf, versions: Sequence[int], *, rollup: bool
 ) -> list[Figure]:
-    records = await with_moves(store, generation, await store.records(generation, [partnership_id]))
-    return figures(records, as_of, version, only={partnership_id})
+    """A partnership's figures, or a parent's roll-up, as of D in each of `versions`.
+
+    Kept answers: while no record write was committed since (`written`), the kept answer is given at once; else the
+    records are read again, and the kept answer is given when they are the same ones (`digest`), else computed."""
+    question = ("rollup" if rollup else "partnership", pid, as_of, tuple(versions))
+    stamp = await written(store.pool, generation)  # before reading: an answer is never older than its stamp
+    kept = answers.get(generation, question)
+    if kept is not None and kept.stamp == stamp:
+        return list(kept.figures)
+    rows = await _rows(store, generation, pid, as_of, rollup)
+    if rows is None:  # parents not read yet: the tree is found among every partnership record, and not kept
+        members = descendants(group(await store.partnership_records(generation)), pid, as_of)
+        records = await with_moves(store, generation, await store.records(generation, [pid, *members]))
+        return [f for version in versions for f in rollup_figures(records, pid, as_of, version)]
+    same = digest(rows)
+    found = kept.figures if kept is not None and kept.digest == same else None
+    if found is None:
+        records = _unpacked(rows)
+        if rollup:
+            found = [f for version in versions for f in rollup_figures(records, pid, as_of, version)]
+        else:
+            found = [f for version in versions for f in figures(records, as_of, version, only={pid})]
+    answers.keep(generation, question, Answer(stamp, same, found))
+    return list(found)
 
 
-async def rollup_as_of(
-    store: AssessmentStore, generation: str, parent_id: UUID, as_of: AsOf, version: int
-) -> list[Figure]:
-    """DOMAIN.md: pooled from the parent's own records and those of every partnership below it on D."""
-    members = descendants(group(await store.partnership_records(generation)), parent_id, as_of)
-    records = await with_moves(store, generation, await store.records(generation, [parent_id, *members]))
-    return rollup_figures(records, parent_id, as_of, version)
+async def _rows(store: AssessmentStore, generation: str, pid: UUID, as_of: AsOf, rollup: bool) -> list[Stored] | None:
+    """Every stored record the answer reads, in key order: the partnership's own (for a roll-up: the partnership
+    records of the parent's tree, and the records of the parent and of each member on D), and every other
+    partnership's record of their students (DOMAIN.md, who counts where). None: a tree not known yet."""
+    stored: dict[bytes, bytes] = {}
+    members = [pid]
+    if rollup:
+        tree = await tree_rows(store.pool, generation, pid)
+        if tree is None:
+            return None
+        stored.update(tree)
+        members += descendants(group(_unpacked(tree)), pid, as_of)
+    stored.update(await partnership_rows(store.pool, generation, members))
+    students = {UUID(bytes=key[17:33]) for key in stored if key[16:17] == RecordKind.STUDENT.encode()}
+    for key, body in await student_rows(store.pool, generation, students) if students else []:
+        stored.setdefault(key, body)
+    return sorted(stored.items())
+
+
+def _unpacked(rows: Iterable[Stored]) -> list[Record]:
+    return [Record.unpack(RecordKey.decode(key), body) for key, body in rows]
+
+
+def digest(rows: Sequence[Stored]) -> bytes:
+    """The same for the same records, in the same order; each body preceded by its length."""
+    found = hashlib.sha256()
+    for key, body in rows:
+        found.update(key)
+        found.update(len(body).to_bytes(4, "big"))
+        found.update(body)
+    return found.digest()
 
 
 async def _targets(store: AssessmentStore, generation: str, partnership_id: UUID, as_of: AsOf) -> tuple[Target, ...]:
-    key = RecordKey.of_partnership(partnership_id)
-    own = [r for r in await store.partnership_records(generation) if r.key == key]
-    facts = own[0].facts if own else []
-    return context_of(resolve(facts, as_of), VERSIONS[CURRENT_VERSION]).targets
+    own = await store.partnership_record(generation, partnership_id)
+    return context_of(resolve(own.facts, as_of), VERSIONS[CURRENT_VERSION]).targets
 
 
 async def targets_as_of(
@@ -59,7 +114,7 @@ async def targets_as_of(
     """DOMAIN.md: targets are read as of a date like figures: the latest target by D, against its figure as of D.
     A target measures its partnership's roll-up (the parent's own scope and every member's; a partnership without
     members rolls up to its own figures)."""
-    found = await rollup_as_of(store, generation, partnership_id, as_of, version)
+    found = await scope_as_of(store, generation, partnership_id, as_of, [version], rollup=True)
     return evaluate(await _targets(store, generation, partnership_id, as_of), found)
 
 

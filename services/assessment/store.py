@@ -7,11 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import cast
 from uuid import UUID
 
 import asyncpg
 
+from services.assessment.figure_json import FigureRow
+from services.assessment.lineage import parents_of
 from services.assessment.metrics.figures import Figure
+from services.assessment.record_reads import backfill_parents
 from services.assessment.records import Record, RecordKey
 from shared.persistence.database import create_pool, migrate
 
@@ -20,12 +24,15 @@ Reading = tuple[Decimal | None, Decimal | None, Decimal | None, bool]
 FigureKey = tuple[str, str, str, str, int]
 Executor = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 _CLAIM_HORIZON = "10 minutes"  # longer than any recovery, so longer than a stale claim can lag a fresh one
+_WRITTEN = "UPDATE partition_owners SET written = written + 1 WHERE generation = $1 AND owner = $2"
 _FIGURE_COLUMNS = "scope, version, dimension, bucket, metric, numerator, denominator, value, final, as_of"
 
 
 async def open_store(dsn: str, schema: str) -> AssessmentStore:
     await migrate(dsn, schema, MIGRATIONS)
-    return AssessmentStore(await create_pool(dsn, schema, max_size=4))
+    store = AssessmentStore(await create_pool(dsn, schema, max_size=4))
+    await backfill_parents(store.pool)
+    return store
 
 
 def scope_id(scope: str) -> UUID:
@@ -131,6 +138,8 @@ class AssessmentStore:
             kept = batch.only(await self.owned(generation, owner, conn), partition_of)
             await self._save_figures(conn, generation, kept.figures, kept.removed)
             await self._save_records(conn, generation, kept.records)
+            if kept.records:  # with the records, so a reader that sees the count sees what it counts
+                await conn.execute(_WRITTEN, generation, owner)
             await self._save_progress(conn, generation, kept.progress)
             await self._save_target_states(conn, generation, kept.targets)
         return kept
@@ -139,10 +148,12 @@ class AssessmentStore:
         if not records:
             return
         await conn.executemany(
-            "INSERT INTO records (generation, key, partnership_id, kind, body) VALUES ($1, $2, $3, $4, $5)"
-            " ON CONFLICT (generation, key) DO UPDATE SET body = EXCLUDED.body, updated_at = now()",
-            [(generation, key.encode(), key.partnership_id, key.kind.value, body) for key, body in records],
-        )
+            "INSERT INTO records (generation, key, partnership_id, kind, body, parents)"
+            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (generation, key) DO UPDATE SET body = EXCLUDED.body,"
+            " parents = EXCLUDED.parents, updated_at = now()",
+            [(generation, key.encode(), key.partnership_id, key.kind.value, body, parents_of(key, body))
+             for key, body in records],
+        )  # fmt: skip
 
     async def records(self, generation: str, partnership_ids: Iterable[UUID] | None = None) -> list[Record]:
         if partnership_ids is None:
@@ -168,6 +179,14 @@ class AssessmentStore:
     async def partnership_records(self, generation: str) -> list[Record]:
         rows = await self.pool.fetch("SELECT key, body FROM records WHERE generation = $1 AND kind = 'p'", generation)
         return [Record.unpack(RecordKey.decode(row["key"]), row["body"]) for row in rows]
+
+    async def partnership_record(self, generation: str, partnership_id: UUID) -> Record:
+        """The partnership's own record (signing, amendments, targets, funding); empty when it has none yet."""
+        key = RecordKey.of_partnership(partnership_id)
+        body = await self.pool.fetchval(
+            "SELECT body FROM records WHERE generation = $1 AND key = $2", generation, key.encode()
+        )
+        return Record.unpack(key, body)
 
     async def _save_figures(
         self, conn: Executor, generation: str, changed: Sequence[Figure], removed: Sequence[FigureKey]
@@ -224,6 +243,22 @@ class AssessmentStore:
             dimension,
         )
         return [figure_of(row) for row in rows]
+
+    async def figure_rows(
+        self, generation: str, scope: str, version: int | None = None, dimension: str | None = None
+    ) -> list[FigureRow]:
+        """`figures` as `FigureRow`s: numbers as floats and dates as text, converted by PostgreSQL."""
+        rows = await self.pool.fetch(
+            "SELECT scope, dimension, bucket, metric, version, numerator::float8, denominator::float8, value::float8,"
+            " final, to_char(as_of, 'YYYY-MM-DD') FROM figures_latest WHERE generation = $1 AND scope = $2"
+            " AND ($3::int IS NULL OR version = $3) AND ($4::text IS NULL OR dimension = $4)"
+            " ORDER BY version, dimension, bucket, metric",
+            generation,
+            scope,
+            version,
+            dimension,
+        )
+        return cast(list[FigureRow], rows)  # a record unpacks as the tuple of its columns
 
     async def all_figures(self, generation: str, scopes: list[str] | None = None) -> list[Figure]:
         """`scopes` None: every scope's."""

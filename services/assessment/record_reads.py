@@ -1,0 +1,88 @@
+"""The records an as-of answer reads, as stored (key and packed body), found through the read side's indexes
+(migration assessment_0004): a partnership's records, its students' records in every partnership, the partnership
+records of a parent's tree; and how many record writes the workers have committed, to tell that none happened."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from uuid import UUID
+
+import asyncpg
+
+from services.assessment.lineage import parents_of
+from services.assessment.records import RecordKey
+
+Stored = tuple[bytes, bytes]  # a record's encoded key and packed body
+
+_TREE = """
+WITH RECURSIVE tree (pid) AS (
+    SELECT $2::uuid
+    UNION
+    SELECT r.partnership_id FROM records r JOIN tree t ON r.parents @> ARRAY[t.pid]
+    WHERE r.generation = $1 AND r.kind = 'p'
+)
+SELECT key, body FROM records WHERE generation = $1 AND kind = 'p' AND partnership_id IN (SELECT pid FROM tree)
+"""
+_UNREAD_PARENTS = "SELECT EXISTS (SELECT 1 FROM records WHERE generation = $1 AND kind = 'p' AND parents IS NULL)"
+
+
+def _stored(rows: Iterable[asyncpg.Record]) -> list[Stored]:
+    return [(row["key"], row["body"]) for row in rows]
+
+
+async def written(pool: asyncpg.Pool, generation: str) -> int:
+    """Record writes committed to the generation so far (each flush that writes records counts one): while it is
+    unchanged, no record of the generation has changed."""
+    found = await pool.fetchval(
+        "SELECT coalesce(sum(written), 0) FROM partition_owners WHERE generation = $1", generation
+    )
+    return int(found)
+
+
+async def partnership_rows(pool: asyncpg.Pool, generation: str, partnership_ids: Sequence[UUID]) -> list[Stored]:
+    return _stored(
+        await pool.fetch(
+            "SELECT key, body FROM records WHERE generation = $1 AND partnership_id = ANY($2::uuid[])",
+            generation,
+            list(partnership_ids),
+        )
+    )
+
+
+async def student_rows(pool: asyncpg.Pool, generation: str, student_ids: Iterable[UUID]) -> list[Stored]:
+    """Every partnership's record of these students (a student moved to another partnership has two)."""
+    return _stored(
+        await pool.fetch(
+            "SELECT key, body FROM records WHERE generation = $1 AND kind = 's'"
+            " AND substring(key from 18 for 16) = ANY($2::bytea[])",
+            generation,
+            [student.bytes for student in student_ids],
+        )
+    )
+
+
+async def tree_rows(pool: asyncpg.Pool, generation: str, parent_id: UUID) -> list[Stored] | None:
+    """The partnership records of every partnership that has named `parent_id` as its parent, or a parent so named,
+    at any depth and on any date (a superset of those below it on any D), the parent's own included. None while a
+    partnership record's parents are not yet read (`backfill_parents`): the caller reads them all."""
+    async with pool.acquire() as conn:
+        if await conn.fetchval(_UNREAD_PARENTS, generation):
+            return None
+        return _stored(await conn.fetch(_TREE, generation, parent_id))
+
+
+async def backfill_parents(pool: asyncpg.Pool, batch: int = 1_000) -> int:
+    """Fill `parents` of the partnership records written before it was kept; a record rewritten meanwhile keeps
+    what its writer put (the body is compared). Returns how many were filled."""
+    filled = 0
+    while True:
+        rows = await pool.fetch(
+            "SELECT generation, key, body FROM records WHERE kind = 'p' AND parents IS NULL LIMIT $1", batch
+        )
+        if not rows:
+            return filled
+        await pool.executemany(
+            "UPDATE records SET parents = $3 WHERE generation = $1 AND key = $2 AND body = $4 AND parents IS NULL",
+            [(r["generation"], r["key"], parents_of(RecordKey.decode(r["key"]), r["body"]), r["body"]) for r in rows],
+        )
+        filled += len(rows)
