@@ -179,6 +179,37 @@ def epoch_micros(moment: Any) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
+# Values many facts repeat (a class, a region, a day, a party) are kept once per worker: a student's facts are held
+# unpacked by the live engine, and their repeated ids and texts were a third of them. Unique ids are not pooled.
+_SHARED_IDS = frozenset({"class_id", "from_class_id", "to_class_id", "programme_id", "party_id", "parent_id",
+                         "logged_by", "verified_by", "employer_id"})  # fmt: skip
+_POOL_LIMIT = 1 << 16
+_pool: dict[tuple[type, Value], Value] = {}
+
+
+def shared(value: Value) -> Value:
+    """An equal value kept once (by type and value, so True never stands for 1)."""
+    key = (type(value), value)
+    found = _pool.get(key)
+    if found is not None or value is None:
+        return found
+    if len(_pool) >= _POOL_LIMIT:
+        _pool.clear()
+    _pool[key] = value
+    return value
+
+
+def shared_data(kind: str, data: tuple[Value, ...]) -> tuple[Value, ...]:
+    """A fact's payload with its repeated values taken from the pool."""
+    schema = FIELDS.get(kind, ())
+    if len(schema) != len(data):  # a correction's fields: kept as they are
+        return data
+    return tuple(
+        shared(value) if convert in (_text, _date) or name in _SHARED_IDS else value
+        for (name, convert), value in zip(schema, data, strict=True)
+    )
+
+
 def fact_of(envelope: Envelope) -> Fact | None:
     """The compact fact of an event, or None when no metric reads that event type."""
     schema = FIELDS.get(envelope.type)
@@ -196,11 +227,11 @@ def fact_of(envelope: Envelope) -> Fact | None:
     return Fact(
         kind=envelope.type,
         event_id=envelope.id.bytes,
-        occurred_on=envelope.occurred_on.toordinal(),
+        occurred_on=shared(envelope.occurred_on.toordinal()),  # type: ignore[arg-type]
         recorded_at=epoch_micros(envelope.recorded_at),
         evidence=EVIDENCE_STRENGTH[Evidence(envelope.evidence)],
         target=envelope.supersedes.bytes if envelope.supersedes else None,
-        data=tuple(values),
+        data=shared_data(envelope.type, tuple(values)),
     )
 
 

@@ -20,6 +20,8 @@ from services.assessment.facts import (
     SUPERSEDING_KINDS,
     Fact,
     fact_of,
+    shared,
+    shared_data,
 )
 from shared.contracts.envelope import Envelope
 
@@ -90,10 +92,11 @@ class Record:
         if not raw:
             return cls(key)
         _version, rows = msgpack.unpackb(raw, raw=False)
-        facts = [
-            Fact(KIND_CODES[code], eid, occurred, recorded, evidence, target, tuple(_tupled(v) for v in data))  # type: ignore[misc]
-            for code, eid, occurred, recorded, evidence, target, data in rows
-        ]
+        facts = []
+        for code, eid, occurred, recorded, evidence, target, data in rows:
+            kind = KIND_CODES[code]
+            values = shared_data(kind, tuple(_tupled(v) for v in data))  # type: ignore[misc]
+            facts.append(Fact(kind, eid, shared(occurred), recorded, evidence, target, values))  # type: ignore[arg-type]
         return cls(key, facts)
 
 
