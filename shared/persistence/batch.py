@@ -10,6 +10,10 @@ adds to the outbox, the audit trail and the remembered answers waits in the batc
 statement per table when the batch commits; undoing a fact drops its share. A read of those tables inside the run
 (the event a correction targets, who recorded it) writes them first, so it sees every fact before it, as one
 transaction per fact would; if the fact that read them is then undone, they are written again.
+
+Two bulk runs at once (an operator's import beside a school's) may lock the same rows in opposite orders; PostgreSQL
+then undoes one of them (a deadlock, or a serialization failure), and `each_in_one_transaction` runs it again from
+its start: nothing of it was kept, so its answers are the ones it would have given alone.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar, cast
 
 import asyncpg
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from shared.application.unit_of_work import Remembered
 from shared.contracts.envelope import Envelope
@@ -217,3 +222,25 @@ async def one_transaction(pool: asyncpg.Pool, keys: Sequence[str] = ()) -> Async
                 await batch.flush()
             finally:
                 _current.reset(token)
+
+
+ROLLED_BACK = asyncpg.exceptions.TransactionRollbackError  # deadlock_detected, serialization_failure, …
+ATTEMPTS = 5
+
+
+async def each_in_one_transaction(
+    pool: asyncpg.Pool, keys: Sequence[str], items: Sequence[T], run: Callable[[T], Awaitable[R]]
+) -> list[R]:
+    """`Batch.each(items, run)` in a transaction of its own (`keys`: the idempotency keys it will use), run again
+    from its start, after a short random pause, each time PostgreSQL rolls the transaction back (up to ATTEMPTS)."""
+    retrying = AsyncRetrying(
+        retry=retry_if_exception_type(ROLLED_BACK),
+        stop=stop_after_attempt(ATTEMPTS),
+        wait=wait_random_exponential(multiplier=0.05, max=2),
+        reraise=True,
+    )
+    async for attempt in retrying:
+        with attempt:
+            async with one_transaction(pool, keys) as batch:
+                return await batch.each(items, run)
+    raise AssertionError("AsyncRetrying either returns or raises")

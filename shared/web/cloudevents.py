@@ -34,7 +34,7 @@ from shared.application.outcome import Outcome
 from shared.application.pipeline import Idempotency
 from shared.errors import DomainError
 from shared.messaging.codec import TYPE_PREFIX
-from shared.persistence.batch import one_transaction
+from shared.persistence.batch import each_in_one_transaction
 from shared.web.auth import actor_of
 from shared.web.problems import PROBLEM_JSON, ProblemDetails, domain_problem, problem, problem_response
 from shared.web.runtime import runtime_of
@@ -197,8 +197,8 @@ async def _batch(request: Request, events: Any, commands: Mapping[str, Recorder]
             for index, raw in enumerate(events[start : start + CHUNK], start)
         ]
         keys = [ready.idempotency.key for _, _, ready in chunk if isinstance(ready, _Prepared)]
-        async with one_transaction(runtime_of(request).pool, keys) as batch:
-            results += await batch.each(chunk, lambda item: _answered(request, *item))
+        pool = runtime_of(request).pool
+        results += await each_in_one_transaction(pool, keys, chunk, lambda item: _answered(request, *item))
     counts = {kind: sum(r.outcome is kind for r in results) for kind in FactOutcome}
     return BatchOut(
         results=results,

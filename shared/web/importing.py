@@ -15,7 +15,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from shared.application import importing
 from shared.application.importing import FactOutcome, FactResult, ImportedCommand, import_fact
-from shared.persistence.batch import one_transaction
+from shared.persistence.batch import each_in_one_transaction
 from shared.security.identity import Actor, Scope
 from shared.web.auth import requires
 from shared.web.commands import fingerprint
@@ -111,8 +111,9 @@ def import_router(fact: Any, *, max_facts: int = 10_000) -> APIRouter:
         for start in range(0, len(commands), CHUNK):
             chunk = commands[start : start + CHUNK]
             now = runtime.pipeline.clock.now()
-            async with one_transaction(runtime.pool, [command.key for command in chunk]) as batch:
-                results += await batch.each(chunk, partial(import_fact, runtime.pipeline, actor=actor, now=now))
+            keys = [command.key for command in chunk]
+            run = partial(import_fact, runtime.pipeline, actor=actor, now=now)
+            results += await each_in_one_transaction(runtime.pool, keys, chunk, run)
         return _summary(results)
 
     return router

@@ -24,7 +24,8 @@ from shared.errors import Conflict, DomainError, Forbidden, IllegalTransition, I
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = 5
 log = structlog.get_logger(__name__)
-# The database is away (stopped, restarting, out of connections): the request changed nothing and may be retried.
+# The database is away (stopped, restarting, out of connections) or undid the transaction: the request changed
+# nothing and may be retried.
 DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     OSError,
     TimeoutError,
@@ -36,6 +37,8 @@ DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
     # asyncpg's own state error when the connection died in the middle of an operation (a query, the reset on
     # release): seen when PostgreSQL is killed under load (issue 13). A retry with the same key is safe.
     asyncpg.InternalClientError,
+    # PostgreSQL undid the transaction (a deadlock with a concurrent bulk run, a serialization failure).
+    asyncpg.exceptions.TransactionRollbackError,
 )
 
 
