@@ -118,6 +118,7 @@ class StageClients:
         rate: float | None = None,
         connections: int = 32,
         timeout: float = 30.0,
+        longest_poll_pause: float = 0.5,
         transport: httpx.AsyncBaseTransport | None = None,
         credential: Credential | None = None,
         parties: Mapping[str, Credential] | None = None,
@@ -127,6 +128,7 @@ class StageClients:
         a command or an import whose fact `acting` gives to a party (simulation/acting.py) goes as that party's
         client from `parties` instead (with the import scope when the history is imported)."""
         self.urls, self.ids = urls, ids
+        self._longest_poll_pause = longest_poll_pause
         self._acting = acting or {}
         self._party_auth = {
             (party, service): ClientCredentials(c) for party, c in (parties or {}).items() for service in urls
@@ -137,7 +139,7 @@ class StageClients:
         self._clients = {
             name: httpx.AsyncClient(
                 base_url=url,
-                timeout=timeout,
+                timeout=httpx.Timeout(timeout, pool=None),  # waiting for a connection is bounded by the polls' deadline
                 limits=limits,
                 transport=transport,
                 auth=ClientCredentials(credential) if credential else None,
@@ -226,4 +228,4 @@ class StageClients:
             if time.monotonic() + pause > deadline:
                 raise NotLearned(f"{service} {path} not ready within {timeout}s; last answer: {last}")
             await asyncio.sleep(pause)
-            pause = min(pause * 2, 0.5)
+            pause = min(pause * 2, self._longest_poll_pause)

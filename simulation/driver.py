@@ -258,7 +258,10 @@ async def drive(
         urls,
         ids,
         rate=rate,
-        connections=min(concurrency * 2, 64) if batch else concurrency * 2,
+        connections=min(concurrency * 2, 256),
+        longest_poll_pause=2.0
+        if batch
+        else 0.5,  # a bulk request takes seconds: polling faster only loads the services
         transport=transport,
         credential=credential,
         parties=parties,
