@@ -1,14 +1,19 @@
 """(5) Figure queries through assessment's HTTP API with `partnerships` partnerships in the store: a partnership's
 live figures, its figures as of a date (recomputed from its records), a parent's live roll-up and its roll-up as of
-a date, a ranking, and the as-of figures of one large partnership. One request at a time, so each latency is the
-query's own; every kind stops after `samples` requests or `budget_seconds`, whichever comes first."""
+a date, a ranking, and the as-of figures of one large partnership: asked again (the API keeps an as-of answer while
+its records are unchanged) and asked each time for another instant (computed each time). One request at a time, so
+each latency is the query's own; every kind stops after `samples` requests or `budget_seconds`, whichever comes
+first."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import quote
 
 from bench import load
 from bench.credentials import operator
@@ -18,6 +23,7 @@ from bench.fleet import Fleet
 from bench.profiling import Profiler, no_profiler
 from bench.stats import Latency
 from bench.workload import BUSINESS_DATE
+from services.assessment.metrics.clock import SHANGHAI
 from services.assessment.store import open_store
 
 NAME = "query"
@@ -45,6 +51,7 @@ class Queries:
 
 
 def paths(built: FigureStore, rng: random.Random) -> dict[str, Callable[[], str]]:
+    instants = itertools.count(1)
     return {
         "live": lambda: f"/partnerships/{rng.choice(built.partnerships)}/figures",
         "as-of": lambda: f"/partnerships/{rng.choice(built.partnerships)}/figures?as_of={AS_OF}",
@@ -52,7 +59,16 @@ def paths(built: FigureStore, rng: random.Random) -> dict[str, Callable[[], str]
         "roll-up as-of": lambda: f"/rollups/{rng.choice(built.parents)}/figures?as_of={AS_OF}",
         "ranking": lambda: "/rankings/employment_rate?limit=100",
         "as-of, large partnership": lambda: f"/partnerships/{built.large}/figures?as_of={AS_OF}",
+        "as-of, large partnership, computed": lambda: (
+            f"/partnerships/{built.large}/figures?as_of={AS_OF}&at={quote(_before_end_of_day(next(instants)))}"
+        ),
     }
+
+
+def _before_end_of_day(seconds: int) -> str:
+    """An instant `seconds` before the end of the business date: another question each time, the same records."""
+    end = datetime.combine(BUSINESS_DATE + timedelta(days=1), datetime.min.time(), tzinfo=SHANGHAI)
+    return (end - timedelta(seconds=seconds)).isoformat()
 
 
 async def build_query_store(env: BenchEnv, partnerships: int, students: int, large_students: int) -> FigureStore:
