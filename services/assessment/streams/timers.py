@@ -22,6 +22,7 @@ import structlog
 from faust.types import TP
 
 from services.assessment.streams.app import Worker
+from services.assessment.streams.memory import give_back
 from services.assessment.streams.recovery import rebuild_engine
 from shared.observability.task_dump import install_task_dump
 
@@ -88,8 +89,9 @@ def add_flush_timer(worker: Worker) -> None:
         assigned = worker.assigned()
         if gaps := {TP(*p): offset for p, offset in assessor.take_gaps().items() if TP(*p) in assigned}:
             await worker.app.consumer.seek_wait(gaps)  # faust dropped records there: read them again
-        await assessor.flush()
+        moved = await assessor.flush()
         pace.flushed(started, time.monotonic())
+        give_back(moved)
         if time.monotonic() - reported[0] >= PROGRESS_EVERY_SECONDS:
             reported[0] = time.monotonic()
             log.info("assessment_progress", **assessor.progress())
