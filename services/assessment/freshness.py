@@ -9,15 +9,17 @@ transaction) counts as one unread record there until the next record follows it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 
 import asyncpg
 import structlog
+from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaError
 from prometheus_client import Gauge
 
-from services.assessment.rebuild import end_offsets
+from services.assessment.rebuild import end_offsets_with
 from services.assessment.settings import AssessmentSettings
 from services.assessment.store import AssessmentStore
 from shared.contracts.registry import stage_topics
@@ -54,23 +56,45 @@ class FreshnessWatch:
         return unread, now - oldest
 
 
-async def watch_freshness(store: AssessmentStore, settings: AssessmentSettings) -> None:
-    watch = FreshnessWatch()
-    while True:
-        await asyncio.sleep(CHECK_EVERY_SECONDS)
-        try:
-            unread, behind = await measure(store, settings, watch)
-            UNREAD.set(unread)
-            BEHIND_SECONDS.set(round(behind, 1))
-        except (TimeoutError, OSError, KafkaError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-            log.warning("assessment_freshness_unknown", error=repr(error))  # the broker or database away
-        except Exception:  # a metric must never stop the API
-            log.exception("assessment_freshness_failed")
+async def watch_freshness(
+    store: AssessmentStore, settings: AssessmentSettings, every: float = CHECK_EVERY_SECONDS
+) -> None:
+    """Every `every` seconds, through one consumer kept open: starting one reads the metadata of every topic on
+    the cluster, which on a broker shared by thousands of topics cost more than the rest of the API together."""
+    watch, consumer = FreshnessWatch(), None
+    try:
+        while True:
+            await asyncio.sleep(every)
+            try:
+                if consumer is None:
+                    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers)
+                    await consumer.start()
+                unread, behind = await measure(store, settings, watch, consumer)
+                UNREAD.set(unread)
+                BEHIND_SECONDS.set(round(behind, 1))
+            except (TimeoutError, OSError, KafkaError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("assessment_freshness_unknown", error=repr(error))  # the broker or database away
+                await _closed(consumer)
+                consumer = None
+            except Exception:  # a metric must never stop the API
+                log.exception("assessment_freshness_failed")
+                await _closed(consumer)
+                consumer = None
+    finally:
+        await _closed(consumer)
 
 
-async def measure(store: AssessmentStore, settings: AssessmentSettings, watch: FreshnessWatch) -> tuple[int, float]:
+async def _closed(consumer: AIOKafkaConsumer | None) -> None:
+    if consumer is not None:
+        with contextlib.suppress(Exception):
+            await consumer.stop()
+
+
+async def measure(
+    store: AssessmentStore, settings: AssessmentSettings, watch: FreshnessWatch, consumer: AIOKafkaConsumer
+) -> tuple[int, float]:
     """One observation of the active generation's progress against the stage topics' ends."""
     generation = await store.active_generation(settings.generation)
     read = await store.progress(generation)
-    ends = await end_offsets(settings.kafka_bootstrap_servers, stage_topics(settings.topic_namespace))
+    ends = await end_offsets_with(consumer, stage_topics(settings.topic_namespace))
     return watch.observe(read, ends, time.monotonic())

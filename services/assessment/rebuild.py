@@ -42,11 +42,16 @@ async def end_offsets(bootstrap: str, topics: list[str]) -> dict[tuple[str, int]
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
     await consumer.start()
     try:
-        partitions = [TopicPartition(t, p) for t in topics for p in sorted(await partitions_of(consumer, t))]
-        ends = await consumer.end_offsets(partitions)
-        return {(tp.topic, tp.partition): end for tp, end in ends.items() if end > 0}
+        return await end_offsets_with(consumer, topics)
     finally:
         await consumer.stop()
+
+
+async def end_offsets_with(consumer: AIOKafkaConsumer, topics: list[str]) -> dict[tuple[str, int], int]:
+    """The topics' non-empty partitions and their end offsets, asked of a started consumer."""
+    partitions = [TopicPartition(t, p) for t in topics for p in sorted(await partitions_of(consumer, t))]
+    ends = await consumer.end_offsets(partitions)
+    return {(tp.topic, tp.partition): end for tp, end in ends.items() if end > 0}
 
 
 async def partitions_of(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
