@@ -26,6 +26,12 @@ Executor = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 _CLAIM_HORIZON = "10 minutes"  # longer than any recovery, so longer than a stale claim can lag a fresh one
 _WRITTEN = "UPDATE partition_owners SET written = written + 1 WHERE generation = $1 AND owner = $2"
 _FIGURE_COLUMNS = "scope, version, dimension, bucket, metric, numerator, denominator, value, final, as_of"
+# The latest figures of one scope ($2) in one generation ($1), of one version ($3) and dimension ($4) or all.
+_LATEST_OF_A_SCOPE = (
+    " FROM figures_latest WHERE generation = $1 AND scope = $2"
+    " AND ($3::int IS NULL OR version = $3) AND ($4::text IS NULL OR dimension = $4)"
+    " ORDER BY version, dimension, bucket, metric"
+)
 
 
 async def open_store(dsn: str, schema: str) -> AssessmentStore:
@@ -234,13 +240,7 @@ class AssessmentStore:
         self, generation: str, scope: str, version: int | None = None, dimension: str | None = None
     ) -> list[Figure]:
         rows = await self.pool.fetch(
-            f"SELECT {_FIGURE_COLUMNS} FROM figures_latest WHERE generation = $1 AND scope = $2"
-            " AND ($3::int IS NULL OR version = $3) AND ($4::text IS NULL OR dimension = $4)"
-            " ORDER BY version, dimension, bucket, metric",
-            generation,
-            scope,
-            version,
-            dimension,
+            f"SELECT {_FIGURE_COLUMNS}{_LATEST_OF_A_SCOPE}", generation, scope, version, dimension
         )
         return [figure_of(row) for row in rows]
 
@@ -250,9 +250,7 @@ class AssessmentStore:
         """`figures` as `FigureRow`s: numbers as floats and dates as text, converted by PostgreSQL."""
         rows = await self.pool.fetch(
             "SELECT scope, dimension, bucket, metric, version, numerator::float8, denominator::float8, value::float8,"
-            " final, to_char(as_of, 'YYYY-MM-DD') FROM figures_latest WHERE generation = $1 AND scope = $2"
-            " AND ($3::int IS NULL OR version = $3) AND ($4::text IS NULL OR dimension = $4)"
-            " ORDER BY version, dimension, bucket, metric",
+            f" final, to_char(as_of, 'YYYY-MM-DD'){_LATEST_OF_A_SCOPE}",
             generation,
             scope,
             version,
