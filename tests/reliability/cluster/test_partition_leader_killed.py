@@ -43,15 +43,23 @@ async def running(*coroutines: object) -> AsyncIterator[list[asyncio.Task[None]]
 
 
 async def partition_leader(bootstrap: str, topic: str, partition: int) -> tuple[int, list[int]]:
-    """The node leading `partition` of `topic`, and the replicas in sync with it."""
+    """The node leading `partition` of `topic`, and the replicas in sync with it; (-1, []) while the cluster does not
+    describe the partition yet (a topic just created)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
         (described,) = await admin.describe_topics([topic])
     finally:
         await admin.close()
-    found = next(p for p in described["partitions"] if p["partition"] == partition)
-    return int(found["leader"]), [int(node) for node in found["isr"]]
+    found = [p for p in described["partitions"] if p["partition"] == partition]
+    if not found:
+        return -1, []
+    return int(found[0]["leader"]), [int(node) for node in found[0]["isr"]]
+
+
+async def _fully_replicated(bootstrap: str, topic: str) -> tuple[int, list[int]] | None:
+    leader, in_sync = await partition_leader(bootstrap, topic, 0)
+    return (leader, in_sync) if leader != -1 and sorted(in_sync) == [1, 2, 3] else None
 
 
 async def write_under_load(pool: asyncpg.Pool, outbox: Outbox, events: list[Envelope], killed: asyncio.Event) -> None:
@@ -70,8 +78,7 @@ async def test_killing_a_partition_leader_under_load_loses_and_duplicates_nothin
     namespace = f"c{test_id}."
     topic = f"{namespace}cycle.training"
     await ensure_topics(cluster.bootstrap, product_topics(namespace), PARTITIONS)
-    leader, in_sync = await partition_leader(cluster.bootstrap, topic, 0)
-    assert sorted(in_sync) == [1, 2, 3], "three replicas, all in sync"
+    leader, _ = await eventually(lambda: _fully_replicated(cluster.bootstrap, topic), timeout=60)  # three in sync
     events = [withdrawal(uuid4(), day % 28 + 1) for day in range(EVENTS)]
     relay = OutboxRelay(database_url, schema, cluster.bootstrap, RelaySettings(retry_seconds=0.2))
     consumer = IdempotentConsumer(
