@@ -12,7 +12,7 @@ harmless.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -24,13 +24,12 @@ from shared.contracts.partnership import MemberJoined
 from shared.contracts.registry import STAGE_TOPICS
 from shared.messaging.codec import TYPE_PREFIX, UndecodableEvent, decode
 from shared.ops.broker import admin_client, offset_ranges, partitions_of_topic, topic_reader
-from shared.ops.errors import DatabaseRefused, DatabaseUnreachable
+from shared.ops.database import connected
 from shared.ops.reader import read_topic
 from shared.persistence.database import checked_schema
 
 SERVICE_SCHEMAS = ("recruitment", "training", "employment", "assessment")  # each keeps its own party_memberships
 BATCH = 1000
-CONNECT_SECONDS = 10.0
 _JOINED_TYPE = (TYPE_PREFIX + MemberJoined.type_name()).encode()
 _FILL = (
     "UPDATE {table} m SET locality = f.locality FROM unnest($1::uuid[], $2::text[]) AS f (joined_event, locality)"
@@ -50,23 +49,6 @@ class Backfill:
 
 
 Progress = Callable[[Backfill], None]
-
-
-@contextlib.asynccontextmanager
-async def _connected(dsn: str) -> AsyncIterator[asyncpg.Connection]:
-    where = dsn.rsplit("@", 1)[-1]
-    try:
-        conn = await asyncpg.connect(dsn, timeout=CONNECT_SECONDS)
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-        raise DatabaseUnreachable(where, error) from error
-    try:
-        yield conn
-    except (OSError, asyncpg.InterfaceError) as error:
-        raise DatabaseUnreachable(where, error) from error
-    except asyncpg.PostgresError as error:
-        raise DatabaseRefused(where, error) from error
-    finally:
-        await conn.close()
 
 
 async def _tables(conn: asyncpg.Connection, suffix: str) -> dict[str, str]:
@@ -101,7 +83,7 @@ async def backfill_localities(
     """Read the partnership topic from its start and fill every NULL locality a MemberJoined on it gives."""
     topic = namespace + STAGE_TOPICS[Stage.PARTNERSHIP]
     done = Backfill()
-    async with _connected(dsn) as conn:
+    async with connected(dsn) as conn:
         tables = await _tables(conn, suffix)
         done.filled = dict.fromkeys(tables, 0)
         done.total = await _records_in(bootstrap, topic)

@@ -10,15 +10,13 @@ clock, the one that stamped `created_at`.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import asyncpg
 
-from shared.ops.errors import DatabaseRefused, DatabaseUnreachable
+from shared.ops.database import connected
 
-CONNECT_SECONDS = 10.0
 _SCHEMAS = """
 SELECT t.table_schema AS schema,
        EXISTS (SELECT 1 FROM information_schema.columns c
@@ -54,27 +52,6 @@ def _identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _where(dsn: str) -> str:
-    """The DSN without user and password, for messages."""
-    return dsn.rsplit("@", 1)[-1]
-
-
-@contextlib.asynccontextmanager
-async def _connected(dsn: str) -> AsyncIterator[asyncpg.Connection]:
-    try:
-        conn = await asyncpg.connect(dsn, timeout=CONNECT_SECONDS)
-    except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-        raise DatabaseUnreachable(_where(dsn), error) from error
-    try:
-        yield conn
-    except (OSError, asyncpg.InterfaceError) as error:
-        raise DatabaseUnreachable(_where(dsn), error) from error
-    except asyncpg.PostgresError as error:
-        raise DatabaseRefused(_where(dsn), error) from error
-    finally:
-        await conn.close()
-
-
 async def _schemas(conn: asyncpg.Connection, match: str | None, suffix: str) -> list[tuple[str, bool]]:
     return [
         (row["schema"], row["keeps_refusals"])
@@ -100,7 +77,7 @@ async def _backlog(conn: asyncpg.Connection, schema: str, keeps_refusals: bool) 
 
 async def outbox_backlogs(dsn: str, match: str | None = None, suffix: str = "") -> list[OutboxBacklog]:
     """One backlog per schema with an outbox, among the schemas ending with `suffix` and containing `match`."""
-    async with _connected(dsn) as conn:
+    async with connected(dsn) as conn:
         found = [await _backlog(conn, schema, keeps) for schema, keeps in await _schemas(conn, match, suffix)]
     return [backlog for backlog in found if backlog is not None]
 
@@ -108,7 +85,7 @@ async def outbox_backlogs(dsn: str, match: str | None = None, suffix: str = "") 
 async def refused_rows(dsn: str, match: str | None = None, suffix: str = "") -> list[RefusedRow]:
     """The rows each relay set aside because the broker refused them, oldest first."""
     refused: list[RefusedRow] = []
-    async with _connected(dsn) as conn:
+    async with connected(dsn) as conn:
         for schema, keeps_refusals in await _schemas(conn, match, suffix):
             if not keeps_refusals:
                 continue
