@@ -49,6 +49,10 @@ def about_memberships(record: ConsumerRecord[bytes, bytes]) -> bool:
     return any(name == "ce_type" and value in _LEARNED_TYPES for name, value in record.headers)
 
 
+def membership_topics(settings: ServiceSettings) -> list[str]:
+    return [settings.topic_namespace + STAGE_TOPICS[stage] for stage in MEMBERSHIP_STAGES]
+
+
 def membership_learner(settings: ServiceSettings, schema: str, pool: asyncpg.Pool) -> IdempotentConsumer:
     """One group for every API process of the deployment: each partition is learned by one of them, into the one
     table they all read."""
@@ -58,7 +62,7 @@ def membership_learner(settings: ServiceSettings, schema: str, pool: asyncpg.Poo
 
     return IdempotentConsumer(
         group=f"{settings.topic_namespace}{checked_schema(schema)}.memberships",
-        topics=[settings.topic_namespace + STAGE_TOPICS[stage] for stage in MEMBERSHIP_STAGES],
+        topics=membership_topics(settings),
         bootstrap=settings.kafka_bootstrap_servers,
         pool=pool,
         handler=learn,
@@ -70,7 +74,7 @@ def membership_learner(settings: ServiceSettings, schema: str, pool: asyncpg.Poo
 async def keep_learning(consumer: IdempotentConsumer, settings: ServiceSettings) -> None:
     """Until cancelled. The API serves figures while the broker is away; its topics are created first, so a
     deployment whose recruitment has not started yet subscribes to topics that exist."""
-    topics = [settings.topic_namespace + STAGE_TOPICS[stage] for stage in MEMBERSHIP_STAGES]
+    topics = membership_topics(settings)
     while True:
         try:
             await ensure_topics(settings.kafka_bootstrap_servers, topics, settings.topic_partitions)
