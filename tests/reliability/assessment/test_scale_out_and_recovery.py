@@ -27,12 +27,15 @@ from tests.unit.assessment.scripted_cohort import Cohort, scripted_cohort
 from tests.unit.assessment.test_scripted_cohort_figures import EXPECTED_V1, EXPECTED_V2
 
 COHORTS = 8
+# Enough that the worker's first flush (no sooner than ASSESSMENT_FLUSH_SECONDS after it starts) comes while it is
+# still reading: since the worker got faster, 8 cohorts were read whole before it.
+COHORTS_TO_KILL_IN = 64
 
 pytestmark = pytest.mark.slow
 
 
-def cohorts() -> list[Cohort]:
-    return [scripted_cohort() for _ in range(COHORTS)]
+def cohorts(count: int = COHORTS) -> list[Cohort]:
+    return [scripted_cohort() for _ in range(count)]
 
 
 def interleaved(found: list[Cohort]) -> list[Envelope]:
@@ -67,7 +70,7 @@ async def test_two_workers_give_the_same_figures_as_one(
 async def test_a_worker_killed_mid_stream_resumes_from_its_changelog_without_double_counting(
     service_settings: ServiceSettings, assessment_store: AssessmentStore, tmp_path: Path
 ) -> None:
-    found = cohorts()
+    found = cohorts(COHORTS_TO_KILL_IN)
     settings = assessment_settings(service_settings, "k1")
     events = interleaved(found)
     await publish_script(settings.kafka_bootstrap_servers, settings.topic_namespace, events)
@@ -82,7 +85,7 @@ async def test_a_worker_killed_mid_stream_resumes_from_its_changelog_without_dou
     with running_worker(settings, tmp_path / "after-kill.log"):
         await settle(assessment_store, settings)
     await assert_hand_counts(assessment_store, settings.generation, found)
-    assert mid_stream, "the worker finished before it could be killed; raise COHORTS"
+    assert mid_stream, "the worker finished before it could be killed; raise COHORTS_TO_KILL_IN"
     assert time.monotonic() - killed_at < 120
 
 
