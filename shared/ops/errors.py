@@ -10,8 +10,10 @@ class OpsError(Exception):
 
 
 def _described(cause: BaseException) -> str:
+    """The error and, when a client wrapped it, the one it wrapped: "Unexpected error" alone helps nobody."""
     text, name = str(cause), type(cause).__name__
-    return text if text.startswith(name) else f"{name}: {text}" if text else name
+    said = text if text.startswith(name) else f"{name}: {text}" if text else name
+    return f"{said}, caused by {_described(cause.__cause__)}" if cause.__cause__ is not None else said
 
 
 class BrokerUnreachable(OpsError):

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import ProducerFenced
+from aiokafka.errors import InvalidProducerEpoch, InvalidProducerIdMapping, InvalidTxnState, KafkaError, ProducerFenced
 
 from shared.messaging.topics import ensure_topics
 from shared.ops.broker import CONNECT_SECONDS, reachable
@@ -27,6 +27,11 @@ from shared.ops.dlq import LEDGER_CONFIG, LEDGER_TOPIC, DeadLetter, replayed_pos
 from shared.ops.errors import ReplayTakenOver
 
 REPLAYED_FROM_HEADER = "replayed_from"
+
+# What the transaction coordinator answers a replayer whose transactional id another replayer has since registered:
+# fenced, or, while it is still aborting the old one's transaction, an epoch or state that is no longer its own.
+# aiokafka's sender passes on only the first as itself; the others reach us wrapped in a KafkaError.
+TAKEN_OVER = (ProducerFenced, InvalidProducerEpoch, InvalidTxnState, InvalidProducerIdMapping)
 
 
 class Result(StrEnum):
@@ -69,11 +74,21 @@ async def replay(
                 outcome = ReplayOutcome(letter, await _replay_one(producer, ledger, letter, done))
                 outcomes.append(outcome)
                 on_each(outcome)
-        except ProducerFenced as error:
-            raise ReplayTakenOver() from error
+        except KafkaError as error:
+            if _taken_over(error):
+                raise ReplayTakenOver() from error
+            raise
         finally:
             await producer.stop()
     return outcomes
+
+
+def _taken_over(error: BaseException | None) -> bool:
+    while error is not None:
+        if isinstance(error, TAKEN_OVER):
+            return True
+        error = error.__cause__
+    return False
 
 
 async def _replay_one(producer: AIOKafkaProducer, ledger: str, letter: DeadLetter, done: set[str]) -> Result:
