@@ -25,6 +25,7 @@ from aiokafka.errors import (
     TopicAuthorizationFailedError,
 )
 
+from shared.messaging.batches import Record, outcomes, send_batched
 from shared.messaging.outbox import notify_channel
 from shared.observability.metrics import EVENTS_PRODUCED, OUTBOX_REFUSED
 
@@ -120,7 +121,7 @@ class OutboxRelay:
         if not rows:
             self._progressed()
             return 0
-        sent = await asyncio.gather(*(self._send(producer, row) for row in rows), return_exceptions=True)
+        sent = await self._send(producer, rows)
         refused = [(row, error) for row, error in zip(rows, sent, strict=True) if isinstance(error, PERMANENT_REFUSALS)]
         published = [row for row, result in zip(rows, sent, strict=True) if not isinstance(result, BaseException)]
         await self._mark_published(conn, published)
@@ -140,15 +141,9 @@ class OutboxRelay:
         self.last_progress_at = datetime.now(UTC)
 
     @staticmethod
-    async def _send(producer: AIOKafkaProducer, row: asyncpg.Record) -> object:
-        # aiokafka refuses an oversized record in send() itself, the broker in the delivery future.
-        delivery = await producer.send(
-            row["topic"],
-            key=row["key"].encode(),
-            value=row["value"],
-            headers=[(k, v.encode()) for k, v in json.loads(row["headers"]).items()],
-        )
-        return await delivery
+    async def _send(producer: AIOKafkaProducer, rows: list[asyncpg.Record]) -> list[object]:
+        """Each row's delivery, or why it failed (shared/messaging/batches.py: a refusal is the row's own)."""
+        return await outcomes(await send_batched(producer, [_record(row) for row in rows]))
 
     async def _mark_published(self, conn: asyncpg.Connection, rows: list[asyncpg.Record]) -> None:
         await conn.execute(
@@ -172,3 +167,8 @@ class OutboxRelay:
         self.dead_lettered += 1
         OUTBOX_REFUSED.labels(self._schema).inc()
         log.error("outbox event refused by the broker; dead-lettered", schema=self._schema, reason=reason)
+
+
+def _record(row: asyncpg.Record) -> Record:
+    headers = [(name, value.encode()) for name, value in json.loads(row["headers"]).items()]
+    return row["topic"], row["key"].encode(), row["value"], headers

@@ -13,6 +13,7 @@ from services.assessment.runtime import Assessor
 from services.assessment.settings import AssessmentSettings
 from services.assessment.store import AssessmentStore
 from services.assessment.streams.tables import Tables
+from shared.messaging.batches import send_batched
 from shared.persistence.database import create_pool
 
 
@@ -67,9 +68,8 @@ class Worker:
         return {tp for tp in self.app.consumer.assignment() if tp.topic in sources}
 
     async def send(self, topic: str, messages: list[Message]) -> None:
-        """Hand every message to the producer, then wait for all acknowledgements (acks=all)."""
-        pending = [
-            await self.app.producer.send(topic, key, value, partition=None, timestamp=None, headers=headers)
-            for key, value, headers in messages
-        ]
-        await asyncio.gather(*pending)
+        """Hand every message to faust's producer a batch at a time, then wait for all acknowledgements (acks=all).
+        A flush publishes ten to twenty figures per event read: sent one by one, they took a third of the worker."""
+        producer = self.app.producer._ensure_producer()  # faust's own aiokafka producer: flushed before it commits
+        deliveries = await send_batched(producer, [(topic, key, value, headers) for key, value, headers in messages])
+        await asyncio.gather(*dict.fromkeys(deliveries))

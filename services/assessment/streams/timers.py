@@ -94,7 +94,7 @@ def add_flush_timer(worker: Worker) -> None:
         give_back(moved)
         if time.monotonic() - reported[0] >= PROGRESS_EVERY_SECONDS:
             reported[0] = time.monotonic()
-            log.info("assessment_progress", **assessor.progress())
+            log.info("assessment_progress", **assessor.progress(), last_flush_seconds=round(pace.took, 3))
         if watch.fenced_for(assessor.fenced, time.monotonic()) > worker.settings.session_timeout_seconds:
             await worker.app.crash(FencedOut(f"partitions {sorted(assessor.fenced)} are owned by another worker"))
 
