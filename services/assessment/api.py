@@ -77,11 +77,13 @@ PERIOD_REFUSED: dict[int | str, dict[str, Any]] = {
 SNAPSHOT_RESPONSES = {**FIGURE_RESPONSES, **PERIOD_REFUSED, **HIDDEN}
 
 
-def store_of(request: Request) -> AssessmentStore:
+# Dependencies are `async def` even when they await nothing: FastAPI runs a plain `def` in its thread pool, a hop
+# that cost more than the figure query it served (issue 12).
+async def store_of(request: Request) -> AssessmentStore:
     return request.app.state.store  # type: ignore[no-any-return]
 
 
-def settings_of(request: Request) -> AssessmentSettings:
+async def settings_of(request: Request) -> AssessmentSettings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 

@@ -8,10 +8,11 @@ outbox backlog, dead letters, consumer lag. The assessment service adds figure f
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from prometheus_client import Counter, Gauge, Histogram, make_asgi_app
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.observability import tracing
 
@@ -24,31 +25,41 @@ EVENTS_CONSUMED = Counter(
 OUTBOX_REFUSED = Counter("cycle_outbox_dead_letters_total", "Events the broker refused for good", ["schema"])
 
 
-def _route_of(request: Request) -> str:
-    route = request.scope.get("route")
-    return str(getattr(route, "path", "unmatched"))
-
-
 def install_observability(app: FastAPI, service: str) -> None:
     """`/metrics`, and each request counted, timed and run as a span of the caller's `traceparent` (or a new trace),
     which the answer echoes so a client can find its request in the logs."""
     app.mount("/metrics", make_asgi_app())
+    app.add_middleware(Observed, service=service)
 
-    @app.middleware("http")
-    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        status = 500
-        try:
-            with tracing.span(request.headers.get("traceparent")) as traceparent:
-                response = await call_next(request)
-            response.headers["traceparent"] = traceparent
-            status = response.status_code
-            return response
-        finally:
-            route = _route_of(request)
-            if route != "/metrics":
-                REQUESTS.labels(service, request.method, route, str(status)).inc()
-                REQUEST_SECONDS.labels(service, route).observe(time.perf_counter() - started)
+
+class Observed:
+    """Plain ASGI, not `@app.middleware("http")`: starlette's BaseHTTPMiddleware runs every request in a task of its
+    own and streams the answer through a queue, which cost more than most of our answers (issue 12)."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app, self.service = app, service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 500
+        with tracing.span(Headers(scope=scope).get("traceparent")) as traceparent:
+
+            async def answer(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    MutableHeaders(scope=message)["traceparent"] = traceparent
+                await send(message)
+
+            try:
+                await self.app(scope, receive, answer)
+            finally:
+                route = str(getattr(scope.get("route"), "path", "unmatched"))  # the router put it in the scope
+                if route != "/metrics":
+                    REQUESTS.labels(self.service, scope["method"], route, str(status)).inc()
+                    REQUEST_SECONDS.labels(self.service, route).observe(time.perf_counter() - started)
 
 
 OUTBOX_BACKLOG = Gauge("cycle_outbox_backlog", "Events written but not yet published", ["service"])

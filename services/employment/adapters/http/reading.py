@@ -25,7 +25,7 @@ async def _connection(request: Request) -> AsyncIterator[asyncpg.Connection]:
         yield cast(asyncpg.Connection, conn)  # a pool's proxy forwards every Connection method
 
 
-def _today(request: Request) -> date:
+async def _today(request: Request) -> date:
     return business_today(runtime_of(request).pipeline.clock.now())
 
 
