@@ -6,7 +6,7 @@ import math
 
 from bench.anchors import Anchors
 from bench.freshness import Freshness
-from bench.ingest import PARTNERSHIPS, Ingest
+from bench.ingest import IN_FLIGHT, PARTNERSHIPS, Ingest, IngestPath
 from bench.memory import Memory, MemoryBreakdown
 from bench.queries import Queries
 from bench.rebuild import Rebuild
@@ -56,8 +56,23 @@ def ingest(i: Ingest, concurrency: int) -> str:
         f"Bulk import, {b.facts:,} facts in requests of {i.batch:,}: {number(b.per_second)} facts/s into the outbox, "
         f"request p50 {b.latency.p50_ms:,.0f} ms, p99 {b.latency.p99_ms:,.0f} ms; request → topic "
         f"{number(b.to_topic_per_second)} facts/s, per fact p50 {b.to_topic.p50_ms:,.0f} ms, p99 "
-        f"{b.to_topic.p99_ms:,.0f} ms. Refused: {s.refused + b.refused}."
+        f"{b.to_topic.p99_ms:,.0f} ms.{_parallel(i)} Refused: {s.refused + b.refused + _refused(i.parallel)}."
     )
+
+
+def _parallel(i: Ingest) -> str:
+    p = i.parallel
+    if p is None:
+        return ""
+    return (
+        f" The same, {IN_FLIGHT} requests in flight (schools importing at once): {number(p.per_second)} facts/s into "
+        f"the outbox, request p50 {p.latency.p50_ms:,.0f} ms, p99 {p.latency.p99_ms:,.0f} ms; request → topic "
+        f"{number(p.to_topic_per_second)} facts/s."
+    )
+
+
+def _refused(path: IngestPath | None) -> int:
+    return path.refused if path is not None else 0
 
 
 def scenario(sc: Scenario, concurrency: int) -> str:
