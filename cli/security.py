@@ -18,6 +18,7 @@ from cli.ops.context import AsJson, console, errors, print_json, run, settings
 from cli.ops.render import moment
 from cli.ops.timespec import parse_moment
 from shared.errors import DomainError
+from shared.ops.database import where
 from shared.ops.errors import DatabaseUnreachable, OpsError
 from shared.security.administration import Issued
 from shared.security.audit import AuditAction, AuditEntry, AuditQuery
@@ -39,7 +40,7 @@ def _administer(work: Callable[[Administration], Awaitable[T]]) -> T:
         except DomainError as error:
             raise OpsError(error.detail) from error
         except OSError as error:
-            raise DatabaseUnreachable(database_url.rsplit("@", 1)[-1], error) from error
+            raise DatabaseUnreachable(where(database_url), error) from error
 
     return run(administered())
 

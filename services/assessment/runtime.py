@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import structlog
-from aiokafka.partitioner import murmur2
 
 from services.assessment.engine import LiveEngine
 from services.assessment.metrics.catalog import CURRENT_VERSION
@@ -31,6 +30,7 @@ from services.assessment.snapshots import due_periods, frozen_rollups, period_of
 from services.assessment.store import AssessmentStore, FigureKey, FlushBatch, Reading
 from shared.contracts.registry import ALERTS_TOPIC, FIGURES_TOPIC, dead_letter_topic
 from shared.messaging.codec import UndecodableEvent, decode
+from shared.messaging.topics import key_partition
 
 log = structlog.get_logger(__name__)
 Send = Callable[[str, list[Message]], Awaitable[None]]
@@ -40,11 +40,9 @@ _GAP_SEEKS = 3
 _SEND_CHUNK = 2_000
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def partition_of(partnership_id: UUID, partitions: int) -> int:
-    """The partition Kafka's default partitioner picks for a partnership key (murmur2, as the producers use)."""
-    hashed: int = murmur2(str(partnership_id).encode())
-    return (hashed & 0x7FFFFFFF) % partitions
+    """The partition of a partnership key, as the producers pick it."""
+    return key_partition(str(partnership_id).encode(), partitions)
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -2,8 +2,8 @@
 
 `AIOKafkaProducer.send()` spends about 40 µs of CPU per record (partitioner, accumulator, a future each); filling
 each partition's batch here and submitting it with `send_batch()` spends about 14 µs (30,000 figure-shaped records
-on this machine). A key goes to the partition `send()` would choose (the same murmur2 partitioner over all the
-topic's partitions), and records keep their order within a partition, so consumers see what they saw before.
+on this machine). A key goes to the partition `send()` would choose (`key_partition`: the same murmur2 over all
+the topic's partitions), and records keep their order within a partition, so consumers see what they saw before.
 What `send()` refuses before sending, it refuses here too, per record: one larger than a request may be, or one for
 a topic the broker will not describe.
 """
@@ -11,14 +11,16 @@ a topic the broker will not describe.
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Sequence
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError, MessageSizeTooLargeError
 from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.producer.message_accumulator import BatchBuilder
 from aiokafka.record.default_records import DefaultRecordBatchBuilder
 from aiokafka.structs import RecordMetadata
+
+from shared.messaging.topics import key_partition
 
 Headers = Sequence[tuple[str, bytes]]
 Record = tuple[str, bytes | None, bytes, Headers]  # topic, key, value, headers
@@ -46,15 +48,14 @@ async def send_batched(producer: AIOKafkaProducer, records: Sequence[Record]) ->
             groups.setdefault((topic, _partition(key, every)), []).append(index)
     sent: dict[int, Delivery] = {}
     for (topic, partition), indexes in groups.items():
-        batch, carried = producer.create_batch(), []
+        batch, carried = producer.create_batch(), list[int]()
         for index in indexes:
             _, key, value, headers = records[index]
-            if batch.append(key=key, value=value, timestamp=None, headers=list(headers)) is None:
-                sent |= dict.fromkeys(carried, await producer.send_batch(batch, topic, partition=partition))
-                batch, carried = producer.create_batch(), []
-                batch.append(key=key, value=value, timestamp=None, headers=list(headers))
+            while batch.append(key=key, value=value, timestamp=None, headers=list(headers)) is None:  # batch full
+                sent |= await _submitted(producer, batch, topic, partition, carried)
+                batch, carried = producer.create_batch(), []  # an empty batch takes any first record
             carried.append(index)
-        sent |= dict.fromkeys(carried, await producer.send_batch(batch, topic, partition=partition))
+        sent |= await _submitted(producer, batch, topic, partition, carried)
     return [sent.get(index) or refused[index] for index in range(len(records))]
 
 
@@ -65,14 +66,15 @@ async def outcomes(deliveries: Sequence[Delivery]) -> list[RecordMetadata | Base
     return [answered[delivery] for delivery in deliveries]
 
 
+async def _submitted(
+    producer: AIOKafkaProducer, batch: BatchBuilder, topic: str, partition: int, carried: list[int]
+) -> dict[int, Delivery]:
+    delivery: Delivery = await producer.send_batch(batch, topic, partition=partition)
+    return dict.fromkeys(carried, delivery)
+
+
 def _partition(key: bytes | None, every: list[int]) -> int:
-    return _partitioner(key, every, every) if key is None else every[_hashed(key, len(every))]
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _hashed(key: bytes, count: int) -> int:
-    """The index `DefaultPartitioner` takes for `key` (murmur2 in pure Python: a flush sends many records per key)."""
-    return _partitioner(key, list(range(count)), [])
+    return _partitioner(key, every, every) if key is None else every[key_partition(key, len(every))]
 
 
 async def _partitions(producer: AIOKafkaProducer, topic: str) -> list[int] | KafkaError:

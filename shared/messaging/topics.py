@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+
 import structlog
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.partitioner import murmur2
 
 from shared.contracts.registry import ALERTS_TOPIC, FIGURES_TOPIC, stage_topics
 
@@ -16,6 +19,14 @@ EVENT_LOG_CONFIG = {"retention.ms": "-1", "cleanup.policy": "delete"}
 # without losing an acknowledged record. A single broker keeps one copy and needs one (issue 13).
 MOST_REPLICAS = 3
 DEAD_LETTER_CONFIG = {"retention.ms": str(30 * 24 * 3600 * 1000), "cleanup.policy": "delete"}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def key_partition(key: bytes, partitions: int) -> int:
+    """The partition Kafka's default partitioner picks for `key` among `partitions` (murmur2, which aiokafka computes
+    in pure Python: cached, since a flush sends many records per key)."""
+    hashed: int = murmur2(key)
+    return (hashed & 0x7FFFFFFF) % partitions
 
 
 def product_topics(namespace: str = "") -> list[str]:
