@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,7 +35,6 @@ log = structlog.get_logger(__name__)
 Send = Callable[[str, list[Message]], Awaitable[None]]
 Headers = Iterable[tuple[str, bytes]] | dict[str, bytes] | None
 _FIRST_RETRY_SECONDS, _LAST_RETRY_SECONDS = 0.05, 5.0
-_GAP_SEEKS = 3
 _SEND_CHUNK = 2_000
 
 
@@ -71,9 +69,6 @@ class Assessor:
     counters: Counters = field(default_factory=Counters)
     ready: bool = False
     _offsets: dict[tuple[str, int], int] = field(default_factory=dict)
-    # Partitions where records were skipped, each with the first offset not handed over (see `_note_gap`).
-    gaps: dict[tuple[str, int], int] = field(default_factory=dict)
-    _gaps_seen: Counter[tuple[str, int, int, int]] = field(default_factory=Counter)
     _unsaved: set[RecordKey] = field(default_factory=set)
     _published: dict[str, dict[FigureKey, Reading]] = field(default_factory=dict)
     _targets: dict[UUID, bool | None] = field(default_factory=dict)
@@ -94,9 +89,6 @@ class Assessor:
         self, topic: str, partition: int, offset: int, key: bytes | None, value: bytes | None, headers: Headers
     ) -> None:
         """Apply one record; never raises for a bad record (it goes to the dead-letter topic)."""
-        expected = self._offsets.get((topic, partition))
-        if expected is not None and offset > expected:
-            self._note_gap(topic, partition, expected, offset)
         try:
             if topic == self.settings.rollup_topic:
                 await self._take_part(key or b"", value or b"")
@@ -138,23 +130,13 @@ class Assessor:
         self._unsaved.add(record.key)
         self.counters.applied += 1
 
-    def _note_gap(self, topic: str, partition: int, expected: int, offset: int) -> None:
-        """faust handed over `offset` after `expected - 1`: it dropped the records between (seen under load: the
-        group's commit then stays behind them for good, or moves past them when one is missing). The worker seeks the
-        partition back to `expected`; records are applied idempotently. A gap that comes back after
-        `_GAP_SEEKS` seeks is a transaction's commit marker (`cycle dlq replay`), not a record, and is let be."""
-        gap = (topic, partition, expected, offset)
-        self._gaps_seen[gap] += 1
-        if self._gaps_seen[gap] > _GAP_SEEKS:
-            return
-        key = (topic, partition)
-        self.gaps[key] = min(expected, self.gaps.get(key, expected))
-        log.warning("assessment_records_skipped", topic=topic, partition=partition, missing_from=expected, next=offset)
+    def missing_before(self, topic: str, partition: int, offset: int) -> int | None:
+        """The first offset of the records not handed over before `offset`, if any were not (see `streams/gaps.py`)."""
+        expected = self._offsets.get((topic, partition))
+        return expected if expected is not None and offset > expected else None
 
-    def take_gaps(self) -> dict[tuple[str, int], int]:
-        """The partitions to seek back, each to its first offset not handed over; forgotten once taken."""
-        gaps, self.gaps = self.gaps, {}
-        return gaps
+    def next_offset(self, topic: str, partition: int) -> int | None:
+        return self._offsets.get((topic, partition))
 
     def _load(self, key: RecordKey) -> Record:
         """A copy of the engine's record when it holds one (the table's row unpacked is the same facts, slower)."""

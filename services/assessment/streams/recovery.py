@@ -31,9 +31,9 @@ async def rebuild_engine(worker: Worker, rewind: bool = False) -> None:
         committed = await committed_offsets(worker.settings)
         if worker.app.consumer_generation_id != generation:
             return  # the group moved on while we waited; the recovery of the new generation follows
-        if rewind:
-            await rewind_uncommitted(worker, uncommitted(current, committed))
-        positions = {(tp.topic, tp.partition): committed[tp] for tp in current if tp in committed}
+        starts = await rewind_uncommitted(worker, uncommitted(current, committed)) if rewind else {}
+        known = {**committed, **starts}
+        positions = {(tp.topic, tp.partition): offset for tp, offset in known.items() if tp in current}
         await assessor.recovered({tp.partition for tp in current}, generation, positions)
     except Exception as error:  # without its engine the worker would idle silently: stop it, be restarted
         log.exception("assessment_recovery_failed")
@@ -46,8 +46,9 @@ def uncommitted(assigned: set[TP], committed: Mapping[TP, int]) -> set[TP]:
     return {tp for tp in assigned if committed.get(tp, 0) <= 0}
 
 
-async def rewind_uncommitted(worker: Worker, partitions: set[TP]) -> None:
-    """Seek partitions without a committed offset to their first record.
+async def rewind_uncommitted(worker: Worker, partitions: set[TP]) -> dict[TP, int]:
+    """Seek partitions without a committed offset to their first record; returns that record's offset in each (the
+    agent then reads any that faust drops before handing the next over, `gaps.py`).
 
     faust drops the records it fetched for a partition while the partition was paused for recovery (or fetched in
     the batch a rebalance cut short), and relies on seeking back to the committed offset afterwards. Where there is
@@ -56,11 +57,13 @@ async def rewind_uncommitted(worker: Worker, partitions: set[TP]) -> None:
     records are applied idempotently, so reading one twice is harmless; skipping one is not.
     """
     if not partitions:
-        return
+        return {}
     consumer = worker.app.consumer
     earliest = await consumer.earliest_offsets(*partitions)
-    await consumer.seek_wait({tp: earliest.get(tp) or 0 for tp in partitions})
+    starts = {tp: earliest.get(tp) or 0 for tp in partitions}
+    await consumer.seek_wait(starts)
     log.info("assessment_partitions_rewound", partitions=sorted(f"{tp.topic}-{tp.partition}" for tp in partitions))
+    return starts
 
 
 async def committed_offsets(settings: AssessmentSettings) -> dict[TP, int]:

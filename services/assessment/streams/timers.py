@@ -19,7 +19,6 @@ import time
 from dataclasses import dataclass
 
 import structlog
-from faust.types import TP
 
 from services.assessment.streams.app import Worker
 from services.assessment.streams.memory import give_back
@@ -86,9 +85,6 @@ def add_flush_timer(worker: Worker) -> None:
         started = time.monotonic()
         if {tp.partition for tp in worker.assigned()} != assessor.partitions:
             await rebuild_engine(worker)  # the group moved partitions and no recovery callback told us
-        assigned = worker.assigned()
-        if gaps := {TP(*p): offset for p, offset in assessor.take_gaps().items() if TP(*p) in assigned}:
-            await worker.app.consumer.seek_wait(gaps)  # faust dropped records there: read them again
         moved = await assessor.flush()
         pace.flushed(started, time.monotonic())
         give_back(moved)

@@ -251,18 +251,14 @@ async def test_a_recovery_of_an_older_group_generation_that_arrives_late_changes
     assert store.owners == dict.fromkeys({1, 2}, assessor.owner)
 
 
-async def test_records_faust_skipped_are_asked_for_again_and_a_marker_gap_is_let_be_after_three_seeks() -> None:
+async def test_a_record_handed_over_past_the_next_offset_expected_names_the_first_one_missing() -> None:
     assessor = Assessor(settings(), FakeStore(), {}, {}, FakeProducer().send)  # type: ignore[arg-type]
-    await assessor.recovered({0, 1, 2}, 1)
+    await assessor.recovered({0, 1, 2}, 1, {("t", 1): 7})
     topic = stage_topics("u.")[0]
-    for offset in (0, 1, 4):
+    assert assessor.missing_before(topic, 2, 5) is None, "nothing expected yet in a partition never read"
+    for offset in (0, 1):
         await assessor.handle(topic, 2, offset, b"k", b"{not json", [])
-    assert assessor.take_gaps() == {(topic, 2): 2}
-    assert assessor.take_gaps() == {}
-    for _ in range(3):  # sought back to 2, and 4 comes next again: no record was there, a commit marker was
-        await assessor.handle(topic, 2, 1, b"k", b"{not json", [])
-        await assessor.handle(topic, 2, 3, b"k", b"{not json", [])
-        assert assessor.take_gaps() == {(topic, 2): 2}
-    await assessor.handle(topic, 2, 1, b"k", b"{not json", [])
-    await assessor.handle(topic, 2, 3, b"k", b"{not json", [])
-    assert assessor.take_gaps() == {}
+    assert assessor.missing_before(topic, 2, 2) is None
+    assert assessor.missing_before(topic, 2, 1) is None, "a record read again is no gap"
+    assert assessor.missing_before(topic, 2, 4) == 2
+    assert assessor.missing_before("t", 1, 9) == 7, "a recovered partition expects its committed offset"
