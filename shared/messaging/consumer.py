@@ -19,6 +19,7 @@ from enum import StrEnum
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import dead_letter_topic
@@ -44,6 +45,11 @@ INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.AdminShutdownError,
     asyncpg.InternalClientError,
 )
+
+
+# A transaction PostgreSQL rolled back (deadlock_detected, serialization_failure): the batch is run again whole.
+ROLLED_BACK = asyncpg.exceptions.TransactionRollbackError
+ROLLBACK_ATTEMPTS = 8
 
 
 class Outcome(StrEnum):
@@ -108,7 +114,7 @@ class IdempotentConsumer:
             while True:
                 batches = await consumer.getmany(timeout_ms=500, max_records=500)
                 for records in batches.values():
-                    await self._process_batch(records, producer)
+                    await self._process_batch_until_kept(records, producer)
                 if batches:
                     await consumer.commit()
                 self.lag = await _lag(consumer)
@@ -116,12 +122,35 @@ class IdempotentConsumer:
             await consumer.stop()
             await producer.stop()
 
+    async def _process_batch_until_kept(
+        self, records: list[ConsumerRecord[bytes, bytes]], producer: AIOKafkaProducer
+    ) -> None:
+        """A batch PostgreSQL rolls back (a deadlock with a bulk import, a serialization failure) is run again whole,
+        after a short random pause: its savepoints cannot help, the batch's own locks are part of the deadlock, and
+        none of its events is to blame. After ROLLBACK_ATTEMPTS the error stops the consumer, which `run_forever`
+        restarts from its last commit; nothing is dead-lettered for it."""
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(ROLLED_BACK),
+            stop=stop_after_attempt(ROLLBACK_ATTEMPTS),
+            wait=wait_random_exponential(multiplier=0.05, max=2),
+            before_sleep=lambda state: log.warning("batch rolled back, run again", group=self.group),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                await self._process_batch(records, producer)
+
     async def _process_batch(self, records: list[ConsumerRecord[bytes, bytes]], producer: AIOKafkaProducer) -> None:
-        """One transaction per batch, one savepoint per event: a failing event rolls back alone."""
+        """One transaction per batch, one savepoint per event: a failing event rolls back alone. Dead letters are
+        sent once the batch is kept (a batch run again does not send its dead letters twice), before the consumer
+        commits its offsets (a crash between the two dead-letters them again: at least once)."""
         outcomes: Counter[Outcome] = Counter()
+        dead: list[tuple[ConsumerRecord[bytes, bytes], str]] = []
         async with pooled(self._pool) as conn, conn.transaction():
             for record in records:
-                outcomes[await self._process(conn, record, producer)] += 1
+                outcomes[await self._process(conn, record, dead)] += 1
+        for record, reason in dead:
+            await self._dead_letter(record, producer, reason)
         for outcome, count in outcomes.items():
             EVENTS_CONSUMED.labels(self.group, outcome.value).inc(count)
         self.applied += outcomes[Outcome.APPLIED]
@@ -129,21 +158,24 @@ class IdempotentConsumer:
         self.dead_lettered += outcomes[Outcome.DEAD_LETTERED]
 
     async def _process(
-        self, conn: asyncpg.Connection, record: ConsumerRecord[bytes, bytes], producer: AIOKafkaProducer
+        self,
+        conn: asyncpg.Connection,
+        record: ConsumerRecord[bytes, bytes],
+        dead: list[tuple[ConsumerRecord[bytes, bytes], str]],
     ) -> Outcome:
         if self._accepts is not None and not self._accepts(record):
             return Outcome.SKIPPED
         try:
             envelope = decode(record.headers, record.key, record.value)
         except UndecodableEvent as error:
-            await self._dead_letter(record, producer, f"undecodable: {error}")
+            dead.append((record, f"undecodable: {error}"))
             return Outcome.DEAD_LETTERED
         last_error: Exception | None = None
         for _attempt in range(self._max_attempts):
             try:
                 async with conn.transaction():
                     return await self._apply_once(conn, envelope, _digest(record))
-            except INFRASTRUCTURE_ERRORS:
+            except INFRASTRUCTURE_ERRORS + (ROLLED_BACK,):
                 raise
             except RejectedEvent as error:
                 last_error = error
@@ -151,7 +183,7 @@ class IdempotentConsumer:
             except Exception as error:  # any other failure is this event's; retried, then dead-lettered
                 last_error = error
                 log.warning("handler failed", group=self.group, event_id=str(envelope.id), error=repr(error))
-        await self._dead_letter(record, producer, f"handler failed: {last_error!r}")
+        dead.append((record, f"handler failed: {last_error!r}"))
         return Outcome.DEAD_LETTERED
 
     async def _apply_once(self, conn: asyncpg.Connection, envelope: Envelope, digest: bytes) -> Outcome:

@@ -117,3 +117,38 @@ async def _equals(value, expected) -> bool:
 
 async def _equals_attr(obj, name: str, expected: int) -> bool:
     return getattr(obj, name) >= expected
+
+
+async def test_a_batch_postgresql_rolls_back_for_a_deadlock_is_run_again_whole_and_nothing_is_dead_lettered(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic_namespace: str
+):
+    """The 100,000-student run: the roster learner deadlocked with a bulk import, and its three attempts in the
+    batch's savepoint all failed (the batch's own locks were part of the deadlock), so valid events were dead-lettered.
+    Here the handler's first attempt at the second event meets PostgreSQL's own deadlock_detected error."""
+    topic = f"{topic_namespace}cycle.training"
+    partnership = uuid4()
+    first, victim, after = withdrawal(partnership, 1), withdrawal(partnership, 2), withdrawal(partnership, 3)
+    await publish_raw(
+        kafka_bootstrap, topic, str(partnership).encode(), b"\x00not json", list(encode(first).headers.items())
+    )
+    await publish(kafka_bootstrap, topic, first, victim, after)
+    attempts: list[object] = []
+
+    async def deadlocks_once(conn: asyncpg.Connection, envelope) -> None:
+        await record_applied(conn, envelope)
+        attempts.append(envelope.id)
+        if envelope.id == victim.id and attempts.count(victim.id) == 1:
+            await conn.execute("DO $$ BEGIN RAISE EXCEPTION 'deadlock' USING ERRCODE = 'deadlock_detected'; END $$")
+
+    consumer = consumer_of(pool, kafka_bootstrap, topic, topic_namespace)
+    consumer._handler = deadlocks_once
+    async with consuming(consumer):
+        await eventually(lambda: _equals(applied_count(pool), 3))
+        dead = await read_all(kafka_bootstrap, [consumer.dead_letter_topic], at_least=1)
+
+    assert attempts.count(victim.id) == 2, "the batch ran again"
+    assert attempts.count(first.id) == 2, "whole: the event before the deadlock was rolled back with it"
+    assert [d.value for d in dead] == [b"\x00not json"], "the poison once, though its batch ran twice"
+    applied = {row["event_id"] for row in await pool.fetch("SELECT event_id FROM applied")}
+    assert applied == {first.id, victim.id, after.id}
+    assert (consumer.applied, consumer.dead_lettered) == (3, 1)
