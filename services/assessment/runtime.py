@@ -8,7 +8,6 @@ in-memory engine. `flush` runs on a timer: it renders the figures of changed par
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,11 +40,6 @@ _SEND_CHUNK = 2_000
 def partition_of(partnership_id: UUID, partitions: int) -> int:
     """The partition of a partnership key, as the producers pick it."""
     return key_partition(str(partnership_id).encode(), partitions)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _key_partition(key: bytes, partitions: int) -> int:
-    return partition_of(UUID(key.decode()), partitions)
 
 
 @dataclass
@@ -132,7 +126,7 @@ class Assessor:
 
     def missing_before(self, topic: str, partition: int, offset: int) -> int | None:
         """The first offset of the records not handed over before `offset`, if any were not (see `streams/gaps.py`)."""
-        expected = self._offsets.get((topic, partition))
+        expected = self.next_offset(topic, partition)
         return expected if expected is not None and offset > expected else None
 
     def next_offset(self, topic: str, partition: int) -> int | None:
@@ -291,7 +285,7 @@ class Assessor:
         return partition_of(partnership_id, self.settings.topic_partitions)
 
     def _owned(self, messages: list[Message], owned: set[int]) -> list[Message]:
-        return [m for m in messages if _key_partition(m[0], self.settings.topic_partitions) in owned]
+        return [m for m in messages if key_partition(m[0], self.settings.topic_partitions) in owned]
 
     def _changes(self, rendered: dict[str, list[Figure]], batch: FlushBatch) -> Iterator[list[Message]]:
         """The FigureChanged records of what moved, in lists of about `_SEND_CHUNK`."""

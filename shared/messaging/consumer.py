@@ -28,6 +28,7 @@ from shared.messaging.relay import idempotent_producer
 from shared.messaging.topics import DEAD_LETTER_CONFIG, ensure_topics
 from shared.observability import tracing
 from shared.observability.metrics import EVENTS_CONSUMED
+from shared.persistence.batch import ROLLED_BACK
 from shared.persistence.database import pooled
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
@@ -47,9 +48,7 @@ INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-# A transaction PostgreSQL rolled back (deadlock_detected, serialization_failure): the batch is run again whole.
-ROLLED_BACK = asyncpg.exceptions.TransactionRollbackError
-ROLLBACK_ATTEMPTS = 8
+ROLLBACK_ATTEMPTS = 8  # runs of a batch PostgreSQL rolls back before the consumer restarts
 
 
 class Outcome(StrEnum):
