@@ -13,7 +13,7 @@ from uuid import UUID
 from services.assessment.metrics.catalog import VERSIONS
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.context import PartnershipContext, parent_history
-from services.assessment.metrics.figures import Figure, render
+from services.assessment.metrics.figures import Figure, checkpoints_of, render
 from services.assessment.metrics.resolve import resolve
 from services.assessment.metrics.scope import (
     Everywhere,
@@ -34,6 +34,7 @@ PARENT_KINDS = frozenset({"alliance", "programme"})
 class _Version:
     tally: Tally
     shares: Shares
+    checkpoints: tuple[int, ...] | None = None  # the tally's check-points when its figures were last rendered
 
 
 @dataclass(slots=True)
@@ -185,6 +186,21 @@ class LiveEngine:
             for number, version in state.versions.items()
             for figure in render(version.tally, f"partnership:{pid}", number, day)
         ]
+
+    def changed_figures(self, pid: UUID) -> tuple[list[Figure], bool]:
+        """The figures of the cells moved since the last call, and whether they are all the partnership's figures:
+        they are after a recount whole (a partnership record changed, a new day) or when the check-points moved
+        (every cell has a figure per check-point); then a figure missing from them is gone."""
+        state = self._state(pid)
+        whole = state.stale
+        state = self._fresh(state)
+        whole = whole or any(v.checkpoints != checkpoints_of(v.tally) for v in state.versions.values())
+        day, figures = self.as_of.business_date, []
+        for number, version in state.versions.items():
+            only = None if whole else version.tally.touched
+            figures += render(version.tally, f"partnership:{pid}", number, day, only)
+            version.tally.touched, version.checkpoints = set(), checkpoints_of(version.tally)
+        return figures, whole
 
     def context(self, pid: UUID, version: int) -> PartnershipContext:
         return self._fresh(self._state(pid)).versions[version].shares.ctx

@@ -248,9 +248,12 @@ class Assessor:
         unsaved, self._unsaved = self._unsaved, set()
         batch.records = [(key, self.records[key.encode()]) for key in unsaved if key.encode() in self.records]
         rendered: dict[str, list[Figure]] = {}
+        partial: set[str] = set()
         parts = []
         for pid in dirty | (dirty_rollups & set(self.engine.partnerships)):
-            rendered[f"partnership:{pid}"] = self.engine.figures(pid)
+            rendered[f"partnership:{pid}"], whole = self.engine.changed_figures(pid)
+            if not whole:
+                partial.add(f"partnership:{pid}")
             part = self.engine.upward_part(pid)
             if part is not None:
                 parts.append(part)
@@ -264,7 +267,7 @@ class Assessor:
         self.fenced = self.partitions - owned
         # Sent a few thousand at a time: a flush after a long read moves tens of thousands of figures, and their
         # records all held at once made the worker's resident memory (bench (6)) as large as its state.
-        for messages in self._changes(rendered, batch):
+        for messages in self._changes(rendered, partial, batch):
             await self.send(self.settings.topic_namespace + FIGURES_TOPIC, self._owned(messages, owned))
         await self.send(
             self.settings.rollup_topic,
@@ -287,8 +290,11 @@ class Assessor:
     def _owned(self, messages: list[Message], owned: set[int]) -> list[Message]:
         return [m for m in messages if key_partition(m[0], self.settings.topic_partitions) in owned]
 
-    def _changes(self, rendered: dict[str, list[Figure]], batch: FlushBatch) -> Iterator[list[Message]]:
-        """The FigureChanged records of what moved, in lists of about `_SEND_CHUNK`."""
+    def _changes(
+        self, rendered: dict[str, list[Figure]], partial: set[str], batch: FlushBatch
+    ) -> Iterator[list[Message]]:
+        """The FigureChanged records of what moved, in lists of about `_SEND_CHUNK`. A scope in `partial` was rendered
+        only where it changed: the figures it lacks stand as published."""
         messages: list[Message] = []
         writer = FigureMessages(self.settings.generation, datetime.now(UTC))
         for scope, figures in rendered.items():
@@ -298,6 +304,9 @@ class Assessor:
                 if before.get(figure.key) != figure.reading:
                     batch.figures.append(figure)
                     messages.append(writer.changed(figure))
+            if scope in partial:
+                self._published.setdefault(scope, {}).update(now)
+                continue
             for key in set(before) - set(now):
                 batch.removed.append(key)
                 gone = Figure(*key, None, None, None, False, self.engine.as_of.business_date)

@@ -9,10 +9,12 @@ import faust
 
 from services.assessment.settings import AssessmentSettings
 from services.assessment.streams import create_worker_app, prepare
+from services.assessment.streams.memory import pace_collector
 
 
 def main() -> None:
     settings = AssessmentSettings()
+    pace_collector()
     asyncio.run(prepare(settings))
     worker = create_worker_app(settings)
     level = settings.log_level.upper()

@@ -106,11 +106,13 @@ def _cells(tally: Tally) -> list[Bucket]:
     return sorted(cells)
 
 
-def render(tally: Tally, scope: str, version: int, as_of: date) -> list[Figure]:
-    """Every figure of every cell of the tally (DOMAIN.md: every breakdown cell is answered)."""
+def render(tally: Tally, scope: str, version: int, as_of: date, only: set[Bucket] | None = None) -> list[Figure]:
+    """Every figure of every cell of the tally (DOMAIN.md: every breakdown cell is answered), or of the cells in
+    `only`: a cell's figures read its own sums, and the check-points and the costs (of every funding period) read
+    the total cell, so the cells a change touched are the figures it can move while the check-points stay."""
     checkpoints = checkpoints_of(tally) or VERSIONS[version].default_checkpoints
     figures: list[Figure] = []
-    for bucket in _cells(tally):
+    for bucket in _cells(tally) if only is None else sorted(only):
         dimension, name = bucket
         metrics = tally.sums.get(bucket, {})
         samples = tally.samples.get(bucket, {})
@@ -124,7 +126,7 @@ def render(tally: Tally, scope: str, version: int, as_of: date) -> list[Figure]:
             figures.append(
                 Figure(scope, dimension.value, name, metric, version, numerator, denominator, value, final, as_of)
             )
-    for cost in cost_cells(tally):
+    for cost in cost_cells(tally) if only is None or TOTAL in only else ():
         numerator, denominator, value = reading(Shape.RATIO, cost.metric, cost.cents, cost.outcomes)
         dimension, name = cost.bucket
         figures.append(

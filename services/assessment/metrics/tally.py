@@ -18,8 +18,11 @@ from services.assessment.metrics.share import Contribution
 class Tally:
     sums: dict[Bucket, dict[str, list[int]]] = field(default_factory=dict)
     samples: dict[Bucket, dict[str, Counter[int]]] = field(default_factory=dict)
+    # The cells `add` moved since the owner last cleared it: what a flush renders again (`render(..., only=)`).
+    touched: set[Bucket] = field(default_factory=set)
 
     def add(self, share: Contribution, sign: int = 1) -> None:
+        self.touched.update(share.buckets)
         for bucket in share.buckets:
             sums = self.sums.setdefault(bucket, {})
             for metric, (num, den, open_) in share.values.items():
@@ -35,11 +38,13 @@ class Tally:
                     if counter[value] <= 0:
                         del counter[value]
         for bucket, metric, (num, den, open_) in share.extra:
+            self.touched.add(bucket)
             entry = self.sums.setdefault(bucket, {}).setdefault(metric, [0, 0, 0])
             entry[0] += sign * num
             entry[1] += sign * den
             entry[2] += sign * open_
         if share.marks:
+            self.touched.add(TOTAL)
             counters = self.samples.setdefault(TOTAL, {})
             for name, key, weight in share.marks:
                 counter = counters.setdefault(name, Counter())

@@ -3,9 +3,10 @@
 A flush costs what changed since the last one (the figures of every partnership touched), not the events read, so
 flushing at a fixed interval while the worker is behind spends most of its time re-publishing figures that the next
 flush moves again. The timer ticks often and flushes when `FlushPace` says so: never sooner than
-ASSESSMENT_FLUSH_SECONDS after the last flush, nor, while records keep coming, before the worker has read for three
-times as long as that flush took (at most a quarter of its time goes to flushing). A worker that read nothing since
-the last tick has caught up: it flushes at once.
+ASSESSMENT_FLUSH_SECONDS after the last flush, nor, while the worker is behind, before it has read for three times
+as long as that flush took (at most a quarter of its time goes to flushing). A worker is behind when more records
+wait for it (the high-water marks of its partitions, less what it has read) than it read since its last flush: one
+that keeps up with a steady stream flushes at every interval, so its figures are at most an interval and a flush old.
 
 A worker must either make progress or leave the group (issue 13): one that holds partitions in the group while
 PostgreSQL says another worker owns them flushes nothing for them. If that lasts longer than a session timeout, it
@@ -52,7 +53,7 @@ class FenceWatch:
 
 @dataclass
 class FlushPace:
-    """When the next flush is due: `minimum` seconds after the last one ended and, while the worker is `reading`, not
+    """When the next flush is due: `minimum` seconds after the last one ended and, while the worker is `behind`, not
     before it has read for long enough that flushing takes at most `share` of its time."""
 
     minimum: float
@@ -60,9 +61,9 @@ class FlushPace:
     ended: float = float("-inf")
     took: float = 0.0
 
-    def due(self, now: float, reading: bool) -> bool:
+    def due(self, now: float, behind: bool) -> bool:
         waited = now - self.ended
-        return waited >= self.minimum and (not reading or waited >= self.took * (1 - self.share) / self.share)
+        return waited >= self.minimum and (not behind or waited >= self.took * (1 - self.share) / self.share)
 
     def flushed(self, started: float, ended: float) -> None:
         self.ended, self.took = ended, ended - started
@@ -72,16 +73,16 @@ def add_flush_timer(worker: Worker) -> None:
     watch = FenceWatch()
     pace = FlushPace(worker.settings.flush_seconds)
     reported = [time.monotonic()]
-    read_before = [-1]
+    read_at_flush = [0]
 
     @worker.app.timer(min(TICK_SECONDS, worker.settings.flush_seconds), name="flush")  # type: ignore[untyped-decorator]
     async def flush() -> None:
         assessor = worker.assessor
         if assessor is None or worker.app.rebalancing:
             return
-        reading, read_before[0] = assessor.read != read_before[0], assessor.read
-        if not pace.due(time.monotonic(), reading):
+        if not pace.due(time.monotonic(), behind=backlog(worker) > assessor.read - read_at_flush[0]):
             return
+        read_at_flush[0] = assessor.read
         started = time.monotonic()
         if {tp.partition for tp in worker.assigned()} != assessor.partitions:
             await rebuild_engine(worker)  # the group moved partitions and no recovery callback told us
@@ -93,6 +94,17 @@ def add_flush_timer(worker: Worker) -> None:
             log.info("assessment_progress", **assessor.progress(), last_flush_seconds=round(pace.took, 3))
         if watch.fenced_for(assessor.fenced, time.monotonic()) > worker.settings.session_timeout_seconds:
             await worker.app.crash(FencedOut(f"partitions {sorted(assessor.fenced)} are owned by another worker"))
+
+
+def backlog(worker: Worker) -> int:
+    """Records of this worker's partitions it has not read yet, as far as its last fetches tell."""
+    assessor, consumer, waiting = worker.assessor, worker.app.consumer, 0
+    for tp in worker.assigned():
+        end = consumer.highwater(tp)
+        read = assessor.next_offset(tp.topic, tp.partition) if assessor is not None else None
+        if end is not None and read is not None:
+            waiting += max(0, end - read)
+    return waiting
 
 
 def add_task_dump(worker: Worker) -> None:

@@ -1,5 +1,5 @@
-"""The flush timer's pace: a worker that is behind reads for three times as long as it flushes; one that has caught
-up flushes as soon as the minimum interval has passed."""
+"""The flush timer's pace: a worker that is behind reads for three times as long as it flushes; one that keeps up
+flushes as soon as the minimum interval has passed."""
 
 from __future__ import annotations
 
@@ -7,24 +7,24 @@ from services.assessment.streams.timers import FlushPace
 
 
 def test_the_first_flush_is_due_at_once() -> None:
-    assert FlushPace(minimum=0.25).due(now=0.0, reading=True)
+    assert FlushPace(minimum=0.25).due(now=0.0, behind=True)
 
 
 def test_a_flush_waits_for_the_minimum_interval_even_when_nothing_is_read() -> None:
     pace = FlushPace(minimum=0.25)
     pace.flushed(started=10.0, ended=10.01)
-    assert not pace.due(now=10.2, reading=False)
-    assert pace.due(now=10.3, reading=False)
+    assert not pace.due(now=10.2, behind=False)
+    assert pace.due(now=10.3, behind=False)
 
 
-def test_a_worker_still_reading_waits_three_times_as_long_as_its_last_flush_took() -> None:
+def test_a_worker_behind_waits_three_times_as_long_as_its_last_flush_took() -> None:
     pace = FlushPace(minimum=0.25)
     pace.flushed(started=10.0, ended=12.0)
-    assert not pace.due(now=17.9, reading=True)
-    assert pace.due(now=18.0, reading=True)
+    assert not pace.due(now=17.9, behind=True)
+    assert pace.due(now=18.0, behind=True)
 
 
-def test_a_worker_that_has_caught_up_flushes_without_waiting_for_its_share() -> None:
+def test_a_worker_keeping_up_flushes_without_waiting_for_its_share() -> None:
     pace = FlushPace(minimum=0.25)
     pace.flushed(started=10.0, ended=12.0)
-    assert pace.due(now=12.3, reading=False)
+    assert pace.due(now=12.3, behind=False)

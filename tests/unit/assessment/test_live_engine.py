@@ -29,6 +29,32 @@ def test_event_by_event_updates_end_in_the_figures_computed_from_scratch() -> No
     assert sorted(engine.figures(pid), key=lambda f: f.key) == sorted(expected, key=lambda f: f.key)
 
 
+def test_the_figures_of_the_cells_changed_kept_over_the_last_ones_equal_every_figure_after_each_event() -> None:
+    cohort = scripted_cohort()
+    pid = cohort.script.partnership_id
+    engine, whole_engine = LiveEngine(AsOf.of(date(2026, 6, 30))), LiveEngine(AsOf.of(date(2026, 6, 30)))
+    store: dict[RecordKey, Record] = {}
+    published: dict[tuple[str, str, str, str, int], object] = {}
+    partial_renders = 0
+    for envelope in cohort.script.events:
+        placed = place(envelope, lambda key: store.get(key) or Record(key))
+        if placed is None or placed[1] is not Applied.NEW:
+            continue
+        store[placed[0].key] = placed[0]
+        engine.update(placed[0])
+        whole_engine.update(placed[0])
+        changed, whole = engine.changed_figures(pid)
+        if whole:
+            published.clear()
+        else:
+            partial_renders += 1
+        published.update({f.key: f for f in changed})
+        every = whole_engine.figures(pid)
+        assert len(changed) < len(every) or whole
+        assert sorted(published.values(), key=lambda f: f.key) == sorted(every, key=lambda f: f.key)
+    assert partial_renders > 10
+
+
 def test_moving_to_a_new_day_recomputes_time_driven_figures() -> None:
     cohort = scripted_cohort()
     engine = LiveEngine(AsOf.of(date(2025, 1, 1)))
