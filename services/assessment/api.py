@@ -4,7 +4,7 @@ only the partnerships the caller reads (shared/security/reading.py): another's i
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -33,6 +33,9 @@ from services.assessment.schemas import (
 from services.assessment.settings import AssessmentSettings
 from services.assessment.snapshots import InvalidPeriod, PeriodNotEnded, ended_period, frozen_figures, period_of
 from services.assessment.store import AssessmentStore, scope_id
+from shared.contracts.assessment import FiguresChanged
+from shared.contracts.base import EventPayload
+from shared.contracts.envelope import Envelope
 from shared.contracts.registry import ALERTS_TOPIC, FIGURES_TOPIC
 from shared.errors import Forbidden
 from shared.messaging.codec import UndecodableEvent, decode
@@ -346,6 +349,20 @@ def _scope_readable(seen: Visible, scope: str) -> bool:
         return seen.everything
 
 
+def _server_sent(envelope: Envelope, with_partnership: bool) -> Iterator[dict[str, str]]:
+    """The stream's events of a record: a FigureChanged each for the figures of a FiguresChanged (the topic carries
+    them a scope's flush at a time), an alert as it is. Alerts name no partnership of their own; the Kafka key
+    does, and the stream of every partnership adds it."""
+    payloads: list[tuple[str, str, EventPayload]] = [(envelope.type, str(envelope.id), envelope.data)]
+    if isinstance(envelope.data, FiguresChanged):
+        payloads = [("FigureChanged", f"{envelope.id}/{n}", f) for n, f in enumerate(envelope.data.figures)]
+    for kind, event_id, payload in payloads:
+        data = payload.model_dump_json()
+        if with_partnership:
+            data = json.dumps({"partnership_id": str(envelope.partnership_id), **payload.model_dump(mode="json")})
+        yield {"event": kind, "id": event_id, "data": data}
+
+
 async def _figure_changes(
     settings: AssessmentSettings, partnership_id: UUID | None, seen: Visible
 ) -> AsyncIterator[dict[str, str]]:
@@ -372,11 +389,7 @@ async def _figure_changes(
                 continue
             if not seen.includes(envelope.partnership_id):
                 continue
-            data = envelope.data.model_dump_json()
-            if partnership_id is None:  # alerts name no partnership of their own; the Kafka key does
-                data = json.dumps(
-                    {"partnership_id": str(envelope.partnership_id), **envelope.data.model_dump(mode="json")}
-                )
-            yield {"event": envelope.type, "id": str(envelope.id), "data": data}
+            for event in _server_sent(envelope, with_partnership=partnership_id is None):
+                yield event
     finally:
         await consumer.stop()

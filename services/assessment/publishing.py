@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from decimal import Decimal
-from json.encoder import encode_basestring, encode_basestring_ascii
 from uuid import UUID
 
 import msgpack
@@ -15,15 +15,15 @@ from services.assessment.engine import RollupPart
 from services.assessment.metrics.figures import Figure
 from services.assessment.metrics.tally import Tally
 from services.assessment.metrics.targets import TargetStatus
-from shared.contracts.assessment import FigureChanged, TargetBreached, TargetRecovered
+from shared.contracts.assessment import FiguresChanged, TargetBreached, TargetRecovered
 from shared.contracts.base import Evidence
 from shared.contracts.envelope import Envelope
 from shared.messaging.codec import TYPE_PREFIX, encode
 
 SOURCE = "/services/assessment"
 _SOURCE_BYTES = SOURCE.encode()
-_FIGURE_TYPE = f"{TYPE_PREFIX}{FigureChanged.type_name()}".encode()
-_FIGURE_VERSION = str(FigureChanged.version).encode()
+_FIGURES_TYPE = f"{TYPE_PREFIX}{FiguresChanged.type_name()}".encode()
+_FIGURES_VERSION = str(FiguresChanged.version).encode()
 _EVIDENCE = Evidence.SCHOOL_RECORD.value.encode()
 _IDS = UUID("6f1c2d2e-6a55-4c57-9d8e-2b0f8f3c1a10")
 Message = tuple[bytes, bytes, list[tuple[str, bytes]]]  # key, value, headers
@@ -47,61 +47,53 @@ def _message(envelope: Envelope) -> Message:
     return str(envelope.partnership_id).encode(), encoded.value, list(encoded.headers.items())
 
 
-def figure_changed(
-    figure: Figure, generation: str, removed: bool = False, recorded_at: datetime | None = None
-) -> Message:
-    """The FigureChanged event of a figure (see `FigureMessages`)."""
-    return FigureMessages(generation, recorded_at or datetime.now(UTC)).changed(figure, removed)
-
-
 class FigureMessages:
-    """FigureChanged events of one flush, written straight to the bytes `shared.messaging.codec.encode` writes for
-    them (tests/unit/assessment compares both): a flush publishes thousands, and the pydantic and CloudEvents objects
-    cost more than everything else the worker does with a figure."""
+    """FiguresChanged events of one flush, written straight to the bytes `shared.messaging.codec.encode` writes for
+    them (tests/unit/assessment compares both): a flush publishes tens of thousands of figures, and the pydantic and
+    CloudEvents objects cost more than everything else the worker does with a figure."""
 
     def __init__(self, generation: str, recorded_at: datetime) -> None:
         self.generation = generation
         self.time = _ce_time(recorded_at)
 
-    def changed(self, figure: Figure, removed: bool = False) -> Message:
-        if removed:
-            numerator = denominator = value = "null"
-            final = "false"
-        else:
-            numerator, denominator = _json_number(figure.numerator), _json_number(figure.denominator)
-            value, final = _json_number(figure.value), "true" if figure.final else "false"
-        scope, as_of, metric, version = scope_label(figure), _iso(figure.as_of), figure.metric, figure.version
-        # The payload as the codec writes it (json.dumps), and as pydantic's model_dump_json writes it (compact,
-        # UTF-8): the deterministic id is taken from the latter, so a re-publication of a reading is the same event.
-        written = (
-            f'{{"scope": {encode_basestring_ascii(scope)}, "metric": {encode_basestring_ascii(metric)}, '
-            f'"metric_version": {version}, "numerator": {numerator}, "denominator": {denominator}, '
-            f'"value": {value}, "as_of": "{as_of}", "final": {final}}}'
-        )
-        identity = (
-            f'{self.generation}|{{"scope":{encode_basestring(scope)},"metric":{encode_basestring(metric)},'
-            f'"metric_version":{version},"numerator":{numerator},"denominator":{denominator},'
-            f'"value":{value},"as_of":"{as_of}","final":{final}}}'
-        )
-        partnership = _scope_partnership_bytes(figure.scope)
+    def changed(self, changes: Sequence[tuple[Figure, bool]]) -> Message:
+        """One FiguresChanged of figures of one scope, each with whether it is gone (then it reads null). Its id is
+        derived from what it says, so publishing the same readings again is the same event."""
+        value = json.dumps({"figures": [_reading(figure, gone) for figure, gone in changes]}).encode()
+        first = changes[0][0]
+        partnership = _scope_partnership_bytes(first.scope)
         headers = [
             ("ce_specversion", b"1.0"),
-            ("ce_id", _uuid5_text(identity)),
+            ("ce_id", _uuid5_text(self.generation.encode() + b"|" + value)),
             ("ce_source", _SOURCE_BYTES),
-            ("ce_type", _FIGURE_TYPE),
+            ("ce_type", _FIGURES_TYPE),
             ("ce_time", self.time),
             ("content-type", b"application/json"),
             ("ce_partitionkey", partnership),
-            ("ce_schemaversion", _FIGURE_VERSION),
-            ("ce_occurredon", as_of.encode()),
+            ("ce_schemaversion", _FIGURES_VERSION),
+            ("ce_occurredon", _iso(first.as_of).encode()),
             ("ce_evidence", _EVIDENCE),
         ]
-        return partnership, written.encode(), headers
+        return partnership, value, headers
 
 
-def _uuid5_text(name: str) -> bytes:
+def _reading(figure: Figure, gone: bool) -> dict[str, object]:
+    """A FigureChanged's fields in its order, as `model_dump(mode="json")` gives them."""
+    return {
+        "scope": scope_label(figure),
+        "metric": figure.metric,
+        "metric_version": figure.version,
+        "numerator": None if gone else _float(figure.numerator),
+        "denominator": None if gone else _float(figure.denominator),
+        "value": None if gone else _float(figure.value),
+        "as_of": _iso(figure.as_of),
+        "final": not gone and figure.final,
+    }
+
+
+def _uuid5_text(name: bytes) -> bytes:
     """`str(uuid5(_IDS, name)).encode()` without the two UUID objects."""
-    digest = bytearray(hashlib.sha1(_IDS.bytes + name.encode()).digest()[:16])
+    digest = bytearray(hashlib.sha1(_IDS.bytes + name).digest()[:16])
     digest[6] = (digest[6] & 0x0F) | 0x50
     digest[8] = (digest[8] & 0x3F) | 0x80
     text = digest.hex()
@@ -116,10 +108,6 @@ def _scope_partnership_bytes(scope: str) -> bytes:
 @functools.lru_cache(maxsize=64)
 def _iso(day: date) -> str:
     return day.isoformat()
-
-
-def _json_number(number: Decimal | None) -> str:
-    return "null" if number is None else repr(float(number))
 
 
 def _ce_time(moment: datetime) -> bytes:

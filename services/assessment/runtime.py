@@ -34,7 +34,8 @@ log = structlog.get_logger(__name__)
 Send = Callable[[str, list[Message]], Awaitable[None]]
 Headers = Iterable[tuple[str, bytes]] | dict[str, bytes] | None
 _FIRST_RETRY_SECONDS, _LAST_RETRY_SECONDS = 0.05, 5.0
-_SEND_CHUNK = 2_000
+_SEND_CHUNK = 2_000  # figures
+FIGURES_PER_MESSAGE = 1_000  # FiguresChanged.figures' limit: about 170 KB a record
 
 
 def partition_of(partnership_id: UUID, partitions: int) -> int:
@@ -293,29 +294,36 @@ class Assessor:
     def _changes(
         self, rendered: dict[str, list[Figure]], partial: set[str], batch: FlushBatch
     ) -> Iterator[list[Message]]:
-        """The FigureChanged records of what moved, in lists of about `_SEND_CHUNK`. A scope in `partial` was rendered
-        only where it changed: the figures it lacks stand as published."""
+        """The FiguresChanged records of what moved, in lists of about `_SEND_CHUNK` figures. A scope in `partial`
+        was rendered only where it changed: the figures it lacks stand as published."""
         messages: list[Message] = []
+        carried = 0
         writer = FigureMessages(self.settings.generation, datetime.now(UTC))
         for scope, figures in rendered.items():
-            before = self._published.get(scope, {})
-            now = {f.key: f.reading for f in figures}
-            for figure in figures:
-                if before.get(figure.key) != figure.reading:
-                    batch.figures.append(figure)
-                    messages.append(writer.changed(figure))
-            if scope in partial:
-                self._published.setdefault(scope, {}).update(now)
-                continue
-            for key in set(before) - set(now):
-                batch.removed.append(key)
-                gone = Figure(*key, None, None, None, False, self.engine.as_of.business_date)
-                messages.append(writer.changed(gone, removed=True))
-            self._published[scope] = now
-            if len(messages) >= _SEND_CHUNK:
+            changes = self._moved(scope, figures, scope in partial, batch)
+            for start in range(0, len(changes), FIGURES_PER_MESSAGE):
+                messages.append(writer.changed(changes[start : start + FIGURES_PER_MESSAGE]))
+            carried += len(changes)
+            if carried >= _SEND_CHUNK:
                 yield messages
-                messages = []
+                messages, carried = [], 0
         yield messages
+
+    def _moved(self, scope: str, figures: list[Figure], partial: bool, batch: FlushBatch) -> list[tuple[Figure, bool]]:
+        """The figures of `scope` whose reading is not the one published, each with whether it is gone; noted in
+        `batch` and taken as published."""
+        before = self._published.get(scope, {})
+        now = {f.key: f.reading for f in figures}
+        moved = [(figure, False) for figure in figures if before.get(figure.key) != figure.reading]
+        batch.figures.extend(figure for figure, _ in moved)
+        if partial:
+            self._published.setdefault(scope, {}).update(now)
+            return moved
+        for key in set(before) - set(now):
+            batch.removed.append(key)
+            moved.append((Figure(*key, None, None, None, False, self.engine.as_of.business_date), True))
+        self._published[scope] = now
+        return moved
 
     def _alerts(
         self, dirty: set[UUID], rendered: dict[str, list[Figure]]

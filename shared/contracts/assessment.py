@@ -6,6 +6,8 @@ from datetime import date
 from typing import ClassVar
 from uuid import UUID
 
+from pydantic import Field
+
 from shared.contracts.base import Code, EventPayload, Stage
 
 
@@ -23,6 +25,15 @@ class FigureChanged(_AssessmentEvent):
     value: float | None
     as_of: date
     final: bool
+
+
+class FiguresChanged(_AssessmentEvent):
+    summary: ClassVar[str] = (
+        "Figures of one scope that moved at one flush of the assessment worker, a FigureChanged each (at most 1,000 a"
+        " message; a figure that is gone reads null and provisional). What the figures topic carries: one record per"
+        " scope rather than one per figure, since an event moves ten to twenty figures."
+    )
+    figures: list[FigureChanged] = Field(min_length=1, max_length=1_000)
 
 
 class TargetBreached(_AssessmentEvent):

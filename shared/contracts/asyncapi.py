@@ -106,8 +106,9 @@ def build() -> dict[str, Any]:
     assessment = event_types_of(Stage.ASSESSMENT)
     channels["figures"] = _channel(
         FIGURES_TOPIC,
-        [m for m in assessment if m.type_name() == "FigureChanged"],
-        "figure changes published by assessment, keyed by partnership id",
+        [m for m in assessment if m.type_name() == "FiguresChanged"],
+        "figure changes published by assessment, a scope's changes of one flush a record, keyed by partnership id"
+        " (a roll-up's by its parent's); the API's event streams carry them a FigureChanged each",
     )
     channels["alerts"] = _channel(
         ALERTS_TOPIC,

@@ -1,16 +1,17 @@
-"""The worker writes FigureChanged records directly: they must be the records the CloudEvents codec writes."""
+"""The worker writes FiguresChanged records directly: they must be the records the CloudEvents codec writes."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from uuid import UUID, uuid5
+from uuid import UUID
 
 import pytest
 
 from services.assessment.metrics.figures import Figure
-from services.assessment.publishing import _IDS, SOURCE, figure_changed, scope_label, scope_partnership
-from shared.contracts.assessment import FigureChanged
+from services.assessment.publishing import _IDS, SOURCE, FigureMessages, scope_label, scope_partnership
+from shared.contracts.assessment import FigureChanged, FiguresChanged
 from shared.contracts.base import Evidence
 from shared.contracts.envelope import Envelope
 from shared.messaging.codec import decode, encode
@@ -19,29 +20,47 @@ PID = UUID("59a00c04-eaa8-4708-bbfe-656379a59337")
 MOMENT = datetime(2026, 11, 30, 1, 28, 10, 283139, tzinfo=UTC)
 
 
-def through_the_codec(figure: Figure, generation: str, removed: bool) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
-    """What the worker wrote before: a pydantic payload in an Envelope, encoded by shared/messaging/codec.py."""
+def through_the_codec(
+    changes: list[tuple[Figure, bool]], generation: str
+) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
+    """The same event as a pydantic payload in an Envelope, encoded by shared/messaging/codec.py."""
 
-    def number(value: Decimal | None) -> float | None:
-        return None if removed or value is None else float(value)
+    def number(value: Decimal | None, gone: bool) -> float | None:
+        return None if gone or value is None else float(value)
 
-    payload = FigureChanged(
-        scope=scope_label(figure),
-        metric=figure.metric,
-        metric_version=figure.version,
-        numerator=number(figure.numerator),
-        denominator=number(figure.denominator),
-        value=number(figure.value),
-        as_of=figure.as_of,
-        final=False if removed else figure.final,
+    payload = FiguresChanged(
+        figures=[
+            FigureChanged(
+                scope=scope_label(figure),
+                metric=figure.metric,
+                metric_version=figure.version,
+                numerator=number(figure.numerator, gone),
+                denominator=number(figure.denominator, gone),
+                value=number(figure.value, gone),
+                as_of=figure.as_of,
+                final=False if gone else figure.final,
+            )
+            for figure, gone in changes
+        ]
     )
+    first = changes[0][0]
+    value = encode(
+        Envelope.wrap(
+            payload,
+            source=SOURCE,
+            occurred_on=first.as_of,
+            partnership_id=PID,
+            evidence=Evidence.SCHOOL_RECORD,
+            recorded_at=MOMENT,
+        )
+    ).value
     envelope = Envelope.wrap(
         payload,
         source=SOURCE,
-        occurred_on=figure.as_of,
-        partnership_id=scope_partnership(figure.scope),
+        occurred_on=first.as_of,
+        partnership_id=scope_partnership(first.scope),
         evidence=Evidence.SCHOOL_RECORD,
-        event_id=uuid5(_IDS, f"{generation}|{payload.model_dump_json()}"),
+        event_id=UUID(bytes=hashlib.sha1(_IDS.bytes + f"{generation}|".encode() + value).digest()[:16], version=5),
         recorded_at=MOMENT,
     )
     encoded = encode(envelope)
@@ -61,15 +80,28 @@ FIGURES = [
 
 
 @pytest.mark.parametrize("figure", FIGURES, ids=lambda f: f"{f.metric}-{f.bucket}")
-@pytest.mark.parametrize("removed", [False, True])
-def test_a_figure_message_is_byte_for_byte_the_one_the_codec_writes(figure: Figure, removed: bool) -> None:
-    assert figure_changed(figure, "g1", removed=removed, recorded_at=MOMENT) == through_the_codec(figure, "g1", removed)
+@pytest.mark.parametrize("gone", [False, True])
+def test_a_figure_in_a_figures_message_is_byte_for_byte_what_the_codec_writes(figure: Figure, gone: bool) -> None:
+    written = FigureMessages("g1", MOMENT).changed([(figure, gone)])
+    assert written == through_the_codec([(figure, gone)], "g1")
 
 
-def test_a_figure_message_decodes_to_its_figure() -> None:
-    key, value, headers = figure_changed(FIGURES[0], "g7", recorded_at=MOMENT)
+def test_a_figures_message_of_many_figures_is_what_the_codec_writes_and_decodes_to_them() -> None:
+    changes = [(figure, n == 1) for n, figure in enumerate(FIGURES[:2] + FIGURES[3:])]
+    key, value, headers = FigureMessages("g7", MOMENT).changed(changes)
+    assert (key, value, headers) == through_the_codec(changes, "g7")
     envelope = decode(headers, key, value)
     assert envelope.partnership_id == PID
     assert envelope.recorded_at == MOMENT
-    assert isinstance(envelope.data, FigureChanged)
-    assert (envelope.data.value, envelope.data.scope) == (0.4286, f"partnership:{PID}/home_region=Bijie")
+    assert isinstance(envelope.data, FiguresChanged)
+    first = envelope.data.figures[0]
+    assert (first.value, first.scope) == (0.4286, f"partnership:{PID}/home_region=Bijie")
+    assert [f.value for f in envelope.data.figures[1:]] == [None, None]
+
+
+def test_the_same_readings_are_the_same_event_and_other_readings_another() -> None:
+    writer = FigureMessages("g1", MOMENT)
+    again = FigureMessages("g1", datetime(2027, 1, 1, tzinfo=UTC))
+    ids = [dict(m[2])["ce_id"] for m in (writer.changed([(FIGURES[0], False)]), again.changed([(FIGURES[0], False)]))]
+    other = dict(writer.changed([(FIGURES[0], True)])[2])["ce_id"]
+    assert ids[0] == ids[1] != other
