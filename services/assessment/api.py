@@ -18,7 +18,7 @@ from sse_starlette.sse import EventSourceResponse
 from services.assessment.figure_json import figures_body, rows_body
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
 from services.assessment.metrics.figures import Figure
-from services.assessment.queries import as_of_of, live_targets, scope_as_of, targets_as_of
+from services.assessment.queries import answer_as_of, as_of_of, live_targets, targets_as_of
 from services.assessment.rebuild import partitions_of as _partitions
 from services.assessment.schemas import (
     FigureOut,
@@ -105,6 +105,28 @@ def json_response(body: bytes) -> Response:
     return Response(body, media_type="application/json")
 
 
+Rendered = tuple[bytes, str]  # a body and its media type
+
+
+def _rendered(
+    scope: str,
+    generation: str,
+    day: date | None,
+    found: list[Figure],
+    fmt: str,
+    version: int | None,
+    dimension: str | None,
+) -> Rendered:
+    found = [
+        f
+        for f in found
+        if (version is None or f.version == version) and (dimension is None or f.dimension == dimension)
+    ]
+    if fmt == "csv":
+        return figures_csv(found).encode(), "text/csv"
+    return figures_body(scope, generation, day, found), "application/json"  # FiguresOut, without a model per figure
+
+
 def _answer(
     scope: str,
     generation: str,
@@ -113,33 +135,39 @@ def _answer(
     fmt: str,
     version: int | None,
     dimension: str | None,
-) -> Response | FiguresOut:
-    found = [
-        f
-        for f in found
-        if (version is None or f.version == version) and (dimension is None or f.dimension == dimension)
-    ]
-    if fmt == "csv":
-        return Response(figures_csv(found), media_type="text/csv")
-    return json_response(figures_body(scope, generation, day, found))  # FiguresOut, without a model per figure
+) -> Response:
+    return _response(_rendered(scope, generation, day, found, fmt, version, dimension))
 
 
-async def _versions_as_of(
+def _response(rendered: Rendered) -> Response:
+    body, media_type = rendered
+    return Response(body, media_type=media_type)
+
+
+async def _scope_as_of(
     store: AssessmentStore,
-    generation: str,
+    default: str,
     pid: UUID,
+    rollup: bool,
+    version: int | None,
+    dimension: str | None,
     day: date,
     at: datetime | None,
-    version: int | None,
-    rollup: bool,
-) -> list[Figure]:
+    fmt: str,
+) -> Response:
+    """An answer kept (queries.py) is rendered once for each format and filter it is asked in."""
     numbers = [version] if version else list(VERSIONS)
-    return await scope_as_of(store, generation, pid, as_of_of(day, at), numbers, rollup=rollup)
+    generation, answer = await answer_as_of(store, default, pid, as_of_of(day, at), numbers, rollup=rollup)
+    scope = f"{'rollup' if rollup else 'partnership'}:{pid}"
+    asked = (fmt, version, dimension)
+    if asked not in answer.bodies:
+        answer.bodies[asked] = _rendered(scope, generation, day, answer.figures, fmt, version, dimension)
+    return _response(answer.bodies[asked])
 
 
 async def _scope_figures(
     store: AssessmentStore,
-    generation: str,
+    default: str,
     pid: UUID,
     rollup: bool,
     version: int | None,
@@ -147,17 +175,17 @@ async def _scope_figures(
     as_of: date | None,
     at: datetime | None,
     format: str,
-) -> Response | FiguresOut:
+) -> Response:
+    """`default`: the generation read when none is active; each query finds the active one itself."""
+    if as_of is not None:
+        return await _scope_as_of(store, default, pid, rollup, version, dimension, as_of, at, format)
     scope = f"{'rollup' if rollup else 'partnership'}:{pid}"
-    if as_of is None and format == "json":
-        return json_response(
-            rows_body(scope, generation, None, await store.figure_rows(generation, scope, version, dimension))
-        )
-    if as_of is None:
-        found = await store.figures(generation, scope, version, dimension)
-    else:
-        found = await _versions_as_of(store, generation, pid, as_of, at, version, rollup=rollup)
-    return _answer(scope, generation, as_of, found, format, version, dimension)
+    if format == "json":
+        generation, rows = await store.live_rows(default, scope, version, dimension)
+        return json_response(rows_body(scope, generation, None, rows))
+    generation = await store.active_generation(default)
+    return _answer(scope, generation, None, await store.figures(generation, scope, version, dimension), format,
+                   version, dimension)  # fmt: skip
 
 
 @router.get("/health", response_model=HealthOut, responses=JSON_RESPONSES)
@@ -176,7 +204,7 @@ async def health(store: StoreDep, generation: GenerationDep) -> HealthOut:
 async def partnership_figures(
     partnership_id: UUID,
     store: StoreDep,
-    generation: GenerationDep,
+    settings: SettingsDep,
     version: Version = None,
     dimension: Dim = None,
     as_of: AsOfDay = None,
@@ -184,7 +212,9 @@ async def partnership_figures(
     format: Format = "json",
 ) -> Response | FiguresOut:
     """A partnership's figures now (materialised by the workers) or as of D (recomputed from its records)."""
-    return await _scope_figures(store, generation, partnership_id, False, version, dimension, as_of, at, format)
+    return await _scope_figures(
+        store, settings.generation, partnership_id, False, version, dimension, as_of, at, format
+    )
 
 
 @router.get("/rollups/{parent_id}/figures", response_model=FiguresOut, responses={**FIGURE_RESPONSES, **HIDDEN})
@@ -192,7 +222,7 @@ async def rollup_figures(
     parent_id: UUID,
     seen: Visibility,
     store: StoreDep,
-    generation: GenerationDep,
+    settings: SettingsDep,
     version: Version = None,
     dimension: Dim = None,
     as_of: AsOfDay = None,
@@ -201,7 +231,7 @@ async def rollup_figures(
 ) -> Response | FiguresOut:
     """Pooled figures of the partnerships under a parent partnership or alliance, now or as of D."""
     readable(seen, parent_id, f"roll-up {parent_id}")
-    return await _scope_figures(store, generation, parent_id, True, version, dimension, as_of, at, format)
+    return await _scope_figures(store, settings.generation, parent_id, True, version, dimension, as_of, at, format)
 
 
 @router.get("/rankings/{metric}", response_model=RankingOut, responses=JSON_RESPONSES)
@@ -209,26 +239,19 @@ async def ranking(
     metric: str,
     seen: Visibility,
     store: StoreDep,
-    generation: GenerationDep,
+    settings: SettingsDep,
     version: int = CURRENT_VERSION,
     kind: Literal["partnership", "rollup"] = "partnership",
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> RankingOut:
     """Partnerships (or roll-ups) the caller reads ordered by a metric's live value, highest first, nulls last."""
-    found = await store.ranking(generation, metric, version, kind, limit, _scopes(seen))
+    found = await store.ranking(settings.generation, metric, version, kind, limit, _scopes(seen))
     return RankingOut(
         metric=metric,
         version=version,
         ranking=[
-            RankedOut(
-                rank=i + 1,
-                scope=f.scope,
-                numerator=FigureOut.of(f).numerator,
-                denominator=FigureOut.of(f).denominator,
-                value=FigureOut.of(f).value,
-                final=f.final,
-            )
-            for i, f in enumerate(found)
+            RankedOut(rank=i + 1, scope=scope, numerator=numerator, denominator=denominator, value=value, final=final)
+            for i, (scope, numerator, denominator, value, final) in enumerate(found)
         ],
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from uuid import UUID
 
@@ -21,7 +22,14 @@ from services.assessment.metrics.figures import Figure
 from services.assessment.metrics.resolve import resolve
 from services.assessment.metrics.scope import descendants, figures, group, rollup_figures
 from services.assessment.metrics.targets import TargetStatus, evaluate
-from services.assessment.record_reads import Stored, partnership_rows, student_rows, tree_rows, written
+from services.assessment.record_reads import (
+    Stored,
+    generation_written,
+    partnership_rows,
+    student_rows,
+    tree_rows,
+    written,
+)
 from services.assessment.records import Record, RecordKey, RecordKind
 from services.assessment.store import AssessmentStore
 
@@ -45,26 +53,41 @@ async def with_moves(store: AssessmentStore, generation: str, records: list[Reco
 async def scope_as_of(
     store: AssessmentStore, generation: str, pid: UUID, as_of: AsOf, versions: Sequence[int], *, rollup: bool
 ) -> list[Figure]:
-    """A partnership's figures, or a parent's roll-up, as of D in each of `versions`.
+    """A partnership's figures, or a parent's roll-up, as of D in each of `versions`."""
+    stamp = await written(store.pool, generation)
+    return (await _answer(store, generation, stamp, pid, as_of, versions, rollup)).figures
 
-    Kept answers: while no record write was committed since (`written`), the kept answer is given at once; else the
-    records are read again, and the kept answer is given when they are the same ones (`digest`), else computed."""
+
+async def answer_as_of(
+    store: AssessmentStore, default: str, pid: UUID, as_of: AsOf, versions: Sequence[int], *, rollup: bool
+) -> tuple[str, Answer]:
+    """`scope_as_of` in the generation queries read, returned with it; the answer as kept, with its bodies."""
+    generation, stamp = await generation_written(store.pool, default)
+    return generation, await _answer(store, generation, stamp, pid, as_of, versions, rollup)
+
+
+async def _answer(
+    store: AssessmentStore, generation: str, stamp: int, pid: UUID, as_of: AsOf, versions: Sequence[int], rollup: bool
+) -> Answer:
+    """Kept answers: while no record write was committed since `stamp` was read (`written`, before reading: an
+    answer is never older than its stamp), the kept answer is given at once; else the records are read again, and
+    the kept answer is given when they are the same ones (`digest`), else computed."""
     question = ("rollup" if rollup else "partnership", pid, as_of, tuple(versions))
-    stamp = await written(store.pool, generation)  # before reading: an answer is never older than its stamp
     kept = answers.get(generation, question)
     if kept is not None and kept.stamp == stamp:
-        return list(kept.figures)
+        return kept
     rows = await _rows(store, generation, pid, as_of, rollup)
     if rows is None:  # parents not read yet: the tree is found among every partnership record, and not kept
         members = descendants(group(await store.partnership_records(generation)), pid, as_of)
         records = await with_moves(store, generation, await store.records(generation, [pid, *members]))
-        return [f for version in versions for f in rollup_figures(records, pid, as_of, version)]
+        return Answer.of(stamp, b"", [f for version in versions for f in rollup_figures(records, pid, as_of, version)])
     same = digest(rows)
-    found = kept.figures if kept is not None and kept.digest == same else None
-    if found is None:  # in a thread: a partnership of thousands takes seconds, and live answers go on meanwhile
-        found = await asyncio.to_thread(_computed, rows, pid, as_of, versions, rollup)
-    answers.keep(generation, question, Answer(stamp, same, found))
-    return list(found)
+    if kept is not None and kept.digest == same:
+        answer = replace(kept, stamp=stamp)
+    else:  # in a thread: a partnership of thousands takes seconds, and live answers go on meanwhile
+        answer = Answer.of(stamp, same, await asyncio.to_thread(_computed, rows, pid, as_of, versions, rollup))
+    answers.keep(generation, question, answer)
+    return answer
 
 
 async def _rows(store: AssessmentStore, generation: str, pid: UUID, as_of: AsOf, rollup: bool) -> list[Stored] | None:

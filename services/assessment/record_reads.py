@@ -39,6 +39,18 @@ async def written(pool: asyncpg.Pool, generation: str) -> int:
     return int(found)
 
 
+async def generation_written(pool: asyncpg.Pool, default: str) -> tuple[str, int]:
+    """The generation queries read (`AssessmentStore.active_generation`) and its `written`, in one statement."""
+    found = await pool.fetchrow(
+        "SELECT g.generation, (SELECT coalesce(sum(written), 0) FROM partition_owners o"
+        " WHERE o.generation = g.generation) FROM (SELECT coalesce(nullif((SELECT generation FROM generations"
+        " WHERE active), ''), $1::text) AS generation) AS g",
+        default,
+    )
+    assert found is not None  # one row, always
+    return str(found[0]), int(found[1])
+
+
 async def partnership_rows(pool: asyncpg.Pool, generation: str, partnership_ids: Sequence[UUID]) -> list[Stored]:
     return _stored(
         await pool.fetch(

@@ -22,6 +22,7 @@ from shared.persistence.database import create_pool, migrate
 MIGRATIONS = Path(__file__).parent / "migrations"
 Reading = tuple[Decimal | None, Decimal | None, Decimal | None, bool]
 FigureKey = tuple[str, str, str, str, int]
+Ranked = tuple[str, float | None, float | None, float | None, bool]  # scope, numerator, denominator, value, final
 Executor = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 _CLAIM_HORIZON = "10 minutes"  # longer than any recovery, so longer than a stale claim can lag a fresh one
 _WRITTEN = "UPDATE partition_owners SET written = written + 1 WHERE generation = $1 AND owner = $2"
@@ -42,6 +43,7 @@ _LATEST_OF_A_SCOPE = (
     " AND ($3::int IS NULL OR version = $3) AND ($4::text IS NULL OR dimension = $4)"
     " ORDER BY version, dimension, bucket, metric"
 )
+_ACTIVE_GENERATION = "SELECT generation FROM generations WHERE active"
 
 
 async def open_store(dsn: str, schema: str) -> AssessmentStore:
@@ -117,8 +119,7 @@ class AssessmentStore:
             )
 
     async def active_generation(self, default: str) -> str:
-        found = await self.pool.fetchval("SELECT generation FROM generations WHERE active")
-        return str(found) if found else default
+        return _generation_or(await self.pool.fetchval(_ACTIVE_GENERATION), default)
 
     async def claim(self, generation: str, owner: str, group_generation: int, partitions: Iterable[int]) -> None:
         """Take partitions over for a consumer-group generation; waits for a flush of the previous owner that is
@@ -234,19 +235,22 @@ class AssessmentStore:
         )
         return [figure_of(row) for row in rows]
 
-    async def figure_rows(
-        self, generation: str, scope: str, version: int | None = None, dimension: str | None = None
-    ) -> list[FigureRow]:
-        """`figures` as `FigureRow`s: numbers as floats and dates as text, converted by PostgreSQL."""
-        rows = await self.pool.fetch(
-            "SELECT scope, dimension, bucket, metric, version, numerator::float8, denominator::float8, value::float8,"
-            f" final, to_char(as_of, 'YYYY-MM-DD'){_LATEST_OF_A_SCOPE}",
-            generation,
-            scope,
-            version,
-            dimension,
-        )
-        return cast(list[FigureRow], rows)  # a record unpacks as the tuple of its columns
+    async def live_rows(
+        self, default: str, scope: str, version: int | None = None, dimension: str | None = None
+    ) -> tuple[str, list[FigureRow]]:
+        """The generation queries read (`active_generation`) and its `figures` of `scope` as `FigureRow`s, numbers
+        converted to floats by PostgreSQL; on one connection, so the pool resets it once (a round trip) not twice."""
+        async with self.pool.acquire() as conn:
+            generation = _generation_or(await conn.fetchval(_ACTIVE_GENERATION), default)
+            rows = await conn.fetch(
+                "SELECT dimension, bucket, metric, version, numerator::float8, denominator::float8, value::float8,"
+                f" final, as_of{_LATEST_OF_A_SCOPE}",
+                generation,
+                scope,
+                version,
+                dimension,
+            )
+        return generation, cast(list[FigureRow], rows)  # a record unpacks as the tuple of its columns
 
     async def all_figures(self, generation: str, scopes: list[str] | None = None) -> list[Figure]:
         """`scopes` None: every scope's."""
@@ -259,21 +263,23 @@ class AssessmentStore:
         return [figure_of(row) for row in rows]
 
     async def ranking(
-        self, generation: str, metric: str, version: int, kind: str, limit: int, scopes: list[str] | None = None
-    ) -> list[Figure]:
-        """`scopes` None: every scope of the kind."""
+        self, default: str, metric: str, version: int, kind: str, limit: int, scopes: list[str] | None = None
+    ) -> list[Ranked]:
+        """In the generation queries read (`active_generation`, found by the same statement); `scopes` None: every
+        scope of the kind."""
         rows = await self.pool.fetch(
-            f"SELECT {_FIGURE_COLUMNS} FROM figures_latest WHERE generation = $1 AND metric = $2 AND version = $3"
-            " AND dimension = 'total' AND scope LIKE $4 AND ($6::text[] IS NULL OR scope = ANY($6))"
-            " ORDER BY value DESC NULLS LAST, scope LIMIT $5",
-            generation,
+            "SELECT scope, numerator::float8, denominator::float8, value::float8, final FROM figures_latest"
+            f" WHERE generation = (SELECT coalesce(nullif(({_ACTIVE_GENERATION}), ''), $1::text)) AND metric = $2"
+            " AND version = $3 AND dimension = 'total' AND scope LIKE $4 AND ($6::text[] IS NULL OR scope = ANY($6))"
+            " ORDER BY figures_latest.value DESC NULLS LAST, scope LIMIT $5",  # the numeric, not its float8
+            default,
             metric,
             version,
             f"{kind}:%",
             limit,
             scopes,
         )
-        return [figure_of(row) for row in rows]
+        return cast(list[Ranked], rows)
 
     async def _save_progress(self, conn: Executor, generation: str, offsets: dict[tuple[str, int], int]) -> None:
         if offsets:
@@ -346,6 +352,10 @@ class AssessmentStore:
             "SELECT DISTINCT period_kind, period FROM snapshots WHERE scope = $1 ORDER BY 1, 2", scope
         )
         return [(row["period_kind"], row["period"]) for row in rows]
+
+
+def _generation_or(active: str | None, default: str) -> str:
+    return str(active) if active else default
 
 
 def last_day_of(period: str) -> date:

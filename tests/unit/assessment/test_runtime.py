@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-
 from datetime import date
 from uuid import UUID, uuid4
 

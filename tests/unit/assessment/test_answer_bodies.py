@@ -1,0 +1,61 @@
+"""Figure answers written without a model per figure (figure_json.py) and kept as-of answers (answers.py)."""
+
+from __future__ import annotations
+
+import gc
+from datetime import date
+from decimal import Decimal
+
+from fastapi.responses import JSONResponse
+
+from services.assessment.answers import Answer
+from services.assessment.figure_json import FigureRow, figures_body, row_of, rows_body
+from services.assessment.metrics.figures import Figure
+from services.assessment.schemas import FigureOut, FiguresOut
+
+SCOPE = "partnership:5e0c2a36-3d59-4a4e-9d0b-6f3c1f1b2a10"
+DAY = date(2026, 6, 30)
+
+
+def _figure(bucket: str, numerator: Decimal | None, value: Decimal | None, *, metric: str = "m") -> Figure:
+    return Figure(SCOPE, "class", bucket, metric, 2, numerator, None, value, False, DAY)
+
+
+ODD = [
+    _figure("", Decimal("0"), Decimal("-0")),  # a zero and a negative zero, each written with its sign
+    _figure('quote " and \\ back', Decimal("-0"), Decimal("0")),
+    _figure("tab\tnew\nline\x01 and 中文", Decimal("1E+16"), Decimal("0.00001")),
+    _figure("big", Decimal("12345678901234567"), Decimal("0.0001")),
+    _figure("third", Decimal("3"), Decimal("0.3333"), metric="ünïcode"),
+    _figure("none", None, None),
+]
+
+
+def _as_fastapi_writes(day: date | None, found: list[Figure]) -> bytes:
+    model = FiguresOut(
+        scope=SCOPE, generation="g1", as_of=day, live=day is None, figures=[FigureOut.of(f) for f in found]
+    )
+    return JSONResponse(model.model_dump(mode="json")).body
+
+
+def test_odd_figures_are_written_as_fastapi_writes_them_the_first_time_and_every_time_after() -> None:
+    for _ in range(3):  # the spellings found again are the ones written the first time
+        for day in (None, DAY):
+            assert figures_body(SCOPE, "g1", day, ODD) == _as_fastapi_writes(day, ODD)
+
+
+def test_live_rows_are_written_as_the_same_figures_are() -> None:
+    rows: list[FigureRow] = [row_of(f) for f in ODD]
+    assert rows_body(SCOPE, "g1", None, rows) == figures_body(SCOPE, "g1", None, ODD)
+
+
+def test_a_figure_of_another_scope_is_written_with_its_own() -> None:
+    other = Figure("rollup:x", "total", "", "m", 1, None, None, None, True, DAY)
+    assert b'"scope":"rollup:x"' in figures_body(SCOPE, "g1", DAY, [*ODD, other])
+
+
+def test_a_kept_answer_gives_its_figures_back_and_leaves_the_collector_nothing_to_walk() -> None:
+    answer = Answer.of(7, b"digest", ODD)
+    gc.collect()
+    assert answer.figures == ODD
+    assert not any(gc.is_tracked(fields) for fields in answer.kept)
