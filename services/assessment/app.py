@@ -19,6 +19,7 @@ from shared.security.access import PostgresMembershipDirectory
 from shared.security.runtime import open_identity
 from shared.security.settings import refuse_unsafe
 from shared.web.auth import install_auth, secured
+from shared.web.collector import freeze_startup_objects
 from shared.web.edge import install_edge
 from shared.web.problems import install_problem_handlers
 
@@ -43,6 +44,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                     asyncio.create_task(keep_learning(learner, settings), name=learner.group),
                 ]
                 try:
+                    freeze_startup_objects()
                     yield
                 finally:
                     for task in tasks:

@@ -48,7 +48,7 @@ _ACTIVE_GENERATION = "SELECT generation FROM generations WHERE active"
 
 async def open_store(dsn: str, schema: str) -> AssessmentStore:
     await migrate(dsn, schema, MIGRATIONS)
-    store = AssessmentStore(await create_pool(dsn, schema, max_size=4))
+    store = AssessmentStore(await create_pool(dsn, schema, max_size=4, stateless=True))
     await backfill_parents(store.pool)
     return store
 

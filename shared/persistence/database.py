@@ -60,15 +60,24 @@ async def migrate(dsn: str, schema: str, *service_dirs: Path) -> int:
     return applied
 
 
-async def create_pool(dsn: str, schema: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+async def create_pool(
+    dsn: str, schema: str, *, min_size: int = 1, max_size: int = 10, stateless: bool = False
+) -> asyncpg.Pool:
+    """`stateless`: its users take no session-level advisory lock and run no LISTEN nor SET, so a connection given
+    back needs only its transaction ended (asyncpg always does that), not the reset query: a round trip each use."""
     pool = await asyncpg.create_pool(
         dsn,
         min_size=min_size,
         max_size=max_size,
         server_settings={"search_path": checked_schema(schema)},
+        reset=_session_kept if stateless else None,
     )
     assert pool is not None  # asyncpg types the pool as optional; create_pool never returns None
     return pool
+
+
+async def _session_kept(conn: asyncpg.Connection) -> None:
+    return None
 
 
 async def drop_schema(dsn: str, schema: str) -> None:

@@ -41,6 +41,7 @@ from shared.security.policy import EventPolicy
 from shared.security.runtime import open_identity
 from shared.security.settings import refuse_unsafe
 from shared.web.auth import install_auth, secured
+from shared.web.collector import freeze_startup_objects
 from shared.web.edge import install_edge
 from shared.web.health import ServiceMonitor
 from shared.web.problems import dead_letter_reason, install_problem_handlers
@@ -171,6 +172,7 @@ def build_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with run_service(app, spec, settings, clock or SystemClock()):
+            freeze_startup_objects()
             yield
 
     app = FastAPI(title=title, description=description, version=version, lifespan=lifespan)

@@ -58,7 +58,9 @@ class Worker:
         recovery callback opens it."""
         if self.assessor is None:
             settings = self.settings
-            store = AssessmentStore(await create_pool(settings.database_url, settings.db_schema, max_size=4))
+            store = AssessmentStore(
+                await create_pool(settings.database_url, settings.db_schema, max_size=4, stateless=True)
+            )
             await store.register_generation(settings.generation)
             self.assessor = Assessor(settings, store, self.tables.records, self.tables.rollups, self.send)
             self.started.set()
