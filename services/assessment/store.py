@@ -70,9 +70,16 @@ class FlushBatch:
         def mine(pid: UUID) -> bool:
             return partition_of(pid) in partitions
 
+        scopes: dict[str, bool] = {}  # a flush's figures come a few thousand to a scope
+
+        def in_mine(scope: str) -> bool:
+            if scope not in scopes:
+                scopes[scope] = mine(scope_id(scope))
+            return scopes[scope]
+
         return FlushBatch(
-            [f for f in self.figures if mine(scope_id(f.scope))],
-            [k for k in self.removed if mine(scope_id(k[0]))],
+            [f for f in self.figures if in_mine(f.scope)],
+            [k for k in self.removed if in_mine(k[0])],
             [(key, body) for key, body in self.records if mine(key.partnership_id)],
             {tp: offset for tp, offset in self.progress.items() if tp[1] in partitions},
             [t for t in self.targets if mine(t[1])],
