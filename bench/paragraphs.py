@@ -156,6 +156,12 @@ def scaling(s: Scaling) -> str:
         if s.one.machine_busy > 0.85 and s.speedup < 1.6
         else ""
     )
+    if not reason and s.speedup < 1.6:
+        reason = (
+            f" The two workers used {s.two.worker_cpu_seconds / s.two.seconds:.2f} cores together: they were not"
+            " short of cores, each waited on the other processes of the machine (broker, PostgreSQL) and on its"
+            " share of the stream, which is split by partnership (key) over the partitions, not evenly."
+        )
     return (
         f"**(7) One versus two workers** on {s.cores} cores: one {number(s.one.steady_per_second)} events/s steady "
         f"({s.one.seconds:,.0f} s in all, machine {s.one.machine_busy:.0%} busy, the worker "
@@ -194,13 +200,16 @@ def findings(r: Results) -> list[str]:
         notes += _query_findings(r.queries, r.sizes.students_per_partnership)
     m, parts = r.memory, r.memory_parts
     if m is not None and parts is not None and m.bytes_per_student > 1024:
+        held = parts.per_student(parts.table_bytes + parts.records_bytes + parts.shares_bytes)
         notes.append(
             f"- Memory ({number(m.bytes_per_student)} bytes per student): the packed records table holds "
-            f"{number(parts.per_student(parts.table_bytes))} bytes per student; the rest is the live engine "
-            "(services/assessment/engine.py), which keeps every student's facts unpacked as Python objects "
+            f"{number(parts.per_student(parts.table_bytes))} bytes per student, the live engine "
+            "(services/assessment/engine.py) every student's facts unpacked as Python objects "
             f"({number(parts.per_student(parts.records_bytes))} bytes) and, per metric version, the student's share "
             f"of every figure to subtract and re-add on the next event ({number(parts.per_student(parts.shares_bytes))}"
-            " bytes)."
+            f" bytes): {number(held)} bytes a student live. The other {number(m.bytes_per_student - held)} are resident"
+            " but not in those structures: the heap a flush's figures and messages took at their peak, which the"
+            " allocator keeps when live objects are left among the freed ones."
         )
     if r.ingest is not None and r.ingest.bulk.per_second < 5000:
         notes.append(
