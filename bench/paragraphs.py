@@ -208,8 +208,8 @@ def findings(r: Results) -> list[str]:
             f"({number(parts.per_student(parts.records_bytes))} bytes) and, per metric version, the student's share "
             f"of every figure to subtract and re-add on the next event ({number(parts.per_student(parts.shares_bytes))}"
             f" bytes): {number(held)} bytes a student live. The other {number(m.bytes_per_student - held)} are resident"
-            " but not in those structures: the heap a flush's figures and messages took at their peak, which the"
-            " allocator keeps when live objects are left among the freed ones."
+            " but not in those structures: heap the process took beyond them (not measured apart: what a flush's"
+            " figures and messages left at their peak, faust's and aiokafka's buffers)."
         )
     if r.ingest is not None and r.ingest.bulk.per_second < 5000:
         notes.append(
