@@ -184,8 +184,8 @@ async def _scope_figures(
         generation, rows = await store.live_rows(default, scope, version, dimension)
         return json_response(rows_body(scope, generation, None, rows))
     generation = await store.active_generation(default)
-    return _answer(scope, generation, None, await store.figures(generation, scope, version, dimension), format,
-                   version, dimension)  # fmt: skip
+    found = await store.figures(generation, scope, version, dimension)
+    return _answer(scope, generation, None, found, format, version, dimension)
 
 
 @router.get("/health", response_model=HealthOut, responses=JSON_RESPONSES)

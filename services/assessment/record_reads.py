@@ -23,6 +23,8 @@ WITH RECURSIVE tree (pid) AS (
 )
 SELECT key, body FROM records WHERE generation = $1 AND kind = 'p' AND partnership_id IN (SELECT pid FROM tree)
 """
+# The generation queries read: the active one, else the default ($1) the reader is configured with.
+GENERATION_READ = "coalesce(nullif((SELECT generation FROM generations WHERE active), ''), $1::text)"
 _UNREAD_PARENTS = "SELECT EXISTS (SELECT 1 FROM records WHERE generation = $1 AND kind = 'p' AND parents IS NULL)"
 
 
@@ -40,11 +42,10 @@ async def written(pool: asyncpg.Pool, generation: str) -> int:
 
 
 async def generation_written(pool: asyncpg.Pool, default: str) -> tuple[str, int]:
-    """The generation queries read (`AssessmentStore.active_generation`) and its `written`, in one statement."""
+    """The generation queries read (`GENERATION_READ`) and its `written`, in one statement."""
     found = await pool.fetchrow(
         "SELECT g.generation, (SELECT coalesce(sum(written), 0) FROM partition_owners o"
-        " WHERE o.generation = g.generation) FROM (SELECT coalesce(nullif((SELECT generation FROM generations"
-        " WHERE active), ''), $1::text) AS generation) AS g",
+        f" WHERE o.generation = g.generation) FROM (SELECT {GENERATION_READ} AS generation) AS g",
         default,
     )
     assert found is not None  # one row, always

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +16,7 @@ import asyncpg
 from services.assessment.figure_json import FigureRow
 from services.assessment.lineage import parents_of
 from services.assessment.metrics.figures import Figure
-from services.assessment.record_reads import backfill_parents
+from services.assessment.record_reads import GENERATION_READ, backfill_parents
 from services.assessment.records import Record, RecordKey
 from shared.persistence.database import create_pool, migrate
 
@@ -43,7 +44,6 @@ _LATEST_OF_A_SCOPE = (
     " AND ($3::int IS NULL OR version = $3) AND ($4::text IS NULL OR dimension = $4)"
     " ORDER BY version, dimension, bucket, metric"
 )
-_ACTIVE_GENERATION = "SELECT generation FROM generations WHERE active"
 
 
 async def open_store(dsn: str, schema: str) -> AssessmentStore:
@@ -70,12 +70,7 @@ class FlushBatch:
         def mine(pid: UUID) -> bool:
             return partition_of(pid) in partitions
 
-        scopes: dict[str, bool] = {}  # a flush's figures come a few thousand to a scope
-
-        def in_mine(scope: str) -> bool:
-            if scope not in scopes:
-                scopes[scope] = mine(scope_id(scope))
-            return scopes[scope]
+        in_mine = functools.cache(lambda scope: mine(scope_id(scope)))  # a flush's figures: thousands a scope
 
         return FlushBatch(
             [f for f in self.figures if in_mine(f.scope)],
@@ -126,7 +121,7 @@ class AssessmentStore:
             )
 
     async def active_generation(self, default: str) -> str:
-        return _generation_or(await self.pool.fetchval(_ACTIVE_GENERATION), default)
+        return str(await self.pool.fetchval(f"SELECT {GENERATION_READ}", default))
 
     async def claim(self, generation: str, owner: str, group_generation: int, partitions: Iterable[int]) -> None:
         """Take partitions over for a consumer-group generation; waits for a flush of the previous owner that is
@@ -248,7 +243,7 @@ class AssessmentStore:
         """The generation queries read (`active_generation`) and its `figures` of `scope` as `FigureRow`s, numbers
         converted to floats by PostgreSQL; on one connection, so the pool resets it once (a round trip) not twice."""
         async with self.pool.acquire() as conn:
-            generation = _generation_or(await conn.fetchval(_ACTIVE_GENERATION), default)
+            generation = str(await conn.fetchval(f"SELECT {GENERATION_READ}", default))
             rows = await conn.fetch(
                 "SELECT dimension, bucket, metric, version, numerator::float8, denominator::float8, value::float8,"
                 f" final, as_of{_LATEST_OF_A_SCOPE}",
@@ -276,7 +271,7 @@ class AssessmentStore:
         scope of the kind."""
         rows = await self.pool.fetch(
             "SELECT scope, numerator::float8, denominator::float8, value::float8, final FROM figures_latest"
-            f" WHERE generation = (SELECT coalesce(nullif(({_ACTIVE_GENERATION}), ''), $1::text)) AND metric = $2"
+            f" WHERE generation = {GENERATION_READ} AND metric = $2"
             " AND version = $3 AND dimension = 'total' AND scope LIKE $4 AND ($6::text[] IS NULL OR scope = ANY($6))"
             " ORDER BY figures_latest.value DESC NULLS LAST, scope LIMIT $5",  # the numeric, not its float8
             default,
@@ -359,10 +354,6 @@ class AssessmentStore:
             "SELECT DISTINCT period_kind, period FROM snapshots WHERE scope = $1 ORDER BY 1, 2", scope
         )
         return [(row["period_kind"], row["period"]) for row in rows]
-
-
-def _generation_or(active: str | None, default: str) -> str:
-    return str(active) if active else default
 
 
 def last_day_of(period: str) -> date:

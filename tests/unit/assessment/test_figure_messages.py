@@ -44,25 +44,17 @@ def through_the_codec(
         ]
     )
     first = changes[0][0]
-    value = encode(
-        Envelope.wrap(
-            payload,
-            source=SOURCE,
-            occurred_on=first.as_of,
-            partnership_id=PID,
-            evidence=Evidence.SCHOOL_RECORD,
-            recorded_at=MOMENT,
-        )
-    ).value
-    envelope = Envelope.wrap(
+    unnamed = Envelope.wrap(
         payload,
         source=SOURCE,
         occurred_on=first.as_of,
         partnership_id=scope_partnership(first.scope),
         evidence=Evidence.SCHOOL_RECORD,
-        event_id=UUID(bytes=hashlib.sha1(_IDS.bytes + f"{generation}|".encode() + value).digest()[:16], version=5),
         recorded_at=MOMENT,
     )
+    value = encode(unnamed).value  # the payload's bytes, whatever the event's id
+    digest = hashlib.sha1(_IDS.bytes + f"{generation}|".encode() + value).digest()
+    envelope = unnamed.model_copy(update={"id": UUID(bytes=digest[:16], version=5)})
     encoded = encode(envelope)
     return str(envelope.partnership_id).encode(), encoded.value, list(encoded.headers.items())
 
