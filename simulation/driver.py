@@ -21,12 +21,13 @@ from shared.web.client_auth import Credential
 from simulation import calls as c
 from simulation.acting import acting_parties
 from simulation.batching import ImportBatcher
-from simulation.clients import NotLearned, Refused, StageClients
+from simulation.clients import Refused, StageClients
 from simulation.ids import Ids
 from simulation.importing import imported, settle
 from simulation.plans import StudentPlan, plan_student
 from simulation.scenario import ClassFact, Scenario, SchoolClass
 from simulation.student_calls import student_call
+from simulation.watching import NotLearned
 
 log = structlog.get_logger(__name__)
 T = TypeVar("T")

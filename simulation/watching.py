@@ -1,0 +1,117 @@
+"""Waiting until a downstream service has learned something: one poller per service, the oldest waits asked first.
+
+Thousands of students in flight, each polling on its own, sent thousands of GETs a second to training and
+employment: at 2,000 students in flight the services spent their event loop answering polls instead of learning
+(a student waited 6 to 8 s to be learned) and the driver spent its CPU in the HTTP pool. A service learns in about
+the order the facts were recorded, so the poller asks about the `window` oldest waits at once: each one learned is
+answered and the window moves on at once; when none of them is, it pauses (doubling up to `longest_pause`) before
+asking again. A wait past its deadline fails alone, with the last answer it had.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+Get = Callable[[str], Awaitable[httpx.Response]]
+Accept = Callable[[dict[str, Any]], bool]
+
+
+class NotLearned(Exception):
+    """A downstream service did not learn of something within the deadline."""
+
+
+@dataclass(eq=False)
+class _Wait:
+    path: str
+    accept: Accept
+    timeout: float
+    deadline: float
+    answer: asyncio.Future[dict[str, Any]] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    last: Any = None
+
+
+class Watcher:
+    """The waits on one service. `get` sends one poll; `polled` counts it."""
+
+    def __init__(
+        self,
+        service: str,
+        get: Get,
+        polled: Callable[[], None],
+        *,
+        window: int = 16,
+        first_pause: float = 0.02,
+        longest_pause: float = 0.5,
+    ) -> None:
+        self._service, self._get, self._polled = service, get, polled
+        self._window, self._first_pause, self._longest_pause = window, first_pause, longest_pause
+        self._waits: dict[_Wait, None] = {}  # in the order they began
+        self._poller: asyncio.Task[None] | None = None
+
+    async def until(self, path: str, accept: Accept, timeout: float) -> dict[str, Any]:
+        """The first 200 answer to GET `path` whose body `accept` likes; NotLearned after `timeout` seconds."""
+        wait = _Wait(path, accept, timeout, time.monotonic() + timeout)
+        self._waits[wait] = None
+        if self._poller is None or self._poller.done():
+            self._poller = asyncio.create_task(self._poll())
+        try:
+            return await wait.answer
+        finally:
+            self._waits.pop(wait, None)
+
+    async def aclose(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+
+    async def _poll(self) -> None:
+        pause = self._first_pause
+        while self._waits:
+            window = list(itertools.islice(self._waits, self._window))
+            learned = await asyncio.gather(*(self._ask(wait) for wait in window))
+            now = time.monotonic()
+            for wait in window:
+                if not wait.answer.done() and now > wait.deadline:
+                    wait.answer.set_exception(NotLearned(self._late(wait)))
+                if wait.answer.done():
+                    self._waits.pop(wait, None)
+            if any(learned):
+                pause = self._first_pause
+                continue
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, self._longest_pause)
+
+    async def _ask(self, wait: _Wait) -> bool:
+        if wait.answer.done():  # its caller gave up
+            return False
+        self._polled()
+        try:
+            response = await self._get(wait.path)
+        except httpx.TransportError as error:
+            wait.last = repr(error)
+            return False
+        wait.last = response.status_code
+        if response.status_code != 200:
+            return False
+        try:
+            body: dict[str, Any] = response.json()
+        except ValueError:
+            wait.last = response.text[:200]
+            return False
+        wait.last = body
+        if not wait.accept(body) or wait.answer.done():
+            return False
+        wait.answer.set_result(body)
+        return True
+
+    def _late(self, wait: _Wait) -> str:
+        return f"{self._service} {wait.path} not ready within {wait.timeout}s; last answer: {wait.last}"
