@@ -4,8 +4,8 @@ Thousands of students in flight, each polling on its own, sent thousands of GETs
 employment: at 2,000 students in flight the services spent their event loop answering polls instead of learning
 (a student waited 6 to 8 s to be learned) and the driver spent its CPU in the HTTP pool. A service learns in about
 the order the facts were recorded, so the poller asks about the `window` oldest waits at once: each one learned is
-answered and the window moves on at once; when none of them is, it pauses (doubling up to `longest_pause`) before
-asking again. A wait past its deadline fails alone, with the last answer it had.
+answered and the window moves on, at once when all were learned, after `first_pause` when some were; when none of
+them was, the pause doubles (up to `longest_pause`) before it asks again. A wait past its deadline fails alone, with the last answer it had.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class Watcher:
         get: Get,
         polled: Callable[[], None],
         *,
-        window: int = 16,
+        window: int = 64,
         first_pause: float = 0.02,
         longest_pause: float = 0.5,
     ) -> None:
@@ -84,9 +84,10 @@ class Watcher:
                     wait.answer.set_exception(NotLearned(self._late(wait)))
                 if wait.answer.done():
                     self._waits.pop(wait, None)
+            if all(learned):
+                continue
             if any(learned):
                 pause = self._first_pause
-                continue
             await asyncio.sleep(pause)
             pause = min(pause * 2, self._longest_pause)
 

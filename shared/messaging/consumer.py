@@ -3,8 +3,12 @@
 A redelivered event finds its id recorded and changes nothing; a copy with other content is logged as a
 conflict (DOMAIN.md: the first delivery of an id counts). A record that cannot be decoded, or whose handler
 keeps failing, goes to the group's dead-letter topic with the reason in headers, and consumption goes on.
-Each polled batch of a partition is applied in one transaction (a savepoint per event), and offsets are
-committed only after it commits, so a crash redelivers, never skips.
+Each polled batch of a partition is applied in one transaction, and offsets are committed only after it commits,
+so a crash redelivers, never skips. A batch is first applied together: its events' ids recorded with one statement
+(those recorded before are the duplicates), then every new event's handler, without a savepoint each. Should any
+handler fail, that is undone and the batch runs again one event at a time, each in a savepoint of its own, so a
+failing event rolls back alone and is retried, then dead-lettered; the others are applied as before. A batch that
+holds two copies of one event runs one event at a time from the start.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
+from uuid import UUID
 
 import asyncpg
 import structlog
@@ -30,6 +35,7 @@ from shared.observability import tracing
 from shared.observability.metrics import EVENTS_CONSUMED
 from shared.persistence.batch import ROLLED_BACK
 from shared.persistence.database import pooled
+from shared.persistence.unit_of_work import joined_without_savepoints
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
 Accepts = Callable[[ConsumerRecord[bytes, bytes]], bool]
@@ -140,14 +146,19 @@ class IdempotentConsumer:
                 await self._process_batch(records, producer)
 
     async def _process_batch(self, records: list[ConsumerRecord[bytes, bytes]], producer: AIOKafkaProducer) -> None:
-        """One transaction per batch, one savepoint per event: a failing event rolls back alone. Dead letters are
-        sent once the batch is kept (a batch run again does not send its dead letters twice), before the consumer
-        commits its offsets (a crash between the two dead-letters them again: at least once)."""
+        """One transaction per batch: applied together, or one savepoint per event when an event fails. Dead
+        letters are sent once the batch is kept (a batch run again does not send its dead letters twice), before
+        the consumer commits its offsets (a crash between the two dead-letters them again: at least once)."""
         outcomes: Counter[Outcome] = Counter()
         dead: list[tuple[ConsumerRecord[bytes, bytes], str]] = []
+        events = self._decoded(records, outcomes, dead)
         async with pooled(self._pool) as conn, conn.transaction():
-            for record in records:
-                outcomes[await self._process(conn, record, dead)] += 1
+            together = await self._applied_together(conn, events)
+            if together is None:
+                for record, envelope in events:
+                    outcomes[await self._process(conn, record, envelope, dead)] += 1
+            else:
+                outcomes.update(together)
         for record, reason in dead:
             await self._dead_letter(record, producer, reason)
         for outcome, count in outcomes.items():
@@ -156,19 +167,80 @@ class IdempotentConsumer:
         self.duplicates += outcomes[Outcome.DUPLICATE]
         self.dead_lettered += outcomes[Outcome.DEAD_LETTERED]
 
+    def _decoded(
+        self,
+        records: list[ConsumerRecord[bytes, bytes]],
+        outcomes: Counter[Outcome],
+        dead: list[tuple[ConsumerRecord[bytes, bytes], str]],
+    ) -> list[tuple[ConsumerRecord[bytes, bytes], Envelope]]:
+        """The records the handler is for, decoded; the others are counted skipped, the undecodable dead-lettered."""
+        events = []
+        for record in records:
+            if self._accepts is not None and not self._accepts(record):
+                outcomes[Outcome.SKIPPED] += 1
+                continue
+            try:
+                events.append((record, decode(record.headers, record.key, record.value)))
+            except UndecodableEvent as error:
+                dead.append((record, f"undecodable: {error}"))
+                outcomes[Outcome.DEAD_LETTERED] += 1
+        return events
+
+    async def _applied_together(
+        self, conn: asyncpg.Connection, events: list[tuple[ConsumerRecord[bytes, bytes], Envelope]]
+    ) -> Counter[Outcome] | None:
+        """The batch's events recorded with one statement and applied without a savepoint each; None, with nothing
+        kept, when one of them failed or the batch holds two copies of an event."""
+        if not events or len({envelope.id for _, envelope in events}) < len(events):
+            return None
+        digests = {envelope.id: _digest(record) for record, envelope in events}
+        await conn.execute("SAVEPOINT together")
+        try:
+            first = {
+                row["event_id"]
+                for row in await conn.fetch(
+                    "INSERT INTO processed_events (consumer, event_id, digest)"
+                    " SELECT $1, event_id, digest FROM unnest($2::uuid[], $3::bytea[]) AS e (event_id, digest)"
+                    " ON CONFLICT DO NOTHING RETURNING event_id",
+                    self.group,
+                    list(digests),
+                    list(digests.values()),
+                )
+            }
+            with joined_without_savepoints():
+                for _, envelope in events:
+                    if envelope.id in first:
+                        with tracing.span(envelope.traceparent):
+                            await self._handler(conn, envelope)
+        except INFRASTRUCTURE_ERRORS + (ROLLED_BACK,):
+            raise
+        except Exception:  # noqa: BLE001 - whichever event failed, one at a time finds it and deals with it alone
+            await conn.execute("ROLLBACK TO SAVEPOINT together; RELEASE SAVEPOINT together")
+            return None
+        await conn.execute("RELEASE SAVEPOINT together")
+        await self._conflicting_copies(conn, {i: d for i, d in digests.items() if i not in first})
+        return Counter({Outcome.APPLIED: len(first), Outcome.DUPLICATE: len(events) - len(first)})
+
+    async def _conflicting_copies(self, conn: asyncpg.Connection, duplicates: dict[UUID, bytes]) -> None:
+        """Logs each duplicate whose content differs from the copy applied first (the first delivery counts)."""
+        if not duplicates:
+            return
+        rows = await conn.fetch(
+            "SELECT event_id, digest FROM processed_events WHERE consumer = $1 AND event_id = ANY($2::uuid[])",
+            self.group,
+            list(duplicates),
+        )
+        for row in rows:
+            if bytes(row["digest"]) != duplicates[row["event_id"]]:
+                log.warning("conflicting copy of an event ignored", group=self.group, event_id=str(row["event_id"]))
+
     async def _process(
         self,
         conn: asyncpg.Connection,
         record: ConsumerRecord[bytes, bytes],
+        envelope: Envelope,
         dead: list[tuple[ConsumerRecord[bytes, bytes], str]],
     ) -> Outcome:
-        if self._accepts is not None and not self._accepts(record):
-            return Outcome.SKIPPED
-        try:
-            envelope = decode(record.headers, record.key, record.value)
-        except UndecodableEvent as error:
-            dead.append((record, f"undecodable: {error}"))
-            return Outcome.DEAD_LETTERED
         last_error: Exception | None = None
         for _attempt in range(self._max_attempts):
             try:

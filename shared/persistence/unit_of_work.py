@@ -13,8 +13,10 @@ set-based when it commits.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any, ClassVar, cast
 from uuid import UUID
@@ -32,6 +34,19 @@ from shared.persistence.batch import Batch, Mark, current_batch
 from shared.security.access import PostgresAccess
 from shared.security.audit import AuditEntry
 from shared.security.identity import Actor
+
+_joined_take_savepoints: ContextVar[bool] = ContextVar("joined_units_take_savepoints", default=True)
+
+
+@contextlib.contextmanager
+def joined_without_savepoints() -> Iterator[None]:
+    """Units of work that join a caller's connection in this block take no savepoint of their own: the caller undoes
+    the whole block when any of them fails (the learners' batches, shared/messaging/consumer.py)."""
+    token = _joined_take_savepoints.set(False)
+    try:
+        yield
+    finally:
+        _joined_take_savepoints.reset(token)
 
 
 class PostgresOutbox(OutboxPort):
@@ -141,6 +156,8 @@ class PostgresUnitOfWork(UnitOfWork):
         if self._batch is not None:
             conn = self._batch.conn
             self._mark = await self._batch.begin_fact(self._writer, self.settings.security_schema)
+        elif self._joined is not None and not _joined_take_savepoints.get():
+            conn = self._joined
         else:
             conn = self._joined or await self._leased()
             self._transaction = conn.transaction()  # a savepoint when joining a caller's transaction
@@ -168,7 +185,8 @@ class PostgresUnitOfWork(UnitOfWork):
             self._mark = None
             self._batch.keep_fact()
             return
-        assert self._transaction is not None  # begun by __aenter__
+        if self._transaction is None:  # joined without a savepoint: the caller commits
+            return
         try:
             await self._transaction.commit()
         finally:

@@ -152,3 +152,60 @@ async def test_a_batch_postgresql_rolls_back_for_a_deadlock_is_run_again_whole_a
     applied = {row["event_id"] for row in await pool.fetch("SELECT event_id FROM applied")}
     assert applied == {first.id, victim.id, after.id}
     assert (consumer.applied, consumer.dead_lettered) == (3, 1)
+
+
+async def test_a_batch_is_applied_together_and_an_event_that_fails_in_it_is_dead_lettered_alone(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic_namespace: str
+):
+    """Applied together first (no savepoint per event); the failure undoes that and the batch runs one event at a
+    time: the failing event is retried and dead-lettered, the others applied once, and only they are recorded as
+    processed (so a replay of the dead letter is applied, not taken for a duplicate)."""
+    topic = f"{topic_namespace}cycle.training"
+    partnership = uuid4()
+    events = [withdrawal(partnership, day) for day in range(1, 6)]
+    failing = events[2]
+    await publish(kafka_bootstrap, topic, *events)
+    calls: list[object] = []
+
+    async def fails_on_one(conn: asyncpg.Connection, envelope) -> None:
+        calls.append(envelope.id)
+        await record_applied(conn, envelope)
+        if envelope.id == failing.id:
+            raise ValueError("this event cannot be applied")
+
+    consumer = consumer_of(pool, kafka_bootstrap, topic, topic_namespace)
+    consumer._handler = fails_on_one
+    async with consuming(consumer):
+        dead = await read_all(kafka_bootstrap, [consumer.dead_letter_topic], at_least=1)
+        await eventually(lambda: _equals(applied_count(pool), 4))
+
+    kept = [event.id for event in events if event is not failing]
+    assert calls[:3] == [e.id for e in events[:3]], "together first, up to the failure"
+    assert calls.count(failing.id) == 1 + 3, "once together, then each of its three attempts alone"
+    assert [d.headers["ce_id"] for d in dead] == [str(failing.id).encode()]
+    assert {row["event_id"] for row in await pool.fetch("SELECT event_id FROM applied")} == set(kept)
+    processed = await pool.fetch("SELECT event_id FROM processed_events WHERE consumer = $1", consumer.group)
+    assert {row["event_id"] for row in processed} == set(kept)
+    assert (consumer.applied, consumer.dead_lettered) == (4, 1)
+
+
+async def test_a_batch_applied_together_applies_its_new_events_and_counts_the_copies_of_earlier_ones(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic_namespace: str
+):
+    """Copies redelivered beside a new event, as after a crash: one statement finds them recorded before."""
+    topic = f"{topic_namespace}cycle.training"
+    partnership = uuid4()
+    earlier, new = [withdrawal(partnership, 1), withdrawal(partnership, 2)], withdrawal(partnership, 3)
+    consumer = consumer_of(pool, kafka_bootstrap, topic, topic_namespace)
+    await publish(kafka_bootstrap, topic, *earlier)
+    async with consuming(consumer):
+        await eventually(lambda: _equals(applied_count(pool), 2))
+    await publish(kafka_bootstrap, topic, *earlier, new)
+    async with consuming(consumer):
+        await eventually(lambda: _equals_attr(consumer, "duplicates", 2))
+        await eventually(lambda: _equals(applied_count(pool), 3))
+
+    assert (consumer.applied, consumer.duplicates) == (3, 2)
+    assert {row["event_id"] for row in await pool.fetch("SELECT event_id FROM applied")} == {
+        e.id for e in [*earlier, new]
+    }
