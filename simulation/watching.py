@@ -2,18 +2,16 @@
 
 Thousands of students in flight, each polling on its own, sent thousands of GETs a second to training and
 employment, whose one process also imports and learns, and the driver spent most of its CPU in the HTTP pool's
-queue. A service learns in about the order the facts were recorded, so the poller asks about the `window` oldest
-waits at once: each one learned is answered and the window moves on, at once when all were learned, after
-`first_pause` when some were; when none was, the pause doubles (up to `longest_pause`) before it asks again. A wait
-past its deadline fails alone, with the last answer it had. At 2,000 students in flight nearly every poll finds
-what it asks for.
+queue. A service learns in about the order the facts were recorded, so the poller keeps `window` polls in flight,
+each about the oldest wait that is due: an answer that is not yet the one waited for makes its wait due again after
+a pause of its own (from `first_pause`, doubling up to `longest_pause`). A wait past its deadline fails alone, with
+the last answer it had. At 2,000 to 5,000 students in flight nearly every poll finds what it asks for.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -35,8 +33,11 @@ class _Wait:
     accept: Accept
     timeout: float
     deadline: float
+    pause: float
     answer: asyncio.Future[dict[str, Any]] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
     last: Any = None
+    due: float = 0.0  # asked again from then
+    asking: bool = False
 
 
 class Watcher:
@@ -59,7 +60,7 @@ class Watcher:
 
     async def until(self, path: str, accept: Accept, timeout: float) -> dict[str, Any]:
         """The first 200 answer to GET `path` whose body `accept` likes; NotLearned after `timeout` seconds."""
-        wait = _Wait(path, accept, timeout, time.monotonic() + timeout)
+        wait = _Wait(path, accept, timeout, time.monotonic() + timeout, self._first_pause)
         self._waits[wait] = None
         if self._poller is None or self._poller.done():
             self._poller = asyncio.create_task(self._poll())
@@ -75,22 +76,37 @@ class Watcher:
                 await self._poller
 
     async def _poll(self) -> None:
-        pause = self._first_pause
-        while self._waits:
-            window = list(itertools.islice(self._waits, self._window))
-            learned = await asyncio.gather(*(self._ask(wait) for wait in window))
-            now = time.monotonic()
-            for wait in window:
-                if not wait.answer.done() and now > wait.deadline:
-                    wait.answer.set_exception(NotLearned(self._late(wait)))
-                if wait.answer.done():
-                    self._waits.pop(wait, None)
-            if all(learned):
+        flying: dict[asyncio.Task[bool], _Wait] = {}
+        while self._waits or flying:
+            self._launch(flying)
+            if not flying:
+                await asyncio.sleep(self._first_pause)
                 continue
-            if any(learned):
-                pause = self._first_pause
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, self._longest_pause)
+            timeout = self._first_pause if len(flying) < self._window else None
+            done, _ = await asyncio.wait(flying, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                wait = flying.pop(task)
+                wait.asking = False
+                if not task.result():
+                    wait.due = time.monotonic() + wait.pause
+                    wait.pause = min(wait.pause * 2, self._longest_pause)
+
+    def _launch(self, flying: dict[asyncio.Task[bool], _Wait]) -> None:
+        """Asks about the oldest waits that are due, up to `window` at once; fails those past their deadline."""
+        now, over = time.monotonic(), []
+        for wait in self._waits:
+            if len(flying) >= self._window:
+                break
+            if wait.asking or wait.answer.done():
+                continue
+            if now > wait.deadline:
+                wait.answer.set_exception(NotLearned(self._late(wait)))
+                over.append(wait)
+            elif wait.due <= now:
+                wait.asking = True
+                flying[asyncio.create_task(self._ask(wait))] = wait
+        for wait in over:
+            self._waits.pop(wait, None)
 
     async def _ask(self, wait: _Wait) -> bool:
         if wait.answer.done():  # its caller gave up
