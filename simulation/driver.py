@@ -259,7 +259,7 @@ async def drive(
         urls,
         ids,
         rate=rate,
-        connections=min(concurrency * 2, 256),
+        connections=min(concurrency * 2, 64),  # httpcore looks at every connection of its pool at each request
         longest_poll_pause=2.0
         if batch
         else 0.5,  # a bulk request takes seconds: polling faster only loads the services

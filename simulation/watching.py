@@ -49,7 +49,7 @@ class Watcher:
         get: Get,
         polled: Callable[[], None],
         *,
-        window: int = 64,
+        window: int = 32,
         first_pause: float = 0.02,
         longest_pause: float = 0.5,
     ) -> None:
