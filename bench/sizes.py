@@ -17,7 +17,7 @@ class Sizes:
     ingest_single: int = 2_000  # BENCH_INGEST_SINGLE: facts posted one per request
     ingest_bulk: int = 10_000  # BENCH_INGEST_BULK: facts sent through POST /admin/import
     ingest_batch: int = 2_000  # BENCH_INGEST_BATCH: facts per import request (about 1.1 MB at 2,000)
-    students: int = 1_000  # BENCH_STUDENTS: the scaled programme driven end to end (100,000 in the issue)
+    students: int = 5_000  # BENCH_STUDENTS: the scaled programme driven end to end (100,000 in the issue)
     assess_students: int = 5_000  # BENCH_ASSESS_STUDENTS: the stream assessment rebuilds and scales out on
     freshness_rate: int = 1_000  # BENCH_FRESHNESS_RATE: events/s sent while freshness is measured
     freshness_seconds: float = 30.0  # BENCH_FRESHNESS_SECONDS
