@@ -29,6 +29,7 @@ from bench.environment import BenchEnv, bench_environment
 from bench.figure_store import FigureStore
 from bench.freshness import measure_freshness
 from bench.ingest import PARALLEL_LABEL, measure_ingest
+from bench.learners import measure_learners
 from bench.memory import memory_breakdown
 from bench.profiling import Profiler
 from bench.queries import Queries, build_query_store, measure_queries
@@ -70,6 +71,7 @@ async def measure(env: BenchEnv, sizes: Sizes, *, together: bool = False) -> Res
         f"(2) scaled programme, {sizes.students:,} students": ("scenario", lambda: measure_scenario(
             env, sizes.students, sizes.ingest_batch) if sizes.students else _nothing()),
         "(3) rebuild": ("rebuild", lambda: measure_rebuild(env, dataset)),
+        "(3) learners": ("learners", lambda: measure_learners(env, dataset)),
         "(4) freshness": ("freshness", lambda: measure_freshness(env, sizes.freshness_rate, sizes.freshness_seconds)),
         f"(5) figure queries, {sizes.partnerships:,} partnerships": ("queries", queries),
         "(6, 7) one and two workers, memory": (None, workers),

@@ -7,6 +7,7 @@ import math
 from bench.anchors import Anchors
 from bench.freshness import Freshness
 from bench.ingest import IN_FLIGHT, PARTNERSHIPS, Ingest, IngestPath
+from bench.learners import Learning
 from bench.memory import Memory, MemoryBreakdown
 from bench.queries import Queries
 from bench.rebuild import Rebuild
@@ -106,6 +107,19 @@ def rebuild(rb: Rebuild, students: int, anchors: Anchors | None) -> str:
     )
 
 
+def learners(le: Learning, anchors: Anchors | None) -> str:
+    share = (
+        f", {le.per_second / anchors.consume_and_decode.per_second:.1%} of the consume-and-decode loop"
+        if anchors
+        else ""
+    )
+    return (
+        f"**(3) Learners**: the stage services' idempotent consumer (shared/messaging/consumer.py) applied the same "
+        f"{le.events:,} events from the start of the topics, its handler writing one row per event, in "
+        f"{le.seconds:,.1f} s (group join included): {number(le.per_second)} events/s{share}."
+    )
+
+
 def freshness(f: Freshness) -> str:
     return (
         f"**(4) Freshness**: {f.sent:,} events sent at {number(f.sent_per_second)}/s (target "
@@ -177,6 +191,7 @@ def details(r: Results) -> list[str]:
     found += [ingest(r.ingest, concurrency), ""] if r.ingest else []
     found += [scenario(r.scenario, concurrency), ""] if r.scenario else []
     found += [rebuild(r.rebuild, r.sizes.assess_students, r.anchors), ""] if r.rebuild else []
+    found += [learners(r.learners, r.anchors), ""] if r.learners else []
     found += [freshness(r.freshness), ""] if r.freshness else []
     found += [*queries(r.queries, r.sizes.students_per_partnership), ""] if r.queries else []
     found += [memory(r.memory, r.memory_parts), ""] if r.memory or r.memory_parts else []

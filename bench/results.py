@@ -13,6 +13,7 @@ from bench.anchors import Anchors
 from bench.environment import Machine
 from bench.freshness import Freshness
 from bench.ingest import IN_FLIGHT, PARALLEL_LABEL, Ingest, IngestPath
+from bench.learners import Learning
 from bench.memory import Memory, MemoryBreakdown
 from bench.profiling import Profile
 from bench.queries import Queries
@@ -34,6 +35,7 @@ class Results:
     ingest: Ingest | None = None
     scenario: Scenario | None = None
     rebuild: Rebuild | None = None
+    learners: Learning | None = None
     memory: Memory | None = None
     memory_parts: MemoryBreakdown | None = None
     freshness: Freshness | None = None
@@ -140,6 +142,13 @@ def rebuild_rows(rb: Rebuild, a: AnchorRates) -> list[Row]:
     ]  # fmt: skip
 
 
+def learner_rows(le: Learning, a: AnchorRates) -> list[Row]:
+    return [
+        Row("3", "learners' idempotent consumer, one row per event: events/s", le.per_second, "events/s",
+            "consume-and-decode loop", a.decode),
+    ]  # fmt: skip
+
+
 def freshness_rows(f: Freshness) -> list[Row]:
     at = f"at {f.target_per_second:,} events/s"
     return [
@@ -175,6 +184,7 @@ def rows(r: Results) -> list[Row]:
     found += ingest_rows(r.ingest, a) if r.ingest else []
     found += scenario_rows(r.scenario, a) if r.scenario else []
     found += rebuild_rows(r.rebuild, a) if r.rebuild else []
+    found += learner_rows(r.learners, a) if r.learners else []
     found += freshness_rows(r.freshness) if r.freshness else []
     found += query_rows(r.queries) if r.queries else []
     found += memory_rows(r.memory) if r.memory else []
