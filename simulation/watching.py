@@ -77,19 +77,23 @@ class Watcher:
 
     async def _poll(self) -> None:
         flying: dict[asyncio.Task[bool], _Wait] = {}
-        while self._waits or flying:
-            self._launch(flying)
-            if not flying:
-                await asyncio.sleep(self._first_pause)
-                continue
-            timeout = self._first_pause if len(flying) < self._window else None
-            done, _ = await asyncio.wait(flying, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                wait = flying.pop(task)
-                wait.asking = False
-                if not task.result():
-                    wait.due = time.monotonic() + wait.pause
-                    wait.pause = min(wait.pause * 2, self._longest_pause)
+        try:
+            while self._waits or flying:
+                self._launch(flying)
+                if not flying:
+                    await asyncio.sleep(self._first_pause)
+                    continue
+                timeout = self._first_pause if len(flying) < self._window else None
+                done, _ = await asyncio.wait(flying, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    wait = flying.pop(task)
+                    wait.asking = False
+                    if not task.result():
+                        wait.due = time.monotonic() + wait.pause
+                        wait.pause = min(wait.pause * 2, self._longest_pause)
+        finally:
+            for task in flying:
+                task.cancel()
 
     def _launch(self, flying: dict[asyncio.Task[bool], _Wait]) -> None:
         """Asks about the oldest waits that are due, up to `window` at once; fails those past their deadline."""
@@ -109,14 +113,22 @@ class Watcher:
             self._waits.pop(wait, None)
 
     async def _ask(self, wait: _Wait) -> bool:
+        """Whether the wait is answered. A poll that raises anything but a transport error (the broken connection of a
+        restarting service, asked again) fails its own wait with that error, as a poll of the caller's own would."""
         if wait.answer.done():  # its caller gave up
             return False
         self._polled()
         try:
-            response = await self._get(wait.path)
+            return await self._answered(wait)
         except httpx.TransportError as error:
             wait.last = repr(error)
-            return False
+        except Exception as error:  # noqa: BLE001 - the caller's to see, not the poller's to die of
+            if not wait.answer.done():
+                wait.answer.set_exception(error)
+        return False
+
+    async def _answered(self, wait: _Wait) -> bool:
+        response = await self._get(wait.path)
         wait.last = response.status_code
         if response.status_code != 200:
             return False

@@ -65,3 +65,21 @@ async def test_a_wait_past_its_deadline_fails_alone_with_the_last_answer():
     with pytest.raises(NotLearned, match=r"training /students/never not ready within 0.05s; last answer: 404"):
         await never
     await watching.aclose()
+
+
+async def test_a_poll_that_raises_fails_its_own_wait_and_the_others_are_still_answered():
+    service, polls = Service(), []
+    service.learned = {"/students/known"}
+
+    async def get(path: str) -> httpx.Response:
+        if path == "/students/broken":
+            raise RuntimeError("the token endpoint refused the client")
+        return await service.get(path)
+
+    watching = Watcher("training", get, lambda: polls.append(1), window=4, first_pause=0.001)
+    broken = asyncio.create_task(watching.until("/students/broken", lambda _: True, 5))
+    known = asyncio.create_task(watching.until("/students/known", lambda _: True, 5))
+    with pytest.raises(RuntimeError, match="token endpoint"):
+        await asyncio.wait_for(broken, 5)
+    assert await asyncio.wait_for(known, 5) == {"path": "/students/known"}
+    await watching.aclose()
