@@ -93,12 +93,14 @@ def scenario(sc: Scenario, concurrency: int) -> str:
     )
 
 
+def _of_decode_loop(per_second: float, anchors: Anchors | None) -> str:
+    if anchors is None:
+        return ""
+    return f", {per_second / anchors.consume_and_decode.per_second:.1%} of the consume-and-decode loop"
+
+
 def rebuild(rb: Rebuild, students: int, anchors: Anchors | None) -> str:
-    share = (
-        f", {rb.steady_per_second / anchors.consume_and_decode.per_second:.1%} of the consume-and-decode loop"
-        if anchors
-        else ""
-    )
+    share = _of_decode_loop(rb.steady_per_second, anchors)
     return (
         f"**(3) Rebuild** of {rb.events:,} events ({students:,} students) from the start of the topics with "
         f"`rebuild()` (`cycle assessment rebuild`): {rb.seconds:,.1f} s from the command's start to the new "
@@ -108,11 +110,7 @@ def rebuild(rb: Rebuild, students: int, anchors: Anchors | None) -> str:
 
 
 def learners(le: Learning, anchors: Anchors | None) -> str:
-    share = (
-        f", {le.per_second / anchors.consume_and_decode.per_second:.1%} of the consume-and-decode loop"
-        if anchors
-        else ""
-    )
+    share = _of_decode_loop(le.per_second, anchors)
     return (
         f"**(3) Learners**: the stage services' idempotent consumer (shared/messaging/consumer.py) applied the same "
         f"{le.events:,} events from the start of the topics, its handler writing one row per event, in "

@@ -37,7 +37,6 @@ class _Wait:
     answer: asyncio.Future[dict[str, Any]] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
     last: Any = None
     due: float = 0.0  # asked again from then
-    asking: bool = False
 
 
 class Watcher:
@@ -87,7 +86,6 @@ class Watcher:
                 done, _ = await asyncio.wait(flying, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     wait = flying.pop(task)
-                    wait.asking = False
                     if not task.result():
                         wait.due = time.monotonic() + wait.pause
                         wait.pause = min(wait.pause * 2, self._longest_pause)
@@ -97,17 +95,16 @@ class Watcher:
 
     def _launch(self, flying: dict[asyncio.Task[bool], _Wait]) -> None:
         """Asks about the oldest waits that are due, up to `window` at once; fails those past their deadline."""
-        now, over = time.monotonic(), []
+        now, over, asking = time.monotonic(), [], set(flying.values())
         for wait in self._waits:
             if len(flying) >= self._window:
                 break
-            if wait.asking or wait.answer.done():
+            if wait in asking or wait.answer.done():
                 continue
             if now > wait.deadline:
                 wait.answer.set_exception(NotLearned(self._late(wait)))
                 over.append(wait)
             elif wait.due <= now:
-                wait.asking = True
                 flying[asyncio.create_task(self._ask(wait))] = wait
         for wait in over:
             self._waits.pop(wait, None)

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from simulation.watching import NotLearned, Watcher
+from tests.support.waiting import eventually
 
 
 class Service:
@@ -29,6 +30,10 @@ class Service:
         return httpx.Response(404, json={"detail": "not learned"})
 
 
+async def asked(service: Service, times: int) -> bool:
+    return len(service.asked) >= times
+
+
 def watcher(service: Service, polls: list[int], window: int = 4) -> Watcher:
     return Watcher("training", service.get, lambda: polls.append(1), window=window, first_pause=0.001)
 
@@ -48,8 +53,7 @@ async def test_a_wait_is_answered_once_its_body_is_accepted():
     service, polls = Service(), []
     watching = watcher(service, polls)
     waiting = asyncio.create_task(watching.until("/students/late", lambda body: body["path"] == "/students/late", 5))
-    while len(service.asked) < 3:
-        await asyncio.sleep(0.001)
+    await eventually(lambda: asked(service, 3), timeout=5, interval=0.001)
     assert not waiting.done()
     service.learned.add("/students/late")
     assert await asyncio.wait_for(waiting, 5) == {"path": "/students/late"}
