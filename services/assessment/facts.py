@@ -122,6 +122,10 @@ FIELDS: Mapping[str, tuple[tuple[str, Callable[[Any], Value]], ...]] = {
     "EventCorrected": (),
     "EventRetracted": (),
 }
+# kind -> field name -> its place in `Fact.data` (the first, should a kind name a field twice)
+FIELD_INDEX: Mapping[str, Mapping[str, int]] = {
+    kind: {name: index for index, (name, _) in reversed(list(enumerate(fields)))} for kind, fields in FIELDS.items()
+}
 KIND_CODES: tuple[str, ...] = tuple(FIELDS)  # append only: the packed form stores the index
 CLASS_KINDS = frozenset({"TrainingHoursLogged", "TrainingHoursVerified"})
 PARTNERSHIP_KINDS = frozenset(
@@ -164,10 +168,7 @@ class Fact:
     data: tuple[Value, ...]
 
     def get(self, name: str) -> Any:
-        for index, (field, _) in enumerate(FIELDS[self.kind]):
-            if field == name:
-                return self.data[index]
-        raise KeyError(name)
+        return self.data[FIELD_INDEX[self.kind][name]]
 
     @property
     def sort_key(self) -> tuple[int, int, bytes]:

@@ -70,9 +70,7 @@ class Shares:
 
     def tally(self) -> Tally:
         tally = Tally()
-        tally.add(self.partnership)
-        for share in (*self.classes.values(), *self.students.values()):
-            tally.add(share)
+        tally.add_all((self.partnership, *self.classes.values(), *self.students.values()))
         return tally
 
 

@@ -6,6 +6,7 @@ DOMAIN.md: roll-ups pool values, never average medians or rates, so a tally keep
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import msgpack
@@ -37,6 +38,38 @@ class Tally:
                     counter[value] += sign
                     if counter[value] <= 0:
                         del counter[value]
+        self._add_one_bucket_parts(share, sign)
+
+    def add_all(self, shares: Iterable[Contribution]) -> None:
+        """`add` of every share, those with the same cells summed first: a partnership's students fall into a few
+        sets of cells (class, cohort, region, ...), so each cell is added to once per set, not once per student."""
+        pooled: dict[tuple[Bucket, ...], tuple[dict[str, list[int]], dict[str, Counter[int]]]] = {}
+        for share in shares:
+            values, samples = pooled.setdefault(share.buckets, ({}, {}))
+            for metric, (num, den, open_) in share.values.items():
+                entry = values.setdefault(metric, [0, 0, 0])
+                entry[0] += num
+                entry[1] += den
+                entry[2] += open_
+            for metric, value in share.samples.items():
+                samples.setdefault(metric, Counter())[value] += 1
+            self._add_one_bucket_parts(share, 1)
+        for buckets, (values, samples) in pooled.items():
+            self.touched.update(buckets)
+            for bucket in buckets:
+                sums = self.sums.setdefault(bucket, {})
+                for metric, (num, den, open_) in values.items():
+                    entry = sums.setdefault(metric, [0, 0, 0])
+                    entry[0] += num
+                    entry[1] += den
+                    entry[2] += open_
+                if samples:
+                    cell = self.samples.setdefault(bucket, {})
+                    for metric, counter in samples.items():
+                        cell.setdefault(metric, Counter()).update(counter)
+
+    def _add_one_bucket_parts(self, share: Contribution, sign: int) -> None:
+        """The share's values for one cell only (`extra`) and its marks on the total cell."""
         for bucket, metric, (num, den, open_) in share.extra:
             self.touched.add(bucket)
             entry = self.sums.setdefault(bucket, {}).setdefault(metric, [0, 0, 0])
