@@ -5,10 +5,11 @@ conflict (DOMAIN.md: the first delivery of an id counts). A record that cannot b
 keeps failing, goes to the group's dead-letter topic with the reason in headers, and consumption goes on.
 Each polled batch of a partition is applied in one transaction, and offsets are committed only after it commits,
 so a crash redelivers, never skips. A batch is first applied together: its events' ids recorded with one statement
-(those recorded before are the duplicates), then every new event's handler, without a savepoint each. Should any
-handler fail, that is undone and the batch runs again one event at a time, each in a savepoint of its own, so a
-failing event rolls back alone and is retried, then dead-lettered; the others are applied as before. A batch that
-holds two copies of one event runs one event at a time from the start.
+(those recorded before are the duplicates), then every new event's handler, without a savepoint each, its plain
+inserts held and sent together (shared/persistence/held.py). Should any handler or the held rows fail, that is
+undone and the batch runs again one event at a time, each in a savepoint of its own, so a failing event rolls back
+alone and is retried, then dead-lettered; the others are applied as before. A batch that holds two copies of one
+event runs one event at a time from the start.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from shared.observability import tracing
 from shared.observability.metrics import EVENTS_CONSUMED
 from shared.persistence.batch import ROLLED_BACK
 from shared.persistence.database import pooled
+from shared.persistence.held import WriteBehind
 from shared.persistence.unit_of_work import joined_without_savepoints
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
@@ -207,11 +209,13 @@ class IdempotentConsumer:
                     list(digests.values()),
                 )
             }
+            behind = await WriteBehind.on(conn, bold=True)
             with joined_without_savepoints():
                 for _, envelope in events:
                     if envelope.id in first:
                         with tracing.span(envelope.traceparent):
-                            await self._handler(conn, envelope)
+                            await self._handler(behind.connection(), envelope)
+            await behind.write_held()
         except INFRASTRUCTURE_ERRORS + (ROLLED_BACK,):
             raise
         except Exception:  # noqa: BLE001 - whichever event failed, one at a time finds it and deals with it alone

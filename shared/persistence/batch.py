@@ -9,7 +9,10 @@ The idempotency keys the run will use are locked and read once at the start. Wha
 adds to the outbox, the audit trail and the remembered answers waits in the batch and is written with one
 statement per table when the batch commits; undoing a fact drops its share. A read of those tables inside the run
 (the event a correction targets, who recorded it) writes them first, so it sees every fact before it, as one
-transaction per fact would; if the fact that read them is then undone, they are written again.
+transaction per fact would; if the fact that read them is then undone, they are written again. While `each` runs
+without savepoints, the facts' plain inserts into their own tables are held too and sent together when a statement
+might read them (shared/persistence/held.py); should they fail, the run is done again the
+careful way.
 
 Two bulk runs at once (an operator's import beside a school's) may lock the same rows in opposite orders; PostgreSQL
 then undoes one of them (a deadlock, or a serialization failure), and `each_in_one_transaction` runs it again from
@@ -26,14 +29,17 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar, cast
 
 import asyncpg
+import structlog
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from shared.application.unit_of_work import Remembered
 from shared.contracts.envelope import Envelope
 from shared.messaging.outbox import Outbox
+from shared.persistence.held import HeldRowsFailed, WriteBehind
 from shared.security.audit import AuditEntry
 from shared.security.postgres import PostgresAudit
 
+log = structlog.get_logger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 _current: ContextVar[Batch | None] = ContextVar("current_batch", default=None)
@@ -46,6 +52,7 @@ class Mark:
     events: tuple[int, int]  # (held, written)
     audit: tuple[int, int]
     answers: tuple[int, int]
+    inserts: int  # held inserts
 
 
 @dataclass
@@ -76,6 +83,7 @@ class _Rows(Generic[T]):
 @dataclass
 class Batch:
     conn: asyncpg.Connection
+    behind: WriteBehind  # the facts' plain inserts held, and the reads kept
     recalled: dict[str, Remembered | None] = field(default_factory=dict)  # keys locked and read at the start
     answered: dict[str, Remembered] = field(default_factory=dict)  # the answers of the facts kept so far
     _events: _Rows[Envelope] = field(default_factory=_Rows)
@@ -89,25 +97,38 @@ class Batch:
     _spoiled: bool = False  # a fact without a savepoint must be undone: `each` takes its whole run back
 
     async def each(self, items: Sequence[T], run: Callable[[T], Awaitable[R]]) -> list[R]:
-        """`run(item)` for each item in order, its facts without a savepoint each, until one must be undone: then
-        everything since the first item is taken back and done again, each fact in its own savepoint, and so is
-        the rest. `run` answers a refused fact; it does not raise."""
+        """`run(item)` for each item in order, its facts without a savepoint each and their plain inserts held
+        (shared/persistence/held.py), until one must be undone or the held rows fail: then everything since the
+        first item is taken back and done again, each fact in its own savepoint, its inserts sent as they come.
+        `run` answers a refused fact; it does not raise."""
         await self.conn.execute("RELEASE SAVEPOINT fact; SAVEPOINT facts" if self._kept_open else "SAVEPOINT facts")
         self._kept_open, self._careful = False, False
+        self.behind.bold = True
         before = self._mark()
-        results: list[R] = []
         try:
-            for n, item in enumerate(items):
-                result = await run(item)
-                if not self._spoiled:
-                    results.append(result)
-                    continue
+            results = await self._boldly(items, run)
+            if results is None:
                 await self.conn.execute("ROLLBACK TO SAVEPOINT facts")
                 self._drop_since(before)
                 self._spoiled, self._careful = False, True
-                results = [await run(again) for again in items[: n + 1]]
+                self.behind.bold = False
+                results = [await run(item) for item in items]
         finally:
-            self._careful = True
+            self._careful, self.behind.bold = True, False
+        return results
+
+    async def _boldly(self, items: Sequence[T], run: Callable[[T], Awaitable[R]]) -> list[R] | None:
+        """The answers, or None when a fact must be undone or the held rows failed."""
+        results: list[R] = []
+        try:
+            for item in items:
+                results.append(await run(item))
+                if self._spoiled:
+                    return None
+            await self.behind.write_held()
+        except HeldRowsFailed as failure:
+            log.info("batch_held_rows_failed", reason=str(failure))
+            return None
         return results
 
     async def begin_fact(self, writer: Outbox, security_schema: str) -> Mark:
@@ -131,9 +152,10 @@ class Batch:
         self._drop_since(mark)
 
     def _mark(self) -> Mark:
-        return Mark(self._events.mark(), self._audit.mark(), self._answers.mark())
+        return Mark(self._events.mark(), self._audit.mark(), self._answers.mark(), len(self.behind.inserts.rows))
 
     def _drop_since(self, mark: Mark) -> None:
+        self.behind.undo(mark.inserts)
         self._events.undo(mark.events)
         self._audit.undo(mark.audit)
         for key in self._answers.undo(mark.answers):
@@ -214,7 +236,7 @@ async def one_transaction(pool: asyncpg.Pool, keys: Sequence[str] = ()) -> Async
     async with pool.acquire() as lent:
         conn = cast(asyncpg.Connection, lent)
         async with conn.transaction():
-            batch = Batch(conn)
+            batch = Batch(conn, await WriteBehind.on(conn))
             await batch.recall_all(keys)
             token = _current.set(batch)
             try:

@@ -8,7 +8,7 @@ connection in `bind`.
 A bulk run (the import, a CloudEvents batch) opens `one_transaction(pool, keys)` (shared/persistence/batch.py)
 around many commands: every unit of work begun inside it joins that transaction with a savepoint of its own, so a
 refused fact rolls back alone, and leaves its outbox, audit and idempotency rows to the batch, which writes them
-set-based when it commits.
+set-based when it commits; its plain inserts are held and sent together (shared/persistence/held.py).
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ class PostgresUnitOfWork(UnitOfWork):
     async def begin(self) -> None:
         self._batch = None if self._joined is not None else current_batch()
         if self._batch is not None:
-            conn = self._batch.conn
+            conn = self._batch.behind.connection()
             self._mark = await self._batch.begin_fact(self._writer, self.settings.security_schema)
         elif self._joined is not None and not _joined_take_savepoints.get():
             conn = self._joined

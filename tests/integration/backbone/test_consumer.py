@@ -209,3 +209,37 @@ async def test_a_batch_applied_together_applies_its_new_events_and_counts_the_co
     assert {row["event_id"] for row in await pool.fetch("SELECT event_id FROM applied")} == {
         e.id for e in [*earlier, new]
     }
+
+
+async def test_a_held_insert_the_database_refuses_sends_the_batch_one_event_at_a_time(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic_namespace: str
+):
+    """Applied together, the handlers' plain inserts are held and sent once every handler has run; when PostgreSQL
+    refuses one (here a key taken before), the batch is undone and runs one event at a time: the event whose insert
+    is refused is retried and dead-lettered alone, the others are applied once."""
+    topic = f"{topic_namespace}cycle.training"
+    partnership = uuid4()
+    events = [withdrawal(partnership, day) for day in range(1, 6)]
+    refused = events[1]
+    await pool.execute("CREATE TABLE claims (event_id uuid PRIMARY KEY)")
+    await pool.execute("INSERT INTO claims (event_id) VALUES ($1)", refused.id)
+    await publish(kafka_bootstrap, topic, *events)
+    calls: list[object] = []
+
+    async def claims(conn: asyncpg.Connection, envelope) -> None:
+        calls.append(envelope.id)
+        await record_applied(conn, envelope)
+        await conn.execute("INSERT INTO claims (event_id) VALUES ($1)", envelope.id)
+
+    consumer = consumer_of(pool, kafka_bootstrap, topic, topic_namespace)
+    consumer._handler = claims
+    async with consuming(consumer):
+        dead = await read_all(kafka_bootstrap, [consumer.dead_letter_topic], at_least=1)
+        await eventually(lambda: _equals(applied_count(pool), 4))
+
+    assert calls[:5] == [e.id for e in events], "together, every handler ran before the held rows were sent"
+    assert calls.count(refused.id) == 1 + 3, "once together, then each of its three attempts alone"
+    assert [d.headers["ce_id"] for d in dead] == [str(refused.id).encode()]
+    kept = {event.id for event in events if event is not refused}
+    assert {row["event_id"] for row in await pool.fetch("SELECT event_id FROM applied")} == kept
+    assert (consumer.applied, consumer.dead_lettered) == (4, 1)

@@ -8,6 +8,7 @@ from typing import Any
 
 from shared.application.unit_of_work import Remembered
 from shared.persistence.batch import Batch
+from shared.persistence.held import HeldInserts, WriteBehind
 
 REMEMBERED = Remembered(b"fingerprint", {"event_id": "e1"}, held=False)
 
@@ -33,7 +34,7 @@ class RecordingOutbox:
 def batch_of(keys: str, remembered: str = "") -> tuple[Batch, RecordingConnection, RecordingOutbox]:
     """Every key of `keys` (one letter each) locked and read at the start; those of `remembered` answered before."""
     conn, outbox = RecordingConnection(), RecordingOutbox()
-    batch = Batch(conn)  # type: ignore[arg-type]  # records statements, as much of a connection as a batch uses
+    batch = Batch(conn, WriteBehind(conn, HeldInserts({})))  # type: ignore[arg-type]  # as much of one as it uses
     batch.recalled = {key: REMEMBERED if key in remembered else None for key in keys}
     return batch, conn, outbox
 

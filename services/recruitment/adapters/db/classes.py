@@ -9,6 +9,7 @@ from services.recruitment.application.unit_of_work import Classes
 from services.recruitment.domain.classes import ClassTerms, OrderedClass, Programme
 from shared.contracts.envelope import Envelope
 from shared.contracts.partnership import ClassOpened, ProgrammeRegistered
+from shared.persistence.held import read_once
 
 PROGRAMME_LIST = "SELECT programme_id, partnership_id, name, registered_on, seq FROM programmes WHERE NOT retracted"
 _LIVE_ENROLMENTS = (
@@ -40,9 +41,15 @@ class PostgresClasses(Classes):
         )
 
     async def get(self, class_id: UUID, *, lock: bool = False) -> OrderedClass | None:
+        """Unlocked, read once in a bulk run (its applications name a few classes) until the run writes a class."""
         suffix = " FOR UPDATE" if lock else ""
         sql = "SELECT class_id, partnership_id, programme_id, seats, opened_on, closed_on FROM classes"
-        return await fetched(self._conn, OrderedClass, f"{sql} WHERE class_id = $1 AND NOT retracted{suffix}", class_id)
+        sql = f"{sql} WHERE class_id = $1 AND NOT retracted{suffix}"
+        if lock:
+            return await fetched(self._conn, OrderedClass, sql, class_id)
+        return await read_once(
+            self._conn, ("class", class_id), "classes", lambda: fetched(self._conn, OrderedClass, sql, class_id)
+        )
 
     async def add(self, envelope: Envelope, opened: ClassOpened) -> None:
         await insert(

@@ -20,6 +20,7 @@ from services.training.domain.roster import Held
 from shared.contracts.envelope import Envelope
 from shared.contracts.partnership import ClassOpened
 from shared.messaging.codec import decode, encode
+from shared.persistence.held import read_once
 
 _LEARNER_COLUMNS = (
     "student_id, partnership_id, class_id, phase, first_start_on, period_start_on, planned_end_on,"
@@ -35,9 +36,15 @@ class PostgresClasses(Classes):
         self._conn = conn
 
     async def get(self, class_id: UUID, *, lock: bool = False) -> ClassRef | None:
+        """Unlocked, read once in a bulk run (its facts name a few classes) until the run writes a class."""
         sql = "SELECT class_id, partnership_id, closed_on FROM classes WHERE class_id = $1"
-        row = await self._conn.fetchrow(sql + (" FOR UPDATE" if lock else ""), class_id)
-        return None if row is None else ClassRef(row["class_id"], row["partnership_id"], row["closed_on"])
+        if lock:
+            return _class_ref(await self._conn.fetchrow(f"{sql} FOR UPDATE", class_id))
+
+        async def read() -> ClassRef | None:
+            return _class_ref(await self._conn.fetchrow(sql, class_id))
+
+        return await read_once(self._conn, ("class", class_id), "classes", read)
 
     async def add(self, envelope: Envelope, opened: ClassOpened) -> bool:
         inserted = await self._conn.fetchval(
@@ -178,3 +185,7 @@ class PostgresHeldFacts(HeldFacts):
 
     async def is_held(self, event_id: UUID) -> bool:
         return bool(await self._conn.fetchval("SELECT true FROM held_facts WHERE event_id = $1", event_id))
+
+
+def _class_ref(row: asyncpg.Record | None) -> ClassRef | None:
+    return None if row is None else ClassRef(row["class_id"], row["partnership_id"], row["closed_on"])

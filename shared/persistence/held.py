@@ -1,0 +1,257 @@
+"""Writing behind, in a bulk run (the import's facts, a learner's batch of events): a plain
+`INSERT INTO t (...) VALUES ($1, ...)` is held and sent with the others of the run in one round trip
+(`executemany`), the first time a statement might read what it would write; a row many facts read may be read once.
+
+A statement might read a held row when it names its table, a table whose foreign keys refer to that table, or a
+view over either (found in PostgreSQL's catalog, once per schema), and every DELETE or TRUNCATE might; such a
+statement writes the held rows first, in the order they were held. An insert that fails when written (a unique
+or foreign key violation) fails for the whole run (`HeldRowsFailed`): its owner undoes the run and does it again
+without holding (shared/persistence/batch.py, shared/messaging/consumer.py), so every fact gets the answer it would
+have had alone. A deadlock is not wrapped: the owner runs the whole run again, as for any other statement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any, TypeVar, cast
+
+import asyncpg
+
+_PLACE = r"\$\d+(?:::\w+)?"  # $3, $4::jsonb
+_PLAIN_INSERT = re.compile(
+    rf"\s*INSERT\s+INTO\s+(?P<table>\w+)\s*\([\w\s,]+\)\s*VALUES\s*\(\s*{_PLACE}(?:\s*,\s*{_PLACE})*\s*\)\s*",
+    re.IGNORECASE,
+)
+R = TypeVar("R")
+_WORD = re.compile(r"\w+")
+_REMOVES = re.compile(r"\b(DELETE|TRUNCATE)\b", re.IGNORECASE)
+_RELATIONS = """
+    SELECT referred.relname AS base, referrer.relname AS dependent
+    FROM pg_constraint k
+    JOIN pg_class referred ON referred.oid = k.confrelid
+    JOIN pg_class referrer ON referrer.oid = k.conrelid
+    WHERE k.contype = 'f' AND referred.relnamespace = current_schema()::regnamespace
+    UNION ALL
+    SELECT table_name, view_name FROM information_schema.view_table_usage WHERE table_schema = current_schema()
+"""
+_readers: dict[str, dict[str, frozenset[str]]] = {}  # schema -> table -> every name a reader of it may use
+
+
+class HeldRowsFailed(Exception):
+    """Writing the held rows failed: the run must be done again without holding."""
+
+
+def held_table(sql: str) -> str | None:
+    """The table of a plain single-row insert (no RETURNING, no ON CONFLICT), which may be held; else None."""
+    found = _PLAIN_INSERT.fullmatch(sql)
+    return found["table"].lower() if found else None
+
+
+async def readers_of_tables(conn: asyncpg.Connection) -> dict[str, frozenset[str]]:
+    """Per table of the connection's schema: itself, the tables whose foreign keys refer to it and the views over
+    any of those, at any depth."""
+    schema: str = await conn.fetchval("SELECT current_schema()")
+    if schema not in _readers:
+        direct: dict[str, set[str]] = {}
+        for row in await conn.fetch(_RELATIONS):
+            direct.setdefault(row["base"], set()).add(row["dependent"])
+        _readers[schema] = {table: frozenset(_closure(table, direct)) for table in direct}
+    return _readers[schema]
+
+
+def _closure(table: str, direct: dict[str, set[str]]) -> set[str]:
+    found, pending = {table}, [table]
+    while pending:
+        for dependent in direct.get(pending.pop(), ()):
+            if dependent not in found:
+                found.add(dependent)
+                pending.append(dependent)
+    return found
+
+
+@dataclass
+class HeldInserts:
+    readers: dict[str, frozenset[str]]
+    rows: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)  # (statement, its arguments), in order
+    _names: set[str] = field(default_factory=set)  # every name whose mention writes the rows first
+
+    def hold(self, table: str, sql: str, args: Sequence[Any]) -> None:
+        self.rows.append((sql, tuple(args)))
+        self._names |= self.readers.get(table, frozenset({table}))
+
+    def needed_by(self, sql: str) -> bool:
+        """Whether `sql` might read or remove what the held rows would write."""
+        if not self.rows:
+            return False
+        return bool(_REMOVES.search(sql)) or not self._names.isdisjoint(w.lower() for w in _WORD.findall(sql))
+
+    def undo(self, mark: int) -> None:
+        """Drops the rows held since `mark` (a length of `rows`)."""
+        del self.rows[mark:]
+        if not self.rows:
+            self._names.clear()
+
+    async def write(self, conn: asyncpg.Connection) -> None:
+        """Every held row, one `executemany` for each run of the same statement; raises HeldRowsFailed."""
+        rows, self.rows = self.rows, []
+        self._names.clear()
+        try:
+            for sql, group in groupby(rows, key=lambda row: row[0]):
+                await conn.executemany(sql, [args for _, args in group])
+        except asyncpg.TransactionRollbackError:
+            raise
+        except asyncpg.PostgresError as error:
+            raise HeldRowsFailed(str(error)) from error
+
+
+_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b", re.IGNORECASE)
+
+
+@dataclass
+class KeptReads:
+    """Reads a bulk run keeps, each under a key with the table it read: a row many facts read (the class every
+    application names) is read once, until a statement that may write that table, or an undo, forgets it."""
+
+    kept: dict[object, tuple[str, object]] = field(default_factory=dict)
+
+    def get(self, key: object) -> tuple[bool, object]:
+        found = self.kept.get(key)
+        return (False, None) if found is None else (True, found[1])
+
+    def keep(self, key: object, table: str, value: object) -> None:
+        self.kept[key] = (table, value)
+
+    def forget_written_by(self, sql: str) -> None:
+        if self.kept and _WRITES.search(sql):
+            named = {word.lower() for word in _WORD.findall(sql)}
+            self.kept = {key: read for key, read in self.kept.items() if read[0] not in named}
+
+    def clear(self) -> None:
+        self.kept.clear()
+
+
+@dataclass
+class WriteBehind:
+    """What a run holds on its connection: inserts held while it is `bold` (it undoes the whole run should they
+    fail) and outside any savepoint of a fact's own, and reads kept."""
+
+    conn: asyncpg.Connection
+    inserts: HeldInserts
+    reads: KeptReads = field(default_factory=KeptReads)
+    bold: bool = False
+    savepoints: int = 0  # savepoints of the facts' own open on the connection (`uow.savepoint()`, `restored`)
+
+    @classmethod
+    async def on(cls, conn: asyncpg.Connection, *, bold: bool = False) -> WriteBehind:
+        return cls(conn, HeldInserts(await readers_of_tables(conn)), bold=bold)
+
+    @property
+    def holding(self) -> bool:
+        return self.bold and self.savepoints == 0
+
+    def connection(self) -> asyncpg.Connection:
+        """The connection as the run's units of work use it."""
+        return cast(asyncpg.Connection, WritingBehind(self))
+
+    async def write_held(self, before: str | None = None) -> None:
+        """Writes the held inserts (all, or those `before` might read); raises HeldRowsFailed."""
+        if before is None or self.inserts.needed_by(before):
+            await self.inserts.write(self.conn)
+
+    def undo(self, mark: int) -> None:
+        """Drops the inserts held since `mark` and forgets the reads (they may have read what is undone)."""
+        self.inserts.undo(mark)
+        self.reads.clear()
+
+
+async def read_once(conn: object, key: object, table: str, read: Callable[[], Awaitable[R]]) -> R:
+    """On a run's connection, `read()`'s answer kept for the rest of the run under `key` until the run may write
+    `table`; on any other connection, `read()`."""
+    if not isinstance(conn, WritingBehind):
+        return await read()
+    kept, value = conn.run.reads.get(key)
+    if kept:
+        return cast(R, value)
+    found = await read()
+    conn.run.reads.keep(key, table, found)
+    return found
+
+
+class WritingBehind:
+    """A run's connection as its units of work see it: a plain insert is held while the run holds, any other
+    statement first writes the held rows it might read and forgets the kept reads it may write, and a savepoint of
+    a fact's own writes every held row before it starts (its rollback must not take earlier facts' rows)."""
+
+    def __init__(self, run: WriteBehind) -> None:
+        self.run = run
+        self._conn = run.conn
+
+    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:
+        self.run.reads.forget_written_by(query)
+        table = held_table(query) if args and self.run.holding else None
+        if table is not None:
+            self.run.inserts.hold(table, query, args)
+            return "INSERT 0 1"
+        await self.run.write_held(before=query)
+        return await self._conn.execute(query, *args, timeout=timeout)
+
+    async def executemany(self, command: str, args: Any, *, timeout: float | None = None) -> None:
+        await self._before(command)
+        await self._conn.executemany(command, args, timeout=timeout)
+
+    async def fetch(self, query: str, *args: Any, timeout: float | None = None) -> list[asyncpg.Record]:
+        await self._before(query)
+        return await self._conn.fetch(query, *args, timeout=timeout)
+
+    async def fetchrow(self, query: str, *args: Any, timeout: float | None = None) -> asyncpg.Record | None:
+        await self._before(query)
+        return await self._conn.fetchrow(query, *args, timeout=timeout)
+
+    async def fetchval(self, query: str, *args: Any, column: int = 0, timeout: float | None = None) -> Any:
+        await self._before(query)
+        return await self._conn.fetchval(query, *args, column=column, timeout=timeout)
+
+    async def _before(self, sql: str) -> None:
+        self.run.reads.forget_written_by(sql)
+        await self.run.write_held(before=sql)
+
+    def transaction(self, **options: Any) -> _FactSavepoint:
+        return _FactSavepoint(self.run, self._conn.transaction(**options))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+class _FactSavepoint:
+    """A savepoint a fact opens inside the run: the held rows are written before it, none is held inside it."""
+
+    def __init__(self, run: WriteBehind, inner: Any) -> None:
+        self._run = run
+        self._inner = inner
+
+    async def start(self) -> None:
+        await self._run.write_held()
+        await self._inner.start()
+        self._run.savepoints += 1
+
+    async def commit(self) -> None:
+        self._run.savepoints -= 1
+        await self._inner.commit()
+
+    async def rollback(self) -> None:
+        self._run.savepoints -= 1
+        self._run.reads.clear()  # they may have read what is undone
+        await self._inner.rollback()
+
+    async def __aenter__(self) -> _FactSavepoint:
+        await self.start()
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
+        if kind is None:
+            await self.commit()
+        else:
+            await self.rollback()
