@@ -1,6 +1,7 @@
 """Writing behind, in a bulk run (the import's facts, a learner's batch of events): a plain
-`INSERT INTO t (...) VALUES ($1, ...)` is held and sent with the others of the run in one round trip
-(`executemany`), the first time a statement might read what it would write; a row many facts read may be read once.
+`INSERT INTO t (...) VALUES ($1, ...)`, or such an upsert returning nothing, is held and sent with the others of
+the run in one round trip (`executemany`), the first time a statement might read what it would write; a row many
+facts read may be read once.
 
 A statement might read a held row when it names its table, a table whose foreign keys refer to that table, or a
 view over either (found in PostgreSQL's catalog, once per schema), and every DELETE or TRUNCATE might; such a
@@ -22,9 +23,11 @@ import asyncpg
 
 _PLACE = r"\$\d+(?:::\w+)?"  # $3, $4::jsonb
 _PLAIN_INSERT = re.compile(
-    rf"\s*INSERT\s+INTO\s+(?P<table>\w+)\s*\([\w\s,]+\)\s*VALUES\s*\(\s*{_PLACE}(?:\s*,\s*{_PLACE})*\s*\)\s*",
-    re.IGNORECASE,
+    rf"\s*INSERT\s+INTO\s+(?P<table>\w+)\s*\([\w\s,]+\)\s*VALUES\s*\(\s*{_PLACE}(?:\s*,\s*{_PLACE})*\s*\)"
+    r"(?P<conflict>\s+ON\s+CONFLICT\b.*)?\s*",
+    re.IGNORECASE | re.DOTALL,
 )
+_ANSWERS = re.compile(r"\b(RETURNING|SELECT)\b", re.IGNORECASE)  # an upsert that returns rows, or reads others
 R = TypeVar("R")
 _WORD = re.compile(r"\w+")
 _REMOVES = re.compile(r"\b(DELETE|TRUNCATE)\b", re.IGNORECASE)
@@ -45,9 +48,13 @@ class HeldRowsFailed(Exception):
 
 
 def held_table(sql: str) -> str | None:
-    """The table of a plain single-row insert (no RETURNING, no ON CONFLICT), which may be held; else None."""
+    """The table of a plain single-row insert, or upsert (ON CONFLICT … DO NOTHING / DO UPDATE), that returns
+    nothing: one that may be held; else None. Its status (`INSERT 0 1`) is given before it runs: no caller in a
+    run reads it."""
     found = _PLAIN_INSERT.fullmatch(sql)
-    return found["table"].lower() if found else None
+    if found is None or (found["conflict"] and _ANSWERS.search(found["conflict"])):
+        return None
+    return found["table"].lower()
 
 
 async def readers_of_tables(conn: asyncpg.Connection) -> dict[str, frozenset[str]]:

@@ -71,13 +71,20 @@ def run_of(batch: Batch, reads: dict[str, str] | None = None) -> Any:
     [
         (INSERT, "applications"),
         ("INSERT INTO learner_transitions (event_id, before) VALUES ($1, $2::jsonb)", "learner_transitions"),
-        ("INSERT INTO students (student_id) VALUES ($1) ON CONFLICT (student_id) DO NOTHING", None),
+        ("INSERT INTO students (student_id) VALUES ($1) ON CONFLICT (student_id) DO NOTHING", "students"),
+        (
+            "INSERT INTO learners (student_id, phase) VALUES ($1, $2)\n ON CONFLICT (student_id) DO UPDATE SET"
+            " phase = EXCLUDED.phase, updated_at = now()",
+            "learners",
+        ),  # fmt: skip
+        ("INSERT INTO students (student_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING student_id", None),
         ("INSERT INTO students (student_id) VALUES ($1) RETURNING student_id", None),
+        ("INSERT INTO totals (id, n) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET n = (SELECT max(n) FROM t)", None),
         ("INSERT INTO outbox (event_id) SELECT event_id FROM unnest($1::uuid[]) AS row (event_id)", None),
         ("UPDATE applications SET status = $1", None),
     ],
 )
-def test_only_a_plain_insert_of_one_row_may_be_held(sql: str, table: str | None):
+def test_only_an_insert_or_upsert_of_one_row_that_returns_nothing_may_be_held(sql: str, table: str | None):
     assert held_table(sql) == table
 
 
