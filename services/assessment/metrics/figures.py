@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from services.assessment.metrics.catalog import (
     COST_METRICS,
@@ -77,13 +78,22 @@ def reading(
     shape: Shape, metric: str, numerator: int, denominator: int, samples: Counter[int] | None = None
 ) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     """DOMAIN.md: numerator ÷ denominator, null when the denominator is 0; an empty cell reads 0, 0, null."""
-    if shape is Shape.COUNT:
-        return Decimal(numerator), None, Decimal(numerator)
     if shape is Shape.MEDIAN:
         middle = median(samples or Counter())
         if middle is None:
             return Decimal(0), Decimal(0), None
         return None, Decimal(sum((samples or Counter()).values())), half_up(middle / 100)
+    return _reading(shape, metric, numerator, denominator)
+
+
+@lru_cache(maxsize=1 << 16)
+def _reading(
+    shape: Shape, metric: str, numerator: int, denominator: int
+) -> tuple[Decimal, Decimal | None, Decimal | None]:
+    """A count's or a ratio's reading, kept: most figures read one of a few (0 of 0, 1 of 2, ...), and a flush
+    renders tens of thousands (Decimals are immutable, so one may stand in many figures)."""
+    if shape is Shape.COUNT:
+        return Decimal(numerator), None, Decimal(numerator)
     num_scale = 100 if metric in _CENT_METRICS else 1
     den_scale = 100 if metric == "enterprise_teaching_share" else 1
     value = None if denominator == 0 else _ratio(numerator * den_scale, denominator * num_scale)
