@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import groupby
 from typing import Any, TypeVar, cast
 
@@ -31,6 +32,7 @@ _ANSWERS = re.compile(r"\b(RETURNING|SELECT)\b", re.IGNORECASE)  # an upsert tha
 R = TypeVar("R")
 _WORD = re.compile(r"\w+")
 _REMOVES = re.compile(r"\b(DELETE|TRUNCATE)\b", re.IGNORECASE)
+_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b", re.IGNORECASE)
 _RELATIONS = """
     SELECT referred.relname AS base, referrer.relname AS dependent
     FROM pg_constraint k
@@ -47,6 +49,22 @@ class HeldRowsFailed(Exception):
     """Writing the held rows failed: the run must be done again without holding."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Statement:
+    words: frozenset[str]  # lower case
+    writes: bool
+    removes: bool
+
+
+@lru_cache(maxsize=4096)
+def _statement(sql: str) -> _Statement:
+    """What the checks read of a statement: a run sends few statements, each many times."""
+    return _Statement(
+        frozenset(word.lower() for word in _WORD.findall(sql)), bool(_WRITES.search(sql)), bool(_REMOVES.search(sql))
+    )
+
+
+@lru_cache(maxsize=4096)
 def held_table(sql: str) -> str | None:
     """The table of a plain single-row insert, or upsert (ON CONFLICT … DO NOTHING / DO UPDATE), that returns
     nothing: one that may be held; else None. Its status (`INSERT 0 1`) is given before it runs: no caller in a
@@ -93,7 +111,8 @@ class HeldInserts:
         """Whether `sql` might read or remove what the held rows would write."""
         if not self.rows:
             return False
-        return bool(_REMOVES.search(sql)) or not self._names.isdisjoint(w.lower() for w in _WORD.findall(sql))
+        statement = _statement(sql)
+        return statement.removes or not self._names.isdisjoint(statement.words)
 
     def undo(self, mark: int) -> None:
         """Drops the rows held since `mark` (a length of `rows`)."""
@@ -114,27 +133,26 @@ class HeldInserts:
             raise HeldRowsFailed(str(error)) from error
 
 
-_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|TRUNCATE)\b", re.IGNORECASE)
-
-
 @dataclass
 class KeptReads:
     """Reads a bulk run keeps, each under a key with the table it read: a row many facts read (the class every
     application names) is read once, until a statement that may write that table, or an undo, forgets it."""
 
-    kept: dict[object, tuple[str, object]] = field(default_factory=dict)
+    kept: dict[str, dict[object, object]] = field(default_factory=dict)  # table -> key -> value
 
-    def get(self, key: object) -> tuple[bool, object]:
-        found = self.kept.get(key)
-        return (False, None) if found is None else (True, found[1])
+    def get(self, key: object, table: str) -> tuple[bool, object]:
+        reads = self.kept.get(table, {})
+        return (key in reads), reads.get(key)
 
     def keep(self, key: object, table: str, value: object) -> None:
-        self.kept[key] = (table, value)
+        self.kept.setdefault(table, {})[key] = value
 
     def forget_written_by(self, sql: str) -> None:
-        if self.kept and _WRITES.search(sql):
-            named = {word.lower() for word in _WORD.findall(sql)}
-            self.kept = {key: read for key, read in self.kept.items() if read[0] not in named}
+        if self.kept:
+            statement = _statement(sql)
+            if statement.writes:
+                for table in statement.words.intersection(self.kept):
+                    del self.kept[table]
 
     def clear(self) -> None:
         self.kept.clear()
@@ -179,7 +197,7 @@ async def read_once(conn: object, key: object, table: str, read: Callable[[], Aw
     `table`; on any other connection, `read()`."""
     if not isinstance(conn, WritingBehind):
         return await read()
-    kept, value = conn.run.reads.get(key)
+    kept, value = conn.run.reads.get(key, table)
     if kept:
         return cast(R, value)
     found = await read()
