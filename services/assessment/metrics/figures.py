@@ -86,7 +86,7 @@ def reading(
     return _reading(shape, metric, numerator, denominator)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)  # about 2 MB: the worker's memory per student is measured (bench (6))
 def _reading(
     shape: Shape, metric: str, numerator: int, denominator: int
 ) -> tuple[Decimal, Decimal | None, Decimal | None]:
