@@ -172,7 +172,9 @@ def scaling(s: Scaling) -> str:
         reason = (
             f" The two workers used {s.two.worker_cpu_seconds / s.two.seconds:.2f} cores together: they were not"
             " short of cores, each waited on the other processes of the machine (broker, PostgreSQL) and on its"
-            " share of the stream, which is split by partnership (key) over the partitions, not evenly."
+            " share of the stream, which is split by partnership (key) over the partitions, not evenly: the"
+            f" partitions of the one that held more carried {s.two.largest_share:.0%} of the events, so on this"
+            f" stream two workers could be at most {s.bound:.2f}× one."
         )
     return (
         f"**(7) One versus two workers** on {s.cores} cores: one {number(s.one.steady_per_second)} events/s steady "

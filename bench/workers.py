@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 from bench.dataset import Dataset
@@ -19,6 +20,7 @@ from bench.profiling import Profiler, no_profiler
 from bench.progress import Watch, steady_rate
 from bench.stats import rate
 from bench.workload import BUSINESS_DATE
+from services.assessment.rebuild import end_offsets
 from services.assessment.store import AssessmentStore, open_store
 from shared.messaging.topics import ensure_topics, product_topics
 
@@ -34,6 +36,7 @@ class WorkerRun:
     machine_busy: float  # share of all cores' time spent busy during the run (1.0: none left)
     worker_cpu_seconds: float
     resident_bytes: int  # the workers' RSS once settled and idle for a moment
+    largest_share: float = 1.0  # of the stream's events, those on the partitions of the worker that held the most
 
     @property
     def per_second(self) -> float:
@@ -50,6 +53,12 @@ class Scaling:
     def speedup(self) -> float:
         return self.two.steady_per_second / self.one.steady_per_second
 
+    @property
+    def bound(self) -> float:
+        """The most two workers can be over one on this stream, each as fast as one alone: the one that holds
+        more of it finishes last."""
+        return 1 / self.two.largest_share
+
 
 async def run_workers(
     env: BenchEnv, dataset: Dataset, generation: str, workers: int, profiler: Profiler = no_profiler
@@ -65,10 +74,23 @@ async def run_workers(
                 seconds = await watch.until_settled(1800, lambda: fleet.check(*running))
             busy, used = load.busy(), sum(cpu_seconds(w.pid) for w in running)
             resident = await _resident_when_idle([w.pid for w in running])
+            share = await _largest_share(env, store, settings.generation, dataset)
     finally:
         await store.close()
     steady = steady_rate(watch.samples, dataset.events, rate(dataset.events, seconds))
-    return WorkerRun(workers, dataset.events, seconds, steady, busy, used, resident)
+    return WorkerRun(workers, dataset.events, seconds, steady, busy, used, resident, share)
+
+
+async def _largest_share(env: BenchEnv, store: AssessmentStore, generation: str, dataset: Dataset) -> float:
+    """Of the stream's events, the share on the partitions of the worker that owns the most of them at the end (as
+    `partition_owners` records it): the stream is split by partnership over the partitions, not evenly."""
+    rows = await store.pool.fetch("SELECT partition, owner FROM partition_owners WHERE generation = $1", generation)
+    owners = {row["partition"]: row["owner"] for row in rows}
+    held: Counter[str | None] = Counter()
+    for (_, partition), end in (await end_offsets(env.bootstrap, dataset.topics)).items():
+        held[owners.get(partition)] += end
+    total = sum(held.values())
+    return max(held.values()) / total if total else 1.0
 
 
 async def _resident_when_idle(pids: list[int]) -> int:
