@@ -36,7 +36,7 @@ from shared.observability import tracing
 from shared.observability.metrics import EVENTS_CONSUMED
 from shared.persistence.batch import ROLLED_BACK
 from shared.persistence.database import pooled
-from shared.persistence.held import WriteBehind
+from shared.persistence.held import HeldInserts, WriteBehind, readers_of_tables
 from shared.persistence.unit_of_work import joined_without_savepoints
 
 Handler = Callable[[asyncpg.Connection, Envelope], Awaitable[None]]
@@ -99,6 +99,7 @@ class IdempotentConsumer:
         self._accepts = accepts
         self.dead_letter_topic = dead_letter_topic(group, topic_namespace)
         self._dead_letter_partitions = dead_letter_partitions
+        self._readers: dict[str, frozenset[str]] | None = None  # shared/persistence/held.py, read at the first batch
         self.applied = 0
         self.duplicates = 0
         self.dead_lettered = 0
@@ -209,12 +210,15 @@ class IdempotentConsumer:
                     list(digests.values()),
                 )
             }
-            behind = await WriteBehind.on(conn, bold=True)
+            if self._readers is None:  # the schema's tables and who reads them: asked once
+                self._readers = await readers_of_tables(conn)
+            behind = WriteBehind(conn, HeldInserts(self._readers), bold=True)
+            facts = behind.connection()
             with joined_without_savepoints():
                 for _, envelope in events:
                     if envelope.id in first:
                         with tracing.span(envelope.traceparent):
-                            await self._handler(behind.connection(), envelope)
+                            await self._handler(facts, envelope)
             await behind.write_held()
         except INFRASTRUCTURE_ERRORS + (ROLLED_BACK,):
             raise

@@ -11,8 +11,7 @@ statement per table when the batch commits; undoing a fact drops its share. A re
 (the event a correction targets, who recorded it) writes them first, so it sees every fact before it, as one
 transaction per fact would; if the fact that read them is then undone, they are written again. While `each` runs
 without savepoints, the facts' plain inserts into their own tables are held too and sent together when a statement
-might read them (shared/persistence/held.py); should they fail, the run is done again the
-careful way.
+might read them (shared/persistence/held.py); should they fail, the run is done again the careful way.
 
 Two bulk runs at once (an operator's import beside a school's) may lock the same rows in opposite orders; PostgreSQL
 then undoes one of them (a deadlock, or a serialization failure), and `each_in_one_transaction` runs it again from
@@ -91,7 +90,6 @@ class Batch:
     _answers: _Rows[str] = field(default_factory=_Rows)  # keys of `answered`, in the order given
     _writer: Outbox | None = None
     _security_schema: str = ""
-    _careful: bool = True  # a savepoint per fact; `each` runs without until a fact must be undone
     _kept_open: bool = False  # the last fact's savepoint, released with the next one's start
     _replaying: bool = False  # the fact began with a remembered answer, so it wrote nothing
     _spoiled: bool = False  # a fact without a savepoint must be undone: `each` takes its whole run back
@@ -102,20 +100,23 @@ class Batch:
         first item is taken back and done again, each fact in its own savepoint, its inserts sent as they come.
         `run` answers a refused fact; it does not raise."""
         await self.conn.execute("RELEASE SAVEPOINT fact; SAVEPOINT facts" if self._kept_open else "SAVEPOINT facts")
-        self._kept_open, self._careful = False, False
-        self.behind.bold = True
+        self._kept_open, self.behind.bold = False, True
         before = self._mark()
         try:
             results = await self._boldly(items, run)
             if results is None:
                 await self.conn.execute("ROLLBACK TO SAVEPOINT facts")
                 self._drop_since(before)
-                self._spoiled, self._careful = False, True
-                self.behind.bold = False
+                self._spoiled, self.behind.bold = False, False
                 results = [await run(item) for item in items]
         finally:
-            self._careful, self.behind.bold = True, False
+            self.behind.bold = False
         return results
+
+    @property
+    def _careful(self) -> bool:
+        """A savepoint per fact; `each` runs without (boldly, its inserts held) until a fact must be undone."""
+        return not self.behind.bold
 
     async def _boldly(self, items: Sequence[T], run: Callable[[T], Awaitable[R]]) -> list[R] | None:
         """The answers, or None when a fact must be undone or the held rows failed."""

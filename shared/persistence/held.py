@@ -170,8 +170,8 @@ class WriteBehind:
     savepoints: int = 0  # savepoints of the facts' own open on the connection (`uow.savepoint()`, `restored`)
 
     @classmethod
-    async def on(cls, conn: asyncpg.Connection, *, bold: bool = False) -> WriteBehind:
-        return cls(conn, HeldInserts(await readers_of_tables(conn)), bold=bold)
+    async def on(cls, conn: asyncpg.Connection) -> WriteBehind:
+        return cls(conn, HeldInserts(await readers_of_tables(conn)))
 
     @property
     def holding(self) -> bool:
