@@ -20,9 +20,9 @@ from services.assessment.lineage import parents_named
 from services.assessment.metrics.catalog import VERSIONS
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.figures import Figure
-from services.assessment.metrics.scope import figures, rollup_figures
+from services.assessment.metrics.scope import figures, group, partnership_tally, rollup_figures, rollup_tally
 from services.assessment.records import Applied, Record, RecordKey, RecordKind, place
-from services.assessment.store import AssessmentStore, Executor
+from services.assessment.store import AssessmentStore, Executor, LiveTally
 from shared.contracts.envelope import Envelope
 from shared.contracts.partnership import PartnershipSigned
 
@@ -106,6 +106,7 @@ class Template:
     records: dict[RecordKey, Record]  # its class and student records
     figures: list[Figure]
     rollup: list[Figure]
+    tallies: list[tuple[str, int, bytes]]  # "partnership" or "rollup", metric version, packed: what a live flush writes
     large: Partnership
     large_records: dict[RecordKey, Record]
 
@@ -125,10 +126,13 @@ def template(partnerships: int, students: int, large_students: int) -> Template:
             Record(RecordKey.of_partnership(child), records[RecordKey.of_partnership(partnership.partnership_id)].facts)
         )
     rollup = [f for v in VERSIONS for f in rollup_figures(pooled, first_parent, as_of, v)]
+    [grouped] = group(records.values()).values()
+    tallies = [("partnership", v, partnership_tally(grouped, as_of, VERSIONS[v])[0].pack()) for v in VERSIONS]
+    tallies += [("rollup", v, rollup_tally(pooled, first_parent, as_of, v).pack()) for v in VERSIONS]
     large, large_opening = workload.partnership(2, first_parent)
     large_records = fold(large_opening + students_of(workload, large, large_students))
     figures_now = every_version(list(records.values()), as_of)
-    return Template(parents, opening, records, figures_now, rollup, large, large_records)
+    return Template(parents, opening, records, figures_now, rollup, tallies, large, large_records)
 
 
 async def build_figure_store(
@@ -153,11 +157,13 @@ async def build_figure_store(
         await builder.copy("bench_records", ("kind", "entity", "body"), kept)
         await builder.figures(made.figures, "bench_figures", "partnership")
         await builder.figures(made.rollup, "bench_figures", "rollup")
+        await builder.copy("bench_tallies", ("kind", "version", "tally"), made.tallies)
         for statement in _FAN_OUT.split(";")[:-1]:
             await conn.execute(statement, generation)
         await builder.records(r for _, opened in made.parents for r in fold(opened).values())
         await builder.records(made.large_records.values())
         await builder.figures(every_version(list(made.large_records.values()), AsOf.of(BUSINESS_DATE)))
+        await store.write_live_tallies(conn, generation, _tallies_of(made.large, made.large_records))
         figure_rows = await conn.fetchval("SELECT count(*) FROM figures_latest WHERE generation = $1", generation)
         record_rows = await conn.fetchval("SELECT count(*) FROM records WHERE generation = $1", generation)
     await store.pool.execute("ANALYZE records; ANALYZE figures_latest")
@@ -167,19 +173,28 @@ async def build_figure_store(
     return FigureStore(generation, children, parent_ids, large, large_students, figure_rows, record_rows, seconds)
 
 
+def _tallies_of(partnership: Partnership, records: dict[RecordKey, Record]) -> list[LiveTally]:
+    """What a live flush writes for one partnership: its tally of each metric version."""
+    [grouped] = group(records.values()).values()
+    as_of = AsOf.of(BUSINESS_DATE)
+    scope = f"partnership:{partnership.partnership_id}"
+    return [(scope, v, BUSINESS_DATE, partnership_tally(grouped, as_of, VERSIONS[v])[0].pack()) for v in VERSIONS]
+
+
 _TEMPLATE_TABLES = """
 CREATE TEMP TABLE bench_children (pid uuid, parent int) ON COMMIT DROP;
 CREATE TEMP TABLE bench_parents (pid uuid, parent int) ON COMMIT DROP;
 CREATE TEMP TABLE bench_bodies (parent int, body bytea, parents uuid[]) ON COMMIT DROP;
 CREATE TEMP TABLE bench_records (kind char(1), entity bytea, body bytea) ON COMMIT DROP;
 CREATE TEMP TABLE bench_figures (LIKE figures_latest INCLUDING DEFAULTS) ON COMMIT DROP;
+CREATE TEMP TABLE bench_tallies (kind text, version int, tally bytea) ON COMMIT DROP;
 """
 
 
 # Partnership records name their own parent; class and student records are the template's, each student re-keyed
 # (md5 of partnership and student) so that no two partnerships share one; figures are the template's, re-scoped,
 # inserted in primary-key order (appending to the index is several times faster than inserting all over it).
-_FAN_OUT = """
+_FAN_OUT = f"""
 INSERT INTO records (generation, key, partnership_id, kind, body, parents)
 SELECT $1, uuid_send(c.pid) || 'p'::bytea || uuid_send(c.pid), c.pid, 'p', b.body, b.parents
 FROM bench_children c JOIN bench_bodies b ON b.parent = c.parent;
@@ -198,6 +213,12 @@ SELECT $1, f.scope || ':' || p.pid, f.version, f.dimension, f.bucket, f.metric, 
        f.value, f.final, f.as_of
 FROM bench_parents p CROSS JOIN bench_figures f WHERE f.scope = 'rollup'
 ORDER BY 2, 3, 4, 5, 6;
+INSERT INTO live_tallies (generation, scope, version, as_of, tally, read_at)
+SELECT $1, t.kind || ':' || c.pid, t.version, '{BUSINESS_DATE.isoformat()}', t.tally, now()
+FROM bench_children c CROSS JOIN bench_tallies t WHERE t.kind = 'partnership'
+UNION ALL
+SELECT $1, t.kind || ':' || p.pid, t.version, '{BUSINESS_DATE.isoformat()}', t.tally, now()
+FROM bench_parents p CROSS JOIN bench_tallies t WHERE t.kind = 'rollup';
 """
 
 

@@ -1,10 +1,10 @@
 """(4) Event-to-figure freshness: events sent at a steady rate to a running worker; each one's freshness is the time
 from its send to the first moment the figures that count it can be read.
 
-A worker writes a flush's figures and its `progress` (the next offset of each partition) in one transaction, so an
-event at offset o of a partition is in the queryable figures as soon as that partition's progress passes o. The
-progress is polled every `POLL_SECONDS`; each event's freshness is taken at the first poll that sees it, an upper
-bound at most one poll interval above the truth.
+Live answers are rendered from the tallies a worker's live flush writes, in one transaction with `live_progress`
+(the next offset of each partition they count), so an event at offset o of a partition is in the live figures as
+soon as that partition's live progress passes o. It is polled every `POLL_SECONDS`; each event's freshness is taken
+at the first poll that sees it, an upper bound at most one poll interval above the truth.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ class Freshness:
     sent: int
     send_seconds: float
     flush_seconds: float  # the worker's ASSESSMENT_FLUSH_SECONDS
-    latency: Latency  # send -> figures readable
+    latency: Latency  # send -> its figures readable in a live answer
+    live_seconds: float = 0.2  # the worker's ASSESSMENT_LIVE_SECONDS
 
     @property
     def sent_per_second(self) -> float:
@@ -89,7 +90,7 @@ async def poll_progress(
 ) -> None:
     while True:
         at = time.perf_counter()
-        polls.append((at, await store.progress(generation)))
+        polls.append((at, await store.live_progress(generation)))
         await asyncio.sleep(max(0.0, POLL_SECONDS - (time.perf_counter() - at)))
 
 
@@ -140,4 +141,5 @@ async def measure_freshness(
                 await asyncio.gather(polling, return_exceptions=True)
     finally:
         await store.close()
-    return Freshness(per_second, len(sent), send_seconds, settings.flush_seconds, Latency.of(freshness_of(sent, polls)))
+    latency = Latency.of(freshness_of(sent, polls))
+    return Freshness(per_second, len(sent), send_seconds, settings.flush_seconds, latency, settings.live_seconds)

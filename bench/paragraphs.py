@@ -121,8 +121,9 @@ def learners(le: Learning, anchors: Anchors | None) -> str:
 def freshness(f: Freshness) -> str:
     return (
         f"**(4) Freshness**: {f.sent:,} events sent at {number(f.sent_per_second)}/s (target "
-        f"{f.target_per_second:,}/s) to a running worker (flush every {f.flush_seconds:g} s): event to queryable "
-        f"figure p50 {f.latency.p50_ms:,.0f} ms, p99 {f.latency.p99_ms:,.0f} ms, max {f.latency.max_ms:,.0f} ms."
+        f"{f.target_per_second:,}/s) to a running worker (live tallies every {f.live_seconds:g} s, figures rows "
+        f"every {f.flush_seconds:g} s): event to its figures in a live answer p50 {f.latency.p50_ms:,.0f} ms, p99 "
+        f"{f.latency.p99_ms:,.0f} ms, max {f.latency.max_ms:,.0f} ms."
     )
 
 
@@ -205,11 +206,14 @@ def findings(r: Results) -> list[str]:
     """What the numbers themselves say about a missed goal, beside the profiles."""
     notes: list[str] = []
     f = r.freshness
-    if f is not None and f.latency.p99_ms >= 500 and f.flush_seconds * 1000 >= 250:
+    if f is not None and f.latency.p99_ms >= 500:
         notes.append(
-            f"- Freshness: the worker writes figures on a timer (ASSESSMENT_FLUSH_SECONDS = {f.flush_seconds:g} s), "
-            "so an event waits up to a whole interval, plus the flush itself, before its figures can be read: p99 "
-            f"cannot fall below about {f.flush_seconds * 1000:,.0f} ms at that setting, whatever the code costs."
+            f"- Freshness: live answers are rendered from tallies the worker writes every {f.live_seconds:g} s "
+            f"(ASSESSMENT_LIVE_SECONDS; figures rows every {f.flush_seconds:g} s, ASSESSMENT_FLUSH_SECONDS), so the "
+            "interval is not what holds p99 up: the worker reads the stream in fetches of a thousand or two records "
+            "and handles each fetch whole before the next (its log shows the records waiting jump from 0 to "
+            "~1,800 and drain within about a second), and the figures rows' flush (tens of thousands of rows) takes "
+            "its share of the same core."
         )
     if r.queries is not None:
         notes += _query_findings(r.queries, r.sizes.students_per_partnership)
@@ -259,9 +263,9 @@ def _query_findings(q: Queries, students: int) -> list[str]:
         )
     if "live" in kinds and kinds["live"].p99_ms >= 10:
         notes.append(
-            f"- Live figures ({kinds['live'].p50_ms:,.0f} ms at p50) are read from figures_latest, every figure of "
-            "the scope in both metric versions (several hundred rows), and written as JSON from the rows; the rest "
-            "of the p99 is the machine's: one request at a time on 2 cores shared with the broker, the database and "
-            "the other services."
+            f"- Live figures ({kinds['live'].p50_ms:,.0f} ms at p50) are rendered from the scope's tallies (one row "
+            "a metric version, services/assessment/live.py; a rendering is kept until the tally changes) and written "
+            "as JSON; the rest of the p99 is the machine's: one request at a time on 2 cores shared with the broker, "
+            "the database and the other services."
         )
     return notes

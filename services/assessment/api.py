@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
 from services.assessment.figure_json import figures_body, rows_body
+from services.assessment.live import live_figures
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
 from services.assessment.metrics.figures import Figure
 from services.assessment.queries import answer_as_of, as_of_of, live_targets, targets_as_of
@@ -180,6 +181,9 @@ async def _scope_figures(
     if as_of is not None:
         return await _scope_as_of(store, default, pid, rollup, version, dimension, as_of, at, format)
     scope = f"{'rollup' if rollup else 'partnership'}:{pid}"
+    generation, tallies = await store.live_tallies(default, scope, version)
+    if tallies:  # written by a worker's live flush; a store without them (written before it) answers from rows
+        return _answer(scope, generation, None, live_figures(scope, tallies, dimension), format, version, dimension)
     if format == "json":
         generation, rows = await store.live_rows(default, scope, version, dimension)
         return json_response(rows_body(scope, generation, None, rows))

@@ -42,6 +42,7 @@ class PartnershipState:
     records: PartnershipRecords
     versions: dict[int, _Version] = field(default_factory=dict)
     stale: bool = True
+    whole_due: bool = True  # recounted whole since its figures were last rendered: render them all
     # Records changed since the shares were last brought up to date: recounted once each when figures are next
     # read (at the flush), however many events touched them in between.
     pending: dict[RecordKey, Record] = field(default_factory=dict)
@@ -66,8 +67,11 @@ class LiveEngine:
         self.versions = versions
         self.partnerships: dict[UUID, PartnershipState] = {}
         self.rollups: dict[UUID, dict[UUID, RollupPart]] = {}
+        # Changed since the last flush (figures) and since the last live flush (tallies), each taken by its own.
         self.dirty: set[UUID] = set()
         self.dirty_rollups: set[UUID] = set()
+        self.live_dirty: set[UUID] = set()
+        self.live_dirty_rollups: set[UUID] = set()
         # Every record of each student on this worker's partitions, whatever its partnership (a student moved to
         # another partnership has two); a student's share is read from all of them.
         self.everywhere: Everywhere = {}
@@ -79,6 +83,8 @@ class LiveEngine:
         self.rollups.clear()
         self.dirty.clear()
         self.dirty_rollups.clear()
+        self.live_dirty.clear()
+        self.live_dirty_rollups.clear()
         self.parts = SharedParts()
 
     def move_to(self, as_of: AsOf) -> None:
@@ -88,8 +94,17 @@ class LiveEngine:
         self.as_of = as_of
         for pid, state in self.partnerships.items():
             state.stale = True
-            self.dirty.add(pid)
-        self.dirty_rollups |= set(self.rollups)
+            self._touch(pid)
+        for parent in self.rollups:
+            self._touch_rollup(parent)
+
+    def _touch(self, pid: UUID) -> None:
+        self.dirty.add(pid)
+        self.live_dirty.add(pid)
+
+    def _touch_rollup(self, parent: UUID) -> None:
+        self.dirty_rollups.add(parent)
+        self.live_dirty_rollups.add(parent)
 
     def _state(self, pid: UUID) -> PartnershipState:
         state = self.partnerships.get(pid)
@@ -110,13 +125,13 @@ class LiveEngine:
         """A roll-up pools its parent's own records too; an alliance or a programme answers one from its signing,
         before any member has joined (DOMAIN.md: every cell answered)."""
         pid = record.key.partnership_id
-        self.dirty.add(pid)
+        self._touch(pid)
         if record.key.kind is RecordKind.PARTNERSHIP and any(
             f.kind == "PartnershipSigned" and f.get("kind") in PARENT_KINDS for f in record.facts
         ):
             self.rollups.setdefault(pid, {})
         if pid in self.rollups:
-            self.dirty_rollups.add(pid)
+            self._touch_rollup(pid)
 
     def update(self, record: Record) -> None:
         pid = record.key.partnership_id
@@ -133,7 +148,7 @@ class LiveEngine:
             for key, other in self.everywhere.get(record.key.entity_id, {}).items():
                 if key != record.key:
                     elsewhere = self._state(key.partnership_id)
-                    self.dirty.add(key.partnership_id)
+                    self._touch(key.partnership_id)
                     if not elsewhere.stale:
                         elsewhere.pending[key] = other
 
@@ -171,7 +186,7 @@ class LiveEngine:
                 for unit in (*shares.classes.values(), *shares.students.values()):
                     self.parts.share(unit)
                 state.versions[number] = _Version(shares.tally(), shares)
-            state.stale = False
+            state.stale, state.whole_due = False, True
         else:
             for record in state.pending.values():
                 self._recount(state, record)
@@ -191,10 +206,9 @@ class LiveEngine:
         """The figures of the cells moved since the last call, and whether they are all the partnership's figures:
         they are after a recount whole (a partnership record changed, a new day) or when the check-points moved
         (every cell has a figure per check-point); then a figure missing from them is gone."""
-        state = self._state(pid)
-        whole = state.stale
-        state = self._fresh(state)
-        whole = whole or any(v.checkpoints != checkpoints_of(v.tally) for v in state.versions.values())
+        state = self._fresh(self._state(pid))
+        whole = state.whole_due or any(v.checkpoints != checkpoints_of(v.tally) for v in state.versions.values())
+        state.whole_due = False
         day, figures = self.as_of.business_date, []
         for number, version in state.versions.items():
             only = None if whole else version.tally.touched
@@ -205,9 +219,13 @@ class LiveEngine:
     def context(self, pid: UUID, version: int) -> PartnershipContext:
         return self._fresh(self._state(pid)).versions[version].shares.ctx
 
+    def tallies(self, pid: UUID) -> dict[int, Tally]:
+        """The partnership's tally of each metric version, brought up to date (what its figures are rendered from)."""
+        return {number: version.tally for number, version in self._fresh(self._state(pid)).versions.items()}
+
     def receive_part(self, parent: UUID, part: RollupPart) -> None:
         self.rollups.setdefault(parent, {})[part.child] = part
-        self.dirty_rollups.add(parent)
+        self._touch_rollup(parent)
 
     def pooled_children(self, parent: UUID) -> dict[int, Tally]:
         pooled = {number: Tally() for number in self.versions}
@@ -217,13 +235,17 @@ class LiveEngine:
                     pooled.setdefault(number, Tally()).merge(tally)
         return pooled
 
-    def rollup_figures(self, parent: UUID) -> list[Figure]:
+    def rollup_tallies(self, parent: UUID) -> dict[int, Tally]:
         """DOMAIN.md roll-ups: the parent's own tallies (when it has records here) pooled with its members'."""
-        day = self.as_of.business_date
         pooled = self.pooled_children(parent)
         if parent in self.partnerships:
             for number, version in self._fresh(self.partnerships[parent]).versions.items():
                 pooled.setdefault(number, Tally()).merge(version.tally)
+        return pooled
+
+    def rollup_figures(self, parent: UUID) -> list[Figure]:
+        day = self.as_of.business_date
+        pooled = self.rollup_tallies(parent)
         return [figure for number, tally in pooled.items() for figure in render(tally, f"rollup:{parent}", number, day)]
 
     def upward_part(self, pid: UUID) -> RollupPart | None:

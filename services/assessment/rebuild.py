@@ -81,6 +81,7 @@ def worker_environment(settings: AssessmentSettings) -> dict[str, str]:
         "CYCLE_SCHEMA_SUFFIX": settings.schema_suffix,
         "ASSESSMENT_GENERATION": settings.generation,
         "ASSESSMENT_FLUSH_SECONDS": str(settings.flush_seconds),
+        "ASSESSMENT_LIVE_SECONDS": str(settings.live_seconds),
         "CYCLE_LOG_LEVEL": settings.log_level,
     }
     if settings.business_date is not None:

@@ -8,7 +8,8 @@ in-memory engine. `flush` runs on a timer: it renders the figures of changed par
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
@@ -55,6 +56,24 @@ def partition_of(partnership_id: UUID, partitions: int) -> int:
 
 
 @dataclass
+class Turns:
+    """Lets a long loop of a flush give way every `every` seconds: a flush renders and compares tens of thousands
+    of figures, seconds of work, and without a turn the events read meanwhile and the live flush waited for all of
+    it (the agent takes every record its stream holds in one turn)."""
+
+    every: float = 0.02
+    since: float = field(default_factory=time.monotonic)
+
+    async def given(self, still: Callable[[], bool]) -> bool:
+        """Whether the loop may go on (`still()`, asked after a turn given; true when none was)."""
+        if time.monotonic() - self.since < self.every:
+            return True
+        await asyncio.sleep(0)
+        self.since = time.monotonic()
+        return still()
+
+
+@dataclass
 class Counters:
     applied: int = 0
     duplicates: int = 0
@@ -83,6 +102,7 @@ class Assessor:
     fenced: set[int] = field(default_factory=set)  # held in the group, owned by another worker in PostgreSQL
     group_generation: int = -1
     read: int = 0  # records handed to `handle`, whatever became of them
+    _live_progress: dict[tuple[str, int], int] = field(default_factory=dict)  # as the last live flush wrote it
 
     def __post_init__(self) -> None:
         self.engine = LiveEngine(self.settings.live_as_of())
@@ -257,12 +277,16 @@ class Assessor:
         dirty, self.engine.dirty = self.engine.dirty, set()
         dirty_rollups, self.engine.dirty_rollups = self.engine.dirty_rollups, set()
         batch = FlushBatch(progress=dict(self._offsets))
+        self._read_live(batch)
         unsaved, self._unsaved = self._unsaved, set()
         batch.records = [(key, self.records[key.encode()]) for key in unsaved if key.encode() in self.records]
         rendered: dict[str, list[Figure]] = {}
         partial: set[str] = set()
         parts = []
+        turn, recovery = Turns(), self.group_generation
         for pid in dirty | (dirty_rollups & set(self.engine.partnerships)):
+            if not await turn.given(lambda: self.ready and self.group_generation == recovery):
+                return 0  # a recovery began meanwhile: it rebuilds the engine and marks every scope changed
             rendered[f"partnership:{pid}"], whole = self.engine.changed_figures(pid)
             if not whole:
                 partial.add(f"partnership:{pid}")
@@ -270,6 +294,8 @@ class Assessor:
             if part is not None:
                 parts.append(part)
         for parent in dirty_rollups:
+            if not await turn.given(lambda: self.ready and self.group_generation == recovery):
+                return 0
             rendered[f"rollup:{parent}"] = self.engine.rollup_figures(parent)
         alerts = self._alerts(dirty | (dirty_rollups & set(self.engine.partnerships)), rendered)
         batch.targets = [state for _, state in alerts]
@@ -279,7 +305,7 @@ class Assessor:
         self.fenced = self.partitions - owned
         # Sent a few thousand at a time: a flush after a long read moves tens of thousands of figures, and their
         # records all held at once made the worker's resident memory (bench (6)) as large as its state.
-        for messages in self._changes(rendered, partial, batch):
+        async for messages in self._changes(rendered, partial, batch, turn):
             await self.send(self.settings.topic_namespace + FIGURES_TOPIC, self._owned(messages, owned))
         await self.send(
             self.settings.rollup_topic,
@@ -296,21 +322,47 @@ class Assessor:
         await self._freeze_due(previous_day, owned)
         return len(written.figures) + len(written.removed)
 
+    async def flush_live(self) -> int:
+        """Write the tallies of the scopes changed since the last live flush or flush, and how far they count;
+        returns how many tallies were written. Cheap beside `flush` (a tally a scope and metric version, not a row a
+        figure), so it runs often and live answers (rendered from the tallies) follow the events closely."""
+        if not self.ready:
+            return 0
+        batch = FlushBatch(progress=dict(self._offsets))
+        self._read_live(batch)
+        if not batch.tallies and batch.progress == self._live_progress:
+            return 0
+        written = await self.store.write_live(self.settings.generation, self.owner, batch, self._partition)
+        self._live_progress = batch.progress
+        return len(written.tallies)
+
+    def _read_live(self, batch: FlushBatch) -> None:
+        """The tallies of every scope changed since they were last read, packed into `batch`."""
+        pids, self.engine.live_dirty = self.engine.live_dirty, set()
+        parents, self.engine.live_dirty_rollups = self.engine.live_dirty_rollups, set()
+        day, batch.read_at = self.engine.as_of.business_date, datetime.now(UTC)
+        for scope, tallies in [
+            *((f"partnership:{pid}", self.engine.tallies(pid)) for pid in pids),
+            *((f"rollup:{parent}", self.engine.rollup_tallies(parent)) for parent in parents),
+        ]:
+            batch.tallies += [(scope, number, day, tally.pack()) for number, tally in tallies.items()]
+
     def _partition(self, partnership_id: UUID) -> int:
         return partition_of(partnership_id, self.settings.topic_partitions)
 
     def _owned(self, messages: list[Message], owned: set[int]) -> list[Message]:
         return [m for m in messages if key_partition(m[0], self.settings.topic_partitions) in owned]
 
-    def _changes(
-        self, rendered: dict[str, list[Figure]], partial: set[str], batch: FlushBatch
-    ) -> Iterator[list[Message]]:
+    async def _changes(
+        self, rendered: dict[str, list[Figure]], partial: set[str], batch: FlushBatch, turn: Turns
+    ) -> AsyncIterator[list[Message]]:
         """The FiguresChanged records of what moved, in lists of about `_SEND_CHUNK` figures. A scope in `partial`
         was rendered only where it changed: the figures it lacks stand as published."""
         messages: list[Message] = []
         carried = 0
         writer = FigureMessages(self.settings.generation, datetime.now(UTC))
         for scope, figures in rendered.items():
+            await turn.given(lambda: True)
             changes = self._moved(scope, figures, scope in partial, batch)
             for start in range(0, len(changes), FIGURES_PER_MESSAGE):
                 messages.append(writer.changed(changes[start : start + FIGURES_PER_MESSAGE]))

@@ -15,6 +15,8 @@ from shared.config import ServiceSettings
 class AssessmentSettings(ServiceSettings):
     generation: str = Field(default="g1", validation_alias="ASSESSMENT_GENERATION", pattern=r"^[a-z0-9_-]{1,40}$")
     flush_seconds: float = Field(default=1.0, validation_alias="ASSESSMENT_FLUSH_SECONDS")
+    # How often the live tallies (what live answers are rendered from) are written; see streams/timers.py.
+    live_seconds: float = Field(default=0.2, gt=0, validation_alias="ASSESSMENT_LIVE_SECONDS")
     # Pins the business date of live figures (tests and replays); unset means today in Asia/Shanghai.
     business_date: date | None = Field(default=None, validation_alias="ASSESSMENT_BUSINESS_DATE")
     session_timeout_seconds: float = Field(default=10.0, validation_alias="ASSESSMENT_SESSION_TIMEOUT_SECONDS")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import cast
@@ -25,8 +25,10 @@ Reading = tuple[Decimal | None, Decimal | None, Decimal | None, bool]
 FigureKey = tuple[str, str, str, str, int]
 Ranked = tuple[str, float | None, float | None, float | None, bool]  # scope, numerator, denominator, value, final
 Executor = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
+LiveTally = tuple[str, int, date, bytes]  # scope, metric version, business date, packed `Tally`
 _CLAIM_HORIZON = "10 minutes"  # longer than any recovery, so longer than a stale claim can lag a fresh one
 _WRITTEN = "UPDATE partition_owners SET written = written + 1 WHERE generation = $1 AND owner = $2"
+_FIGURES_PER_STATEMENT = 5_000
 _FIGURE_COLUMNS = "scope, version, dimension, bucket, metric, numerator, denominator, value, final, as_of"
 _UPSERT_FIGURES = (
     f"INSERT INTO figures_latest (generation, {_FIGURE_COLUMNS})"
@@ -37,6 +39,13 @@ _UPSERT_FIGURES = (
     " ON CONFLICT (generation, scope, version, dimension, bucket, metric) DO UPDATE SET"
     " numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator, value = EXCLUDED.value,"
     " final = EXCLUDED.final, as_of = EXCLUDED.as_of, updated_at = now()"
+)
+_UPSERT_TALLIES = (
+    "INSERT INTO live_tallies (generation, read_at, scope, version, as_of, tally)"
+    " SELECT $1, $2, scope, version, as_of, tally FROM unnest($3::text[], $4::int[], $5::date[], $6::bytea[])"
+    " AS t (scope, version, as_of, tally)"
+    " ON CONFLICT (generation, scope, version) DO UPDATE SET as_of = EXCLUDED.as_of, tally = EXCLUDED.tally,"
+    " read_at = EXCLUDED.read_at, updated_at = now() WHERE live_tallies.read_at <= EXCLUDED.read_at"
 )
 # The latest figures of one scope ($2) in one generation ($1), of one version ($3) and dimension ($4) or all.
 _LATEST_OF_A_SCOPE = (
@@ -65,6 +74,8 @@ class FlushBatch:
     records: list[tuple[RecordKey, bytes]] = field(default_factory=list)
     progress: dict[tuple[str, int], int] = field(default_factory=dict)
     targets: list[tuple[UUID, UUID, bool | None]] = field(default_factory=list)
+    tallies: list[LiveTally] = field(default_factory=list)
+    read_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # when the tallies were read
 
     def only(self, partitions: set[int], partition_of: Callable[[UUID], int]) -> FlushBatch:
         def mine(pid: UUID) -> bool:
@@ -78,6 +89,8 @@ class FlushBatch:
             [(key, body) for key, body in self.records if mine(key.partnership_id)],
             {tp: offset for tp, offset in self.progress.items() if tp[1] in partitions},
             [t for t in self.targets if mine(t[1])],
+            [t for t in self.tallies if in_mine(t[0])],
+            self.read_at,
         )
 
 
@@ -161,7 +174,46 @@ class AssessmentStore:
                 await conn.execute(_WRITTEN, generation, owner)
             await self._save_progress(conn, generation, kept.progress)
             await self._save_target_states(conn, generation, kept.targets)
+            await self._save_live(conn, generation, kept)
         return kept
+
+    async def write_live(
+        self, generation: str, owner: str, batch: FlushBatch, partition_of: Callable[[UUID], int]
+    ) -> FlushBatch:
+        """Write a live flush (tallies and how far they count), limited to the partitions `owner` holds."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            kept = batch.only(await self.owned(generation, owner, conn), partition_of)
+            await self._save_live(conn, generation, kept)
+        return kept
+
+    async def _save_live(self, conn: Executor, generation: str, batch: FlushBatch) -> None:
+        await self.write_live_tallies(conn, generation, batch.tallies, batch.read_at)
+        await self._save_progress(conn, generation, batch.progress, "live_progress")
+
+    async def write_live_tallies(
+        self, conn: Executor, generation: str, tallies: Sequence[LiveTally], read_at: datetime | None = None
+    ) -> None:
+        if tallies:
+            columns = list(zip(*tallies, strict=True))
+            await conn.execute(_UPSERT_TALLIES, generation, read_at or datetime.now(UTC), *columns)
+
+    async def live_tallies(
+        self, default: str, scope: str, version: int | None = None
+    ) -> tuple[str, list[tuple[int, date, bytes]]]:
+        """The generation queries read and its live tallies of `scope` (version, business date, packed tally)."""
+        async with self.pool.acquire() as conn:
+            generation = str(await conn.fetchval(f"SELECT {GENERATION_READ}", default))
+            rows = await conn.fetch(
+                "SELECT version, as_of, tally FROM live_tallies WHERE generation = $1 AND scope = $2"
+                " AND ($3::int IS NULL OR version = $3) ORDER BY version",
+                generation,
+                scope,
+                version,
+            )
+        return generation, [(row["version"], row["as_of"], row["tally"]) for row in rows]
+
+    async def live_progress(self, generation: str) -> dict[tuple[str, int], int]:
+        return await self.progress(generation, "live_progress")
 
     async def _save_records(self, conn: Executor, generation: str, records: Sequence[tuple[RecordKey, bytes]]) -> None:
         if not records:
@@ -216,9 +268,11 @@ class AssessmentStore:
                 " AND bucket = $4 AND metric = $5 AND version = $6",
                 [(generation, *key) for key in removed],
             )
-        if changed:
-            # One statement for the whole flush (tens of thousands of rows): a row per execution cost a second.
-            columns = list(zip(*(f.key + f.reading + (f.as_of,) for f in changed), strict=True))
+        # A statement for thousands of rows (a row per execution cost a second for a flush's tens of thousands), not
+        # one for all: the worker reads events while the database writes each.
+        for start in range(0, len(changed), _FIGURES_PER_STATEMENT):
+            chunk = changed[start : start + _FIGURES_PER_STATEMENT]
+            columns = list(zip(*(f.key + f.reading + (f.as_of,) for f in chunk), strict=True))
             await conn.execute(_UPSERT_FIGURES, generation, *columns)
 
     async def published(self, generation: str, scopes: Sequence[str]) -> dict[FigureKey, Reading]:
@@ -283,18 +337,21 @@ class AssessmentStore:
         )
         return cast(list[Ranked], rows)
 
-    async def _save_progress(self, conn: Executor, generation: str, offsets: dict[tuple[str, int], int]) -> None:
+    async def _save_progress(
+        self, conn: Executor, generation: str, offsets: dict[tuple[str, int], int], table: str = "progress"
+    ) -> None:
         if offsets:
             await conn.executemany(
-                "INSERT INTO progress (generation, topic, partition, next_offset) VALUES ($1, $2, $3, $4)"
+                f"INSERT INTO {table} (generation, topic, partition, next_offset) VALUES ($1, $2, $3, $4)"
                 " ON CONFLICT (generation, topic, partition) DO UPDATE SET"
-                " next_offset = GREATEST(progress.next_offset, EXCLUDED.next_offset), updated_at = now()",
+                f" next_offset = GREATEST({table}.next_offset, EXCLUDED.next_offset), updated_at = now()",
                 [(generation, topic, partition, offset) for (topic, partition), offset in offsets.items()],
             )
 
-    async def progress(self, generation: str) -> dict[tuple[str, int], int]:
+    async def progress(self, generation: str, table: str = "progress") -> dict[tuple[str, int], int]:
+        """How far the figures rows (`progress`) or the live tallies (`live_progress`) count."""
         rows = await self.pool.fetch(
-            "SELECT topic, partition, next_offset FROM progress WHERE generation = $1", generation
+            f"SELECT topic, partition, next_offset FROM {table} WHERE generation = $1", generation
         )
         return {(row["topic"], row["partition"]): row["next_offset"] for row in rows}
 

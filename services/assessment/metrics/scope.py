@@ -153,10 +153,16 @@ def rollup_figures(records: Iterable[Record], parent_id: UUID, as_of: AsOf, vers
     """DOMAIN.md roll-ups: pooled students, classes and funding of every partnership below the parent on D, at any
     depth, plus the parent's own; each with its whole history; ended partnerships stay in. A roll-up with no member
     yet answers empty cells."""
+    pooled = rollup_tally(records, parent_id, as_of, version)
+    return render(pooled, f"rollup:{parent_id}", version, as_of.business_date)
+
+
+def rollup_tally(records: Iterable[Record], parent_id: UUID, as_of: AsOf, version: int = 1) -> Tally:
+    """The pooled tally `rollup_figures` renders."""
     grouped = group(records)
     pooled = Tally()
     for pid in [parent_id, *descendants(grouped, parent_id, as_of)]:
         if pid in grouped:
             tally, _ = partnership_tally(grouped[pid], as_of, VERSIONS[version])
             pooled.merge(tally)
-    return render(pooled, f"rollup:{parent_id}", version, as_of.business_date)
+    return pooled

@@ -10,7 +10,7 @@ from services.assessment.streams.app import Worker, faust_app
 from services.assessment.streams.recovery import add_recovery
 from services.assessment.streams.stalls import add_stall_watch
 from services.assessment.streams.tables import create_tables
-from services.assessment.streams.timers import add_flush_timer, add_task_dump
+from services.assessment.streams.timers import add_flush_timer, add_live_timer, add_task_dump
 from services.assessment.streams.topics import prepare, source_topic
 
 __all__ = ["Worker", "create_worker_app", "prepare"]
@@ -23,6 +23,7 @@ def create_worker_app(settings: AssessmentSettings) -> Worker:
     add_assess_agent(worker)
     add_recovery(worker)
     add_flush_timer(worker)
+    add_live_timer(worker)
     add_task_dump(worker)
     add_stall_watch(worker)
     return worker

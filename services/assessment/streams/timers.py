@@ -8,6 +8,11 @@ as long as that flush took (at most a quarter of its time goes to flushing). A w
 wait for it (the high-water marks of its partitions, less what it has read) than it read since its last flush: one
 that keeps up with a steady stream flushes at every interval, so its figures are at most an interval and a flush old.
 
+Live answers do not wait for that flush: every ASSESSMENT_LIVE_SECONDS the live flush writes the tallies of the scopes
+changed since (a packed tally a scope and metric version, where the flush writes a row a figure) with how far they
+count, paced the same way, and the API renders a live answer from them. Figures rows, FiguresChanged, alerts and
+roll-up parts follow at the flush's pace.
+
 A worker must either make progress or leave the group (issue 13): one that holds partitions in the group while
 PostgreSQL says another worker owns them flushes nothing for them. If that lasts longer than a session timeout, it
 stops, so that the group rebalances and a fresh recovery claims the partitions again.
@@ -60,10 +65,18 @@ class FlushPace:
     share: float = FLUSHING_SHARE
     ended: float = float("-inf")
     took: float = 0.0
+    read_at_start: int = 0  # records the worker had read when the last flush started
 
     def due(self, now: float, behind: bool) -> bool:
         waited = now - self.ended
         return waited >= self.minimum and (not behind or waited >= self.took * (1 - self.share) / self.share)
+
+    def starts(self, now: float, read: int, waiting: int) -> bool:
+        """Whether a flush starts now, the worker having read `read` records with `waiting` more to read."""
+        if not self.due(now, behind=waiting > read - self.read_at_start):
+            return False
+        self.read_at_start = read
+        return True
 
     def flushed(self, started: float, ended: float) -> None:
         self.ended, self.took = ended, ended - started
@@ -73,16 +86,14 @@ def add_flush_timer(worker: Worker) -> None:
     watch = FenceWatch()
     pace = FlushPace(worker.settings.flush_seconds)
     reported = [time.monotonic()]
-    read_at_flush = [0]
 
     @worker.app.timer(min(TICK_SECONDS, worker.settings.flush_seconds), name="flush")  # type: ignore[untyped-decorator]
     async def flush() -> None:
         assessor = worker.assessor
         if assessor is None or worker.app.rebalancing:
             return
-        if not pace.due(time.monotonic(), behind=backlog(worker) > assessor.read - read_at_flush[0]):
+        if not pace.starts(time.monotonic(), assessor.read, backlog(worker)):
             return
-        read_at_flush[0] = assessor.read
         started = time.monotonic()
         if {tp.partition for tp in worker.assigned()} != assessor.partitions:
             await rebuild_engine(worker)  # the group moved partitions and no recovery callback told us
@@ -94,6 +105,23 @@ def add_flush_timer(worker: Worker) -> None:
             log.info("assessment_progress", **assessor.progress(), last_flush_seconds=round(pace.took, 3))
         if watch.fenced_for(assessor.fenced, time.monotonic()) > worker.settings.session_timeout_seconds:
             await worker.app.crash(FencedOut(f"partitions {sorted(assessor.fenced)} are owned by another worker"))
+
+
+def add_live_timer(worker: Worker) -> None:
+    pace = FlushPace(worker.settings.live_seconds)
+
+    @worker.app.timer(min(TICK_SECONDS, worker.settings.live_seconds), name="live")  # type: ignore[untyped-decorator]
+    async def live() -> None:
+        assessor = worker.assessor
+        if assessor is None or worker.app.rebalancing:
+            return
+        if {tp.partition for tp in worker.assigned()} != assessor.partitions:
+            return  # the flush timer sees to a recovery
+        if not pace.starts(time.monotonic(), assessor.read, backlog(worker)):
+            return
+        started = time.monotonic()
+        await assessor.flush_live()
+        pace.flushed(started, time.monotonic())
 
 
 def backlog(worker: Worker) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import uuid4
 
@@ -39,3 +39,25 @@ async def test_a_flush_writes_changed_figures_updates_kept_ones_and_removes_gone
     expected = [moved, first[2], first[3], figure(scope, "class-6", "recruited", None)]
     assert found == {f.key: f.reading for f in expected}
     assert len(await assessment_store.figures("g1", other)) == 1, "another scope's figure with the same cell stays"
+
+
+async def test_a_live_tally_read_earlier_does_not_replace_one_read_later_and_another_owners_is_not_written(
+    assessment_store: AssessmentStore, service_settings: ServiceSettings
+) -> None:
+    owner, partitions = uuid4().hex, service_settings.topic_partitions
+    await assessment_store.claim("g1", owner, 1, range(partitions - 1))
+    mine = next(pid for pid in iter(uuid4, None) if partition_of(pid, partitions) < partitions - 1)
+    theirs = next(pid for pid in iter(uuid4, None) if partition_of(pid, partitions) == partitions - 1)
+    day, read = date(2026, 6, 30), datetime(2026, 6, 30, 12, tzinfo=UTC)
+
+    async def live(scope: str, packed: bytes, read_at: datetime) -> None:
+        batch = FlushBatch(tallies=[(scope, 1, day, packed)], progress={("t", 0): 5}, read_at=read_at)
+        await assessment_store.write_live("g1", owner, batch, lambda pid: partition_of(pid, partitions))
+
+    await live(f"partnership:{mine}", b"later", read)
+    await live(f"partnership:{mine}", b"earlier", read - timedelta(milliseconds=1))
+    await live(f"partnership:{theirs}", b"not mine", read)
+
+    assert (await assessment_store.live_tallies("g1", f"partnership:{mine}"))[1] == [(1, day, b"later")]
+    assert (await assessment_store.live_tallies("g1", f"partnership:{theirs}"))[1] == []
+    assert await assessment_store.live_progress("g1") == {("t", 0): 5}

@@ -28,3 +28,12 @@ def test_a_worker_keeping_up_flushes_without_waiting_for_its_share() -> None:
     pace = FlushPace(minimum=0.25)
     pace.flushed(started=10.0, ended=12.0)
     assert pace.due(now=12.3, behind=False)
+
+
+def test_a_worker_is_behind_when_more_records_wait_than_it_read_since_its_last_flush_started() -> None:
+    pace = FlushPace(minimum=0.25)
+    assert pace.starts(now=0.0, read=100, waiting=0)
+    pace.flushed(started=0.0, ended=2.0)
+    assert not pace.starts(now=2.5, read=150, waiting=60), "60 waiting, 50 read since: behind, waits 6 s"
+    assert pace.starts(now=2.5, read=150, waiting=40), "40 waiting, 50 read since: keeping up"
+    assert pace.read_at_start == 150

@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 from faust.exceptions import PartitionsMismatch
 
 from services.assessment.engine import RollupPart
+from services.assessment.live import live_figures
 from services.assessment.metrics.figures import Figure
 from services.assessment.metrics.tally import Tally
 from services.assessment.publishing import pack_part, unpack_part
@@ -32,6 +33,8 @@ class FakeStore:
         self.frozen: list[tuple[str, str]] = []
         self.snapshots: dict[tuple[str, str, str], list[Figure]] = {}
         self.owners: dict[int, str] = {}
+        self.tallies: dict[tuple[str, int], tuple] = {}  # (scope, version) -> (read_at, business date, packed)
+        self.live_progress_rows: dict[tuple[str, int], int] = {}
 
     async def published(self, generation, scopes):
         return {k: v for k, v in self.figures.items() if k[0] in scopes}
@@ -53,7 +56,27 @@ class FakeStore:
         self.targets.update({target: met for target, _, met in kept.targets})
         self.rows.update({key.encode(): body for key, body in kept.records})
         self.progress_rows.update(kept.progress)
+        self._keep_live(kept)
         return kept
+
+    async def write_live(self, generation, owner, batch, partition_of):
+        kept = batch.only(await self.owned(generation, owner), partition_of)
+        self._keep_live(kept)
+        return kept
+
+    def _keep_live(self, kept):
+        for scope, version, day, packed in kept.tallies:
+            held = self.tallies.get((scope, version))
+            if held is None or held[0] <= kept.read_at:
+                self.tallies[(scope, version)] = (kept.read_at, day, packed)
+        self.live_progress_rows.update(kept.progress)
+
+    def live_readings(self) -> dict[tuple, tuple]:
+        """Every figure the API would render from the tallies, as `figures` holds the flushed ones."""
+        by_scope: dict[str, list[tuple]] = {}
+        for (scope, version), (_, day, packed) in self.tallies.items():
+            by_scope.setdefault(scope, []).append((version, day, packed))
+        return {f.key: f.reading for scope, tallies in by_scope.items() for f in live_figures(scope, tallies)}
 
     async def freeze(self, kind, period, generation, figures):
         self.frozen.append((kind, period))
@@ -128,6 +151,30 @@ async def test_a_flush_publishes_every_figure_once_and_nothing_when_nothing_move
     assert await assessor.flush() == 0
 
 
+async def test_the_live_tallies_render_the_figures_a_flush_writes_with_a_live_flush_before_it_or_not() -> None:
+    assessor, store, _, events = await fed_assessor()
+    assert await assessor.flush_live() > 0
+    assert store.figures == {}, "a live flush writes tallies, not figures rows"
+    assert store.live_progress_rows == {(t, p): o for (t, p), o in assessor.next_offsets().items()}
+    await assessor.flush()
+    alone, alone_store, _, _ = await fed_assessor(events=events)
+    await alone.flush()
+    assert store.figures == alone_store.figures != {}, "the flush renders a scope recounted by a live flush whole"
+    assert store.live_readings() == store.figures
+    assert alone_store.live_readings() == store.figures, "a flush writes the tallies too"
+
+
+async def test_a_live_flush_writes_what_changed_since_the_last_and_nothing_when_nothing_did() -> None:
+    assessor, store, _, events = await fed_assessor()
+    await assessor.flush_live()
+    assert await assessor.flush_live() == 0
+    message = encode(events[-1].model_copy(update={"id": uuid4()}))
+    topic = "u." + topic_for(events[-1].type, _stage(events[-1].type))
+    await assessor.handle(topic, 0, 10_000, message.key.encode(), message.value, message.headers)
+    assert await assessor.flush_live() == 2, "the changed partnership's tally in each metric version"
+    assert store.live_progress_rows[(topic, 0)] == 10_001
+
+
 async def test_redelivered_events_change_no_figure() -> None:
     once, store_once, _, events = await fed_assessor()
     twice, store_twice, _, _ = await fed_assessor(copies=2, events=events)
@@ -167,6 +214,8 @@ async def test_a_worker_that_lost_its_partitions_writes_and_publishes_nothing() 
     assert await assessor.flush() == 0
     assert producer.on("cycle.assessment.figures") == []
     assert store.figures == {}
+    assert await assessor.flush_live() == 0
+    assert store.tallies == {}
 
 
 def test_a_snapshot_is_due_when_a_month_or_a_year_ends() -> None:

@@ -1,0 +1,49 @@
+"""Live answers rendered from the tallies a worker's live flush writes (`live_tallies`), not from figures rows.
+
+A tally is what a scope's figures are rendered from (`metrics.figures.render`): the worker writes one a scope and
+metric version every ASSESSMENT_LIVE_SECONDS, where a row a figure (hundreds a scope) could only be written at the
+flush's slower pace (BENCHMARKS.md (4)). Renderings are kept by the tally's digest, so a scope asked again before
+it changes (a dashboard polling it) is rendered once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Sequence
+from datetime import date
+
+from services.assessment.metrics.figures import Figure, render
+from services.assessment.metrics.tally import Tally
+
+LiveTallies = Sequence[tuple[int, date, bytes]]  # metric version, business date, packed tally
+_KEPT = 256
+_rendered: OrderedDict[tuple[str, int, date, bytes], list[Figure]] = OrderedDict()
+
+
+def live_figures(scope: str, tallies: LiveTallies, dimension: str | None = None) -> list[Figure]:
+    """The figures of `scope` from its tallies, in the order figures rows are read (version, dimension, bucket,
+    metric); those of `dimension` only when it is given."""
+    found = [
+        figure
+        for version, day, raw in tallies
+        for figure in _rendering(scope, version, day, raw)
+        if dimension is None or figure.dimension == dimension
+    ]
+    return sorted(found, key=_order)
+
+
+def _order(figure: Figure) -> tuple[int, str, str, str]:
+    return figure.version, figure.dimension, figure.bucket, figure.metric
+
+
+def _rendering(scope: str, version: int, day: date, raw: bytes) -> list[Figure]:
+    key = (scope, version, day, hashlib.blake2b(raw, digest_size=16).digest())
+    found = _rendered.get(key)
+    if found is None:
+        found = _rendered[key] = render(Tally.unpack(raw), scope, version, day)
+        if len(_rendered) > _KEPT:
+            _rendered.popitem(last=False)
+    else:
+        _rendered.move_to_end(key)
+    return found
