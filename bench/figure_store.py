@@ -214,10 +214,10 @@ SELECT $1, f.scope || ':' || p.pid, f.version, f.dimension, f.bucket, f.metric, 
 FROM bench_parents p CROSS JOIN bench_figures f WHERE f.scope = 'rollup'
 ORDER BY 2, 3, 4, 5, 6;
 INSERT INTO live_tallies (generation, scope, version, as_of, tally, read_at)
-SELECT $1, t.kind || ':' || c.pid, t.version, '{BUSINESS_DATE.isoformat()}', t.tally, now()
+SELECT $1, t.kind || ':' || c.pid, t.version, '{BUSINESS_DATE.isoformat()}'::date, t.tally, now()
 FROM bench_children c CROSS JOIN bench_tallies t WHERE t.kind = 'partnership'
 UNION ALL
-SELECT $1, t.kind || ':' || p.pid, t.version, '{BUSINESS_DATE.isoformat()}', t.tally, now()
+SELECT $1, t.kind || ':' || p.pid, t.version, '{BUSINESS_DATE.isoformat()}'::date, t.tally, now()
 FROM bench_parents p CROSS JOIN bench_tallies t WHERE t.kind = 'rollup';
 """
 

@@ -67,11 +67,11 @@ class LiveEngine:
         self.versions = versions
         self.partnerships: dict[UUID, PartnershipState] = {}
         self.rollups: dict[UUID, dict[UUID, RollupPart]] = {}
-        # Changed since the last flush (figures) and since the last live flush (tallies), each taken by its own.
+        # Changed since the last flush, and partnerships changed since their tallies were last read (a live flush
+        # or a flush); a roll-up's parts move only at its members' flushes, so its tally is read at the flush.
         self.dirty: set[UUID] = set()
         self.dirty_rollups: set[UUID] = set()
         self.live_dirty: set[UUID] = set()
-        self.live_dirty_rollups: set[UUID] = set()
         # Every record of each student on this worker's partitions, whatever its partnership (a student moved to
         # another partnership has two); a student's share is read from all of them.
         self.everywhere: Everywhere = {}
@@ -84,7 +84,6 @@ class LiveEngine:
         self.dirty.clear()
         self.dirty_rollups.clear()
         self.live_dirty.clear()
-        self.live_dirty_rollups.clear()
         self.parts = SharedParts()
 
     def move_to(self, as_of: AsOf) -> None:
@@ -95,16 +94,11 @@ class LiveEngine:
         for pid, state in self.partnerships.items():
             state.stale = True
             self._touch(pid)
-        for parent in self.rollups:
-            self._touch_rollup(parent)
+        self.dirty_rollups |= set(self.rollups)
 
     def _touch(self, pid: UUID) -> None:
         self.dirty.add(pid)
         self.live_dirty.add(pid)
-
-    def _touch_rollup(self, parent: UUID) -> None:
-        self.dirty_rollups.add(parent)
-        self.live_dirty_rollups.add(parent)
 
     def _state(self, pid: UUID) -> PartnershipState:
         state = self.partnerships.get(pid)
@@ -131,7 +125,7 @@ class LiveEngine:
         ):
             self.rollups.setdefault(pid, {})
         if pid in self.rollups:
-            self._touch_rollup(pid)
+            self.dirty_rollups.add(pid)
 
     def update(self, record: Record) -> None:
         pid = record.key.partnership_id
@@ -225,7 +219,7 @@ class LiveEngine:
 
     def receive_part(self, parent: UUID, part: RollupPart) -> None:
         self.rollups.setdefault(parent, {})[part.child] = part
-        self._touch_rollup(parent)
+        self.dirty_rollups.add(parent)
 
     def pooled_children(self, parent: UUID) -> dict[int, Tally]:
         pooled = {number: Tally() for number in self.versions}
@@ -243,9 +237,10 @@ class LiveEngine:
                 pooled.setdefault(number, Tally()).merge(version.tally)
         return pooled
 
-    def rollup_figures(self, parent: UUID) -> list[Figure]:
+    def rollup_figures(self, parent: UUID, pooled: dict[int, Tally] | None = None) -> list[Figure]:
+        """The figures of the roll-up's tallies (`pooled`, when they are at hand)."""
         day = self.as_of.business_date
-        pooled = self.rollup_tallies(parent)
+        pooled = self.rollup_tallies(parent) if pooled is None else pooled
         return [figure for number, tally in pooled.items() for figure in render(tally, f"rollup:{parent}", number, day)]
 
     def upward_part(self, pid: UUID) -> RollupPart | None:

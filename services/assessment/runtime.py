@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
 import structlog
@@ -20,13 +20,14 @@ from services.assessment.engine import LiveEngine
 from services.assessment.metrics.catalog import CURRENT_VERSION
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.figures import Figure
+from services.assessment.metrics.tally import Tally
 from services.assessment.metrics.targets import evaluate
 from services.assessment.publishing import FigureMessages, Message, pack_part, target_alert, unpack_part
 from services.assessment.queries import with_moves
 from services.assessment.records import Applied, Record, RecordKey, place
 from services.assessment.settings import AssessmentSettings
 from services.assessment.snapshots import due_periods, frozen_rollups, period_of, rollup_members, snapshot_figures
-from services.assessment.store import AssessmentStore, FigureKey, FlushBatch, Reading
+from services.assessment.store import AssessmentStore, FigureKey, FlushBatch, LiveTally, Reading
 from shared.contracts.registry import ALERTS_TOPIC, FIGURES_TOPIC, dead_letter_topic
 from shared.messaging.codec import UndecodableEvent, decode
 from shared.messaging.topics import key_partition
@@ -48,6 +49,10 @@ def interned(reading: Reading) -> Reading:
     if len(_READINGS) >= _READINGS_KEPT:
         _READINGS.clear()  # those kept still hold their objects; only sharing starts over
     return _READINGS.setdefault(reading, reading)
+
+
+def _packed(scope: str, tallies: dict[int, Tally], day: date) -> list[LiveTally]:
+    return [(scope, number, day, tally.pack()) for number, tally in tallies.items()]
 
 
 def partition_of(partnership_id: UUID, partitions: int) -> int:
@@ -296,7 +301,9 @@ class Assessor:
         for parent in dirty_rollups:
             if not await turn.given(lambda: self.ready and self.group_generation == recovery):
                 return 0
-            rendered[f"rollup:{parent}"] = self.engine.rollup_figures(parent)
+            pooled = self.engine.rollup_tallies(parent)
+            rendered[f"rollup:{parent}"] = self.engine.rollup_figures(parent, pooled)
+            batch.tallies += _packed(f"rollup:{parent}", pooled, self.engine.as_of.business_date)
         alerts = self._alerts(dirty | (dirty_rollups & set(self.engine.partnerships)), rendered)
         batch.targets = [state for _, state in alerts]
         # Fencing (migration 0002): after a rebalance, the previous owner's late flush must not publish or
@@ -337,15 +344,12 @@ class Assessor:
         return len(written.tallies)
 
     def _read_live(self, batch: FlushBatch) -> None:
-        """The tallies of every scope changed since they were last read, packed into `batch`."""
+        """The tallies of every partnership changed since they were last read, packed into `batch` (a roll-up's
+        are read where the flush renders its figures: its members' parts move only at their flushes)."""
         pids, self.engine.live_dirty = self.engine.live_dirty, set()
-        parents, self.engine.live_dirty_rollups = self.engine.live_dirty_rollups, set()
         day, batch.read_at = self.engine.as_of.business_date, datetime.now(UTC)
-        for scope, tallies in [
-            *((f"partnership:{pid}", self.engine.tallies(pid)) for pid in pids),
-            *((f"rollup:{parent}", self.engine.rollup_tallies(parent)) for parent in parents),
-        ]:
-            batch.tallies += [(scope, number, day, tally.pack()) for number, tally in tallies.items()]
+        for pid in pids:
+            batch.tallies += _packed(f"partnership:{pid}", self.engine.tallies(pid), day)
 
     def _partition(self, partnership_id: UUID) -> int:
         return partition_of(partnership_id, self.settings.topic_partitions)
