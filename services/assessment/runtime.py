@@ -39,6 +39,7 @@ _FIRST_RETRY_SECONDS, _LAST_RETRY_SECONDS = 0.05, 5.0
 _SEND_CHUNK = 2_000  # figures
 _READINGS: dict[Reading, Reading] = {}
 _READINGS_KEPT = 1_000_000
+_ANSWERING_SECONDS = 5.0
 FIGURES_PER_MESSAGE = 1_000  # FiguresChanged.figures' limit: about 170 KB a record
 
 
@@ -108,6 +109,7 @@ class Assessor:
     group_generation: int = -1
     read: int = 0  # records handed to `handle`, whatever became of them
     _live_progress: dict[tuple[str, int], int] = field(default_factory=dict)  # as the last live flush wrote it
+    _answering: tuple[float, bool] = (float("-inf"), False)  # when it was last asked, whether queries read us
 
     def __post_init__(self) -> None:
         self.engine = LiveEngine(self.settings.live_as_of())
@@ -333,7 +335,7 @@ class Assessor:
         """Write the tallies of the scopes changed since the last live flush or flush, and how far they count;
         returns how many tallies were written. Cheap beside `flush` (a tally a scope and metric version, not a row a
         figure), so it runs often and live answers (rendered from the tallies) follow the events closely."""
-        if not self.ready:
+        if not self.ready or not await self._answers_queries():
             return 0
         batch = FlushBatch(progress=dict(self._offsets))
         self._read_live(batch)
@@ -342,6 +344,17 @@ class Assessor:
         written = await self.store.write_live(self.settings.generation, self.owner, batch, self._partition)
         self._live_progress = batch.progress
         return len(written.tallies)
+
+    async def _answers_queries(self) -> bool:
+        """Whether queries read this worker's generation (asked again after `_ANSWERING_SECONDS`): a rebuild's new
+        generation answers none until it is activated, so it reads at the pace of its flushes alone, whose tallies
+        are all there when it is."""
+        asked, answering = self._answering
+        if time.monotonic() - asked >= _ANSWERING_SECONDS:
+            generation = self.settings.generation
+            answering = await self.store.active_generation(generation) == generation
+            self._answering = (time.monotonic(), answering)
+        return answering
 
     def _read_live(self, batch: FlushBatch) -> None:
         """The tallies of every partnership changed since they were last read, packed into `batch` (a roll-up's

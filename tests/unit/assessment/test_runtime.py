@@ -35,6 +35,10 @@ class FakeStore:
         self.owners: dict[int, str] = {}
         self.tallies: dict[tuple[str, int], tuple] = {}  # (scope, version) -> (read_at, business date, packed)
         self.live_progress_rows: dict[tuple[str, int], int] = {}
+        self.active: str | None = None
+
+    async def active_generation(self, default):
+        return self.active or default
 
     async def published(self, generation, scopes):
         return {k: v for k, v in self.figures.items() if k[0] in scopes}
@@ -173,6 +177,15 @@ async def test_a_live_flush_writes_what_changed_since_the_last_and_nothing_when_
     await assessor.handle(topic, 0, 10_000, message.key.encode(), message.value, message.headers)
     assert await assessor.flush_live() == 2, "the changed partnership's tally in each metric version"
     assert store.live_progress_rows[(topic, 0)] == 10_001
+
+
+async def test_a_generation_queries_do_not_read_writes_its_tallies_only_with_its_figures() -> None:
+    assessor, store, _, _ = await fed_assessor()
+    store.active = "another generation"
+    assert await assessor.flush_live() == 0
+    assert store.tallies == {}
+    await assessor.flush()
+    assert store.live_readings() == store.figures != {}, "its flushes write them, all there when it is activated"
 
 
 async def test_redelivered_events_change_no_figure() -> None:
