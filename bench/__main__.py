@@ -73,6 +73,8 @@ async def measure(env: BenchEnv, sizes: Sizes, *, together: bool = False) -> Res
         "(3) rebuild": ("rebuild", lambda: measure_rebuild(env, dataset)),
         "(3) learners": ("learners", lambda: measure_learners(env, dataset)),
         "(4) freshness": ("freshness", lambda: measure_freshness(env, sizes.freshness_rate, sizes.freshness_seconds)),
+        "(4) freshness, lighter load": ("freshness_light", lambda: measure_freshness(
+            env, sizes.freshness_light_rate, sizes.freshness_seconds, name="freshl")),
         f"(5) figure queries, {sizes.partnerships:,} partnerships": ("queries", queries),
         "(6, 7) one and two workers, memory": (None, workers),
         "(6) where a worker's memory goes": (

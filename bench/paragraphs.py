@@ -194,6 +194,7 @@ def details(r: Results) -> list[str]:
     found += [rebuild(r.rebuild, r.sizes.assess_students, r.anchors), ""] if r.rebuild else []
     found += [learners(r.learners, r.anchors), ""] if r.learners else []
     found += [freshness(r.freshness), ""] if r.freshness else []
+    found += [freshness(r.freshness_light), ""] if r.freshness_light else []
     found += [*queries(r.queries, r.sizes.students_per_partnership), ""] if r.queries else []
     found += [memory(r.memory, r.memory_parts), ""] if r.memory or r.memory_parts else []
     found += [scaling(r.scaling), ""] if r.scaling else []
@@ -207,13 +208,20 @@ def findings(r: Results) -> list[str]:
     notes: list[str] = []
     f = r.freshness
     if f is not None and f.latency.p99_ms >= 500:
+        light = r.freshness_light
+        at_light = (
+            f" At {light.target_per_second:,} events/s the same worker answers an event live at p50 "
+            f"{light.latency.p50_ms:,.0f} ms, p99 {light.latency.p99_ms:,.0f} ms."
+            if light is not None
+            else ""
+        )
         notes.append(
             f"- Freshness: live answers are rendered from tallies the worker writes every {f.live_seconds:g} s "
             f"(ASSESSMENT_LIVE_SECONDS; figures rows every {f.flush_seconds:g} s, ASSESSMENT_FLUSH_SECONDS), so the "
-            "interval is not what holds p99 up: the worker reads the stream in fetches of a thousand or two records "
-            "and handles each fetch whole before the next (its log shows the records waiting jump from 0 to "
-            "~1,800 and drain within about a second), and the figures rows' flush (tens of thousands of rows) takes "
-            "its share of the same core."
+            f"interval is not what holds p99 up at {f.target_per_second:,} events/s: the worker is at its capacity. "
+            "The figures rows' flush (tens of thousands of rows a second, each rendered, compared, published and "
+            "upserted) takes most of its core, and it reads the stream in fetches of one to three thousand records, "
+            f"each handled whole before the next is asked for.{at_light}"
         )
     if r.queries is not None:
         notes += _query_findings(r.queries, r.sizes.students_per_partnership)

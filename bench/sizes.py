@@ -21,6 +21,7 @@ class Sizes:
     assess_students: int = 5_000  # BENCH_ASSESS_STUDENTS: the stream assessment rebuilds and scales out on
     freshness_rate: int = 1_000  # BENCH_FRESHNESS_RATE: events/s sent while freshness is measured
     freshness_seconds: float = 30.0  # BENCH_FRESHNESS_SECONDS
+    freshness_light_rate: int = 300  # BENCH_FRESHNESS_LIGHT_RATE: the same at a rate a worker has room for
     partnerships: int = 10_000  # BENCH_PARTNERSHIPS: partnerships in the figure store the queries read
     students_per_partnership: int = 10  # BENCH_STUDENTS_PER_PARTNERSHIP: in that store
     large_partnership: int = 2_000  # BENCH_LARGE_PARTNERSHIP: students of the one big partnership queried as of D
@@ -53,6 +54,7 @@ class Sizes:
             students=20,
             assess_students=40,
             freshness_rate=100,
+            freshness_light_rate=50,
             freshness_seconds=2.0,
             partnerships=20,
             students_per_partnership=3,

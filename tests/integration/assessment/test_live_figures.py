@@ -35,6 +35,19 @@ def readings(found: list, version: int) -> dict[str, tuple]:
     }
 
 
+def answered_readings(answered: list[dict]) -> dict[tuple, tuple]:
+    return {(f["dimension"], f["bucket"], f["metric"], f["version"]): (f["numerator"], f["denominator"], f["value"],
+            f["final"], f["as_of"]) for f in answered}  # fmt: skip
+
+
+def row_readings(rows: list) -> dict[tuple, tuple]:
+    def number(value: Decimal | None) -> float | None:
+        return None if value is None else float(value)
+
+    return {(f.dimension, f.bucket, f.metric, f.version): (number(f.numerator), number(f.denominator),
+            number(f.value), f.final, f.as_of.isoformat()) for f in rows}  # fmt: skip
+
+
 async def test_live_figures_roll_ups_alerts_and_rebuild_match_the_hand_count(
     service_settings: ServiceSettings, assessment_store: AssessmentStore, tmp_path: Path
 ) -> None:
@@ -88,6 +101,11 @@ async def test_live_figures_roll_ups_alerts_and_rebuild_match_the_hand_count(
         ).json()
         assert now["generation"] == "g2"
         assert now["live"]
+        for path, read in ((f"/partnerships/{cohort.script.partnership_id}/figures", scope),
+                           (f"/rollups/{alliance}/figures", f"rollup:{alliance}")):  # fmt: skip
+            assert (await assessment_store.live_tallies("g2", read))[1], "a live answer rendered from tallies"
+            answered = (await client.get(path)).json()["figures"]
+            assert answered_readings(answered) == row_readings(await assessment_store.figures("g2", read)) != {}
         as_of_d = (
             await client.get(
                 f"/partnerships/{cohort.script.partnership_id}/figures",

@@ -36,6 +36,7 @@ async def test_every_figure_is_measured_beside_its_anchor_at_a_tiny_size(
     assert (results.ingest.parallel.facts, results.ingest.parallel.refused) == (Sizes().tiny().ingest_bulk, 0)
     assert results.rebuild.events == results.scaling.one.events == results.learners.events > 0
     assert results.freshness.sent == round(Sizes().tiny().freshness_rate * Sizes().tiny().freshness_seconds)
+    assert results.freshness_light.sent == round(Sizes().tiny().freshness_light_rate * Sizes().tiny().freshness_seconds)
     assert results.scenario is not None
     assert results.scenario.failures == 0
     assert all(kind.latency.count > 0 for kind in results.queries.kinds)
