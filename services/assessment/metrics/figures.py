@@ -110,6 +110,12 @@ def checkpoints_of(tally: Tally) -> tuple[int, ...]:
     return tuple(sorted({int(m.split(".", 1)[1]) for m in total if m.startswith("job_retention.")}))
 
 
+@lru_cache(maxsize=256)
+def _rendered_metrics(dimension: Dimension, checkpoints: tuple[int, ...]) -> tuple[tuple[str, Shape], ...]:
+    """A cell's metrics in the order figures are rendered, costs left out (they read the total cell's funding)."""
+    return tuple(sorted((m, s) for m, s in cell_metrics(dimension, checkpoints).items() if m not in COST_METRICS))
+
+
 def _cells(tally: Tally) -> list[Bucket]:
     """Every cell with a unit in it, the total, and both poor-household cells (a yes/no split always has two)."""
     cells = set(tally.sums) | set(tally.samples) | {TOTAL, *ALWAYS_ANSWERED}
@@ -122,19 +128,22 @@ def render(tally: Tally, scope: str, version: int, as_of: date, only: set[Bucket
     the total cell, so the cells a change touched are the figures it can move while the check-points stay."""
     checkpoints = checkpoints_of(tally) or VERSIONS[version].default_checkpoints
     figures: list[Figure] = []
+    empty = [0, 0, 0]
     for bucket in _cells(tally) if only is None else sorted(only):
         dimension, name = bucket
+        dimension_name = dimension.value
         metrics = tally.sums.get(bucket, {})
         samples = tally.samples.get(bucket, {})
-        open_classes = metrics.get(OPEN_CLASSES, [0, 0, 0])[2]
-        for metric, shape in sorted(cell_metrics(dimension, checkpoints).items()):
-            if metric in COST_METRICS:
-                continue
-            num, den, unsettled = metrics.get(metric, [0, 0, 0])
-            numerator, denominator, value = reading(shape, metric, num, den, samples.get(metric))
+        open_classes = metrics.get(OPEN_CLASSES, empty)[2]
+        for metric, shape in _rendered_metrics(dimension, checkpoints):
+            num, den, unsettled = metrics.get(metric, empty)
+            if shape is Shape.MEDIAN:
+                numerator, denominator, value = reading(shape, metric, num, den, samples.get(metric))
+            else:
+                numerator, denominator, value = _reading(shape, metric, num, den)
             final = unsettled == 0 and open_classes == 0
             figures.append(
-                Figure(scope, dimension.value, name, metric, version, numerator, denominator, value, final, as_of)
+                Figure(scope, dimension_name, name, metric, version, numerator, denominator, value, final, as_of)
             )
     for cost in cost_cells(tally) if only is None or TOTAL in only else ():
         numerator, denominator, value = reading(Shape.RATIO, cost.metric, cost.cents, cost.outcomes)
