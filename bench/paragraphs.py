@@ -271,9 +271,10 @@ def _query_findings(q: Queries, students: int) -> list[str]:
         )
     if "live" in kinds and kinds["live"].p99_ms >= 10:
         notes.append(
-            f"- Live figures ({kinds['live'].p50_ms:,.0f} ms at p50) are rendered from the scope's tallies (one row "
-            "a metric version, services/assessment/live.py; a rendering is kept until the tally changes) and written "
-            "as JSON; the rest of the p99 is the machine's: one request at a time on 2 cores shared with the broker, "
-            "the database and the other services."
+            f"- Live figures ({kinds['live'].p50_ms:,.0f} ms at p50) are read from figures_latest, every figure of "
+            "the scope in both metric versions (several hundred rows), and written as JSON from the rows (when a "
+            "worker's live flush has counted more of the scope's partition than the rows, the answer is rendered from "
+            "its tallies instead; this store has no progress, so its rows answer); the rest of the p99 is the "
+            "machine's: one request at a time on 2 cores shared with the broker, the database and the other services."
         )
     return notes

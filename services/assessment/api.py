@@ -40,6 +40,7 @@ from shared.contracts.envelope import Envelope
 from shared.contracts.registry import ALERTS_TOPIC, FIGURES_TOPIC
 from shared.errors import Forbidden
 from shared.messaging.codec import UndecodableEvent, decode
+from shared.messaging.topics import key_partition
 from shared.security.reading import EVERYTHING, Visible
 from shared.web.auth import actor_of
 from shared.web.problems import PROBLEM_JSON, ProblemDetails, problem, problem_response
@@ -168,7 +169,7 @@ async def _scope_as_of(
 
 async def _scope_figures(
     store: AssessmentStore,
-    default: str,
+    settings: AssessmentSettings,
     pid: UUID,
     rollup: bool,
     version: int | None,
@@ -177,17 +178,17 @@ async def _scope_figures(
     at: datetime | None,
     format: str,
 ) -> Response:
-    """`default`: the generation read when none is active; each query finds the active one itself."""
+    """`settings.generation`: the generation read when none is active; each query finds the active one itself."""
+    default = settings.generation
     if as_of is not None:
         return await _scope_as_of(store, default, pid, rollup, version, dimension, as_of, at, format)
     scope = f"{'rollup' if rollup else 'partnership'}:{pid}"
-    generation, tallies = await store.live_tallies(default, scope, version)
-    if tallies:  # written by a worker's live flush; a store without them (written before it) answers from rows
+    partition = key_partition(str(pid).encode(), settings.topic_partitions)  # the partition its events are on
+    generation, tallies, rows = await store.live_answer(default, scope, partition, version, dimension)
+    if tallies:  # the live flush is ahead of the figures rows: the answer is rendered from the scope's tallies
         return _answer(scope, generation, None, live_figures(scope, tallies, dimension), format, version, dimension)
     if format == "json":
-        generation, rows = await store.live_rows(default, scope, version, dimension)
         return json_response(rows_body(scope, generation, None, rows))
-    generation = await store.active_generation(default)
     found = await store.figures(generation, scope, version, dimension)
     return _answer(scope, generation, None, found, format, version, dimension)
 
@@ -216,9 +217,7 @@ async def partnership_figures(
     format: Format = "json",
 ) -> Response | FiguresOut:
     """A partnership's figures now (materialised by the workers) or as of D (recomputed from its records)."""
-    return await _scope_figures(
-        store, settings.generation, partnership_id, False, version, dimension, as_of, at, format
-    )
+    return await _scope_figures(store, settings, partnership_id, False, version, dimension, as_of, at, format)
 
 
 @router.get("/rollups/{parent_id}/figures", response_model=FiguresOut, responses={**FIGURE_RESPONSES, **HIDDEN})
@@ -235,7 +234,7 @@ async def rollup_figures(
 ) -> Response | FiguresOut:
     """Pooled figures of the partnerships under a parent partnership or alliance, now or as of D."""
     readable(seen, parent_id, f"roll-up {parent_id}")
-    return await _scope_figures(store, settings.generation, parent_id, True, version, dimension, as_of, at, format)
+    return await _scope_figures(store, settings, parent_id, True, version, dimension, as_of, at, format)
 
 
 @router.get("/rankings/{metric}", response_model=RankingOut, responses=JSON_RESPONSES)

@@ -1,4 +1,5 @@
-"""Live answers rendered from the tallies a worker's live flush writes (`live_tallies`), not from figures rows.
+"""Live answers rendered from the tallies a worker's live flush writes (`live_tallies`), while those count more of
+the scope's partition than the figures rows (`AssessmentStore.live_answer`; else the rows answer).
 
 A tally is what a scope's figures are rendered from (`metrics.figures.render`): the worker writes one a scope and
 metric version every ASSESSMENT_LIVE_SECONDS, where a row a figure (hundreds a scope) could only be written at the

@@ -40,6 +40,15 @@ _UPSERT_FIGURES = (
     " numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator, value = EXCLUDED.value,"
     " final = EXCLUDED.final, as_of = EXCLUDED.as_of, updated_at = now()"
 )
+# A scope's tallies ($2, of version $3 or all), only while the live flush has counted more of its partition ($4) on
+# some topic than the figures rows have.
+_TALLIES_AHEAD = (
+    "SELECT version, as_of, tally FROM live_tallies WHERE generation = $1 AND scope = $2"
+    " AND ($3::int IS NULL OR version = $3) AND EXISTS (SELECT 1 FROM live_progress l LEFT JOIN progress p"
+    " ON p.generation = l.generation AND p.topic = l.topic AND p.partition = l.partition"
+    " WHERE l.generation = $1 AND l.partition = $4 AND l.next_offset > coalesce(p.next_offset, 0))"
+    " ORDER BY version"
+)
 _UPSERT_TALLIES = (
     "INSERT INTO live_tallies (generation, read_at, scope, version, as_of, tally)"
     " SELECT $1, $2, scope, version, as_of, tally FROM unnest($3::text[], $4::int[], $5::date[], $6::bytea[])"
@@ -52,6 +61,10 @@ _LATEST_OF_A_SCOPE = (
     " FROM figures_latest WHERE generation = $1 AND scope = $2"
     " AND ($3::int IS NULL OR version = $3) AND ($4::text IS NULL OR dimension = $4)"
     " ORDER BY version, dimension, bucket, metric"
+)
+_LIVE_ROWS = (
+    "SELECT dimension, bucket, metric, version, numerator::float8, denominator::float8, value::float8, final, as_of"
+    + _LATEST_OF_A_SCOPE
 )
 
 
@@ -197,20 +210,27 @@ class AssessmentStore:
             columns = list(zip(*tallies, strict=True))
             await conn.execute(_UPSERT_TALLIES, generation, read_at or datetime.now(UTC), *columns)
 
-    async def live_tallies(
-        self, default: str, scope: str, version: int | None = None
-    ) -> tuple[str, list[tuple[int, date, bytes]]]:
-        """The generation queries read and its live tallies of `scope` (version, business date, packed tally)."""
+    async def live_answer(
+        self, default: str, scope: str, partition: int, version: int | None = None, dimension: str | None = None
+    ) -> tuple[str, list[tuple[int, date, bytes]], list[FigureRow]]:
+        """The generation queries read and what a live answer of `scope` is made from: its tallies (version,
+        business date, packed tally) when the live flush has counted more of its partition than the figures rows
+        have, else its figures rows (as `live_rows`, read then as they are cheaper to answer from)."""
         async with self.pool.acquire() as conn:
             generation = str(await conn.fetchval(f"SELECT {GENERATION_READ}", default))
-            rows = await conn.fetch(
-                "SELECT version, as_of, tally FROM live_tallies WHERE generation = $1 AND scope = $2"
-                " AND ($3::int IS NULL OR version = $3) ORDER BY version",
-                generation,
-                scope,
-                version,
-            )
-        return generation, [(row["version"], row["as_of"], row["tally"]) for row in rows]
+            rows = await conn.fetch(_TALLIES_AHEAD, generation, scope, version, partition)
+            if rows:
+                return generation, [(row["version"], row["as_of"], row["tally"]) for row in rows], []
+            figures = await conn.fetch(_LIVE_ROWS, generation, scope, version, dimension)
+        return generation, [], cast(list[FigureRow], figures)
+
+    async def live_tallies(self, generation: str, scope: str) -> list[tuple[int, date, bytes]]:
+        rows = await self.pool.fetch(
+            "SELECT version, as_of, tally FROM live_tallies WHERE generation = $1 AND scope = $2 ORDER BY version",
+            generation,
+            scope,
+        )
+        return [(row["version"], row["as_of"], row["tally"]) for row in rows]
 
     async def live_progress(self, generation: str) -> dict[tuple[str, int], int]:
         return await self.progress(generation, "live_progress")
@@ -298,14 +318,7 @@ class AssessmentStore:
         converted to floats by PostgreSQL; on one connection, so the pool resets it once (a round trip) not twice."""
         async with self.pool.acquire() as conn:
             generation = str(await conn.fetchval(f"SELECT {GENERATION_READ}", default))
-            rows = await conn.fetch(
-                "SELECT dimension, bucket, metric, version, numerator::float8, denominator::float8, value::float8,"
-                f" final, as_of{_LATEST_OF_A_SCOPE}",
-                generation,
-                scope,
-                version,
-                dimension,
-            )
+            rows = await conn.fetch(_LIVE_ROWS, generation, scope, version, dimension)
         return generation, cast(list[FigureRow], rows)  # a record unpacks as the tuple of its columns
 
     async def all_figures(self, generation: str, scopes: list[str] | None = None) -> list[Figure]:

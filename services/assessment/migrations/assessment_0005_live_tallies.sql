@@ -1,7 +1,8 @@
 -- Live figures as their tallies (issue 12, BENCHMARKS.md (4)): a worker writes each changed scope's tally, one row
--- a metric version, every few hundred milliseconds, and the API renders a live answer from it. figures_latest,
--- a row a figure, is written by the slower flush that also publishes FiguresChanged; rankings and exports read it.
--- live_progress is how far the tallies count, as progress is for figures_latest.
+-- a metric version, every few hundred milliseconds. figures_latest, a row a figure, is written by the slower flush
+-- that also publishes FiguresChanged; rankings and exports read it. live_progress is how far the tallies count, as
+-- progress is for figures_latest: while it is ahead on a scope's partition, the API renders the live answer from
+-- the scope's tallies, else it reads the rows.
 -- depends: assessment_0004_query_indexes
 
 CREATE TABLE live_tallies (
