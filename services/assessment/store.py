@@ -213,9 +213,10 @@ class AssessmentStore:
     async def live_answer(
         self, default: str, scope: str, partition: int, version: int | None = None, dimension: str | None = None
     ) -> tuple[str, list[tuple[int, date, bytes]], list[FigureRow]]:
-        """The generation queries read and what a live answer of `scope` is made from: its tallies (version,
-        business date, packed tally) when the live flush has counted more of its partition than the figures rows
-        have, else its figures rows (as `live_rows`, read then as they are cheaper to answer from)."""
+        """The generation queries read (`active_generation`) and what a live answer of `scope` is made from: its
+        tallies (version, business date, packed tally) while the live flush has counted more of its partition than
+        the figures rows have, else its figures rows as `FigureRow`s (cheaper to answer from: no render), numbers
+        converted to floats by PostgreSQL. On one connection, so the pool resets it once (a round trip) not twice."""
         async with self.pool.acquire() as conn:
             generation = str(await conn.fetchval(f"SELECT {GENERATION_READ}", default))
             rows = await conn.fetch(_TALLIES_AHEAD, generation, scope, version, partition)
@@ -310,16 +311,6 @@ class AssessmentStore:
             f"SELECT {_FIGURE_COLUMNS}{_LATEST_OF_A_SCOPE}", generation, scope, version, dimension
         )
         return [figure_of(row) for row in rows]
-
-    async def live_rows(
-        self, default: str, scope: str, version: int | None = None, dimension: str | None = None
-    ) -> tuple[str, list[FigureRow]]:
-        """The generation queries read (`active_generation`) and its `figures` of `scope` as `FigureRow`s, numbers
-        converted to floats by PostgreSQL; on one connection, so the pool resets it once (a round trip) not twice."""
-        async with self.pool.acquire() as conn:
-            generation = str(await conn.fetchval(f"SELECT {GENERATION_READ}", default))
-            rows = await conn.fetch(_LIVE_ROWS, generation, scope, version, dimension)
-        return generation, cast(list[FigureRow], rows)  # a record unpacks as the tuple of its columns
 
     async def all_figures(self, generation: str, scopes: list[str] | None = None) -> list[Figure]:
         """`scopes` None: every scope's."""
