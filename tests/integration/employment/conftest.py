@@ -149,6 +149,17 @@ async def student_in(client: httpx.AsyncClient, student_id: UUID, training_statu
     return await eventually(probe, timeout=30)
 
 
+async def class_sponsor_known(client: httpx.AsyncClient, cycle: Cycle) -> None:
+    """Wait until employment has learned the sponsor of `cycle`'s class (from the partnership's ClassOpened)."""
+
+    async def probe() -> bool:
+        response = await client.get(f"/partnerships/{cycle.partnership_id}")
+        classes = response.json().get("classes", []) if response.status_code == 200 else []
+        return any(c["class_id"] == str(cycle.class_id) for c in classes)
+
+    await eventually(probe, timeout=30)
+
+
 def placement_body(code: str, start_on: date | None = None, **changes: Any) -> dict[str, Any]:
     start = start_on or today() - timedelta(days=10)
     return {

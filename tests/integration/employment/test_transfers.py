@@ -5,7 +5,14 @@ from uuid import uuid4
 
 import httpx
 
-from tests.integration.employment.conftest import Cycle, employment_events, placement_body, student_in, today
+from tests.integration.employment.conftest import (
+    Cycle,
+    class_sponsor_known,
+    employment_events,
+    placement_body,
+    student_in,
+    today,
+)
 from tests.support.kafka import read_all
 
 
@@ -20,6 +27,7 @@ async def test_a_student_transferred_to_a_class_of_another_partnership_is_placed
     await elsewhere.graduate(student, today() - timedelta(days=30))
 
     learned = await student_in(employment, student, "graduated")
+    await class_sponsor_known(employment, elsewhere)  # learned from another topic than the student's facts
     placed = await employment.post(f"/students/{student}/placements", json=placement_body(elsewhere.sponsor_code))
 
     assert (learned["partnership_id"], learned["class_id"]) == (str(elsewhere.partnership_id), str(elsewhere.class_id))
