@@ -126,8 +126,7 @@ def template(partnerships: int, students: int, large_students: int) -> Template:
             Record(RecordKey.of_partnership(child), records[RecordKey.of_partnership(partnership.partnership_id)].facts)
         )
     rollup = [f for v in VERSIONS for f in rollup_figures(pooled, first_parent, as_of, v)]
-    [grouped] = group(records.values()).values()
-    tallies = [("partnership", v, partnership_tally(grouped, as_of, VERSIONS[v])[0].pack()) for v in VERSIONS]
+    tallies = [("partnership", v, packed) for _, v, _, packed in _tallies_of(partnership, records)]
     tallies += [("rollup", v, rollup_tally(pooled, first_parent, as_of, v).pack()) for v in VERSIONS]
     large, large_opening = workload.partnership(2, first_parent)
     large_records = fold(large_opening + students_of(workload, large, large_students))

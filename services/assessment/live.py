@@ -16,33 +16,32 @@ from datetime import date
 
 from services.assessment.metrics.figures import Figure, render
 from services.assessment.metrics.tally import Tally
+from services.assessment.store import StoredTally
 
-LiveTallies = Sequence[tuple[int, date, bytes]]  # metric version, business date, packed tally
 _KEPT = 256
 _rendered: OrderedDict[tuple[str, int, date, bytes], list[Figure]] = OrderedDict()
 
 
-def live_figures(scope: str, tallies: LiveTallies, dimension: str | None = None) -> list[Figure]:
+def live_figures(scope: str, tallies: Sequence[StoredTally], dimension: str | None = None) -> list[Figure]:
     """The figures of `scope` from its tallies, in the order figures rows are read (version, dimension, bucket,
     metric); those of `dimension` only when it is given."""
-    found = [
+    return [
         figure
-        for version, day, raw in tallies
+        for version, day, raw in sorted(tallies, key=lambda tally: tally[0])
         for figure in _rendering(scope, version, day, raw)
         if dimension is None or figure.dimension == dimension
     ]
-    return sorted(found, key=_order)
 
 
-def _order(figure: Figure) -> tuple[int, str, str, str]:
-    return figure.version, figure.dimension, figure.bucket, figure.metric
+def _order(figure: Figure) -> tuple[str, str, str]:
+    return figure.dimension, figure.bucket, figure.metric
 
 
 def _rendering(scope: str, version: int, day: date, raw: bytes) -> list[Figure]:
     key = (scope, version, day, hashlib.blake2b(raw, digest_size=16).digest())
     found = _rendered.get(key)
     if found is None:
-        found = _rendered[key] = render(Tally.unpack(raw), scope, version, day)
+        found = _rendered[key] = sorted(render(Tally.unpack(raw), scope, version, day), key=_order)
         if len(_rendered) > _KEPT:
             _rendered.popitem(last=False)
     else:

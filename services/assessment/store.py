@@ -26,6 +26,7 @@ FigureKey = tuple[str, str, str, str, int]
 Ranked = tuple[str, float | None, float | None, float | None, bool]  # scope, numerator, denominator, value, final
 Executor = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 LiveTally = tuple[str, int, date, bytes]  # scope, metric version, business date, packed `Tally`
+StoredTally = tuple[int, date, bytes]  # a scope's, as stored: metric version, business date, packed `Tally`
 _CLAIM_HORIZON = "10 minutes"  # longer than any recovery, so longer than a stale claim can lag a fresh one
 _WRITTEN = "UPDATE partition_owners SET written = written + 1 WHERE generation = $1 AND owner = $2"
 _FIGURES_PER_STATEMENT = 5_000
@@ -105,6 +106,10 @@ class FlushBatch:
             [t for t in self.tallies if in_mine(t[0])],
             self.read_at,
         )
+
+
+def _stored_tallies(rows: Sequence[asyncpg.Record]) -> list[StoredTally]:
+    return [(row["version"], row["as_of"], row["tally"]) for row in rows]
 
 
 def figure_of(row: asyncpg.Record) -> Figure:
@@ -212,7 +217,7 @@ class AssessmentStore:
 
     async def live_answer(
         self, default: str, scope: str, partition: int, version: int | None = None, dimension: str | None = None
-    ) -> tuple[str, list[tuple[int, date, bytes]], list[FigureRow]]:
+    ) -> tuple[str, list[StoredTally], list[FigureRow]]:
         """The generation queries read (`active_generation`) and what a live answer of `scope` is made from: its
         tallies (version, business date, packed tally) while the live flush has counted more of its partition than
         the figures rows have, else its figures rows as `FigureRow`s (cheaper to answer from: no render), numbers
@@ -221,17 +226,17 @@ class AssessmentStore:
             generation = str(await conn.fetchval(f"SELECT {GENERATION_READ}", default))
             rows = await conn.fetch(_TALLIES_AHEAD, generation, scope, version, partition)
             if rows:
-                return generation, [(row["version"], row["as_of"], row["tally"]) for row in rows], []
+                return generation, _stored_tallies(rows), []
             figures = await conn.fetch(_LIVE_ROWS, generation, scope, version, dimension)
         return generation, [], cast(list[FigureRow], figures)
 
-    async def live_tallies(self, generation: str, scope: str) -> list[tuple[int, date, bytes]]:
+    async def live_tallies(self, generation: str, scope: str) -> list[StoredTally]:
         rows = await self.pool.fetch(
             "SELECT version, as_of, tally FROM live_tallies WHERE generation = $1 AND scope = $2 ORDER BY version",
             generation,
             scope,
         )
-        return [(row["version"], row["as_of"], row["tally"]) for row in rows]
+        return _stored_tallies(rows)
 
     async def live_progress(self, generation: str) -> dict[tuple[str, int], int]:
         return await self.progress(generation, "live_progress")

@@ -18,11 +18,4 @@ CREATE TABLE live_tallies (
     PRIMARY KEY (generation, scope, version)
 );
 
-CREATE TABLE live_progress (
-    generation  text NOT NULL,
-    topic       text NOT NULL,
-    partition   integer NOT NULL,
-    next_offset bigint NOT NULL,
-    updated_at  timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (generation, topic, partition)
-);
+CREATE TABLE live_progress (LIKE progress INCLUDING ALL);

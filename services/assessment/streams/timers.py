@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import structlog
@@ -71,9 +72,10 @@ class FlushPace:
         waited = now - self.ended
         return waited >= self.minimum and (not behind or waited >= self.took * (1 - self.share) / self.share)
 
-    def starts(self, now: float, read: int, waiting: int) -> bool:
-        """Whether a flush starts now, the worker having read `read` records with `waiting` more to read."""
-        if not self.due(now, behind=waiting > read - self.read_at_start):
+    def starts(self, now: float, read: int, waiting: Callable[[], int]) -> bool:
+        """Whether a flush starts now, the worker having read `read` records with `waiting()` more to read (asked
+        only once the minimum interval has passed: the timers tick every 50 ms)."""
+        if now - self.ended < self.minimum or not self.due(now, behind=waiting() > read - self.read_at_start):
             return False
         self.read_at_start = read
         return True
@@ -92,7 +94,7 @@ def add_flush_timer(worker: Worker) -> None:
         assessor = worker.assessor
         if assessor is None or worker.app.rebalancing:
             return
-        if not pace.starts(time.monotonic(), assessor.read, backlog(worker)):
+        if not pace.starts(time.monotonic(), assessor.read, lambda: backlog(worker)):
             return
         started = time.monotonic()
         if {tp.partition for tp in worker.assigned()} != assessor.partitions:
@@ -115,10 +117,10 @@ def add_live_timer(worker: Worker) -> None:
         assessor = worker.assessor
         if assessor is None or worker.app.rebalancing:
             return
+        if not pace.starts(time.monotonic(), assessor.read, lambda: backlog(worker)):
+            return
         if {tp.partition for tp in worker.assigned()} != assessor.partitions:
             return  # the flush timer sees to a recovery
-        if not pace.starts(time.monotonic(), assessor.read, backlog(worker)):
-            return
         started = time.monotonic()
         await assessor.flush_live()
         pace.flushed(started, time.monotonic())

@@ -32,8 +32,17 @@ def test_a_worker_keeping_up_flushes_without_waiting_for_its_share() -> None:
 
 def test_a_worker_is_behind_when_more_records_wait_than_it_read_since_its_last_flush_started() -> None:
     pace = FlushPace(minimum=0.25)
-    assert pace.starts(now=0.0, read=100, waiting=0)
+    assert pace.starts(now=0.0, read=100, waiting=lambda: 0)
     pace.flushed(started=0.0, ended=2.0)
-    assert not pace.starts(now=2.5, read=150, waiting=60), "60 waiting, 50 read since: behind, waits 6 s"
-    assert pace.starts(now=2.5, read=150, waiting=40), "40 waiting, 50 read since: keeping up"
+    assert not pace.starts(now=2.5, read=150, waiting=lambda: 60), "60 waiting, 50 read since: behind, waits 6 s"
+    assert pace.starts(now=2.5, read=150, waiting=lambda: 40), "40 waiting, 50 read since: keeping up"
     assert pace.read_at_start == 150
+
+
+def test_what_waits_is_not_asked_before_the_minimum_interval_has_passed() -> None:
+    pace, asked = FlushPace(minimum=0.25), []
+    pace.flushed(started=10.0, ended=10.01)
+    assert not pace.starts(now=10.1, read=0, waiting=lambda: asked.append(1) or 0)
+    assert asked == []
+    assert pace.starts(now=10.3, read=0, waiting=lambda: asked.append(1) or 0)
+    assert asked == [1]
