@@ -12,7 +12,7 @@ from services.assessment.metrics.catalog import TOTAL, UNKNOWN, Bucket, Dimensio
 from services.assessment.metrics.context import ClassInfo, PartnershipContext
 from services.assessment.metrics.outcomes import outcomes
 from services.assessment.metrics.share import FUNDING, OPEN_CLASSES, Contribution, period_key
-from services.assessment.metrics.student import applications, student_view
+from services.assessment.metrics.student import StudentFacts, applications, student_view
 
 __all__ = ["Contribution", "class_contribution", "partnership_contribution", "student_contribution"]
 
@@ -42,7 +42,9 @@ def student_contribution(
     has started (training keys a transfer to another partnership by the new one), an application where it was made.
     `day` is the business date D."""
     share = Contribution()
-    for application in applications(facts):
+    kinds = StudentFacts.of(facts)
+    submitted = applications(kinds)
+    for application in submitted:
         if own is not None and application.event_id not in own:
             continue
         info = ctx.classes.get(application.class_id or b"")
@@ -53,7 +55,7 @@ def student_contribution(
         entry = (int(application.decision == "admitted"), int(decided), int(_open(info)))
         for bucket in buckets:
             share.extra.append((bucket, "admission_rate", entry))
-    view = student_view(facts, day, version.qualifying_days)
+    view = student_view(kinds, day, version.qualifying_days, submitted)
     if not view.enrolled or (own is not None and view.period_event not in own):
         return share
     info = ctx.classes.get(view.class_id or b"")
@@ -71,7 +73,7 @@ def student_contribution(
     share.add("fill_rate", 1, 0, unsettled)
     share.add("poor_household_share", int(view.poor is True), 1, unsettled)
     if not view.excluded:
-        outcomes(share, view, facts, ctx, day, version, unsettled, info)
+        outcomes(share, view, kinds, ctx, day, version, unsettled, info)
     return share
 
 

@@ -17,7 +17,9 @@ from services.assessment.metrics.share import (
     WINDOW_OPEN_BY_GRADUATION,
     Contribution,
 )
-from services.assessment.metrics.student import StudentView
+from services.assessment.metrics.student import StudentFacts, StudentView
+
+Checks = dict[tuple[bytes, int], Fact]  # (placement id, check-point) -> the check that counts
 
 
 def _graduate_metrics(checkpoints: tuple[int, ...], poor: bool) -> list[str]:
@@ -30,20 +32,25 @@ def _retention_metrics(checkpoints: tuple[int, ...]) -> list[str]:
     return [f"job_retention.{k}" for k in checkpoints] + [f"same_employer_retention.{k}" for k in checkpoints[1:]]
 
 
-def _check(facts: list[Fact], placement_id: bytes, k: int) -> Fact | None:
+def _checks(facts: StudentFacts) -> Checks:
     """DOMAIN.md: only a check for that placement and k counts; stronger evidence, then latest recorded wins."""
-    checks = [
-        f
-        for f in facts
-        if f.kind == "RetentionChecked" and f.get("placement_id") == placement_id and f.get("checkpoint_days") == k
-    ]
-    return max(checks, key=lambda f: (f.evidence, f.recorded_at, f.event_id), default=None)
+    found: Checks = {}
+    for fact in facts.of_kind("RetentionChecked"):
+        key = (fact.get("placement_id"), fact.get("checkpoint_days"))
+        held = found.get(key)
+        if held is None or _strength(fact) > _strength(held):
+            found[key] = fact
+    return found
+
+
+def _strength(check: Fact) -> tuple[int, int, bytes]:
+    return check.evidence, check.recorded_at, check.event_id
 
 
 def outcomes(
     share: Contribution,
     view: StudentView,
-    facts: list[Fact],
+    facts: StudentFacts,
     ctx: PartnershipContext,
     day: int,
     version: MetricVersion,
@@ -67,24 +74,22 @@ def outcomes(
     waiting = unsettled or window_end > day
     certification_end = g + version.certification_window_days
     certified = any(
-        f.kind == "CertificateAwarded"
-        and f.get("level")
-        and first <= f.get("awarded_on") <= min(certification_end, day)
-        for f in facts
+        f.get("level") and first <= f.get("awarded_on") <= min(certification_end, day)
+        for f in facts.of_kind("CertificateAwarded")
     )
     share.add("certification_rate", int(certified), 1, unsettled or certification_end > day)
-    started = {f.get("internship_id"): f.get("start_on") for f in facts if f.kind == "InternshipStarted"}
+    started = {f.get("internship_id"): f.get("start_on") for f in facts.of_kind("InternshipStarted")}
     interned = any(
-        f.kind == "InternshipEnded" and f.get("outcome") == "completed" and started.get(f.get("internship_id"), g) < g
-        for f in facts
+        f.get("outcome") == "completed" and started.get(f.get("internship_id"), g) < g
+        for f in facts.of_kind("InternshipEnded")
     )
     share.add("internship_rate", int(interned), 1, unsettled)
     last = min(window_end, day)
     placements = sorted(
-        (f for f in facts if f.kind == "Placed" and first <= f.get("start_on") <= last),
+        (f for f in facts.of_kind("Placed") if first <= f.get("start_on") <= last),
         key=lambda f: (f.get("start_on"), f.recorded_at, f.event_id),
     )
-    study = any(f.kind == "FurtherStudyEntered" and first <= f.get("start_on") <= last for f in facts)
+    study = any(first <= f.get("start_on") <= last for f in facts.of_kind("FurtherStudyEntered"))
     placement = placements[0] if placements else None
     share.add("employment_rate", int(placement is not None or study), 1, waiting)
     share.add("direct_employment_rate", int(placement is not None), 1, waiting)
@@ -105,7 +110,7 @@ def outcomes(
 def _placed(
     share: Contribution,
     placement: Fact,
-    facts: list[Fact],
+    facts: StudentFacts,
     ctx: PartnershipContext,
     day: int,
     version: MetricVersion,
@@ -129,28 +134,29 @@ def _placed(
     share.samples["starting_wage_median"] = placement.get("monthly_wage")
     if location in LOCATIONS:
         share.samples[f"starting_wage_median.{location}"] = placement.get("monthly_wage")
-    _retention(share, placement, facts, ctx.checkpoints, day, waiting)
+    checks = _checks(facts)
+    _retention(share, placement, checks, ctx.checkpoints, day, waiting)
     if view.poor is True:
         start, k = placement.get("start_on"), version.households_checkpoint_days
-        check = _check(facts, placement.get("placement_id"), k)
+        check = checks.get((placement.get("placement_id"), k))
         lifted = start + k <= day and bool(check and check.get("still_employed"))
         share.add("households_lifted", int(lifted), 0, waiting or start + k > day)
 
 
 def _retention(
-    share: Contribution, placement: Fact, facts: list[Fact], checkpoints: tuple[int, ...], day: int, waiting: bool
+    share: Contribution, placement: Fact, checks: Checks, checkpoints: tuple[int, ...], day: int, waiting: bool
 ) -> None:
     start, placement_id = placement.get("start_on"), placement.get("placement_id")
     employed: dict[int, bool] = {}
     for k in checkpoints:
-        check = _check(facts, placement_id, k)
+        check = checks.get((placement_id, k))
         employed[k] = bool(check and check.get("still_employed"))
         passed = start + k <= day
         share.add(f"job_retention.{k}", int(passed and employed[k]), int(passed), waiting or not passed)
     first = checkpoints[0]
     kept = employed[first]
     for k in checkpoints[1:]:
-        check = _check(facts, placement_id, k)
+        check = checks.get((placement_id, k))
         kept = kept and bool(check and check.get("still_employed") and check.get("same_employer"))
         passed = start + k <= day
         share.add(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from services.assessment.facts import Fact
 
@@ -36,16 +36,43 @@ class StudentView:
         return self.status == "in_training" and not self.on_break
 
 
-def _of(facts: list[Fact], kind: str) -> list[Fact]:
-    return sorted((f for f in facts if f.kind == kind), key=lambda f: f.sort_key)
+@dataclass(slots=True)
+class StudentFacts:
+    """A student's resolved facts, and those of each kind in the same order, grouped in one pass: a contribution
+    reads a dozen kinds, each of which was a scan of every fact (issue 12: as-of answers compute thousands)."""
+
+    all: list[Fact]
+    kinds: dict[str, list[Fact]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, facts: list[Fact]) -> StudentFacts:
+        kinds: dict[str, list[Fact]] = {}
+        for fact in facts:
+            kinds.setdefault(fact.kind, []).append(fact)
+        return cls(facts, kinds)
+
+    def of_kind(self, kind: str) -> list[Fact]:
+        """In the order of `all`; not to be changed."""
+        return self.kinds.get(kind, _NONE)
+
+    def ordered(self, kind: str) -> list[Fact]:
+        """DOMAIN.md: several facts of one kind order by occurred_on, then recorded_at, then id."""
+        return sorted(self.kinds.get(kind, _NONE), key=_sort_key)
 
 
-def applications(facts: list[Fact]) -> list[Application]:
+_NONE: list[Fact] = []
+
+
+def _sort_key(fact: Fact) -> tuple[int, int, bytes]:
+    return fact.sort_key
+
+
+def applications(facts: StudentFacts) -> list[Application]:
     decisions: dict[bytes, str] = {}
-    for fact in _of(facts, "ApplicationDecided"):
+    for fact in facts.ordered("ApplicationDecided"):
         decisions[fact.get("application_id")] = fact.get("decision")
     found = []
-    for fact in _of(facts, "ApplicationSubmitted"):
+    for fact in facts.ordered("ApplicationSubmitted"):
         decision = decisions.get(fact.get("application_id"))
         found.append(
             Application(
@@ -60,19 +87,19 @@ def applications(facts: list[Fact]) -> list[Application]:
     return found
 
 
-def _household_status(facts: list[Fact], flag: bool | None, on_day: int) -> bool | None:
+def _household_status(facts: StudentFacts, flag: bool | None, on_day: int) -> bool | None:
     """The application flag, overridden by the latest household update dated on or before `on_day`."""
-    for fact in _of(facts, "HouseholdStatusUpdated"):
+    for fact in facts.ordered("HouseholdStatusUpdated"):
         if fact.occurred_on <= on_day:
             flag = fact.get("poor_household")
     return flag
 
 
-def _breaks(facts: list[Fact]) -> list[tuple[int, int | None]]:
+def _breaks(facts: StudentFacts) -> list[tuple[int, int | None]]:
     """(first day, last day or None) of each break: a break runs from its start to the day before it ends."""
-    ends = sorted(f.get("end_on") for f in facts if f.kind == "BreakEnded")
+    ends = sorted(f.get("end_on") for f in facts.of_kind("BreakEnded"))
     spans: list[tuple[int, int | None]] = []
-    for start in sorted(f.get("start_on") for f in facts if f.kind == "BreakStarted"):
+    for start in sorted(f.get("start_on") for f in facts.of_kind("BreakStarted")):
         end = next((e for e in ends if e > start), None)
         if end is not None:
             ends.remove(end)
@@ -88,22 +115,24 @@ def _break_days(spans: list[tuple[int, int | None]], first: int, last: int) -> i
     return days
 
 
-def student_view(facts: list[Fact], day: int, qualifying_days: int) -> StudentView:
-    """`facts` are resolved (see `resolve`) for the same as-of."""
+def student_view(
+    facts: StudentFacts, day: int, qualifying_days: int, known: list[Application] | None = None
+) -> StudentView:
+    """`facts` are resolved (see `resolve`) for the same as-of; `known`: their `applications`, when already read."""
     starts: list[tuple[int, int, bytes | None, bool, bytes]] = []
-    enrolments = _of(facts, "StudentEnrolled")
+    enrolments = facts.ordered("StudentEnrolled")
     for fact in enrolments:
         starts.append((fact.get("start_on"), 0, fact.get("class_id"), False, fact.event_id))
-    for fact in _of(facts, "TransferredToClass"):
+    for fact in facts.ordered("TransferredToClass"):
         starts.append((fact.get("start_on"), 1, fact.get("to_class_id"), False, fact.event_id))
-    for fact in _of(facts, "Restarted"):
+    for fact in facts.ordered("Restarted"):
         starts.append((fact.get("start_on"), 2, fact.get("class_id"), True, fact.event_id))
     started = sorted(s for s in starts if s[0] <= day)
-    cancelled = any(f.kind == "EnrollmentCancelled" for f in facts)
-    exclusions = _of(facts, "ExclusionApplied") + _of(facts, "ExclusionRevoked")
-    latest_exclusion = max(exclusions, key=lambda f: f.sort_key, default=None)
+    cancelled = "EnrollmentCancelled" in facts.kinds
+    exclusions = facts.of_kind("ExclusionApplied") + facts.of_kind("ExclusionRevoked")
+    latest_exclusion = max(exclusions, key=_sort_key, default=None)
     excluded = latest_exclusion is not None and latest_exclusion.kind == "ExclusionApplied"
-    known_applications = {a.application_id: a for a in applications(facts)}
+    known_applications = {a.application_id: a for a in (applications(facts) if known is None else known)}
     if not enrolments or not started or cancelled:
         return StudentView(False, None, None, "none", False, False, excluded, None, None, None)
 
@@ -114,13 +143,13 @@ def student_view(facts: list[Fact], day: int, qualifying_days: int) -> StudentVi
     timeline: list[tuple[int, int, str, int, bool]] = [(d, 1, "start", 0, restart) for d, _, _, restart, _ in started]
     timeline += [
         (f.get("last_day") + 1, 0, "withdraw", f.get("last_day"), False)
-        for f in facts
-        if f.kind == "Withdrawn" and f.get("last_day") + 1 <= day
+        for f in facts.of_kind("Withdrawn")
+        if f.get("last_day") + 1 <= day
     ]
     timeline += [
         (f.get("graduated_on"), 2, "graduate", 0, False)
-        for f in facts
-        if f.kind == "Graduated" and f.get("graduated_on") <= day
+        for f in facts.of_kind("Graduated")
+        if f.get("graduated_on") <= day
     ]
     status, in_restart, last_day, restarted_when_left, graduated_on = "in_training", False, 0, False, None
     for when, _, event, left_on, restart in sorted(timeline):
@@ -144,9 +173,7 @@ def student_view(facts: list[Fact], day: int, qualifying_days: int) -> StudentVi
     flag = None
     if application is not None:
         submitted = next(
-            f
-            for f in facts
-            if f.kind == "ApplicationSubmitted" and f.get("application_id") == application.application_id
+            f for f in facts.of_kind("ApplicationSubmitted") if f.get("application_id") == application.application_id
         )
         flag = submitted.get("poor_household")
     return StudentView(
