@@ -25,48 +25,86 @@ class Tally:
     def add(self, share: Contribution, sign: int = 1) -> None:
         self.touched.update(share.buckets)
         for bucket in share.buckets:
-            sums = self.sums.setdefault(bucket, {})
+            sums = self.sums.get(bucket)
+            if sums is None:
+                sums = self.sums[bucket] = {}
             for metric, (num, den, open_) in share.values.items():
-                entry = sums.setdefault(metric, [0, 0, 0])
-                entry[0] += sign * num
-                entry[1] += sign * den
-                entry[2] += sign * open_
+                entry = sums.get(metric)
+                if entry is None:
+                    sums[metric] = [sign * num, sign * den, sign * open_]
+                else:
+                    entry[0] += sign * num
+                    entry[1] += sign * den
+                    entry[2] += sign * open_
             if share.samples:
-                samples = self.samples.setdefault(bucket, {})
+                samples = self.samples.get(bucket)
+                if samples is None:
+                    samples = self.samples[bucket] = {}
                 for metric, value in share.samples.items():
-                    counter = samples.setdefault(metric, Counter())
+                    counter = samples.get(metric)
+                    if counter is None:
+                        counter = samples[metric] = Counter()
                     counter[value] += sign
                     if counter[value] <= 0:
                         del counter[value]
-        self._add_one_bucket_parts(share, sign)
+        if share.extra or share.marks:
+            self._add_one_bucket_parts(share, sign)
 
     def add_all(self, shares: Iterable[Contribution]) -> None:
         """`add` of every share, those with the same cells summed first: a partnership's students fall into a few
         sets of cells (class, cohort, region, ...), so each cell is added to once per set, not once per student."""
         pooled: dict[tuple[Bucket, ...], tuple[dict[str, list[int]], dict[str, Counter[int]]]] = {}
         for share in shares:
-            values, samples = pooled.setdefault(share.buckets, ({}, {}))
+            found = pooled.get(share.buckets)
+            if found is None:
+                found = pooled[share.buckets] = ({}, {})
+            values, samples = found
             for metric, (num, den, open_) in share.values.items():
-                entry = values.setdefault(metric, [0, 0, 0])
-                entry[0] += num
-                entry[1] += den
-                entry[2] += open_
-            for metric, value in share.samples.items():
-                samples.setdefault(metric, Counter())[value] += 1
-            self._add_one_bucket_parts(share, 1)
-        for buckets, (values, samples) in pooled.items():
-            self.touched.update(buckets)
-            for bucket in buckets:
-                sums = self.sums.setdefault(bucket, {})
-                for metric, (num, den, open_) in values.items():
-                    entry = sums.setdefault(metric, [0, 0, 0])
+                entry = values.get(metric)
+                if entry is None:
+                    values[metric] = [num, den, open_]
+                else:
                     entry[0] += num
                     entry[1] += den
                     entry[2] += open_
+            for metric, value in share.samples.items():
+                counter = samples.get(metric)
+                if counter is None:
+                    counter = samples[metric] = Counter()
+                counter[value] += 1
+            if share.extra or share.marks:
+                self._add_one_bucket_parts(share, 1)
+        for buckets, (values, samples) in pooled.items():
+            self.touched.update(buckets)
+            for bucket in buckets:
+                self._add_sums(bucket, values)
                 if samples:
-                    cell = self.samples.setdefault(bucket, {})
-                    for metric, counter in samples.items():
-                        cell.setdefault(metric, Counter()).update(counter)
+                    self._add_samples(bucket, samples)
+
+    def _add_sums(self, bucket: Bucket, values: dict[str, list[int]]) -> None:
+        sums = self.sums.get(bucket)
+        if sums is None:  # a new cell: copied whole
+            self.sums[bucket] = {metric: [num, den, open_] for metric, (num, den, open_) in values.items()}
+            return
+        for metric, (num, den, open_) in values.items():
+            entry = sums.get(metric)
+            if entry is None:
+                sums[metric] = [num, den, open_]
+            else:
+                entry[0] += num
+                entry[1] += den
+                entry[2] += open_
+
+    def _add_samples(self, bucket: Bucket, samples: dict[str, Counter[int]]) -> None:
+        cell = self.samples.get(bucket)
+        if cell is None:
+            cell = self.samples[bucket] = {}
+        for metric, counter in samples.items():
+            held = cell.get(metric)
+            if held is None:
+                cell[metric] = Counter(counter)
+            else:
+                held.update(counter)
 
     def _add_one_bucket_parts(self, share: Contribution, sign: int) -> None:
         """The share's values for one cell only (`extra`) and its marks on the total cell."""
@@ -87,16 +125,9 @@ class Tally:
 
     def merge(self, other: Tally) -> None:
         for bucket, metrics in other.sums.items():
-            sums = self.sums.setdefault(bucket, {})
-            for metric, (num, den, open_) in metrics.items():
-                entry = sums.setdefault(metric, [0, 0, 0])
-                entry[0] += num
-                entry[1] += den
-                entry[2] += open_
+            self._add_sums(bucket, metrics)
         for bucket, counters in other.samples.items():
-            pooled = self.samples.setdefault(bucket, {})
-            for metric, counter in counters.items():
-                pooled.setdefault(metric, Counter()).update(counter)
+            self._add_samples(bucket, counters)
 
     def pack(self) -> bytes:
         sums = [[b[0].value, b[1], [[m, *e] for m, e in metrics.items()]] for b, metrics in self.sums.items()]
