@@ -6,7 +6,7 @@ DOMAIN.md: roll-ups pool values, never average medians or rates, so a tally keep
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import msgpack
@@ -59,14 +59,7 @@ class Tally:
             if found is None:
                 found = pooled[share.buckets] = ({}, {})
             values, samples = found
-            for metric, (num, den, open_) in share.values.items():
-                entry = values.get(metric)
-                if entry is None:
-                    values[metric] = [num, den, open_]
-                else:
-                    entry[0] += num
-                    entry[1] += den
-                    entry[2] += open_
+            _add_entries(values, share.values)
             for metric, value in share.samples.items():
                 counter = samples.get(metric)
                 if counter is None:
@@ -86,14 +79,7 @@ class Tally:
         if sums is None:  # a new cell: copied whole
             self.sums[bucket] = {metric: [num, den, open_] for metric, (num, den, open_) in values.items()}
             return
-        for metric, (num, den, open_) in values.items():
-            entry = sums.get(metric)
-            if entry is None:
-                sums[metric] = [num, den, open_]
-            else:
-                entry[0] += num
-                entry[1] += den
-                entry[2] += open_
+        _add_entries(sums, values)
 
     def _add_samples(self, bucket: Bucket, samples: dict[str, Counter[int]]) -> None:
         cell = self.samples.get(bucket)
@@ -147,3 +133,14 @@ class Tally:
         for dim, name, metrics in samples:
             tally.samples[(Dimension(dim), name)] = {m: Counter(dict(pairs)) for m, pairs in metrics}
         return tally
+
+
+def _add_entries(sums: dict[str, list[int]], values: Mapping[str, Sequence[int]]) -> None:
+    for metric, (num, den, open_) in values.items():
+        entry = sums.get(metric)
+        if entry is None:
+            sums[metric] = [num, den, open_]
+        else:
+            entry[0] += num
+            entry[1] += den
+            entry[2] += open_
