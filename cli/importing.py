@@ -26,12 +26,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay, wait_exponential_jitter
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_delay
 
 from shared.infra.stack_state import StackState
 from shared.security.identity import Scope
-from shared.web.client_auth import ClientCredentials, Credential
-from simulation.clients import RETRY_STATUSES
+from shared.web.client_auth import ClientCredentials, Credential, TokenNotIssued
+from simulation.clients import RETRY_STATUSES, Unavailable, retry_pause, transient
 from simulation.credentials import run_credential, stack_settings
 
 app = typer.Typer()
@@ -58,11 +58,6 @@ class Stopped(Exception):
     def __init__(self, reason: str, sent: int = 0) -> None:
         super().__init__(reason)
         self.sent = sent
-
-
-class _Unavailable(Exception):
-    def __init__(self, status: int) -> None:
-        super().__init__(f"answered {status}")
 
 
 @dataclass
@@ -129,7 +124,7 @@ async def post_history(
     for chunk in chunks(facts, batch):
         try:
             answer = await _posted(client, chunk, retry_for, retrying)
-        except (Stopped, httpx.TransportError, _Unavailable) as error:
+        except (Stopped, httpx.TransportError, Unavailable, TokenNotIssued) as error:
             raise Stopped(str(error) or repr(error), tally.sent) from error
         for outcome in _OUTCOMES:
             tally.counts[outcome] += int(answer[outcome])
@@ -147,8 +142,8 @@ async def _posted(
     client: httpx.AsyncClient, chunk: list[dict[str, Any]], retry_for: float, retrying: Callable[[str], None]
 ) -> dict[str, Any]:
     attempts = AsyncRetrying(
-        retry=retry_if_exception(lambda e: isinstance(e, httpx.TransportError | _Unavailable)),
-        wait=wait_exponential_jitter(initial=0.5, max=10),
+        retry=retry_if_exception(transient),
+        wait=retry_pause,  # the service's Retry-After when it gave one, else backoff
         stop=stop_after_delay(retry_for),
         before_sleep=lambda state: retrying(repr(state.outcome.exception() if state.outcome else None)),
         reraise=True,
@@ -157,7 +152,7 @@ async def _posted(
         with attempt:
             response = await client.post("/admin/import", json={"facts": chunk})
             if response.status_code in RETRY_STATUSES:
-                raise _Unavailable(response.status_code)
+                raise Unavailable(response)
     if response.status_code != 200:
         raise Stopped(_refusal(response, chunk))
     body: dict[str, Any] = response.json()

@@ -82,7 +82,8 @@ def _retry_after(header: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def _transient(error: BaseException) -> bool:
+def transient(error: BaseException) -> bool:
+    """A failure a call is sent again after: the service away or busy, or its token endpoint so."""
     if isinstance(error, TokenNotIssued):  # the token endpoint shares its service's database
         return error.status in RETRY_STATUSES
     return isinstance(error, httpx.TransportError | Unavailable)
@@ -97,7 +98,7 @@ def _json_or_text(response: httpx.Response) -> dict[str, Any]:
     return body if isinstance(body, dict) else {"detail": body}
 
 
-def _pause(state: RetryCallState) -> float:
+def retry_pause(state: RetryCallState) -> float:
     """The service's Retry-After when it gave one (capped), else exponential backoff with jitter."""
     error = state.outcome.exception() if state.outcome else None
     if isinstance(error, Unavailable) and error.retry_after is not None:
@@ -175,9 +176,9 @@ class StageClients:
         if self.limiter:
             await self.limiter.acquire()
         retrying = AsyncRetrying(
-            retry=retry_if_exception(_transient),
+            retry=retry_if_exception(transient),
             stop=stop_after_delay(RETRY_FOR_SECONDS),
-            wait=_pause,
+            wait=retry_pause,
             before_sleep=self._count_retry,
             reraise=True,
         )

@@ -38,10 +38,9 @@ class StudentView:
 
 @dataclass(slots=True)
 class StudentFacts:
-    """A student's resolved facts, and those of each kind in the same order, grouped in one pass: a contribution
-    reads a dozen kinds, each of which was a scan of every fact (issue 12: as-of answers compute thousands)."""
+    """A student's resolved facts by kind, grouped in one pass: a contribution reads a dozen kinds, each of which
+    was a scan of every fact (issue 12: as-of answers compute thousands)."""
 
-    all: list[Fact]
     kinds: dict[str, list[Fact]] = field(default_factory=dict)
 
     @classmethod
@@ -49,10 +48,10 @@ class StudentFacts:
         kinds: dict[str, list[Fact]] = {}
         for fact in facts:
             kinds.setdefault(fact.kind, []).append(fact)
-        return cls(facts, kinds)
+        return cls(kinds)
 
     def of_kind(self, kind: str) -> list[Fact]:
-        """In the order of `all`; not to be changed."""
+        """In the order the facts were given; not to be changed."""
         return self.kinds.get(kind, _NONE)
 
     def ordered(self, kind: str) -> list[Fact]:

@@ -117,10 +117,10 @@ def add_live_timer(worker: Worker) -> None:
         assessor = worker.assessor
         if assessor is None or worker.app.rebalancing:
             return
-        if not pace.starts(time.monotonic(), assessor.read, lambda: backlog(worker)):
-            return
         if {tp.partition for tp in worker.assigned()} != assessor.partitions:
             return  # the flush timer sees to a recovery
+        if not pace.starts(time.monotonic(), assessor.read, lambda: backlog(worker)):
+            return
         started = time.monotonic()
         await assessor.flush_live()
         pace.flushed(started, time.monotonic())
