@@ -14,6 +14,7 @@ from services.assessment.freshness import watch_freshness
 from services.assessment.memberships import keep_learning, membership_learner
 from services.assessment.settings import AssessmentSettings
 from services.assessment.store import open_store
+from shared.observability.logs import configure_logging
 from shared.observability.metrics import install_observability
 from shared.security.access import PostgresMembershipDirectory
 from shared.security.runtime import open_identity
@@ -29,6 +30,7 @@ OPEN_PATHS = ("/health",)
 def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
     settings = settings or AssessmentSettings()
     refuse_unsafe(settings, national_id_key=settings.national_id_key, operator_token=settings.operator_token)
+    configure_logging(settings.log_level, settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

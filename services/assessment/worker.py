@@ -10,10 +10,12 @@ import faust
 from services.assessment.settings import AssessmentSettings
 from services.assessment.streams import create_worker_app, prepare
 from services.assessment.streams.memory import pace_collector
+from shared.observability.logs import configure_logging
 
 
 def main() -> None:
     settings = AssessmentSettings()
+    configure_logging(settings.log_level, settings.log_format)
     pace_collector()
     asyncio.run(prepare(settings))
     worker = create_worker_app(settings)

@@ -33,6 +33,7 @@ from shared.messaging.consumer import IdempotentConsumer, RejectedEvent, run_for
 from shared.messaging.outbox import Outbox
 from shared.messaging.relay import OutboxRelay
 from shared.messaging.topics import ensure_topics, product_topics
+from shared.observability.logs import configure_logging
 from shared.observability.metrics import install_observability
 from shared.persistence.database import create_pool, migrate
 from shared.persistence.unit_of_work import PostgresUnitOfWork
@@ -168,6 +169,7 @@ def build_app(
 ) -> FastAPI:
     """The service's app: refuses to be built with unsafe production settings, then every router secured."""
     refuse_unsafe(settings, national_id_key=settings.national_id_key, operator_token=settings.operator_token)
+    configure_logging(settings.log_level, settings.log_format)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
