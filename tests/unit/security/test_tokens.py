@@ -100,3 +100,30 @@ def test_a_token_for_another_audience_is_refused():
 def test_garbage_is_refused_as_an_invalid_token(garbage: str):
     with pytest.raises(TokenRefused):
         codec(FixedClock(NOW)).read(garbage)
+
+
+def test_a_token_read_again_by_the_same_codec_still_expires():
+    clock = FixedClock(NOW)
+    reader = codec(clock)
+    token = reader.issue(client(), frozenset())
+
+    first = reader.read(token.value)
+    assert reader.read(token.value) == first  # its signature checked once, its claims kept
+    clock.at = NOW + timedelta(minutes=5)
+    with pytest.raises(ExpiredToken):
+        reader.read(token.value)
+
+
+def test_a_refused_token_is_refused_every_time_beside_kept_ones():
+    clock = FixedClock(NOW)
+    reader = codec(clock)
+    good = reader.issue(client(), frozenset()).value
+    header, payload, signature = good.split(".")
+    forged = f"{header}.{payload}.{signature[::-1]}"
+
+    reader.read(good)
+    for _ in range(2):
+        with pytest.raises(TokenRefused):
+            reader.read(forged)
+    with pytest.raises(TokenRefused):
+        codec(clock, b"x" * 32).read(good)  # another key's codec keeps nothing of this one's
