@@ -1,4 +1,5 @@
-"""Per-client rate limits (issue 10) with the `limits` library's moving windows, kept in each process's memory.
+"""Per-client rate limits (issue 10) with the `limits` library's moving windows, kept in each process's memory
+(rate_windows.py).
 
 Every authenticated request counts against its client's limit (`CYCLE_RATE_LIMIT`); an operation may add a
 stricter one of its own (`rate_limited`, e.g. the national-ID lookup). Over a limit the answer is 429 with
@@ -16,10 +17,10 @@ from typing import Any
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from limits import parse_many
-from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from shared.web.problems import problem, problem_response
+from shared.web.rate_windows import MovingWindowsInMemory
 
 
 class RateLimited(Exception):
@@ -30,7 +31,7 @@ class RateLimited(Exception):
 
 class ClientRateLimits:
     def __init__(self, default: str, named: Mapping[str, str] | None = None) -> None:
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self._limiter = MovingWindowRateLimiter(MovingWindowsInMemory())
         self._items = {"all": parse_many(default), **{n: parse_many(v) for n, v in (named or {}).items()}}
 
     def check(self, client_id: str, name: str = "all") -> None:

@@ -8,9 +8,12 @@ import json
 import httpx
 import pytest
 from fastapi import FastAPI, Request
+from limits import parse_many
+from limits.strategies import MovingWindowRateLimiter
 
 from shared.web.guards import BodyLimits, RequestGuard, RequestTimeout
 from shared.web.rate_limits import ClientRateLimits, RateLimited, install_rate_limits, rate_limited
+from shared.web.rate_windows import MovingWindowsInMemory
 
 
 def app(limits: BodyLimits | None = None, timeout: float = 5.0) -> FastAPI:
@@ -122,3 +125,22 @@ def test_each_client_has_its_own_window_and_a_refusal_spends_nothing():
         limits.check("a")
     assert refused.value.retry_after >= 1
     limits.check("b")
+
+
+def test_a_moving_window_lets_a_client_in_again_as_its_oldest_hits_leave_it():
+    now = [1000.0]
+    limiter = MovingWindowRateLimiter(MovingWindowsInMemory(clock=lambda: now[0]))
+    [per_minute] = parse_many("3/minute")
+
+    for step in (0, 10, 20):
+        now[0] = 1000.0 + step
+        assert limiter.hit(per_minute, "a")
+    now[0] = 1059.0
+    assert not limiter.hit(per_minute, "a")
+    assert limiter.get_window_stats(per_minute, "a") == (1060.0, 0)  # the oldest hit leaves at 1060
+    now[0] = 1060.5
+    assert limiter.hit(per_minute, "a")  # one left the window, one place free
+    assert not limiter.hit(per_minute, "a")
+    assert limiter.hit(per_minute, "b")
+    now[0] = 1200.0
+    assert limiter.get_window_stats(per_minute, "a") == (1200.0 + 60, 3)
