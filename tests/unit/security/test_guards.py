@@ -13,7 +13,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from shared.web.guards import BodyLimits, RequestGuard, RequestTimeout
 from shared.web.rate_limits import ClientRateLimits, RateLimited, install_rate_limits, rate_limited
-from shared.web.rate_windows import MovingWindowsInMemory
+from shared.web.rate_windows import SWEEP_EVERY, MovingWindowsInMemory
 
 
 def app(limits: BodyLimits | None = None, timeout: float = 5.0) -> FastAPI:
@@ -144,3 +144,19 @@ def test_a_moving_window_lets_a_client_in_again_as_its_oldest_hits_leave_it():
     assert limiter.hit(per_minute, "b")
     now[0] = 1200.0
     assert limiter.get_window_stats(per_minute, "a") == (1200.0 + 60, 3)
+
+
+def test_the_windows_of_clients_that_stopped_asking_are_dropped():
+    now = [0.0]
+    storage = MovingWindowsInMemory(clock=lambda: now[0])
+    limiter = MovingWindowRateLimiter(storage)
+    [per_minute] = parse_many("10000/minute")
+    for client_number in range(100):
+        assert limiter.hit(per_minute, f"gone-{client_number}")
+
+    now[0] = 61.0
+    for _ in range(SWEEP_EVERY):
+        assert limiter.hit(per_minute, "still-here")
+
+    assert limiter.get_window_stats(per_minute, "gone-0").remaining == 10000
+    assert storage.reset() == 1  # only the client still asking was kept
