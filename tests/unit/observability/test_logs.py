@@ -1,4 +1,6 @@
+import io
 import json
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -51,3 +53,22 @@ def test_a_process_that_configured_structlog_keeps_its_configuration(
     structlog.get_logger("test").warning("below error")
 
     assert capsys.readouterr().out == ""
+
+
+def test_uvicorns_own_lines_are_written_as_json_too(unconfigured: None) -> None:
+    stream = io.StringIO()
+    access = logging.getLogger("uvicorn.access")
+    handler = logging.StreamHandler(stream)
+    access.addHandler(handler)
+    access.setLevel(logging.INFO)  # as uvicorn's configuration sets it
+    try:
+        configure_logging("info")
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5000", "GET", "/health", "1.1", 200)
+    finally:
+        access.removeHandler(handler)
+        access.setLevel(logging.NOTSET)
+
+    entry = json.loads(stream.getvalue())
+    assert entry["event"] == '127.0.0.1:5000 - "GET /health HTTP/1.1" 200'
+    assert entry["level"] == "info"
+    assert entry["timestamp"].endswith("Z")
