@@ -6,6 +6,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.security.settings import DEVELOPMENT_NATIONAL_ID_KEY, SecuritySettings
 
+LogFormat = Literal["json", "console"]  # CYCLE_LOG_FORMAT (shared/observability/logs.py)
+
 
 class InfraSettings(BaseSettings):
     """Where the broker, the database and the local state live; unset addresses mean "start our own"."""
@@ -34,7 +36,7 @@ class ServiceSettings(SecuritySettings):
     national_id_key: str = Field(default=DEVELOPMENT_NATIONAL_ID_KEY, validation_alias="CYCLE_NATIONAL_ID_KEY")
     operator_token: str | None = Field(default=None, validation_alias="CYCLE_OPERATOR_TOKEN")
     log_level: str = Field(default="info", validation_alias="CYCLE_LOG_LEVEL")
-    log_format: Literal["json", "console"] = Field(default="json", validation_alias="CYCLE_LOG_FORMAT")
+    log_format: LogFormat = Field(default="json", validation_alias="CYCLE_LOG_FORMAT")
     outbox_alert: int = Field(default=1_000, ge=1, validation_alias="CYCLE_OUTBOX_ALERT")
     outbox_limit: int = Field(default=100_000, ge=1, validation_alias="CYCLE_OUTBOX_LIMIT")
     lag_alert: int = Field(default=10_000, ge=1, validation_alias="CYCLE_LAG_ALERT")

@@ -40,7 +40,6 @@ def _number(value: float | None) -> str:
     return "null" if value is None else float.__repr__(value)
 
 
-_quoted = Spellings[str](encode_basestring)
 _day = Spellings[date](lambda day: f'"{day.isoformat()}"')
 _numbers = Spellings[float | None](_number)
 

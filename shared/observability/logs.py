@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Literal
 
 import structlog
 from structlog.typing import Processor
 
-LogFormat = Literal["json", "console"]
-
+from shared.config import LogFormat
 
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.access")  # the two that uvicorn gives handlers of their own
 
@@ -36,7 +34,9 @@ def configure_logging(level: str, form: LogFormat = "json") -> None:
             structlog.processors.format_exc_info,
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelNamesMapping().get(level.upper(), 20)),
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
+        ),
         logger_factory=structlog.WriteLoggerFactory(sys.stdout),
         cache_logger_on_first_use=True,
     )

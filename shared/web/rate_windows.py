@@ -60,7 +60,8 @@ class MovingWindowsInMemory(Storage, MovingWindowSupport):
     def _sweep(self, now: float) -> None:
         """Drops the keys whose every hit has left the longest window (clients that stopped asking)."""
         self._until_sweep = SWEEP_EVERY
-        for key in [key for key, hits in self._hits.items() if not hits or hits[-1] < now - self._longest]:
+        since = now - self._longest
+        for key in [key for key, hits in self._hits.items() if not hits or hits[-1] < since]:
             del self._hits[key]
 
     @property
