@@ -41,14 +41,17 @@ _UPSERT_FIGURES = (
     " numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator, value = EXCLUDED.value,"
     " final = EXCLUDED.final, as_of = EXCLUDED.as_of, updated_at = now()"
 )
-# A scope's tallies ($2, of version $3 or all), only while the live flush has counted more of its partition ($4) on
-# some topic than the figures rows have.
+# The generation queries read (the active one, else $1) and, in the same statement, a scope's tallies ($2, of version
+# $3 or all) only while the live flush has counted more of its partition ($4) on some topic than the figures rows
+# have: one row with no version when it has not.
 _TALLIES_AHEAD = (
-    "SELECT version, as_of, tally FROM live_tallies WHERE generation = $1 AND scope = $2"
-    " AND ($3::int IS NULL OR version = $3) AND EXISTS (SELECT 1 FROM live_progress l LEFT JOIN progress p"
+    f"WITH g AS (SELECT {GENERATION_READ} AS generation)"
+    " SELECT g.generation, t.version, t.as_of, t.tally FROM g LEFT JOIN live_tallies t"
+    " ON t.generation = g.generation AND t.scope = $2 AND ($3::int IS NULL OR t.version = $3)"
+    " AND EXISTS (SELECT 1 FROM live_progress l LEFT JOIN progress p"
     " ON p.generation = l.generation AND p.topic = l.topic AND p.partition = l.partition"
-    " WHERE l.generation = $1 AND l.partition = $4 AND l.next_offset > coalesce(p.next_offset, 0))"
-    " ORDER BY version"
+    " WHERE l.generation = g.generation AND l.partition = $4 AND l.next_offset > coalesce(p.next_offset, 0))"
+    " ORDER BY t.version"
 )
 _UPSERT_TALLIES = (
     "INSERT INTO live_tallies (generation, read_at, scope, version, as_of, tally)"
@@ -221,12 +224,12 @@ class AssessmentStore:
         """The generation queries read (`active_generation`) and what a live answer of `scope` is made from: its
         tallies (version, business date, packed tally) while the live flush has counted more of its partition than
         the figures rows have, else its figures rows as `FigureRow`s (cheaper to answer from: no render), numbers
-        converted to floats by PostgreSQL. On one connection, so the pool resets it once (a round trip) not twice."""
+        converted to floats by PostgreSQL. On one connection, two statements at most."""
         async with self.pool.acquire() as conn:
-            generation = str(await conn.fetchval(f"SELECT {GENERATION_READ}", default))
-            rows = await conn.fetch(_TALLIES_AHEAD, generation, scope, version, partition)
-            if rows:
-                return generation, _stored_tallies(rows), []
+            ahead = await conn.fetch(_TALLIES_AHEAD, default, scope, version, partition)
+            generation = str(ahead[0]["generation"])
+            if ahead[0]["version"] is not None:
+                return generation, _stored_tallies(ahead), []
             figures = await conn.fetch(_LIVE_ROWS, generation, scope, version, dimension)
         return generation, [], cast(list[FigureRow], figures)
 
