@@ -2,11 +2,16 @@ from datetime import date
 from uuid import uuid4
 
 import pytest
+from cloudevents.core.bindings import kafka
 
+from bench.workload import programme
 from shared.contracts.base import Evidence
 from shared.contracts.envelope import Envelope
 from shared.contracts.training import Withdrawn
+from shared.messaging import codec
 from shared.messaging.codec import UndecodableEvent, decode, encode
+
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 
 def a_withdrawal() -> Envelope:
@@ -48,3 +53,68 @@ def test_garbage_is_reported_as_undecodable(value):
 def test_a_record_without_cloudevents_headers_is_undecodable():
     with pytest.raises(UndecodableEvent):
         decode([], b"k", b"{}")
+
+
+def _through_sdk_only(monkeypatch: pytest.MonkeyPatch, headers: dict[str, bytes], key: bytes, value: bytes) -> object:
+    with monkeypatch.context() as patched:
+        patched.setattr(codec, "_as_encoded", lambda message: None)
+        return _outcome(headers, key, value)
+
+
+def _outcome(headers: dict[str, bytes], key: bytes, value: bytes) -> object:
+    try:
+        return decode(headers.items(), key, value)
+    except UndecodableEvent:
+        return UndecodableEvent
+
+
+def test_every_event_of_a_programme_is_read_as_the_sdk_reads_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    generated = programme(40, students_per_partnership=20, seed=3)
+    events = [*generated.events, a_withdrawal().model_copy(update={"traceparent": TRACEPARENT, "supersedes": uuid4()})]
+    assert len({e.type for e in events}) >= 15
+    for envelope in events:
+        message = encode(envelope)
+        headers, key = dict(message.headers), str(message.key).encode()
+        assert codec._as_encoded(message) is not None
+        assert decode(headers.items(), key, message.value) == envelope
+        assert _through_sdk_only(monkeypatch, headers, key, message.value) == envelope
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"ce_time": b"2025-03-01T08:00:00"},  # no zone: the SDK refuses it
+        {"ce_time": b"1740787200"},  # not an RFC 3339 time
+        {"ce_specversion": b"0.3"},
+        {"content-type": b"text/plain"},
+        {"ce_source": b""},
+        {"ce_subject": b""},
+        {"ce_id": b""},
+        {"ce_other_name": b"x"},  # not a header `encode` writes
+        {"CE_Type": b"cycle.Withdrawn"},  # header names are read lower-cased, as the SDK reads them
+    ],
+)
+def test_a_record_unlike_what_encode_writes_is_left_to_the_sdk_and_read_as_it_reads_it(
+    changed: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    message = encode(a_withdrawal())
+    headers = {**message.headers, **changed}
+    key, value = str(message.key).encode(), message.value
+    assert _outcome(headers, key, value) == _through_sdk_only(monkeypatch, headers, key, value)
+    if "CE_Type" not in changed:
+        assert codec._as_encoded(kafka.KafkaMessage(headers=headers, key=key, value=value)) is None
+
+
+def test_a_record_without_a_time_or_an_id_gets_them_from_the_sdk_as_before() -> None:
+    envelope = a_withdrawal()
+    message = encode(envelope)
+
+    def without(missing: str) -> Envelope:
+        headers = {name: raw for name, raw in message.headers.items() if name != missing}
+        return decode(headers.items(), str(message.key).encode(), message.value)
+
+    timeless, nameless = without("ce_time"), without("ce_id")
+    assert timeless.id == envelope.id
+    assert timeless.recorded_at > envelope.recorded_at  # the SDK's now
+    assert nameless.recorded_at == envelope.recorded_at
+    assert nameless.id != envelope.id  # the SDK's fresh id
