@@ -34,8 +34,8 @@ _FIGURE_COLUMNS = "scope, version, dimension, bucket, metric, numerator, denomin
 _UPSERT_FIGURES = (
     f"INSERT INTO figures_latest (generation, {_FIGURE_COLUMNS})"
     " SELECT $1, scope, version, dimension, bucket, metric, numerator, denominator, value, final, as_of"
-    " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::numeric[], $8::numeric[],"
-    " $9::numeric[], $10::bool[], $11::date[])"
+    " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[]::numeric[],"
+    " $8::text[]::numeric[], $9::text[]::numeric[], $10::bool[], $11::date[])"
     " AS f (scope, dimension, bucket, metric, version, numerator, denominator, value, final, as_of)"
     " ON CONFLICT (generation, scope, version, dimension, bucket, metric) DO UPDATE SET"
     " numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator, value = EXCLUDED.value,"
@@ -77,6 +77,10 @@ async def open_store(dsn: str, schema: str) -> AssessmentStore:
     store = AssessmentStore(await create_pool(dsn, schema, max_size=4, stateless=True))
     await backfill_parents(store.pool)
     return store
+
+
+def _text(number: Decimal | None) -> str | None:
+    return None if number is None else str(number)
 
 
 def scope_id(scope: str) -> UUID:
@@ -299,10 +303,11 @@ class AssessmentStore:
             )
         # A statement for thousands of rows (a row per execution cost a second for a flush's tens of thousands), not
         # one for all: the worker reads events while the database writes each.
+        # Numbers are sent as text: asyncpg's encoder of numeric took twice the worker's time of the text it parses.
         for start in range(0, len(changed), _FIGURES_PER_STATEMENT):
             chunk = changed[start : start + _FIGURES_PER_STATEMENT]
-            columns = list(zip(*(f.key + f.reading + (f.as_of,) for f in chunk), strict=True))
-            await conn.execute(_UPSERT_FIGURES, generation, *columns)
+            rows = (f.key + (_text(f.numerator), _text(f.denominator), _text(f.value), f.final, f.as_of) for f in chunk)
+            await conn.execute(_UPSERT_FIGURES, generation, *zip(*rows, strict=True))
 
     async def published(self, generation: str, scopes: Sequence[str]) -> dict[FigureKey, Reading]:
         rows = await self.pool.fetch(
