@@ -46,3 +46,21 @@ def test_what_waits_is_not_asked_before_the_minimum_interval_has_passed() -> Non
     assert asked == []
     assert pace.starts(now=10.3, read=0, waiting=lambda: asked.append(1) or 0)
     assert asked == [1]
+
+
+def test_a_pace_with_a_steady_share_keeps_to_it_when_the_worker_keeps_up() -> None:
+    pace = FlushPace(minimum=1.0, share=0.1, steady_share=0.1)
+    pace.flushed(started=10.0, ended=10.4)
+    assert not pace.due(now=13.9, behind=False, flowing=True), "a flush of 0.4 s: the next one 3.6 s after it"
+    assert pace.due(now=14.01, behind=False, flowing=True)
+    pace.flushed(started=20.0, ended=20.05)
+    assert not pace.due(now=20.9, behind=False, flowing=True), "a short flush: the minimum interval still holds"
+    assert pace.due(now=21.05, behind=False, flowing=True)
+
+
+def test_a_pace_keeps_to_its_steady_share_only_while_records_arrive() -> None:
+    pace = FlushPace(minimum=1.0, share=0.1, steady_share=0.1)
+    assert pace.starts(now=0.0, read=100, waiting=lambda: 0, written=lambda: 100)
+    pace.flushed(started=0.0, ended=0.4)
+    assert not pace.starts(now=2.0, read=900, waiting=lambda: 0, written=lambda: 900), "arriving: waits 3.6 s"
+    assert pace.starts(now=2.0, read=900, waiting=lambda: 0, written=lambda: 100), "none arrived: due at the minimum"
