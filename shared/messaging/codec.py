@@ -80,7 +80,8 @@ def kafka_headers(message: kafka.KafkaMessage) -> list[tuple[str, bytes]]:
 
 def _as_encoded(message: kafka.KafkaMessage) -> tuple[dict[str, Any], Any] | None:
     """The attributes and data of a record with the headers `encode` writes, as the SDK reads them; None for any
-    other record, and for one whose required attributes or time the SDK would fill in or refuse."""
+    other record, and for one whose required attributes, time or data the SDK would fill in, refuse or read as
+    text."""
     attributes: dict[str, Any] = {}
     for name, raw in message.headers.items():
         name = name.lower()
@@ -100,7 +101,10 @@ def _as_encoded(message: kafka.KafkaMessage) -> tuple[dict[str, Any], Any] | Non
     if message.key is not None:
         key = message.key
         attributes["partitionkey"] = key.decode() if isinstance(key, bytes) else key
-    return attributes, json.loads(message.value) if message.value else None
+    try:
+        return attributes, json.loads(message.value.decode()) if message.value else None
+    except ValueError:  # not UTF-8, or not JSON: the SDK reads it as text
+        return None
 
 
 def _through_sdk(message: kafka.KafkaMessage) -> tuple[dict[str, Any], Any]:

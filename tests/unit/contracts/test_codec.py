@@ -64,8 +64,8 @@ def _through_sdk_only(monkeypatch: pytest.MonkeyPatch, headers: dict[str, bytes]
 def _outcome(headers: dict[str, bytes], key: bytes, value: bytes) -> object:
     try:
         return decode(headers.items(), key, value)
-    except UndecodableEvent:
-        return UndecodableEvent
+    except UndecodableEvent as refused:
+        return str(refused)  # the reason operators read in the dead-letter headers and `cycle tail`
 
 
 def test_every_event_of_a_programme_is_read_as_the_sdk_reads_it(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -103,6 +103,16 @@ def test_a_record_unlike_what_encode_writes_is_left_to_the_sdk_and_read_as_it_re
     assert _outcome(headers, key, value) == _through_sdk_only(monkeypatch, headers, key, value)
     if "CE_Type" not in changed:
         assert codec._as_encoded(kafka.KafkaMessage(headers=headers, key=key, value=value)) is None
+
+
+@pytest.mark.parametrize("value", [b"\x00not json", b"\xff\xfe", b"not json", b"[1, 2]", b""])
+def test_a_value_that_is_not_a_json_object_is_refused_for_the_reason_the_sdk_gives(
+    value: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    message = encode(a_withdrawal())
+    headers, key = dict(message.headers), str(message.key).encode()
+    assert _outcome(headers, key, value) == _through_sdk_only(monkeypatch, headers, key, value)
+    assert _outcome(headers, key, value) == "the value is not a JSON object"
 
 
 def test_a_record_without_a_time_or_an_id_gets_them_from_the_sdk_as_before() -> None:
