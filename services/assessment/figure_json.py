@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
 from typing import Any
 
 import orjson
@@ -29,11 +30,12 @@ def row_of(f: Figure) -> FigureRow:
             f.final, f.as_of)  # fmt: skip
 
 
-def _figures(scope: str, rows: Iterable[FigureRow]) -> list[dict[str, Any]]:
+def _figures(rows: Iterable[tuple[str, FigureRow]]) -> list[dict[str, Any]]:
+    """Each row with its figure's scope, as `FigureOut` names its fields."""
     return [
         {"scope": scope, "dimension": dimension, "bucket": bucket, "metric": metric, "version": version,
          "numerator": numerator, "denominator": denominator, "value": value, "final": final, "as_of": as_of}
-        for dimension, bucket, metric, version, numerator, denominator, value, final, as_of in rows
+        for scope, (dimension, bucket, metric, version, numerator, denominator, value, final, as_of) in rows
     ]  # fmt: skip
 
 
@@ -45,9 +47,9 @@ def _body(scope: str, generation: str, day: date | None, figures: list[dict[str,
 
 def rows_body(scope: str, generation: str, day: date | None, rows: Iterable[FigureRow]) -> bytes:
     """The figures of one scope, each of `scope`."""
-    return _body(scope, generation, day, _figures(scope, rows))
+    return _body(scope, generation, day, _figures(zip(repeat(scope), rows)))
 
 
 def figures_body(scope: str, generation: str, day: date | None, found: Sequence[Figure]) -> bytes:
     """Figures each of its own scope (an answer's are all of `scope`)."""
-    return _body(scope, generation, day, [_figures(f.scope, [row_of(f)])[0] for f in found])
+    return _body(scope, generation, day, _figures((f.scope, row_of(f)) for f in found))

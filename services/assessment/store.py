@@ -303,7 +303,7 @@ class AssessmentStore:
             )
         # A statement for thousands of rows (a row per execution cost a second for a flush's tens of thousands), not
         # one for all: the worker reads events while the database writes each.
-        # Numbers are sent as text: asyncpg's encoder of numeric took twice the worker's time of the text it parses.
+        # Numbers are sent as text: asyncpg's numeric encoder cost the worker twice what the text costs.
         for start in range(0, len(changed), _FIGURES_PER_STATEMENT):
             chunk = changed[start : start + _FIGURES_PER_STATEMENT]
             rows = (f.key + (_text(f.numerator), _text(f.denominator), _text(f.value), f.final, f.as_of) for f in chunk)
