@@ -7,6 +7,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from services.assessment.metrics.figures import Figure
 
@@ -29,8 +30,7 @@ class Answer:
 
     @classmethod
     def of(cls, stamp: int, digest: bytes, figures: Iterable[Figure]) -> Answer:
-        return cls(stamp, digest, tuple((f.scope, f.dimension, f.bucket, f.metric, f.version, f.numerator,
-                                         f.denominator, f.value, f.final, f.as_of) for f in figures))  # fmt: skip
+        return cls(stamp, digest, cast(tuple[Fields, ...], tuple(map(tuple, figures))))  # a Figure's fields, in order
 
     @property
     def figures(self) -> list[Figure]:

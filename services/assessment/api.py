@@ -4,7 +4,7 @@ only the partnerships the caller reads (shared/security/reading.py): another's i
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
+from services.assessment.answers import Fields
 from services.assessment.figure_json import figures_body, rows_body
 from services.assessment.live import live_figures
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
@@ -114,18 +115,19 @@ def _rendered(
     scope: str,
     generation: str,
     day: date | None,
-    found: list[Figure],
+    found: Sequence[Fields],
     fmt: str,
     version: int | None,
     dimension: str | None,
 ) -> Rendered:
+    """Figures, or their fields as an answer keeps them, in `fmt`, those of `version` and `dimension` if given."""
     found = [
         f
         for f in found
-        if (version is None or f.version == version) and (dimension is None or f.dimension == dimension)
+        if (version is None or f[4] == version) and (dimension is None or f[1] == dimension)  # Figure's order
     ]
     if fmt == "csv":
-        return figures_csv(found).encode(), "text/csv"
+        return figures_csv([Figure(*f) for f in found]).encode(), "text/csv"
     return figures_body(scope, generation, day, found), "application/json"  # FiguresOut, without a model per figure
 
 
@@ -163,7 +165,7 @@ async def _scope_as_of(
     scope = f"{'rollup' if rollup else 'partnership'}:{pid}"
     asked = (fmt, version, dimension)
     if asked not in answer.bodies:
-        answer.bodies[asked] = _rendered(scope, generation, day, answer.figures, fmt, version, dimension)
+        answer.bodies[asked] = _rendered(scope, generation, day, answer.kept, fmt, version, dimension)
     return _response(answer.bodies[asked])
 
 

@@ -6,7 +6,7 @@ was left; issue 12). orjson spells a few numbers apart from Python's `json` (`1e
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from itertools import repeat
@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from services.assessment.answers import Fields
 from services.assessment.metrics.figures import Figure
 
 # dimension, bucket, metric, version, numerator, denominator, value, final, as_of: a figure's fields in
@@ -50,6 +51,12 @@ def rows_body(scope: str, generation: str, day: date | None, rows: Iterable[Figu
     return _body(scope, generation, day, _figures(zip(repeat(scope), rows)))
 
 
-def figures_body(scope: str, generation: str, day: date | None, found: Sequence[Figure]) -> bytes:
-    """Figures each of its own scope (an answer's are all of `scope`)."""
-    return _body(scope, generation, day, _figures((f.scope, row_of(f)) for f in found))
+def figures_body(scope: str, generation: str, day: date | None, found: Iterable[Fields]) -> bytes:
+    """Figures, or their fields as answers keep them (a `Figure` is a tuple of them), each of its own scope (an
+    answer's are all of `scope`)."""
+    return _body(scope, generation, day, [
+        {"scope": of, "dimension": dimension, "bucket": bucket, "metric": metric, "version": version,
+         "numerator": _float(numerator), "denominator": _float(denominator), "value": _float(value), "final": final,
+         "as_of": as_of}
+        for of, dimension, bucket, metric, version, numerator, denominator, value, final, as_of in found
+    ])  # fmt: skip

@@ -12,9 +12,10 @@ from typing import Any
 from fastapi.responses import JSONResponse
 
 from services.assessment.answers import Answer
+from services.assessment.api import _rendered
 from services.assessment.figure_json import FigureRow, figures_body, row_of, rows_body
 from services.assessment.metrics.figures import Figure
-from services.assessment.schemas import FigureOut, FiguresOut
+from services.assessment.schemas import FigureOut, FiguresOut, figures_csv
 
 SCOPE = "partnership:5e0c2a36-3d59-4a4e-9d0b-6f3c1f1b2a10"
 DAY = date(2026, 6, 30)
@@ -76,3 +77,17 @@ def test_a_kept_answer_gives_its_figures_back_and_leaves_the_collector_nothing_t
     gc.collect()
     assert answer.figures == ODD
     assert not any(gc.is_tracked(fields) for fields in answer.kept)
+
+
+def test_an_answer_is_rendered_from_the_fields_it_keeps_as_from_its_figures_in_each_format_and_filter() -> None:
+    found = [*ODD, Figure(SCOPE, "total", "", "m", 1, Decimal(2), Decimal(3), Decimal("0.6667"), True, DAY)]
+    kept = Answer.of(7, b"digest", found).kept
+    for fmt, version, dimension in [("json", None, None), ("json", 2, None), ("json", 1, "total"), ("csv", 2, "class")]:
+        chosen = [f for f in found if version in (None, f.version) and dimension in (None, f.dimension)]
+        assert chosen, "each filter keeps some figures"
+        body, media_type = _rendered(SCOPE, "g1", DAY, kept, fmt, version, dimension)
+        assert (body, media_type) == _rendered(SCOPE, "g1", DAY, found, fmt, version, dimension)
+        if fmt == "json":
+            assert same_json(body, _as_fastapi_writes(DAY, chosen))
+        else:
+            assert body.decode() == figures_csv(chosen)
