@@ -252,10 +252,16 @@ ATTEMPTS = 5
 
 
 async def each_in_one_transaction(
-    pool: asyncpg.Pool, keys: Sequence[str], items: Sequence[T], run: Callable[[T], Awaitable[R]]
+    pool: asyncpg.Pool,
+    keys: Sequence[str],
+    items: Sequence[T],
+    run: Callable[[T], Awaitable[R]],
+    read_ahead: Callable[[Batch], Awaitable[None]] | None = None,
 ) -> list[R]:
     """`Batch.each(items, run)` in a transaction of its own (`keys`: the idempotency keys it will use), run again
-    from its start, after a short random pause, each time PostgreSQL rolls the transaction back (up to ATTEMPTS)."""
+    from its start, after a short random pause, each time PostgreSQL rolls the transaction back (up to ATTEMPTS).
+    `read_ahead` reads, before the first item, what the items will read one by one (the rows absent,
+    shared/persistence/held.py)."""
     retrying = AsyncRetrying(
         retry=retry_if_exception_type(ROLLED_BACK),
         stop=stop_after_attempt(ATTEMPTS),
@@ -265,5 +271,7 @@ async def each_in_one_transaction(
     async for attempt in retrying:
         with attempt:
             async with one_transaction(pool, keys) as batch:
+                if read_ahead is not None:
+                    await read_ahead(batch)
                 return await batch.each(items, run)
     raise AssertionError("AsyncRetrying either returns or raises")

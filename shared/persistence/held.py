@@ -5,10 +5,17 @@ facts read may be read once.
 
 A statement might read a held row when it names its table, a table whose foreign keys refer to that table, or a
 view over either (found in PostgreSQL's catalog, once per schema), and every DELETE or TRUNCATE might; such a
-statement writes the held rows first, in the order they were held. An insert that fails when written (a unique
-or foreign key violation) fails for the whole run (`HeldRowsFailed`): its owner undoes the run and does it again
-without holding (shared/persistence/batch.py, shared/messaging/consumer.py), so every fact gets the answer it would
-have had alone. A deadlock is not wrapped: the owner runs the whole run again, as for any other statement.
+statement writes the held rows first, table by table (one statement each, however the facts interleaved them):
+each table's rows in the order held, a table before those whose foreign keys refer to it. The order may change: no
+trigger or shared sequence ties one table's rows to another's, and a fact refers only to rows it read (which wrote
+the held rows first) or held before, so no row refers to one held after it. An insert that fails when written (a
+unique or foreign key violation) fails for the whole run (`HeldRowsFailed`): its owner undoes the run and does it
+again without holding (shared/persistence/batch.py, shared/messaging/consumer.py), so every fact gets the answer it
+would have had alone. A deadlock is not wrapped: the owner runs the whole run again, as for any other statement.
+
+A run may also read at its start which of the rows its facts will insert are absent (`WriteBehind.absent`: the
+students of an import's applicants): such a row's insert is held as a plain insert, not sent to learn whether it
+was new; should another transaction insert it meanwhile, the held insert fails and the run is done again.
 """
 
 from __future__ import annotations
@@ -100,11 +107,11 @@ def _closure(table: str, direct: dict[str, set[str]]) -> set[str]:
 @dataclass
 class HeldInserts:
     readers: dict[str, frozenset[str]]
-    rows: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)  # (statement, its arguments), in order
+    rows: list[tuple[str, str, tuple[Any, ...]]] = field(default_factory=list)  # (table, statement, arguments)
     _names: set[str] = field(default_factory=set)  # every name whose mention writes the rows first
 
     def hold(self, table: str, sql: str, args: Sequence[Any]) -> None:
-        self.rows.append((sql, tuple(args)))
+        self.rows.append((table, sql, tuple(args)))
         self._names |= self.readers.get(table, frozenset({table}))
 
     def needed_by(self, sql: str) -> bool:
@@ -121,16 +128,29 @@ class HeldInserts:
             self._names.clear()
 
     async def write(self, conn: asyncpg.Connection) -> None:
-        """Every held row, one `executemany` for each run of the same statement; raises HeldRowsFailed."""
-        rows, self.rows = self.rows, []
+        """Every held row, table by table, one `executemany` for each run of the same statement; raises
+        HeldRowsFailed."""
+        rows, self.rows = self._by_table(), []
         self._names.clear()
         try:
-            for sql, group in groupby(rows, key=lambda row: row[0]):
-                await conn.executemany(sql, [args for _, args in group])
+            for sql, group in groupby(rows, key=lambda row: row[1]):
+                await conn.executemany(sql, [args for _, _, args in group])
         except asyncpg.TransactionRollbackError:
             raise
         except asyncpg.PostgresError as error:
             raise HeldRowsFailed(str(error)) from error
+
+    def _by_table(self) -> list[tuple[str, str, tuple[Any, ...]]]:
+        """The rows grouped by table, each table's in the order held; a table goes before the first placed one
+        whose foreign keys refer to it (`readers` holds every referrer, at any depth), else last."""
+        tables: dict[str, list[tuple[str, str, tuple[Any, ...]]]] = {}
+        for row in self.rows:
+            tables.setdefault(row[0], []).append(row)
+        order: list[str] = []
+        for table in tables:
+            referrers = self.readers.get(table, frozenset())
+            order.insert(next((i for i, placed in enumerate(order) if placed in referrers), len(order)), table)
+        return [row for table in order for row in tables[table]]
 
 
 @dataclass
@@ -166,6 +186,7 @@ class WriteBehind:
     conn: asyncpg.Connection
     inserts: HeldInserts
     reads: KeptReads = field(default_factory=KeptReads)
+    absent: set[object] = field(default_factory=set)  # keys of rows read absent at the run's start, not inserted since
     bold: bool = False
     savepoints: int = 0  # savepoints of the facts' own open on the connection (`uow.savepoint()`, `restored`)
 
@@ -203,6 +224,16 @@ async def read_once(conn: object, key: object, table: str, read: Callable[[], Aw
     found = await read()
     conn.run.reads.keep(key, table, found)
     return found
+
+
+def absent_at_start(conn: object, key: object) -> bool:
+    """Whether the run on `conn` holds its inserts and read the row under `key` absent at its start, not having
+    inserted it since: its insert may then be held, as a plain insert that fails should the row exist by the time
+    it is written. The key is forgotten either way: the caller is about to insert the row."""
+    if not isinstance(conn, WritingBehind) or key not in conn.run.absent:
+        return False
+    conn.run.absent.remove(key)
+    return conn.run.holding
 
 
 class WritingBehind:

@@ -7,6 +7,7 @@ whose `to_command()` builds the same command its route would; everything else is
 
 # No `from __future__ import annotations`: FastAPI reads the body type of the route made in `import_router`.
 
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Annotated, Any
 
@@ -15,7 +16,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, create_model
 
 from shared.application import importing
 from shared.application.importing import FactOutcome, FactResult, ImportedCommand, import_fact
-from shared.persistence.batch import each_in_one_transaction
+from shared.config import ServiceSettings
+from shared.persistence.batch import Batch, each_in_one_transaction
 from shared.security.identity import Actor, Scope
 from shared.web.auth import requires
 from shared.web.commands import fingerprint
@@ -23,6 +25,8 @@ from shared.web.problems import ProblemDetails, domain_problem
 from shared.web.runtime import runtime_of
 
 ImportingActor = Annotated[Actor, requires(Scope.IMPORT)]
+# Reads, at the start of a chunk's transaction, what the chunk's commands will read one by one.
+ReadAhead = Callable[[ServiceSettings, Sequence[object], Batch], Awaitable[None]]
 CHUNK = 500  # facts per transaction: one commit and one write per table per chunk
 _STATUS = {FactOutcome.ACCEPTED: 201, FactOutcome.DUPLICATE: 200, FactOutcome.HELD: 202}
 
@@ -78,7 +82,7 @@ def _summary(results: list[FactResult]) -> ImportOut:
     )
 
 
-def import_router(fact: Any, *, max_facts: int = 10_000) -> APIRouter:
+def import_router(fact: Any, *, max_facts: int = 10_000, read_ahead: ReadAhead | None = None) -> APIRouter:
     """`fact`: the service's imported-fact model (a subclass of ImportedFactIn, or an annotated union of them)."""
     body_model: Any = create_model(
         "ImportIn",
@@ -113,7 +117,8 @@ def import_router(fact: Any, *, max_facts: int = 10_000) -> APIRouter:
             now = runtime.pipeline.clock.now()
             keys = [command.key for command in chunk]
             run = partial(import_fact, runtime.pipeline, actor=actor, now=now)
-            results += await each_in_one_transaction(runtime.pool, keys, chunk, run)
+            ahead = read_ahead and partial(read_ahead, runtime.settings, [command.command for command in chunk])
+            results += await each_in_one_transaction(runtime.pool, keys, chunk, run, ahead)
         return _summary(results)
 
     return router

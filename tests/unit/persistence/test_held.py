@@ -10,10 +10,14 @@ import asyncpg
 import pytest
 
 from shared.persistence.batch import Batch
-from shared.persistence.held import HeldInserts, WriteBehind, held_table, read_once
+from shared.persistence.held import HeldInserts, WriteBehind, absent_at_start, held_table, read_once
 
-READERS = {"applications": frozenset({"applications", "decisions", "application_list"})}
+READERS = {
+    "applications": frozenset({"applications", "decisions", "application_list"}),
+    "students": frozenset({"students", "applications", "decisions", "application_list"}),
+}
 INSERT = "INSERT INTO applications (application_id, student_id) VALUES ($1, $2)"
+ADD_STUDENT = "INSERT INTO students (student_id) VALUES ($1)"
 
 
 class RecordingConnection:
@@ -96,6 +100,33 @@ async def test_inserts_of_a_run_go_together_after_its_last_fact():
 
     assert results == ["a", "b", "c"]
     assert conn.statements == [("SAVEPOINT facts", ()), (INSERT, [("a", "s"), ("b", "s"), ("c", "s")])]
+
+
+async def test_held_rows_are_written_table_by_table_a_table_before_those_that_refer_to_it():
+    conn = RecordingConnection()
+    held = HeldInserts(READERS)
+    for name in ("a", "b"):
+        held.hold("applications", INSERT, (name, f"s{name}"))
+        held.hold("students", ADD_STUDENT, (f"s{name}",))
+
+    await held.write(conn)  # type: ignore[arg-type]
+
+    assert conn.statements == [(ADD_STUDENT, [("sa",), ("sb",)]), (INSERT, [("a", "sa"), ("b", "sb")])]
+
+
+async def test_a_row_read_absent_at_the_runs_start_may_be_held_once_and_only_while_the_run_holds():
+    conn = RecordingConnection()
+    behind = WriteBehind(conn, HeldInserts(READERS), absent={"held", "in a savepoint"})  # type: ignore[arg-type]
+    facts = behind.connection()
+
+    outside_the_run = absent_at_start(conn, "held")
+    not_holding = absent_at_start(facts, "in a savepoint")
+    behind.bold = True
+    holding = absent_at_start(facts, "held")
+    again = absent_at_start(facts, "held")
+
+    assert (outside_the_run, not_holding, holding, again) == (False, False, True, False)
+    assert behind.absent == set(), "a row about to be inserted is absent no more"
 
 
 async def test_a_statement_naming_the_table_or_a_reader_of_it_writes_the_held_rows_first():

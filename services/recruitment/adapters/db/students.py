@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from services.recruitment.adapters.db import Conn, columns_of, exists, insert, recorded, referred_to, restored, update
 from services.recruitment.adapters.db.exclusions import EXCLUSION_LIST
+from services.recruitment.adapters.vault import vault_for
+from services.recruitment.application.commands.students import SubmitApplication
 from services.recruitment.application.unit_of_work import Sealed, Students
 from services.recruitment.domain.students import Application, Decided, Enrolment
+from shared.config import ServiceSettings
 from shared.contracts.envelope import Envelope
 from shared.contracts.recruitment import ApplicationSubmitted, Decision, StudentEnrolled
+from shared.persistence.batch import Batch
+from shared.persistence.held import absent_at_start
 
 STUDENT_LIST = "SELECT student_id, home_region, created_at, seq FROM students"
 APPLICATION_LIST = (
@@ -72,6 +78,29 @@ async def standing_of(conn: Conn, student_id: UUID) -> tuple[Any, bool]:
     return enrolment, excluded
 
 
+_ADD_STUDENT = (
+    "INSERT INTO students (student_id, national_id_digest, national_id_sealed, name_sealed, hukou_sealed,"
+    " home_region, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+)
+
+
+def _student_key(digest: bytes) -> tuple[str, bytes]:
+    return "student", digest
+
+
+async def read_applicants_ahead(settings: ServiceSettings, commands: Sequence[object], batch: Batch) -> None:
+    """Which applicants of an import's chunk have no student yet, read at once at its start, so that adding
+    theirs is held with the chunk's other inserts (`PostgresStudents.add`) instead of sent to learn it is new."""
+    vault = vault_for(settings.national_id_key)
+    digests = {vault.digest(c.applicant.national_id) for c in commands if isinstance(c, SubmitApplication)}
+    if not digests:
+        return
+    found = await batch.conn.fetch(
+        "SELECT national_id_digest FROM students WHERE national_id_digest = ANY($1::bytea[])", list(digests)
+    )
+    batch.behind.absent.update(_student_key(digest) for digest in digests - {row[0] for row in found})
+
+
 async def student_with_digest(conn: Conn, digest: bytes) -> UUID | None:
     found: UUID | None = await conn.fetchval("SELECT student_id FROM students WHERE national_id_digest = $1", digest)
     return found
@@ -88,17 +117,12 @@ class PostgresStudents(Students):
         return bool(await self._conn.fetchval("SELECT true FROM students WHERE student_id = $1 FOR UPDATE", student_id))
 
     async def add(self, student_id: UUID, digest: bytes, sealed: Sealed, home_region: str, at: datetime) -> UUID:
+        row = (student_id, digest, sealed["national_id"], sealed["name"], sealed["hukou"], home_region, at)
+        if absent_at_start(self._conn, _student_key(digest)):  # held; it fails if the digest has a student by then
+            await self._conn.execute(_ADD_STUDENT, *row)
+            return student_id
         added = await self._conn.fetchval(
-            "INSERT INTO students (student_id, national_id_digest, national_id_sealed, name_sealed, hukou_sealed,"
-            " home_region, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-            " ON CONFLICT (national_id_digest) DO NOTHING RETURNING student_id",
-            student_id,
-            digest,
-            sealed["national_id"],
-            sealed["name"],
-            sealed["hukou"],
-            home_region,
-            at,
+            f"{_ADD_STUDENT} ON CONFLICT (national_id_digest) DO NOTHING RETURNING student_id", *row
         )
         if added is not None:
             return student_id  # a row this transaction inserted is its own until it commits

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from services.recruitment.adapters.db.students import read_applicants_ahead
 from services.recruitment.application.commands import AnyCommand
 from shared.web.corrections import CorrectEventIn, RetractEventIn
 from shared.web.importing import ImportedFactIn, import_router
@@ -42,4 +43,4 @@ class ImportedFact(ImportedFactIn):
         return self.command
 
 
-router = import_router(ImportedFact)
+router = import_router(ImportedFact, read_ahead=read_applicants_ahead)
