@@ -11,6 +11,7 @@ Any other record goes through the SDK.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
@@ -119,7 +120,7 @@ def decode(headers: Iterable[tuple[str, bytes]], key: bytes | None, value: bytes
         attributes, data = _as_encoded(message) or _through_sdk(message)
         if not isinstance(data, dict):
             raise UndecodableEvent("the value is not a JSON object")
-        type_name = str(attributes["type"]).removeprefix(TYPE_PREFIX)
+        type_name = sys.intern(str(attributes["type"]).removeprefix(TYPE_PREFIX))  # kept by every fact of the type
         payload = parse_payload(type_name, int(attributes["schemaversion"]), data)
         refs = {f: UUID(attributes[_extension(f)]) for f in _OPTIONAL_REFS if _extension(f) in attributes}
         return Envelope(

@@ -43,6 +43,14 @@ def test_decoding_gives_back_the_same_envelope():
     assert decode(message.headers.items(), message.key.encode(), message.value) == envelope
 
 
+
+def test_events_of_one_type_share_one_type_name() -> None:
+    """A worker keeps a fact of every event with its type: one string for all, not one each."""
+    first, second = (encode(a_withdrawal()) for _ in range(2))
+    names = [decode(m.headers.items(), m.key.encode(), m.value).type for m in (first, second)]
+    assert names[0] == "Withdrawn"
+    assert names[0] is names[1]
+
 @pytest.mark.parametrize("value", [b"not json", b"[1, 2]", b'{"last_day": "tomorrow", "reason": "family"}', b""])
 def test_garbage_is_reported_as_undecodable(value):
     message = encode(a_withdrawal())
