@@ -138,7 +138,8 @@ class HeldInserts:
         except asyncpg.TransactionRollbackError:
             raise
         except asyncpg.PostgresError as error:
-            raise HeldRowsFailed(str(error)) from error
+            # PostgreSQL's message, not its DETAIL: that names the row's values (a student's keyed national ID)
+            raise HeldRowsFailed(error.args[0] if error.args else type(error).__name__) from error
 
     def _by_table(self) -> list[tuple[str, str, tuple[Any, ...]]]:
         """The rows grouped by table, each table's in the order held; a table goes before the first placed one

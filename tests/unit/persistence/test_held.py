@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from shared.persistence.batch import Batch
-from shared.persistence.held import HeldInserts, WriteBehind, absent_at_start, held_table, read_once
+from shared.persistence.held import HeldInserts, HeldRowsFailed, WriteBehind, absent_at_start, held_table, read_once
 
 READERS = {
     "applications": frozenset({"applications", "decisions", "application_list"}),
@@ -169,6 +169,22 @@ async def test_held_rows_that_fail_send_the_run_back_to_insert_as_it_goes():
     assert sent[:3] == ["SAVEPOINT facts", INSERT, "ROLLBACK TO SAVEPOINT facts"]
     assert [args for sql, args in conn.statements[3:] if sql == INSERT] == [("a", "s"), ("b", "s")]
     assert "SAVEPOINT fact" in sent[3:]
+
+
+async def test_held_rows_that_fail_are_reported_without_the_values_postgresql_details():
+    """The reason is logged (batch_held_rows_failed): DETAIL names the row's values, a student's keyed national ID."""
+
+    class Failing(RecordingConnection):
+        async def executemany(self, sql: str, rows: list[tuple[Any, ...]], timeout: float | None = None) -> None:
+            error = asyncpg.UniqueViolationError('duplicate key value violates unique constraint "students_key"')
+            error.detail = "Key (national_id_digest)=(\\x0123) already exists."
+            raise error
+
+    held = HeldInserts(READERS)
+    held.hold("students", ADD_STUDENT, ("s",))
+    with pytest.raises(HeldRowsFailed) as failed:
+        await held.write(Failing())  # type: ignore[arg-type]
+    assert str(failed.value) == 'duplicate key value violates unique constraint "students_key"'
 
 
 async def test_held_rows_rolled_back_by_a_deadlock_take_the_whole_transaction_back():
