@@ -44,6 +44,7 @@ _REQUIRED = ("id", "source", "type")
 _ENCODED_ATTRIBUTES = ("specversion", "id", "source", "type", "time", "partitionkey", "schemaversion", "occurredon",
                        "evidence", "subject", _TRACEPARENT, *map(_extension, _OPTIONAL_REFS))  # fmt: skip
 _ENCODED_HEADERS = frozenset({"content-type", *("ce_" + name for name in _ENCODED_ATTRIBUTES)})
+_REF_ATTRIBUTES = tuple((field, _extension(field)) for field in _OPTIONAL_REFS)  # each with its attribute
 
 
 def to_attributes(envelope: Envelope) -> dict[str, Any]:
@@ -122,7 +123,7 @@ def decode(headers: Iterable[tuple[str, bytes]], key: bytes | None, value: bytes
             raise UndecodableEvent("the value is not a JSON object")
         type_name = sys.intern(str(attributes["type"]).removeprefix(TYPE_PREFIX))  # kept by every fact of the type
         payload = parse_payload(type_name, int(attributes["schemaversion"]), data)
-        refs = {f: UUID(attributes[_extension(f)]) for f in _OPTIONAL_REFS if _extension(f) in attributes}
+        refs = {f: UUID(attributes[name]) for f, name in _REF_ATTRIBUTES if name in attributes}
         return Envelope(
             id=UUID(attributes["id"]),
             type=type_name,
