@@ -22,6 +22,7 @@ import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, get_args
 
 from cloudevents.core.formats.json import JSONFormat
@@ -36,6 +37,7 @@ from shared.errors import DomainError
 from shared.messaging.codec import TYPE_PREFIX
 from shared.persistence.batch import each_in_one_transaction
 from shared.web.auth import actor_of
+from shared.web.importing import ReadAhead
 from shared.web.problems import PROBLEM_JSON, ProblemDetails, domain_problem, problem, problem_response
 from shared.web.runtime import runtime_of
 
@@ -185,7 +187,9 @@ def _result(raw: Any, index: int, outcome: Outcome | None, refused: dict[str, An
     return EventResult(**ids, outcome=kind, status=_STATUS[kind], answer=dict(outcome.answer))
 
 
-async def _batch(request: Request, events: Any, commands: Mapping[str, Recorder]) -> BatchOut:
+async def _batch(
+    request: Request, events: Any, commands: Mapping[str, Recorder], read_ahead: ReadAhead | None
+) -> BatchOut:
     if not isinstance(events, list) or not events:
         raise _bad(400, "invalid_body", "a batch is a non-empty JSON array of events")
     if len(events) > MAX_BATCH:
@@ -196,9 +200,13 @@ async def _batch(request: Request, events: Any, commands: Mapping[str, Recorder]
             (index, raw, _attempted(request, raw, commands))
             for index, raw in enumerate(events[start : start + CHUNK], start)
         ]
-        keys = [ready.idempotency.key for _, _, ready in chunk if isinstance(ready, _Prepared)]
-        pool = runtime_of(request).pool
-        results += await each_in_one_transaction(pool, keys, chunk, lambda item: _answered(request, *item))
+        prepared = [ready for _, _, ready in chunk if isinstance(ready, _Prepared)]
+        keys = [ready.idempotency.key for ready in prepared]
+        runtime = runtime_of(request)
+        ahead = read_ahead and partial(read_ahead, runtime.settings, [ready.command for ready in prepared])
+        results += await each_in_one_transaction(
+            runtime.pool, keys, chunk, lambda item: _answered(request, *item), ahead
+        )
     counts = {kind: sum(r.outcome is kind for r in results) for kind in FactOutcome}
     return BatchOut(
         results=results,
@@ -229,9 +237,11 @@ def _request_body(types: Mapping[str, Recorder]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {STRUCTURED: {"schema": event}, BATCH: {"schema": batch}}}}
 
 
-def cloudevents_router(commands: Mapping[str, Recorder]) -> APIRouter:
+def cloudevents_router(commands: Mapping[str, Recorder], *, read_ahead: ReadAhead | None = None) -> APIRouter:
     """`commands`: this service's event types (without the `cycle.` prefix) → the import command model that records
-    each (a pydantic model with a `type` literal; `to_command()` where it is a body plus ids), with fixed fields."""
+    each (a pydantic model with a `type` literal; `to_command()` where it is a body plus ids), with fixed fields.
+    `read_ahead`: what a batch's facts would read one by one, read at the start of each chunk's transaction (as the
+    import does, shared/web/importing.py)."""
     router = APIRouter(tags=["cloudevents"])
 
     @router.post(
@@ -269,7 +279,7 @@ def cloudevents_router(commands: Mapping[str, Recorder]) -> APIRouter:
             large = len(raw) > PREPARED_INLINE  # parsed and validated off the event loop: other requests go on
             body = await asyncio.to_thread(_parsed, raw) if large else _parsed(raw)
             if content_type == BATCH:
-                return JSONResponse((await _batch(request, body, commands)).model_dump(mode="json"))
+                return JSONResponse((await _batch(request, body, commands, read_ahead)).model_dump(mode="json"))
             ready = await asyncio.to_thread(_prepared, request, body, commands) if large else None
             outcome = await _handled(request, ready or _prepared(request, body, commands))
         except _Refused as refused:

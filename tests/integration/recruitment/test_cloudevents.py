@@ -7,7 +7,7 @@ from typing import Any
 from uuid import uuid4
 
 from tests.integration.recruitment.conftest import Service
-from tests.integration.recruitment.flows import application_body, decide, events_of, setting
+from tests.integration.recruitment.flows import applicant, application_body, decide, events_of, open_class, setting
 
 STRUCTURED = {"content-type": "application/cloudevents+json"}
 BATCH = {"content-type": "application/cloudevents-batch+json"}
@@ -25,8 +25,8 @@ def cloudevent(event_type: str, data: dict[str, Any], **extensions: str) -> dict
     }
 
 
-def application(class_id: str) -> dict[str, Any]:
-    body = application_body(class_id)
+def application(class_id: str, person: dict[str, str] | None = None) -> dict[str, Any]:
+    body = application_body(class_id, person)
     occurred_on = body.pop("occurred_on")
     del body["class_id"]
     return cloudevent("ApplicationSubmitted", body, classid=class_id, occurredon=occurred_on)
@@ -70,6 +70,29 @@ async def test_a_batch_answers_each_event_and_carries_on_past_a_refusal(recruitm
     assert body["results"][1]["problem"]["code"] == "not_found"
     application_id = body["results"][0]["answer"]["application_id"]
     assert (await decide(client, application_id, "admitted")).status_code == 201
+
+
+async def test_a_batch_keeps_a_returning_applicants_student_and_gives_one_new_to_the_batch_one(recruitment: Service):
+    """A batch reads its applicants' students at once, as the import does: a national ID stored before keeps its
+    student; one new to the batch gets one student for both its applications."""
+    client = recruitment.client
+    s = await setting(client)
+    second = await open_class(client, s, seats=3, hiring_commitment=3)
+    returning, new = applicant(), applicant()
+    before = await client.post("/events", json=application(s.klass, returning), headers=STRUCTURED)
+    assert before.status_code == 201, before.text
+    batch = [application(s.klass, new), application(second, returning), application(second, new)]
+    batch.append(application(s.klass, returning))  # already applied there: refused
+
+    answer = await client.post("/events", json=batch, headers=BATCH)
+
+    assert answer.status_code == 200, answer.text
+    results = answer.json()["results"]
+    assert [r["outcome"] for r in results] == ["accepted", "accepted", "accepted", "refused"]
+    assert results[3]["status"] == 409
+    students = [r["answer"]["student_id"] for r in results[:3]]
+    assert students[1] == before.json()["student_id"]
+    assert students[0] == students[2] != students[1]
 
 
 async def test_bad_cloudevents_are_refused_with_problem_details_and_nothing_is_stored(recruitment: Service):

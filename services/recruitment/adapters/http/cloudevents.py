@@ -5,6 +5,7 @@ event's fields; it is sealed here like the route's and never leaves this service
 
 from __future__ import annotations
 
+from services.recruitment.adapters.db.students import read_applicants_ahead
 from services.recruitment.application.commands import partnerships, students
 from shared.web.cloudevents import cloudevents_router
 from shared.web.corrections import CorrectEventIn, RetractEventIn
@@ -30,5 +31,6 @@ router = cloudevents_router(
         "ExclusionRevoked": students.RevokeExclusion,
         "EventCorrected": CorrectEventIn,
         "EventRetracted": RetractEventIn,
-    }
+    },
+    read_ahead=read_applicants_ahead,
 )
