@@ -236,8 +236,11 @@ def findings(r: Results) -> list[str]:
             f"({number(parts.per_student(parts.records_bytes))} bytes) and, per metric version, the student's share "
             f"of every figure to subtract and re-add on the next event ({number(parts.per_student(parts.shares_bytes))}"
             f" bytes): {number(held)} bytes a student live. The other {number(m.bytes_per_student - held)} are resident"
-            " but not in those structures: heap the process took beyond them (not measured apart: what a flush's"
-            " figures and messages left at their peak, faust's and aiokafka's buffers)."
+            " but not in those structures, and not free heap the allocator kept: handing it back (`malloc_trim`) once"
+            " the stream had ended left the resident size where it was (measured apart, 2026-12-01). tracemalloc over"
+            " the whole worker counted about twice those structures in Python objects (every figure's last published"
+            " reading kept to compare the next flush's with, the scopes' tallies, faust's and aiokafka's buffers); the"
+            " rest is the allocators' partly used pages."
         )
     if r.ingest is not None and r.ingest.bulk.per_second < 5000:
         notes.append(
