@@ -6,6 +6,9 @@ headers, are the spec's rules the SDK applies (required attributes present and n
 a subject not empty, a time with its zone: `Envelope` parses it), and every consumer reads every record, so the
 SDK's general path (any header, a time parsed by dateutil, every attribute validated) was most of decoding one.
 Any other record goes through the SDK.
+`encode` writes, without building the SDK's event, the headers and value the SDK's `to_binary` writes for an
+envelope (tests/unit/contracts/test_codec.py compares them); building and validating that event was most of
+writing an import's outbox rows.
 """
 
 from __future__ import annotations
@@ -72,8 +75,25 @@ def to_attributes(envelope: Envelope) -> dict[str, Any]:
 
 
 def encode(envelope: Envelope) -> kafka.KafkaMessage:
-    event = CloudEvent(attributes=to_attributes(envelope), data=envelope.data_json())
-    return kafka.to_binary(event, _FORMAT)
+    headers = {name: value.encode() for name, value in encoded_headers(envelope).items()}
+    return kafka.KafkaMessage(headers=headers, key=str(envelope.partnership_id), value=encoded_value(envelope))
+
+
+def encoded_headers(envelope: Envelope) -> dict[str, str]:
+    """The headers the SDK's `kafka.to_binary` writes for the envelope, as text, in its order. Its attributes are
+    the SDK's valid ones but for an empty source, which the SDK is left to refuse."""
+    if not envelope.source:
+        event = CloudEvent(attributes=to_attributes(envelope), data=envelope.data_json())  # raises
+        return {name: value.decode() for name, value in kafka.to_binary(event, _FORMAT).headers.items()}
+    attributes = to_attributes(envelope)
+    time = attributes["time"].isoformat()
+    attributes["time"] = time.removesuffix("+00:00") + "Z" if time.endswith("+00:00") else time
+    return {"content-type" if name == "datacontenttype" else "ce_" + name: value for name, value in attributes.items()}
+
+
+def encoded_value(envelope: Envelope) -> bytes:
+    """The value the SDK writes: the payload as JSON (`data_json` holds only JSON types)."""
+    return json.dumps(envelope.data_json()).encode()
 
 
 def kafka_headers(message: kafka.KafkaMessage) -> list[tuple[str, bytes]]:

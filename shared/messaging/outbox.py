@@ -17,7 +17,7 @@ import asyncpg
 from shared.contracts.base import Stage
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import topic_for
-from shared.messaging.codec import encode
+from shared.messaging.codec import encoded_headers, encoded_value
 
 
 def notify_channel(schema: str) -> str:
@@ -57,7 +57,6 @@ class Outbox:
         await conn.execute("SELECT pg_notify($1, '')", self._channel)
 
     def _row(self, envelope: Envelope) -> tuple[UUID, str, str, str, str, bytes]:
-        message = encode(envelope)
-        headers = {name: value.decode() for name, value in message.headers.items()}
+        headers = json.dumps(encoded_headers(envelope))
         topic = topic_for(envelope.type, self._emitter, self._namespace)
-        return envelope.id, envelope.type, topic, str(envelope.partnership_id), json.dumps(headers), message.value
+        return envelope.id, envelope.type, topic, str(envelope.partnership_id), headers, encoded_value(envelope)

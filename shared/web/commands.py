@@ -32,9 +32,12 @@ IdempotencyKey = Annotated[
 ]
 
 
+# `json.dumps(parts, sort_keys=True, default=str)`, with its encoder made once; parts are never circular.
+_CANONICAL = json.JSONEncoder(sort_keys=True, default=str, check_circular=False)
+
+
 def fingerprint(secret: bytes, *parts: Any) -> bytes:
-    canonical = json.dumps(parts, sort_keys=True, default=str)
-    return hmac.digest(secret, canonical.encode(), "sha256")
+    return hmac.digest(secret, _CANONICAL.encode(parts).encode(), "sha256")
 
 
 def status_of(outcome: Outcome) -> int:

@@ -21,6 +21,7 @@ from shared.persistence.batch import Batch, each_in_one_transaction
 from shared.security.identity import Actor, Scope
 from shared.web.auth import requires
 from shared.web.commands import fingerprint
+from shared.web.guards import CheckedBodyRoute
 from shared.web.problems import ProblemDetails, domain_problem
 from shared.web.runtime import runtime_of
 
@@ -89,7 +90,7 @@ def import_router(fact: Any, *, max_facts: int = 10_000, read_ahead: ReadAhead |
         __config__=ConfigDict(extra="forbid", hide_input_in_errors=True),
         facts=(list[fact], Field(min_length=1, max_length=max_facts)),
     )
-    router = APIRouter(tags=["operations"])
+    router = APIRouter(tags=["operations"], route_class=CheckedBodyRoute)
 
     @router.post(
         "/admin/import",

@@ -201,3 +201,48 @@ async def test_a_correction_is_imported_with_its_own_recorded_at(recruitment: Se
         submitted,
         datetime.fromisoformat("2019-06-12T09:00:00+08:00"),
     )
+
+
+async def test_an_import_id_imported_again_with_another_fact_is_refused_as_a_conflict(recruitment: Service):
+    facts, _ = legacy_facts()
+    setup = facts[:7]
+    assert (await recruitment.client.post("/admin/import", json={"facts": setup}, headers=OPERATOR)).json()[
+        "accepted"
+    ] == len(setup)
+    renamed = {**facts[0], "command": {**facts[0]["command"], "name": "Anshun Vocational School"}}
+    later = {**facts[0], "recorded_at": "2019-01-01T08:00:00.000001+08:00"}
+    answer = await recruitment.client.post("/admin/import", json={"facts": [renamed, later]}, headers=OPERATOR)
+    assert answer.status_code == 200, answer.text
+    assert [(r["outcome"], r["status"]) for r in answer.json()["results"]] == [("refused", 409)] * 2
+    assert {r["problem"]["code"] for r in answer.json()["results"]} == {"conflict"}
+    same = (await recruitment.client.post("/admin/import", json={"facts": setup}, headers=OPERATOR)).json()
+    assert same["duplicate"] == len(setup)
+
+
+async def test_an_import_body_no_route_should_see_is_refused_before_it_and_stores_nothing(recruitment: Service):
+    facts, _ = legacy_facts()
+    nul = {**facts[0], "command": {**facts[0]["command"], "name": "Anshun\x00"}}
+    deep: Any = "x"
+    for _ in range(40):
+        deep = [deep]
+    json_type = {**OPERATOR, "content-type": "application/json"}
+    post = recruitment.client.post
+    cases = [
+        (await post("/admin/import", content=b'{"facts": [', headers=json_type), 400, "malformed_json"),
+        (await post("/admin/import", json={"facts": [nul]}, headers=OPERATOR), 422, "nul_character"),
+        (await post("/admin/import", json={"facts": [{**facts[0], "extra": deep}]}, headers=OPERATOR), 422, "too_deep"),
+        (await post("/admin/import", content=b'{"facts": []}', headers={**OPERATOR, "content-type": "text/plain"}), 415,
+         "unsupported_media_type"),
+    ]  # fmt: skip
+    for answer, status, code in cases:
+        assert (answer.status_code, answer.json()["code"]) == (status, code), answer.text
+    for body in (
+        {"facts": []},
+        {"facts": [{**facts[0], "command": {"type": "Unheard"}}]},
+        {"facts": [facts[0]], "x": 1},
+    ):
+        refused = await post("/admin/import", json=body, headers=OPERATOR)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"][0]["loc"][:2] == ["body", "facts"] or "x" in refused.json()["errors"][0]["loc"]
+    again = (await post("/admin/import", json={"facts": facts[:1]}, headers=OPERATOR)).json()
+    assert again["accepted"] == 1, "nothing of the refused bodies was stored"

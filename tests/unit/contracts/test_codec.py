@@ -1,8 +1,11 @@
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from uuid import uuid4
 
 import pytest
 from cloudevents.core.bindings import kafka
+from cloudevents.core.exceptions import CloudEventValidationError
+from cloudevents.core.formats.json import JSONFormat
+from cloudevents.core.v1.event import CloudEvent
 
 from bench.workload import programme
 from shared.contracts.base import Evidence
@@ -43,13 +46,13 @@ def test_decoding_gives_back_the_same_envelope():
     assert decode(message.headers.items(), message.key.encode(), message.value) == envelope
 
 
-
 def test_events_of_one_type_share_one_type_name() -> None:
     """A worker keeps a fact of every event with its type: one string for all, not one each."""
     first, second = (encode(a_withdrawal()) for _ in range(2))
     names = [decode(m.headers.items(), m.key.encode(), m.value).type for m in (first, second)]
     assert names[0] == "Withdrawn"
     assert names[0] is names[1]
+
 
 @pytest.mark.parametrize("value", [b"not json", b"[1, 2]", b'{"last_day": "tomorrow", "reason": "family"}', b""])
 def test_garbage_is_reported_as_undecodable(value):
@@ -136,3 +139,34 @@ def test_a_record_without_a_time_or_an_id_gets_them_from_the_sdk_as_before() -> 
     assert timeless.recorded_at > envelope.recorded_at  # the SDK's now
     assert nameless.recorded_at == envelope.recorded_at
     assert nameless.id != envelope.id  # the SDK's fresh id
+
+
+def _through_sdk_encoding(envelope: Envelope) -> kafka.KafkaMessage:
+    event = CloudEvent(attributes=codec.to_attributes(envelope), data=envelope.data_json())
+    return kafka.to_binary(event, JSONFormat())
+
+
+def test_every_event_of_a_programme_is_written_as_the_sdk_writes_it() -> None:
+    generated = programme(40, students_per_partnership=20, seed=3)
+    withdrawal = a_withdrawal()
+    events = [
+        *generated.events,
+        withdrawal.model_copy(update={"traceparent": TRACEPARENT, "supersedes": uuid4(), "party_id": uuid4()}),
+        withdrawal.model_copy(
+            update={"recorded_at": datetime(2019, 9, 2, 9, 30, 0, 120, tzinfo=timezone(timedelta(hours=8)))}
+        ),
+        withdrawal.model_copy(update={"recorded_at": datetime(2019, 9, 2, 1, 30, tzinfo=UTC), "student_id": None}),
+    ]
+    for envelope in events:
+        ours, sdk = encode(envelope), _through_sdk_encoding(envelope)
+        assert list(ours.headers.items()) == list(sdk.headers.items())
+        assert (ours.key, ours.value) == (sdk.key, sdk.value)
+        assert codec.encoded_headers(envelope) == {name: value.decode() for name, value in sdk.headers.items()}
+
+
+def test_an_envelope_the_sdk_refuses_is_refused_as_it_refuses_it() -> None:
+    envelope = a_withdrawal().model_copy(update={"source": ""})
+    with pytest.raises(CloudEventValidationError):
+        _through_sdk_encoding(envelope)
+    with pytest.raises(CloudEventValidationError):
+        encode(envelope)

@@ -7,11 +7,21 @@ import json
 
 import httpx
 import pytest
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.routing import APIRoute
 from limits import parse_many
 from limits.strategies import MovingWindowRateLimiter
+from pydantic import BaseModel, Field
 
-from shared.web.guards import BodyLimits, RequestGuard, RequestTimeout
+from shared.web.guards import (
+    PARSED,
+    BodyLimits,
+    CheckedBodyRoute,
+    Refused,
+    RequestGuard,
+    RequestTimeout,
+    _Parser,
+)
 from shared.web.rate_limits import ClientRateLimits, RateLimited, install_rate_limits, rate_limited
 from shared.web.rate_windows import SWEEP_EVERY, MovingWindowsInMemory
 
@@ -160,3 +170,101 @@ def test_the_windows_of_clients_that_stopped_asking_are_dropped():
 
     assert limiter.get_window_stats(per_minute, "gone-0").remaining == 10000
     assert storage.reset() == 1  # only the client still asking was kept
+
+
+class Fact(BaseModel):
+    import_id: str = Field(min_length=1)
+    seats: int
+
+
+def checked_and_plain() -> tuple[FastAPI, FastAPI]:
+    apps = []
+    for route_class in (CheckedBodyRoute, APIRoute):
+        router = APIRouter(route_class=route_class)
+
+        @router.post("/admin/import")
+        async def post_import(body: list[Fact], request: Request) -> dict[str, object]:
+            return {
+                "facts": [f.model_dump() for f in body],
+                "parsed_once": await request.json() is request.scope.get(PARSED),
+            }
+
+        application = FastAPI()
+        application.include_router(router)
+        application.add_middleware(RequestGuard, limits=BodyLimits(max_bytes=4096))
+        apps.append(application)
+    return apps[0], apps[1]
+
+
+async def test_a_checked_body_route_validates_the_document_the_guard_parsed():
+    checked, _ = checked_and_plain()
+    async with client(checked) as http:
+        answer = await http.post("/admin/import", json=[{"import_id": "a", "seats": 3}])
+    assert answer.json() == {"facts": [{"import_id": "a", "seats": 3}], "parsed_once": True}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b'[{"import_id": "a", "seats": 3}, {"import_id": "b", "seats": "4"}]', "application/json"),
+        (b'[{"import_id": "a", "seats": 3}]', "application/cloudevents-batch+json; charset=utf-8"),
+        (b'[{"import_id": "", "seats": 3}]', "application/json"),  # FastAPI's 422
+        (b'{"import_id": "a", "seats": 3}', "application/json"),
+        (b"null", "application/json"),
+        (b"", "application/json"),
+        (b'[{"import_id": "a", "seats": 3}', "application/json"),  # the guard's 400
+        (b'[{"import_id": "a\\u0000", "seats": 3}]', "application/json"),
+        (b'[{"import_id": "a", "seats": 3}]', "text/plain"),
+    ],
+)
+async def test_a_checked_body_route_answers_every_body_as_a_route_that_parses_it_again(body: bytes, content_type: str):
+    answers = []
+    for application in checked_and_plain():
+        async with client(application) as http:
+            answer = await http.post("/admin/import", content=body, headers={"content-type": content_type})
+        document = answer.json()
+        if isinstance(document, dict):
+            document.pop("parsed_once", None)
+        answers.append((answer.status_code, document))
+    assert answers[0] == answers[1]
+
+
+def nested(depth: int, leaf: object) -> object:
+    for _ in range(depth):
+        leaf = [leaf]
+    return leaf
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"a": [1, "x", None, {"b": 2.5}]},
+        nested(32, 1),
+        nested(33, 1),
+        nested(32, []),
+        nested(33, []),
+        nested(31, {"k": "v"}),
+        nested(32, {"k": "v"}),
+        nested(32, {}),
+        {"a": "y" * 20_000},
+        {"a": "y" * 20_001},
+        {"y" * 20_001: 1},
+        {"a": ["ok", "x\x00"]},
+        {"a\x00": 1},
+        "\x00",
+        "plain",
+        "y" * 20_001,
+        None,
+        3,
+        [],
+        {},
+    ],
+)
+def test_the_quick_walk_passes_exactly_what_the_located_walk_passes(document: object):
+    parser = _Parser(BodyLimits())
+    try:
+        parser._refuse(document)
+        refused = False
+    except Refused:
+        refused = True
+    assert parser._fine(document) is not refused
