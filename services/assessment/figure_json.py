@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from itertools import repeat
 from typing import Any
 
 import orjson
 
 from services.assessment.answers import Fields
-from services.assessment.metrics.figures import Figure
 
 # dimension, bucket, metric, version, numerator, denominator, value, final, as_of: a figure's fields in
 # `FigureOut`'s order after its scope (one scope per answer), its numbers already floats as FigureOut holds them.
@@ -26,17 +24,12 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def row_of(f: Figure) -> FigureRow:
-    return (f.dimension, f.bucket, f.metric, f.version, _float(f.numerator), _float(f.denominator), _float(f.value),
-            f.final, f.as_of)  # fmt: skip
-
-
-def _figures(rows: Iterable[tuple[str, FigureRow]]) -> list[dict[str, Any]]:
-    """Each row with its figure's scope, as `FigureOut` names its fields."""
+def _figures(scope: str, rows: Iterable[FigureRow]) -> list[dict[str, Any]]:
+    """Each row, of `scope`, as `FigureOut` names its fields."""
     return [
         {"scope": scope, "dimension": dimension, "bucket": bucket, "metric": metric, "version": version,
          "numerator": numerator, "denominator": denominator, "value": value, "final": final, "as_of": as_of}
-        for scope, (dimension, bucket, metric, version, numerator, denominator, value, final, as_of) in rows
+        for dimension, bucket, metric, version, numerator, denominator, value, final, as_of in rows
     ]  # fmt: skip
 
 
@@ -48,7 +41,7 @@ def _body(scope: str, generation: str, day: date | None, figures: list[dict[str,
 
 def rows_body(scope: str, generation: str, day: date | None, rows: Iterable[FigureRow]) -> bytes:
     """The figures of one scope, each of `scope`."""
-    return _body(scope, generation, day, _figures(zip(repeat(scope), rows)))
+    return _body(scope, generation, day, _figures(scope, rows))
 
 
 def figures_body(scope: str, generation: str, day: date | None, found: Iterable[Fields]) -> bytes:

@@ -37,6 +37,7 @@ from shared.errors import DomainError
 from shared.messaging.codec import TYPE_PREFIX
 from shared.persistence.batch import each_in_one_transaction
 from shared.web.auth import actor_of
+from shared.web.guards import PARSED
 from shared.web.importing import ReadAhead
 from shared.web.problems import PROBLEM_JSON, ProblemDetails, domain_problem, problem, problem_response
 from shared.web.runtime import runtime_of
@@ -173,6 +174,13 @@ def _parsed(body: bytes) -> Any:
         raise _bad(400, "invalid_body", f"the body is not JSON: {error}") from error
 
 
+async def _document(request: Request, raw: bytes, large: bool) -> Any:
+    """The body as JSON: the document `RequestGuard` parsed and checked, else parsed here."""
+    if PARSED in request.scope:
+        return request.scope[PARSED]
+    return await asyncio.to_thread(_parsed, raw) if large else _parsed(raw)
+
+
 def _result(raw: Any, index: int, outcome: Outcome | None, refused: dict[str, Any] | None) -> EventResult:
     known = raw if isinstance(raw, dict) else {}
     ids = {
@@ -277,7 +285,7 @@ def cloudevents_router(commands: Mapping[str, Recorder], *, read_ahead: ReadAhea
                 raise _bad(415, "unsupported_media_type", f"send {STRUCTURED} or {BATCH}, not {content_type!r}")
             raw = await request.body()
             large = len(raw) > PREPARED_INLINE  # parsed and validated off the event loop: other requests go on
-            body = await asyncio.to_thread(_parsed, raw) if large else _parsed(raw)
+            body = await _document(request, raw, large)
             if content_type == BATCH:
                 return JSONResponse((await _batch(request, body, commands, read_ahead)).model_dump(mode="json"))
             ready = await asyncio.to_thread(_prepared, request, body, commands) if large else None
