@@ -52,12 +52,30 @@ def _apply(dsn: str, schema: str, directories: Sequence[Path]) -> int:
     return len(pending)
 
 
-async def migrate(dsn: str, schema: str, *service_dirs: Path) -> int:
-    """Create the schema and apply the pending migrations; returns how many were applied."""
-    await ensure_schema(dsn, schema)
-    applied = await asyncio.to_thread(_apply, dsn, schema, [SHARED_MIGRATIONS, *service_dirs])
+async def migrate_directories(dsn: str, schema: str, directories: Sequence[Path]) -> int:
+    """Create the schema and apply the pending migrations of `directories`; returns how many were applied.
+
+    Processes may migrate one schema at the same moment, and neither CREATE SCHEMA IF NOT EXISTS nor yoyo's
+    CREATE TABLE IF NOT EXISTS of its lock table is safe against a concurrent twin (the loser meets a unique
+    violation in the catalog), so a session-level advisory lock on the schema's name serialises the whole step."""
+    conn = await asyncpg.connect(dsn)
+    lock = f"cycle.migrate.{checked_schema(schema)}"
+    try:
+        await conn.execute("SELECT pg_advisory_lock(hashtext($1))", lock)
+        try:
+            await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            applied = await asyncio.to_thread(_apply, dsn, schema, directories)
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", lock)
+    finally:
+        await conn.close()
     log.info("migrations applied", schema=schema, applied=applied)
     return applied
+
+
+async def migrate(dsn: str, schema: str, *service_dirs: Path) -> int:
+    """The shared messaging tables' migrations, then the service's own."""
+    return await migrate_directories(dsn, schema, [SHARED_MIGRATIONS, *service_dirs])
 
 
 async def create_pool(

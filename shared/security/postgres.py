@@ -6,16 +6,13 @@ search_path is its own schema) and can record an audit row inside the transactio
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from pathlib import Path
 
 import asyncpg
-import structlog
-from yoyo import get_backend, read_migrations
 
 from shared.errors import Conflict
-from shared.persistence.database import checked_schema, yoyo_url
+from shared.persistence.database import checked_schema, migrate_directories
 from shared.security.audit import AuditAction, AuditEntry, AuditQuery
 from shared.security.identity import Client, Role, Scope
 from shared.security.ports import AuditTrail, ClientRepository
@@ -23,38 +20,15 @@ from shared.security.revocation import Revocations
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 Database = asyncpg.Pool | asyncpg.Connection
-log = structlog.get_logger(__name__)
 _CLIENT_COLUMNS = "client_id, party_id, role, name, scopes, secret_hash, generation, created_at, rotated_at, revoked_at"
 _AUDIT_COLUMNS = (
     "at, action, client_id, party_id, role, event_id, event_type, partnership_id, operation, address, detail"
 )
 
 
-def _apply(dsn: str, schema: str) -> int:
-    backend = get_backend(yoyo_url(dsn, schema))
-    with backend.lock():
-        pending = backend.to_apply(read_migrations(str(MIGRATIONS)))
-        backend.apply_migrations(pending)
-    return len(pending)
-
-
 async def migrate_security(dsn: str, schema: str) -> int:
-    """Every service migrates this one schema as it starts, possibly at the same moment; yoyo creates its own
-    lock table with CREATE TABLE IF NOT EXISTS, which two sessions can race on, so a session-level advisory
-    lock serialises the whole step."""
-    conn = await asyncpg.connect(dsn)
-    lock = f"cycle.migrate.{checked_schema(schema)}"
-    try:
-        await conn.execute("SELECT pg_advisory_lock(hashtext($1))", lock)
-        try:
-            await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-            applied = await asyncio.to_thread(_apply, dsn, schema)
-        finally:
-            await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", lock)
-    finally:
-        await conn.close()
-    log.info("migrations applied", schema=schema, applied=applied)
-    return applied
+    """Every service migrates this one schema as it starts, possibly at the same moment."""
+    return await migrate_directories(dsn, schema, [MIGRATIONS])
 
 
 def _client(row: asyncpg.Record) -> Client:
