@@ -6,10 +6,11 @@ keeps failing, goes to the group's dead-letter topic with the reason in headers,
 Each polled batch of a partition is applied in one transaction, and offsets are committed only after it commits,
 so a crash redelivers, never skips. A batch is first applied together: its events' ids recorded with one statement
 (those recorded before are the duplicates), then every new event's handler, without a savepoint each, its plain
-inserts held and sent together (shared/persistence/held.py). Should any handler or the held rows fail, that is
-undone and the batch runs again one event at a time, each in a savepoint of its own, so a failing event rolls back
-alone and is retried, then dead-lettered; the others are applied as before. A batch that holds two copies of one
-event runs one event at a time from the start.
+inserts held and sent together, and what the new events will read maybe read at once (shared/persistence/held.py).
+Should any handler or the held rows fail, that is undone and the batch runs again one event at a time, each in a
+savepoint of its own, without reading ahead, so a failing event rolls back alone and is retried, then
+dead-lettered; the others are applied as before. A batch that holds two copies of one event runs one event at a
+time from the start.
 """
 
 from __future__ import annotations
@@ -212,13 +213,13 @@ class IdempotentConsumer:
             }
             if self._readers is None:  # the schema's tables and who reads them: asked once
                 self._readers = await readers_of_tables(conn)
-            behind = WriteBehind(conn, HeldInserts(self._readers), bold=True)
+            fresh = [envelope for _, envelope in events if envelope.id in first]
+            behind = WriteBehind(conn, HeldInserts(self._readers), bold=True, about=fresh)
             facts = behind.connection()
             with joined_without_savepoints():
-                for _, envelope in events:
-                    if envelope.id in first:
-                        with tracing.span(envelope.traceparent):
-                            await self._handler(facts, envelope)
+                for envelope in fresh:
+                    with tracing.span(envelope.traceparent):
+                        await self._handler(facts, envelope)
             await behind.write_held()
         except INFRASTRUCTURE_ERRORS + (ROLLED_BACK,):
             raise

@@ -16,6 +16,11 @@ would have had alone. A deadlock is not wrapped: the owner runs the whole run ag
 A run may also read at its start which of the rows its facts will insert are absent (`WriteBehind.absent`: the
 students of an import's applicants): such a row's insert is held as a plain insert, not sent to learn whether it
 was new; should another transaction insert it meanwhile, the held insert fails and the run is done again.
+
+A learner's batch names what its facts are about (`WriteBehind.about`: its new events), so that a service may read
+at once what they will read one by one, and keep it under `WriteBehind.ahead` for the rest of the run, current with
+the run's own writes (services/employment/adapters/db/ahead.py). A fact's savepoint that rolls back, or an undone
+fact, drops it: it may hold what was undone.
 """
 
 from __future__ import annotations
@@ -188,6 +193,8 @@ class WriteBehind:
     inserts: HeldInserts
     reads: KeptReads = field(default_factory=KeptReads)
     absent: set[object] = field(default_factory=set)  # keys of rows read absent at the run's start, not inserted since
+    about: Sequence[object] = ()  # what the run's facts are (a learner's batch: its new events), to read ahead
+    ahead: dict[str, object] = field(default_factory=dict)  # what a service read ahead for the run, by its name
     bold: bool = False
     savepoints: int = 0  # savepoints of the facts' own open on the connection (`uow.savepoint()`, `restored`)
 
@@ -211,7 +218,11 @@ class WriteBehind:
     def undo(self, mark: int) -> None:
         """Drops the inserts held since `mark` and forgets the reads (they may have read what is undone)."""
         self.inserts.undo(mark)
+        self.forget_reads()
+
+    def forget_reads(self) -> None:
         self.reads.clear()
+        self.ahead.clear()
 
 
 async def read_once(conn: object, key: object, table: str, read: Callable[[], Awaitable[R]]) -> R:
@@ -225,6 +236,11 @@ async def read_once(conn: object, key: object, table: str, read: Callable[[], Aw
     found = await read()
     conn.run.reads.keep(key, table, found)
     return found
+
+
+def run_on(conn: object) -> WriteBehind | None:
+    """The run whose connection `conn` is, if it is one."""
+    return conn.run if isinstance(conn, WritingBehind) else None
 
 
 def absent_at_start(conn: object, key: object) -> bool:
@@ -300,7 +316,7 @@ class _FactSavepoint:
 
     async def rollback(self) -> None:
         self._run.savepoints -= 1
-        self._run.reads.clear()  # they may have read what is undone
+        self._run.forget_reads()  # they may have read what is undone
         await self._inner.rollback()
 
     async def __aenter__(self) -> _FactSavepoint:

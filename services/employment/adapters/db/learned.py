@@ -5,40 +5,26 @@ from __future__ import annotations
 import json
 from uuid import UUID
 
-import asyncpg
-
+from services.employment.adapters.db.ahead import FACT_COLUMNS, fact_of, learned_ahead, student_key, student_of
 from services.employment.adapters.db.base import OnConnection
 from services.employment.application.unit_of_work import Partnerships, Students, UpstreamFacts
 from services.employment.domain.facts import UpstreamFact
 from services.employment.domain.partnership import DEFAULT_CHECKPOINTS, Partner, PartnershipKnowledge
 from services.employment.domain.rules import Employers
-from services.employment.domain.student import EmploymentStatus, Student
-from services.employment.domain.training import TrainingStatus
+from services.employment.domain.student import Student
 from shared.contracts.envelope import Envelope
-from shared.contracts.registry import parse_payload
+from shared.persistence.held import absent_at_start, run_on
 
-_FACT_COLUMNS = (
-    "seq, event_id, event_type, partnership_id, student_id, class_id, supersedes, occurred_on, recorded_at,"
-    " version, data"
+_ADD_STUDENT = (
+    "INSERT INTO students (student_id, partnership_id, class_id, training_status, graduated_on, withdrawn_last_day,"
+    " employment_status, current_placement_id, last_job_ended_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
 )
-
-
-def _fact(row: asyncpg.Record) -> UpstreamFact:
-    return UpstreamFact(
-        seq=row["seq"],
-        event_id=row["event_id"],
-        partnership_id=row["partnership_id"],
-        student_id=row["student_id"],
-        class_id=row["class_id"],
-        supersedes=row["supersedes"],
-        occurred_on=row["occurred_on"],
-        recorded_at=row["recorded_at"],
-        payload=parse_payload(row["event_type"], row["version"], json.loads(row["data"])),
-    )
 
 
 class PostgresUpstreamFacts(OnConnection, UpstreamFacts):
     async def add(self, envelope: Envelope) -> None:
+        run, data = run_on(self._conn), json.dumps(envelope.data_json())
+        held = run is not None and run.holding
         await self._conn.execute(
             "INSERT INTO upstream_facts (event_id, event_type, partnership_id, student_id, class_id, supersedes,"
             " occurred_on, recorded_at, version, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)"
@@ -52,24 +38,33 @@ class PostgresUpstreamFacts(OnConnection, UpstreamFacts):
             envelope.occurred_on,
             envelope.recorded_at,
             envelope.version,
-            json.dumps(envelope.data_json()),
+            data,
         )
+        learned = await learned_ahead(self._conn)
+        if learned is not None:
+            learned.added(envelope, data, held)
 
     async def known(self, event_id: UUID) -> bool:
+        learned = await learned_ahead(self._conn)
+        if learned is not None and event_id in learned.stored:
+            return True
         return bool(await self._conn.fetchval("SELECT true FROM upstream_facts WHERE event_id = $1", event_id))
 
     async def of_student(self, student_id: UUID) -> list[UpstreamFact]:
+        learned = await learned_ahead(self._conn)
+        if learned is not None and student_id in learned.facts:
+            return list(learned.facts[student_id])
         rows = await self._conn.fetch(
-            f"SELECT {_FACT_COLUMNS} FROM upstream_facts WHERE student_id = $1 ORDER BY seq", student_id
+            f"SELECT {FACT_COLUMNS} FROM upstream_facts WHERE student_id = $1 ORDER BY seq", student_id
         )
-        return [_fact(row) for row in rows]
+        return [fact_of(row) for row in rows]
 
     async def of_partnership(self, partnership_id: UUID) -> list[UpstreamFact]:
         rows = await self._conn.fetch(
-            f"SELECT {_FACT_COLUMNS} FROM upstream_facts WHERE partnership_id = $1 AND student_id IS NULL ORDER BY seq",
+            f"SELECT {FACT_COLUMNS} FROM upstream_facts WHERE partnership_id = $1 AND student_id IS NULL ORDER BY seq",
             partnership_id,
         )
-        return [_fact(row) for row in rows]
+        return [fact_of(row) for row in rows]
 
 
 class PostgresPartnerships(OnConnection, Partnerships):
@@ -115,29 +110,15 @@ class PostgresPartnerships(OnConnection, Partnerships):
 
 class PostgresStudents(OnConnection, Students):
     async def get(self, student_id: UUID, *, lock: bool = False) -> Student | None:
+        learned = await learned_ahead(self._conn)
+        if learned is not None and student_id in learned.students:  # read locked with the batch's other students
+            return learned.students[student_id]
         suffix = " FOR UPDATE" if lock else ""
         row = await self._conn.fetchrow(f"SELECT * FROM students WHERE student_id = $1{suffix}", student_id)
-        if row is None:
-            return None
-        return Student(
-            student_id=row["student_id"],
-            partnership_id=row["partnership_id"],
-            class_id=row["class_id"],
-            training=TrainingStatus(row["training_status"]),
-            graduated_on=row["graduated_on"],
-            withdrawn_last_day=row["withdrawn_last_day"],
-            employment=EmploymentStatus(row["employment_status"]),
-            current_placement_id=row["current_placement_id"],
-            last_job_ended_on=row["last_job_ended_on"],
-        )
+        return None if row is None else student_of(row)
 
     async def save(self, s: Student) -> None:
-        await self._conn.execute(
-            "INSERT INTO students (student_id, partnership_id, class_id, training_status, graduated_on,"
-            " withdrawn_last_day, employment_status, current_placement_id, last_job_ended_on)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (student_id) DO UPDATE SET"
-            " partnership_id = $2, class_id = $3, training_status = $4, graduated_on = $5, withdrawn_last_day = $6,"
-            " employment_status = $7, current_placement_id = $8, last_job_ended_on = $9, updated_at = now()",
+        values = (
             s.student_id,
             s.partnership_id,
             s.class_id,
@@ -148,3 +129,15 @@ class PostgresStudents(OnConnection, Students):
             s.current_placement_id,
             s.last_job_ended_on,
         )
+        if absent_at_start(self._conn, student_key(s.student_id)):  # held; it fails if they exist by then
+            await self._conn.execute(_ADD_STUDENT, *values)
+        else:
+            await self._conn.execute(
+                f"{_ADD_STUDENT} ON CONFLICT (student_id) DO UPDATE SET partnership_id = $2, class_id = $3,"
+                " training_status = $4, graduated_on = $5, withdrawn_last_day = $6, employment_status = $7,"
+                " current_placement_id = $8, last_job_ended_on = $9, updated_at = now()",
+                *values,
+            )
+        learned = await learned_ahead(self._conn)
+        if learned is not None and s.student_id in learned.students:
+            learned.students[s.student_id] = s
