@@ -20,8 +20,24 @@ from services.assessment.answers import Fields
 FigureRow = tuple[str, str, str, int, float | None, float | None, float | None, bool, date]
 
 
+_floats: dict[Decimal, float] = {}
+_FLOATS_KEPT = 1 << 16
+
+
 def _float(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+    """`float(value)`, kept: CPython converts a Decimal through its text, and an answer's figures read a few values
+    many times (0, 1, a rate shared by several cells). Equal Decimals (1 and 1.0) are the same float, but for -0 and
+    0: a signed value is not kept."""
+    if value is None:
+        return None
+    if value.is_signed():
+        return float(value)
+    found = _floats.get(value)
+    if found is None:
+        if len(_floats) >= _FLOATS_KEPT:
+            _floats.clear()
+        found = _floats[value] = float(value)
+    return found
 
 
 def _figures(scope: str, rows: Iterable[FigureRow]) -> list[dict[str, Any]]:

@@ -124,13 +124,17 @@ def _cells(tally: Tally) -> list[Bucket]:
     return sorted(cells)
 
 
+_figure = tuple.__new__  # a Figure from its fields in order, without NamedTuple's __new__ in Python (a flush renders
+# tens of thousands of figures a second)
+
+
 def render(tally: Tally, scope: str, version: int, as_of: date, only: set[Bucket] | None = None) -> list[Figure]:
     """Every figure of every cell of the tally (DOMAIN.md: every breakdown cell is answered), or of the cells in
     `only`: a cell's figures read its own sums, and the check-points and the costs (of every funding period) read
     the total cell, so the cells a change touched are the figures it can move while the check-points stay."""
     checkpoints = checkpoints_of(tally) or VERSIONS[version].default_checkpoints
     figures: list[Figure] = []
-    empty = [0, 0, 0]
+    append, empty, median_shape = figures.append, [0, 0, 0], Shape.MEDIAN
     for bucket in _cells(tally) if only is None else sorted(only):
         dimension, name = bucket
         dimension_name = dimension.value
@@ -139,14 +143,13 @@ def render(tally: Tally, scope: str, version: int, as_of: date, only: set[Bucket
         open_classes = metrics.get(OPEN_CLASSES, empty)[2]
         for metric, shape in _rendered_metrics(dimension, checkpoints):
             num, den, unsettled = metrics.get(metric, empty)
-            if shape is Shape.MEDIAN:
+            if shape is median_shape:
                 numerator, denominator, value = reading(shape, metric, num, den, samples.get(metric))
             else:
                 numerator, denominator, value = _reading(shape, metric, num, den)
             final = unsettled == 0 and open_classes == 0
-            figures.append(
-                Figure(scope, dimension_name, name, metric, version, numerator, denominator, value, final, as_of)
-            )
+            append(_figure(Figure, (scope, dimension_name, name, metric, version, numerator, denominator, value,
+                                    final, as_of)))  # fmt: skip
     for cost in cost_cells(tally) if only is None or TOTAL in only else ():
         numerator, denominator, value = reading(Shape.RATIO, cost.metric, cost.cents, cost.outcomes)
         dimension, name = cost.bucket

@@ -58,6 +58,12 @@ def same_json(written: bytes, expected: bytes) -> bool:
 def test_odd_figures_are_written_as_the_json_value_fastapi_writes_keys_in_its_order_and_zeros_signed() -> None:
     for day in (None, DAY):
         assert same_json(figures_body(SCOPE, "g1", day, ODD), _as_fastapi_writes(day, ODD))
+
+
+def test_numbers_written_again_from_the_floats_kept_are_the_same_in_any_order() -> None:
+    """figure_json keeps each Decimal's float: a zero met after a negative zero (or before it) keeps its sign."""
+    for found in (ODD, ODD[::-1], [*ODD, *ODD[::-1]]):
+        assert same_json(figures_body(SCOPE, "g1", DAY, found), _as_fastapi_writes(DAY, found))
     assert not same_json(b'{"value":-0.0}', b'{"value":0.0}')
     assert not same_json(b'{"a":1,"b":2}', b'{"b":2,"a":1}')
 
