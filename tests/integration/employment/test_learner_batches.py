@@ -3,9 +3,6 @@ it must leave the tables as the same events applied one per transaction do, read
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -21,8 +18,6 @@ from services.employment.app import SPEC
 from services.employment.application.commands import EnterFurtherStudy, HoldableCommand, OfferJob
 from services.employment.application.handlers import HANDLERS
 from services.employment.application.unit_of_work import HeldFact
-from shared.application.clock import SystemClock
-from shared.application.pipeline import Pipeline
 from shared.config import ServiceSettings
 from shared.contracts.base import EventPayload, Evidence, Stage
 from shared.contracts.corrections import EventCorrected, EventRetracted
@@ -30,12 +25,14 @@ from shared.contracts.envelope import Envelope
 from shared.contracts.partnership import ClassOpened, PartnershipSigned
 from shared.contracts.recruitment import StudentEnrolled
 from shared.contracts.training import Graduated, Withdrawn
-from shared.messaging.consumer import Handler, IdempotentConsumer
-from shared.messaging.outbox import Outbox
-from shared.persistence.database import create_pool, drop_schema, migrate
-from shared.security.policy import EventPolicy
-from tests.support.kafka import publish
-from tests.support.waiting import eventually
+from tests.support.learner_batches import (
+    batches_committed,
+    in_one_batch,
+    learner,
+    one_per_transaction,
+    rows,
+    service_schema,
+)
 
 # What the learner leaves in each table, without the columns a transaction's time or a serial fills in.
 TABLES = {
@@ -47,23 +44,7 @@ TABLES = {
     "offers": "offer_id, student_id, status",
     "outbox": "event_type, key",  # ids of released facts' events are new
 }
-
-
-def learner(pool: asyncpg.Pool, settings: ServiceSettings, schema: str) -> Handler:
-    """Employment's learner as the runtime builds it (shared/web/runtime.py)."""
-    writer = Outbox(schema, Stage.EMPLOYMENT, settings.topic_namespace)
-    pipeline = Pipeline(
-        HANDLERS,
-        lambda: PostgresEmploymentUnitOfWork(writer, settings, pool=pool),
-        SystemClock(),
-        SPEC.source,
-        EventPolicy(),
-    )
-
-    async def learn(conn: asyncpg.Connection, envelope: Envelope) -> None:
-        await pipeline.handle(envelope, unit_of_work=PostgresEmploymentUnitOfWork(writer, settings, conn=conn))
-
-    return learn
+IN_ORDER = frozenset({"upstream_facts", "held_facts"})
 
 
 @dataclass
@@ -154,38 +135,10 @@ class Story:
         ]
 
 
-@contextlib.asynccontextmanager
-async def employment_schema(database_url: str, name: str) -> AsyncIterator[asyncpg.Pool]:
-    await migrate(database_url, name, SPEC.migrations)
-    pool = await create_pool(database_url, name)
-    try:
-        yield pool
-    finally:
-        await pool.close()
-        await drop_schema(database_url, name)
-
-
-async def one_at_a_time(pool: asyncpg.Pool, learn: Handler, events: list[Envelope]) -> None:
-    for envelope in events:
-        async with pool.acquire() as conn, conn.transaction():
-            await learn(conn, envelope)
-
-
 async def hold(pool: asyncpg.Pool, facts: list[HeldFact]) -> None:
     async with pool.acquire() as conn:
         for fact in facts:
             await PostgresHeldFacts(conn).hold(fact)
-
-
-async def tables(pool: asyncpg.Pool) -> dict[str, list[tuple[Any, ...]]]:
-    """Each table's rows: upstream and held facts in the order they came (their serial), the others sorted."""
-    found = {}
-    for name, columns in TABLES.items():
-        if name in ("upstream_facts", "held_facts"):
-            found[name] = [tuple(row) for row in await pool.fetch(f"SELECT {columns} FROM {name} ORDER BY seq")]
-        else:
-            found[name] = sorted((tuple(row) for row in await pool.fetch(f"SELECT {columns} FROM {name}")), key=repr)
-    return found
 
 
 @pytest.mark.timeout(120)
@@ -195,44 +148,29 @@ async def test_a_batch_that_reads_ahead_leaves_what_its_events_one_per_transacti
     story = Story()
     before, held, batch = story.before(), story.held(), story.batch()
     suffix = service_settings.schema_suffix
+    batched_schema, alone_schema = f"employment_batch{suffix}", f"employment_alone{suffix}"
     async with (
-        employment_schema(database_url, f"employment_batch{suffix}") as batched,
-        employment_schema(database_url, f"employment_alone{suffix}") as alone,
+        service_schema(database_url, batched_schema, SPEC.migrations) as batched,
+        service_schema(database_url, alone_schema, SPEC.migrations) as alone,
     ):
-        batched_learner = learner(batched, service_settings, f"employment_batch{suffix}")
-        alone_learner = learner(alone, service_settings, f"employment_alone{suffix}")
-        for pool, learn in ((batched, batched_learner), (alone, alone_learner)):
-            await one_at_a_time(pool, learn, before)
-            await hold(pool, held)
-        await one_at_a_time(alone, alone_learner, batch)
-
-        topic = f"{topic_namespace}cycle.training"  # one partition, so the consumer polls the events in one batch
-        await publish(kafka_bootstrap, topic, *batch)
-        consumer = IdempotentConsumer(
-            group=f"{topic_namespace}learner-batches",
-            topics=[topic],
-            bootstrap=kafka_bootstrap,
-            pool=batched,
-            handler=batched_learner,
-            topic_namespace=topic_namespace,
+        batched_learner = learner(
+            HANDLERS, PostgresEmploymentUnitOfWork, Stage.EMPLOYMENT, service_settings, batched_schema
         )
-        running = asyncio.create_task(consumer.run())
-        try:
-            await eventually(lambda: _applied(consumer, len(batch)))
-        finally:
-            running.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await running
+        alone_learner = learner(
+            HANDLERS, PostgresEmploymentUnitOfWork, Stage.EMPLOYMENT, service_settings, alone_schema
+        )
+        for pool, learn in ((batched, batched_learner), (alone, alone_learner)):
+            await one_per_transaction(pool, learn, before)
+            await hold(pool, held)
+        await one_per_transaction(alone, alone_learner, batch)
+
+        consumer = await in_one_batch(batched, batched_learner, batch, kafka_bootstrap, topic_namespace)
 
         assert consumer.dead_lettered == 0
-        assert await batched.fetchval("SELECT count(DISTINCT processed_at) FROM processed_events") == 1
-        assert await tables(batched) == await tables(alone)
+        assert await batches_committed(batched) == 1
+        assert await rows(batched, TABLES, IN_ORDER) == await rows(alone, TABLES, IN_ORDER)
         first, second, third = story.students
         statuses = dict(await batched.fetch("SELECT student_id, training_status FROM students"))
         assert statuses == {first: "graduated", second: "graduated", third: "graduated"}
         settled = [row["status"] for row in await batched.fetch("SELECT status FROM held_facts ORDER BY seq")]
         assert settled == ["applied", "rejected", "rejected"]
-
-
-async def _applied(consumer: IdempotentConsumer, events: int) -> bool:
-    return consumer.applied >= events

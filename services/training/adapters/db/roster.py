@@ -14,18 +14,15 @@ from uuid import UUID
 
 import asyncpg
 
+from services.training.adapters.db.ahead import LEARNER_COLUMNS, learner_key, learner_of, learners_ahead
 from services.training.application.unit_of_work import Classes, HeldFacts, Learners, Step
 from services.training.domain.learner import ClassRef, Learner, Phase
 from services.training.domain.roster import Held
 from shared.contracts.envelope import Envelope
 from shared.contracts.partnership import ClassOpened
 from shared.messaging.codec import decode, encode
-from shared.persistence.held import read_once
+from shared.persistence.held import absent_at_start, read_once
 
-_LEARNER_COLUMNS = (
-    "student_id, partnership_id, class_id, phase, first_start_on, period_start_on, planned_end_on,"
-    " enrolment_event_id, break_start_on, last_day, graduated_on"
-)
 _DATES = ("first_start_on", "period_start_on", "planned_end_on", "break_start_on", "last_day", "graduated_on")
 _IDS = ("student_id", "partnership_id", "class_id", "enrolment_event_id")
 _STEP = "SELECT event_id, student_id, event_type, before::text AS before, retracted FROM learner_transitions"
@@ -71,11 +68,6 @@ class PostgresClasses(Classes):
         await self._conn.execute("UPDATE classes SET closed_on = $2 WHERE class_id = $1", class_id, closed_on)
 
 
-def _learner(row: asyncpg.Record) -> Learner:
-    values = dict(row)
-    return Learner(**{**values, "phase": Phase(values["phase"])})
-
-
 def learner_to_json(learner: Learner) -> str:
     return json.dumps(asdict(learner), default=str)
 
@@ -102,25 +94,35 @@ class PostgresLearners(Learners):
         self._conn = conn
 
     async def get(self, student_id: UUID) -> Learner | None:
-        sql = f"SELECT {_LEARNER_COLUMNS} FROM learners WHERE student_id = $1 FOR UPDATE"
+        ahead = await learners_ahead(self._conn)
+        if ahead is not None and student_id in ahead:  # read locked with the batch's other learners
+            return ahead[student_id]
+        sql = f"SELECT {LEARNER_COLUMNS} FROM learners WHERE student_id = $1 FOR UPDATE"
         row = await self._conn.fetchrow(sql, student_id)
-        return None if row is None else _learner(row)
+        return None if row is None else learner_of(row)
 
     async def enrolled_by(self, enrolment_event_id: UUID) -> Learner | None:
-        sql = f"SELECT {_LEARNER_COLUMNS} FROM learners WHERE enrolment_event_id = $1 FOR UPDATE"
+        sql = f"SELECT {LEARNER_COLUMNS} FROM learners WHERE enrolment_event_id = $1 FOR UPDATE"
         row = await self._conn.fetchrow(sql, enrolment_event_id)
-        return None if row is None else _learner(row)
+        return None if row is None else learner_of(row)
 
     async def save(self, learner: Learner) -> None:
-        await self._conn.execute(
-            f"INSERT INTO learners ({_LEARNER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-            " ON CONFLICT (student_id) DO UPDATE SET partnership_id = EXCLUDED.partnership_id,"
-            " class_id = EXCLUDED.class_id, phase = EXCLUDED.phase, first_start_on = EXCLUDED.first_start_on,"
-            " period_start_on = EXCLUDED.period_start_on, planned_end_on = EXCLUDED.planned_end_on,"
-            " enrolment_event_id = EXCLUDED.enrolment_event_id, break_start_on = EXCLUDED.break_start_on,"
-            " last_day = EXCLUDED.last_day, graduated_on = EXCLUDED.graduated_on, updated_at = now()",
-            *(getattr(learner, name) for name in _LEARNER_COLUMNS.replace(" ", "").split(",")),
-        )
+        values = [getattr(learner, name) for name in LEARNER_COLUMNS.replace(" ", "").split(",")]
+        add = f"INSERT INTO learners ({LEARNER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+        if absent_at_start(self._conn, learner_key(learner.student_id)):  # held; it fails if they exist by then
+            await self._conn.execute(add, *values)
+        else:
+            await self._conn.execute(
+                f"{add} ON CONFLICT (student_id) DO UPDATE SET partnership_id = EXCLUDED.partnership_id,"
+                " class_id = EXCLUDED.class_id, phase = EXCLUDED.phase, first_start_on = EXCLUDED.first_start_on,"
+                " period_start_on = EXCLUDED.period_start_on, planned_end_on = EXCLUDED.planned_end_on,"
+                " enrolment_event_id = EXCLUDED.enrolment_event_id, break_start_on = EXCLUDED.break_start_on,"
+                " last_day = EXCLUDED.last_day, graduated_on = EXCLUDED.graduated_on, updated_at = now()",
+                *values,
+            )
+        ahead = await learners_ahead(self._conn)
+        if ahead is not None and learner.student_id in ahead:
+            ahead[learner.student_id] = learner
 
     async def record_step(self, event_id: UUID, event_type: str, before: Learner) -> None:
         await self._conn.execute(
