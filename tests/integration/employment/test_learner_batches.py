@@ -1,5 +1,6 @@
-"""A learner's batch reads its students and their upstream facts ahead (services/employment/adapters/db/ahead.py):
-it must leave the tables as the same events applied one per transaction do, reading the database each time."""
+"""A learner's batch reads its students, their upstream facts and the facts held for them ahead
+(services/employment/adapters/db/ahead.py): it must leave the tables as the same events applied one per transaction
+do, reading the database each time."""
 
 from __future__ import annotations
 

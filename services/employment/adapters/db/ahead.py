@@ -1,14 +1,16 @@
 """What a learner's batch reads ahead (issue 12): the students its events name and their upstream facts, read at
-once when the batch first asks for one of them, then kept current by the batch's own writes, so that each event's
-handler (handlers/learning.py) reads them without a round trip.
+once when the batch first asks for one of them, with the facts held for them (issue 4), then kept current by the
+batch's own writes, so that each event's handler (handlers/learning.py) reads them without a round trip.
 
 They are what the database would answer one event at a time. The students are read FOR UPDATE (in the order of
-their ids, so two batches lock them in one order), and no other transaction saves a student, or commits a fact of
-theirs, without holding that lock (handlers/learning.py locks the student before its transaction commits the fact).
-A student read absent is inserted by a plain insert, held (`absent_at_start`): should another transaction create
-them meanwhile, it fails and the batch is done again one event at a time, without reading ahead. A fact the batch
-adds is not written yet, so it has no `seq`: it is given one above every fact read, in the order added, the order
-its own `seq` will have (a serial); the folds only compare them (domain/facts.py, domain/training.py).
+their ids, so two batches lock them in one order), and no other transaction saves a student, commits a fact of
+theirs or holds one for them without holding that lock (handlers/learning.py locks the student before its
+transaction commits the fact; handlers/common.py `known_student` before a fact is held); only this learner settles
+held facts. A student read absent is inserted by a plain insert, held (`absent_at_start`): should another
+transaction create them meanwhile, it fails and the batch is done again one event at a time, without reading
+ahead. A fact the batch adds is not written yet, so it has no `seq`: it is given one above every fact read, in the
+order added, the order its own `seq` will have (a serial); the folds only compare them (domain/facts.py,
+domain/training.py).
 """
 
 from __future__ import annotations
@@ -20,8 +22,11 @@ from typing import cast
 from uuid import UUID
 
 import asyncpg
+from pydantic import TypeAdapter
 
+from services.employment.application.commands import HeldCommand, HoldableCommand
 from services.employment.application.handlers.learning import FOLLOW_UPS
+from services.employment.application.unit_of_work import HeldFact, HeldStatus
 from services.employment.domain.facts import UpstreamFact
 from services.employment.domain.student import EmploymentStatus, Student
 from services.employment.domain.training import STUDENT_EVENTS, TrainingStatus
@@ -33,6 +38,8 @@ FACT_COLUMNS = (
     "seq, event_id, event_type, partnership_id, student_id, class_id, supersedes, occurred_on, recorded_at,"
     " version, data"
 )
+HELD_COLUMNS = "held_id, student_id, subject_id, command, received_at, status, reason"
+_COMMAND: TypeAdapter[HoldableCommand] = TypeAdapter(HeldCommand)
 _NAME = "employment.learned"
 
 
@@ -69,13 +76,27 @@ def student_of(row: asyncpg.Record) -> Student:
     )
 
 
+def held_of(row: asyncpg.Record) -> HeldFact:
+    return HeldFact(
+        held_id=row["held_id"],
+        student_id=row["student_id"],
+        subject_id=row["subject_id"],
+        command=_COMMAND.validate_json(row["command"]),
+        received_at=row["received_at"],
+        status=HeldStatus(row["status"]),
+        reason=row["reason"],
+    )
+
+
 @dataclass
 class Learned:
-    """The batch's students (None: absent) and their facts in `seq` order; `stored`: ids of upstream facts known to
-    be in the table, or held to be; `asked`: the ids whose presence was read."""
+    """The batch's students (None: absent), their facts in `seq` order and the facts held for them, in the order
+    held; `stored`: ids of upstream facts known to be in the table, or held to be; `asked`: the ids whose presence
+    was read."""
 
     students: dict[UUID, Student | None]
     facts: dict[UUID, list[UpstreamFact]]
+    waiting: dict[UUID, list[HeldFact]]
     stored: set[UUID]
     asked: frozenset[UUID]
     last_seq: int
@@ -102,6 +123,10 @@ class Learned:
             payload=parse_payload(envelope.type, envelope.version, json.loads(data)),
         )
         self.facts[envelope.student_id].append(fact)
+
+    def settled(self, held_id: UUID) -> None:
+        for waiting in self.waiting.values():
+            waiting[:] = [held for held in waiting if held.held_id != held_id]
 
 
 def _named(about: object) -> bool:
@@ -147,4 +172,10 @@ async def _read(conn: asyncpg.Connection, envelopes: list[Envelope], absent: set
         last_seq = row["seq"]
         if row["student_id"] in facts:
             facts[row["student_id"]].append(fact_of(row))
-    return Learned(students, facts, stored, asked, last_seq)
+    waiting: dict[UUID, list[HeldFact]] = {student_id: [] for student_id in ids}
+    for row in await conn.fetch(
+        f"SELECT {HELD_COLUMNS} FROM held_facts WHERE student_id = ANY($1::uuid[]) AND status = 'held' ORDER BY seq",
+        ids,
+    ):
+        waiting[row["student_id"]].append(held_of(row))
+    return Learned(students, facts, waiting, stored, asked, last_seq)

@@ -6,27 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-import asyncpg
-from pydantic import TypeAdapter
-
+from services.employment.adapters.db.ahead import HELD_COLUMNS, held_of, learned_ahead
 from services.employment.adapters.db.base import OnConnection
-from services.employment.application.commands import HeldCommand, HoldableCommand
 from services.employment.application.unit_of_work import HeldFact, HeldFacts, HeldStatus
-
-_COMMAND: TypeAdapter[HoldableCommand] = TypeAdapter(HeldCommand)
-_COLUMNS = "held_id, student_id, subject_id, command, received_at, status, reason"
-
-
-def _held(row: asyncpg.Record) -> HeldFact:
-    return HeldFact(
-        held_id=row["held_id"],
-        student_id=row["student_id"],
-        subject_id=row["subject_id"],
-        command=_COMMAND.validate_json(row["command"]),
-        received_at=row["received_at"],
-        status=HeldStatus(row["status"]),
-        reason=row["reason"],
-    )
 
 
 class PostgresHeldFacts(OnConnection, HeldFacts):
@@ -41,12 +23,18 @@ class PostgresHeldFacts(OnConnection, HeldFacts):
             held.command.model_dump_json(),
             held.received_at,
         )
+        learned = await learned_ahead(self._conn)
+        if learned is not None:  # read from the table from now on
+            learned.waiting.pop(held.student_id, None)
 
     async def waiting(self, student_id: UUID) -> list[HeldFact]:
+        learned = await learned_ahead(self._conn)
+        if learned is not None and student_id in learned.waiting:
+            return list(learned.waiting[student_id])
         rows = await self._conn.fetch(
-            f"SELECT {_COLUMNS} FROM held_facts WHERE student_id = $1 AND status = 'held' ORDER BY seq", student_id
+            f"SELECT {HELD_COLUMNS} FROM held_facts WHERE student_id = $1 AND status = 'held' ORDER BY seq", student_id
         )
-        return [_held(row) for row in rows]
+        return [held_of(row) for row in rows]
 
     async def applied(self, held_id: UUID, event_id: UUID, at: datetime) -> None:
         await self._settle(held_id, HeldStatus.APPLIED, at, None, event_id)
@@ -65,12 +53,15 @@ class PostgresHeldFacts(OnConnection, HeldFacts):
             event_id,
             at,
         )
+        learned = await learned_ahead(self._conn)
+        if learned is not None:
+            learned.settled(held_id)
 
     async def about(self, subject_id: UUID) -> HeldFact | None:
         row = await self._conn.fetchrow(
-            f"SELECT {_COLUMNS} FROM held_facts WHERE subject_id = $1"
+            f"SELECT {HELD_COLUMNS} FROM held_facts WHERE subject_id = $1"
             " AND kind IN ('offer_job', 'place_student', 'enter_further_study')"
             " ORDER BY seq DESC LIMIT 1",
             subject_id,
         )
-        return _held(row) if row else None
+        return held_of(row) if row else None
