@@ -168,9 +168,10 @@ class LiveEngine:
                 old = shares.students.get(record.key.entity_id)
                 new = self.parts.share(student_share(state.records, shares.ctx, record, self.as_of, VERSIONS[number]))
                 shares.students[record.key.entity_id] = new
-            if old is not None:
-                version.tally.add(old, -1)
-            version.tally.add(new)
+            if old is None:
+                version.tally.add(new)
+            else:
+                version.tally.replace(old, new)
 
     def _fresh(self, state: PartnershipState) -> PartnershipState:
         if state.stale:

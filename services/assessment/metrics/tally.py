@@ -50,6 +50,40 @@ class Tally:
         if share.extra or share.marks:
             self._add_one_bucket_parts(share, sign)
 
+    def replace(self, old: Contribution, new: Contribution) -> None:
+        """`add(old, -1)` then `add(new)`: the same sums, found from what differs between the two shares (a
+        student's event moves a few of their metrics, in the same cells). Only the cells it moves are touched."""
+        if old.buckets != new.buckets:
+            self.add(old, -1)
+            self.add(new)
+            return
+        if old.values is not new.values:
+            moved = _difference(old.values, new.values)
+            if moved:
+                self.touched.update(new.buckets)
+                for bucket in new.buckets:
+                    _add_entries(self.sums.setdefault(bucket, {}), moved)
+        if old.samples != new.samples:
+            self.touched.update(new.buckets)
+            for bucket in new.buckets:
+                counters = self.samples.setdefault(bucket, {})
+                for metric in (*old.samples, *(m for m in new.samples if m not in old.samples)):
+                    before, after = old.samples.get(metric), new.samples.get(metric)
+                    if before == after:
+                        continue
+                    counter = counters.setdefault(metric, Counter())
+                    if before is not None:
+                        counter[before] -= 1
+                        if counter[before] <= 0:
+                            del counter[before]
+                    if after is not None:
+                        counter[after] += 1
+        if old.extra != new.extra or old.marks != new.marks:
+            if old.extra or old.marks:
+                self._add_one_bucket_parts(old, -1)
+            if new.extra or new.marks:
+                self._add_one_bucket_parts(new, 1)
+
     def add_all(self, shares: Iterable[Contribution]) -> None:
         """`add` of every share, those with the same cells summed first: a partnership's students fall into a few
         sets of cells (class, cohort, region, ...), so each cell is added to once per set, not once per student."""
@@ -144,3 +178,19 @@ def _add_entries(sums: dict[str, list[int]], values: Mapping[str, Sequence[int]]
             entry[0] += num
             entry[1] += den
             entry[2] += open_
+
+
+def _difference(old: Mapping[str, Sequence[int]], new: Mapping[str, Sequence[int]]) -> dict[str, tuple[int, int, int]]:
+    """What adding `new` after subtracting `old` adds to a cell: each metric that differs, and each metric new to
+    the share (its entry is made even at zero, as `add` makes it), in the order `add` would make them."""
+    moved: dict[str, tuple[int, int, int]] = {}
+    for metric, (num, den, open_) in new.items():
+        before = old.get(metric)
+        if before is None:
+            moved[metric] = (num, den, open_)
+        elif before[0] != num or before[1] != den or before[2] != open_:
+            moved[metric] = (num - before[0], den - before[1], open_ - before[2])
+    for metric, (num, den, open_) in old.items():
+        if metric not in new and (num or den or open_):
+            moved[metric] = (-num, -den, -open_)
+    return moved
