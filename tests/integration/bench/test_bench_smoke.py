@@ -27,6 +27,7 @@ async def test_every_figure_is_measured_beside_its_anchor_at_a_tiny_size(
     env = BenchEnv(kafka_bootstrap, database_url, ensure_kafka_jars(), tmp_path, partitions=3)
     results = await measure(env, Sizes().tiny(), together=True)
 
+    assert results.failures == {}  # each measurement that failed, with its error
     figures = rows(results)
     assert {row.section for row in figures} == {"1", "2", "3", "4", "5", "6", "7"}
     assert [row.figure for row in figures if not math.isfinite(row.value)] == []
@@ -42,7 +43,6 @@ async def test_every_figure_is_measured_beside_its_anchor_at_a_tiny_size(
     assert all(kind.latency.count > 0 for kind in results.queries.kinds)
     assert not [pid for pid in _processes_of(env.run_id) if rss_bytes(pid)], "a benchmark process outlived its run"
 
-    assert results.failures == {}
     write(results, tmp_path / "BENCHMARKS.md", tmp_path / "results.json")
     report = (tmp_path / "BENCHMARKS.md").read_text()
     assert "Kafka ProducerPerformance" in report
