@@ -30,6 +30,7 @@ from shared.messaging.topics import ensure_topics, product_topics
 
 NAME = "fresh"
 POLL_SECONDS = 0.02
+FIRST_SECONDS = 10.0  # the stream's first seconds, reported apart: the worker meets most of its students then
 EVENTS_PER_STUDENT = 7  # a little under the workload's mean, so the stream never runs short
 
 
@@ -41,6 +42,9 @@ class Freshness:
     flush_seconds: float  # the worker's ASSESSMENT_FLUSH_SECONDS
     latency: Latency  # send -> its figures readable in a live answer
     live_seconds: float = 0.2  # the worker's ASSESSMENT_LIVE_SECONDS
+    # The same, of the events sent in the first FIRST_SECONDS and of those sent after (None: none was)
+    first: Latency | None = None
+    after: Latency | None = None
 
     @property
     def sent_per_second(self) -> float:
@@ -141,5 +145,17 @@ async def measure_freshness(
                 await asyncio.gather(polling, return_exceptions=True)
     finally:
         await store.close()
-    latency = Latency.of(freshness_of(sent, polls))
-    return Freshness(per_second, len(sent), send_seconds, settings.flush_seconds, latency, settings.live_seconds)
+    found = freshness_of(sent, polls)
+    early = [event.at - started < FIRST_SECONDS for event in sent]
+    first = [latency for latency, is_early in zip(found, early, strict=True) if is_early]
+    after = [latency for latency, is_early in zip(found, early, strict=True) if not is_early]
+    return Freshness(
+        per_second,
+        len(sent),
+        send_seconds,
+        settings.flush_seconds,
+        Latency.of(found),
+        settings.live_seconds,
+        Latency.of(first) if first else None,
+        Latency.of(after) if after else None,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from bench.anchors import Anchors
-from bench.freshness import Freshness
+from bench.freshness import FIRST_SECONDS, Freshness
 from bench.ingest import IN_FLIGHT, PARTNERSHIPS, Ingest, IngestPath
 from bench.learners import Learning
 from bench.memory import Memory, MemoryBreakdown
@@ -123,7 +123,30 @@ def freshness(f: Freshness) -> str:
         f"**(4) Freshness**: {f.sent:,} events sent at {number(f.sent_per_second)}/s (target "
         f"{f.target_per_second:,}/s) to a running worker (live tallies every {f.live_seconds:g} s, figures rows "
         f"every {f.flush_seconds:g} s): event to its figures in a live answer p50 {f.latency.p50_ms:,.0f} ms, p99 "
-        f"{f.latency.p99_ms:,.0f} ms, max {f.latency.max_ms:,.0f} ms."
+        f"{f.latency.p99_ms:,.0f} ms, max {f.latency.max_ms:,.0f} ms.{_first_and_after(f)}"
+    )
+
+
+def _where_freshness_waits(f: Freshness) -> str:
+    """Whether the worker fell behind the stream, or keeps up and the tail is in the stream's first seconds."""
+    first, after = f.first, f.after
+    if f.latency.p50_ms > 1_000 * max(1.0, 2 * f.flush_seconds):
+        return "the worker is at its capacity (the events wait for it to read them)."
+    if first is not None and after is not None and first.p99_ms > after.p99_ms:
+        return (
+            f"the worker keeps up (p50 {f.latency.p50_ms:,.0f} ms), and the tail is the stream's first "
+            f"{FIRST_SECONDS:g} s (p99 {first.p99_ms:,.0f} ms; {after.p99_ms:,.0f} ms after them), while the worker "
+            "meets the students it will follow: each new one's records placed and its share counted."
+        )
+    return f"the worker keeps up (p50 {f.latency.p50_ms:,.0f} ms), and is busy enough that some events wait for it."
+
+
+def _first_and_after(f: Freshness) -> str:
+    if f.first is None or f.after is None:
+        return ""
+    return (
+        f" The events sent in the stream's first {FIRST_SECONDS:g} s: p50 {f.first.p50_ms:,.0f} ms, p99 "
+        f"{f.first.p99_ms:,.0f} ms; those sent after: p50 {f.after.p50_ms:,.0f} ms, p99 {f.after.p99_ms:,.0f} ms."
     )
 
 
@@ -219,7 +242,7 @@ def findings(r: Results) -> list[str]:
             f"- Freshness: live answers are rendered from tallies the worker writes every {f.live_seconds:g} s "
             f"(ASSESSMENT_LIVE_SECONDS; the figures rows every {f.flush_seconds:g} s, ASSESSMENT_FLUSH_SECONDS, or as "
             "often as a tenth of the worker's time allows while records arrive), so the interval is not what holds "
-            f"p99 up at {f.target_per_second:,} events/s: the worker is at its capacity. In its profile above, "
+            f"p99 up at {f.target_per_second:,} events/s: {_where_freshness_waits(f)} In its profile above, "
             "applying the records and the live flush (each changed student's share recounted, every changed scope's "
             "tally packed, five times a second) take the most of it, faust's and aiokafka's machinery much of the "
             f"rest; the figures flush, at most a tenth of its time while records arrive, less.{at_light}"

@@ -39,3 +39,16 @@ def test_the_json_beside_it_holds_every_figure_and_no_bare_nan(tmp_path: Path):
     assert document["freshness"]["latency"]["p99_ms"] is None
     assert [figure["section"] for figure in document["figures"]] == ["4", "4"]
     assert document["machine"]["kafka"] == "4.1.1"
+
+
+def test_freshness_says_whether_the_worker_fell_behind_or_the_tail_is_the_stream_s_first_seconds():
+    keeps_up = Freshness(
+        1000, 30_000, 30.1, 1.0, Latency(30_000, 325.0, 1070.0, 1460.0), 0.2,
+        Latency(10_000, 400.0, 1200.0, 1460.0), Latency(20_000, 250.0, 420.0, 600.0),
+    )  # fmt: skip
+    text = markdown(results(freshness=keeps_up))
+    assert "The events sent in the stream's first 10 s: p50 400 ms, p99 1,200 ms; those sent after: p50 250 ms" in text
+    assert "the worker keeps up (p50 325 ms), and the tail is the stream's first 10 s (p99 1,200 ms; 420 ms" in text
+
+    behind = Freshness(1000, 30_000, 30.1, 1.0, Latency(30_000, 2_600.0, 4_100.0, 4_300.0), 0.2)
+    assert "the worker is at its capacity" in markdown(results(freshness=behind))
