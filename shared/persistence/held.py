@@ -243,6 +243,18 @@ def run_on(conn: object) -> WriteBehind | None:
     return conn.run if isinstance(conn, WritingBehind) else None
 
 
+async def read_ahead(conn: Any, name: str, read: Callable[[Any, WriteBehind], Awaitable[R | None]]) -> R | None:
+    """What a service read ahead for the run on `conn` under `name` (`WriteBehind.ahead`), read by
+    `read(conn, run)` at the run's first question and kept, "nothing" (None) as well: every fact of the run asks
+    again. None when `conn` is no run's."""
+    run = run_on(conn)
+    if run is None:
+        return None
+    if name not in run.ahead:
+        run.ahead[name] = await read(conn, run)
+    return cast(R | None, run.ahead[name])
+
+
 def absent_at_start(conn: object, key: object) -> bool:
     """Whether the run on `conn` holds its inserts and read the row under `key` absent at its start, not having
     inserted it since: its insert may then be held, as a plain insert that fails should the row exist by the time

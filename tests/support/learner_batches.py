@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
+from uuid import UUID, uuid4
 
 import asyncpg
 
@@ -17,6 +19,7 @@ from shared.application.pipeline import Pipeline
 from shared.config import ServiceSettings
 from shared.contracts.base import Stage
 from shared.contracts.envelope import Envelope
+from shared.contracts.partnership import ClassOpened
 from shared.messaging.consumer import Handler, IdempotentConsumer
 from shared.messaging.outbox import Outbox
 from shared.persistence.database import create_pool, drop_schema, migrate
@@ -24,6 +27,24 @@ from shared.persistence.unit_of_work import PostgresUnitOfWork
 from shared.security.policy import EventPolicy
 from tests.support.kafka import publish
 from tests.support.waiting import eventually
+
+
+def class_opened(class_id: UUID) -> ClassOpened:
+    """A class of 40 seats from March 2024 to June 2025, as both learners' batches open it."""
+    return ClassOpened(
+        class_id=class_id,
+        name="CNC machining 2024",
+        school_id=uuid4(),
+        sponsor_id=uuid4(),
+        sponsor_credit_code="91440101MA59UQ3L00",
+        programme_id=uuid4(),
+        major="CNC machining",
+        seats=40,
+        cohort_year=2024,
+        planned_start=date(2024, 3, 1),
+        planned_end=date(2025, 6, 30),
+        hiring_commitment=30,
+    )
 
 
 @contextlib.asynccontextmanager

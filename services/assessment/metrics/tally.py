@@ -65,12 +65,14 @@ class Tally:
                     _add_entries(self.sums.setdefault(bucket, {}), moved)
         if old.samples != new.samples:
             self.touched.update(new.buckets)
+            changed = [
+                (metric, old.samples.get(metric), new.samples.get(metric))
+                for metric in {**old.samples, **new.samples}
+                if old.samples.get(metric) != new.samples.get(metric)
+            ]
             for bucket in new.buckets:
                 counters = self.samples.setdefault(bucket, {})
-                for metric in (*old.samples, *(m for m in new.samples if m not in old.samples)):
-                    before, after = old.samples.get(metric), new.samples.get(metric)
-                    if before == after:
-                        continue
+                for metric, before, after in changed:
                     counter = counters.setdefault(metric, Counter())
                     if before is not None:
                         counter[before] -= 1

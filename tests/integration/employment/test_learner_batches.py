@@ -23,11 +23,12 @@ from shared.config import ServiceSettings
 from shared.contracts.base import EventPayload, Evidence, Stage
 from shared.contracts.corrections import EventCorrected, EventRetracted
 from shared.contracts.envelope import Envelope
-from shared.contracts.partnership import ClassOpened, PartnershipSigned
+from shared.contracts.partnership import PartnershipSigned
 from shared.contracts.recruitment import StudentEnrolled
 from shared.contracts.training import Graduated, Withdrawn
 from tests.support.learner_batches import (
     batches_committed,
+    class_opened,
     in_one_batch,
     learner,
     one_per_transaction,
@@ -71,20 +72,7 @@ class Story:
         return self.event(enrolled, date(2024, 3, 1), student_id=student_id, class_id=self.class_id)
 
     def before(self) -> list[Envelope]:
-        opened = ClassOpened(
-            class_id=self.class_id,
-            name="CNC machining 2024",
-            school_id=uuid4(),
-            sponsor_id=uuid4(),
-            sponsor_credit_code="91440101MA59UQ3L00",
-            programme_id=uuid4(),
-            major="CNC machining",
-            seats=40,
-            cohort_year=2024,
-            planned_start=date(2024, 3, 1),
-            planned_end=date(2025, 6, 30),
-            hiring_commitment=30,
-        )
+        opened = class_opened(self.class_id)
         signed = PartnershipSigned(name="Guangzhou-Bijie", valid_from=date(2024, 1, 1))
         first, second, _ = self.students
         return [

@@ -17,10 +17,10 @@ from shared.config import ServiceSettings
 from shared.contracts.base import EventPayload, Evidence, Stage
 from shared.contracts.corrections import EventCorrected, EventRetracted
 from shared.contracts.envelope import Envelope
-from shared.contracts.partnership import ClassOpened
 from shared.contracts.recruitment import EnrollmentCancelled, StudentEnrolled
 from tests.support.learner_batches import (
     batches_committed,
+    class_opened,
     in_one_batch,
     learner,
     one_per_transaction,
@@ -58,20 +58,7 @@ class Roster:
         )
 
     def opened(self, class_id: UUID) -> Envelope:
-        opened = ClassOpened(
-            class_id=class_id,
-            name="CNC machining 2024",
-            school_id=uuid4(),
-            sponsor_id=uuid4(),
-            sponsor_credit_code="91440101MA59UQ3L00",
-            programme_id=uuid4(),
-            major="CNC machining",
-            seats=40,
-            cohort_year=2024,
-            planned_start=date(2024, 3, 1),
-            planned_end=date(2025, 6, 30),
-            hiring_commitment=30,
-        )
+        opened = class_opened(class_id)
         return self.event(opened, class_id=class_id)
 
     def enrolled(self, student_id: UUID, class_id: UUID) -> Envelope:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.persistence.held import HeldInserts, WriteBehind, run_on
+from shared.persistence.held import HeldInserts, WriteBehind, read_ahead, run_on
 from tests.unit.persistence.test_held import READERS, RecordingConnection
 
 
@@ -49,3 +49,17 @@ async def test_an_undone_fact_drops_what_the_run_read_ahead():
 
 def test_a_connection_that_is_no_runs_has_no_run():
     assert run_on(RecordingConnection()) is None
+
+
+async def test_what_a_run_reads_ahead_is_read_at_its_first_question_and_kept_even_when_it_is_nothing():
+    run, asked = a_run(), []
+
+    async def read(conn: object, found: WriteBehind) -> None:
+        asked.append((conn, found))
+        return None
+
+    facts = run.connection()
+    assert [await read_ahead(facts, "learners", read) for _ in range(3)] == [None, None, None]
+    assert asked == [(facts, run)]
+    assert await read_ahead(RecordingConnection(), "learners", read) is None
+    assert len(asked) == 1

@@ -32,7 +32,7 @@ from services.employment.domain.student import EmploymentStatus, Student
 from services.employment.domain.training import STUDENT_EVENTS, TrainingStatus
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import parse_payload
-from shared.persistence.held import run_on
+from shared.persistence.held import WriteBehind, read_ahead
 
 FACT_COLUMNS = (
     "seq, event_id, event_type, partnership_id, student_id, class_id, supersedes, occurred_on, recorded_at,"
@@ -136,15 +136,12 @@ def _named(about: object) -> bool:
 async def learned_ahead(conn: asyncpg.Connection) -> Learned | None:
     """What the run on `conn` read ahead, read now if this is its first question; None when `conn` is no run's or
     its events name no student."""
-    run = run_on(conn)
-    if run is None:
-        return None
-    if _NAME not in run.ahead:
-        envelopes = [cast(Envelope, about) for about in run.about if _named(about)]
-        if not envelopes:
-            return None
-        run.ahead[_NAME] = await _read(conn, envelopes, run.absent)
-    return cast(Learned, run.ahead[_NAME])
+    return await read_ahead(conn, _NAME, _read_named)
+
+
+async def _read_named(conn: asyncpg.Connection, run: WriteBehind) -> Learned | None:
+    envelopes = [cast(Envelope, about) for about in run.about if _named(about)]
+    return await _read(conn, envelopes, run.absent) if envelopes else None
 
 
 async def _read(conn: asyncpg.Connection, envelopes: list[Envelope], absent: set[object]) -> Learned:

@@ -11,14 +11,13 @@ event at a time, without reading ahead.
 
 from __future__ import annotations
 
-from typing import cast
 from uuid import UUID
 
 import asyncpg
 
 from services.training.domain.learner import Learner, Phase
 from shared.contracts.envelope import Envelope
-from shared.persistence.held import run_on
+from shared.persistence.held import WriteBehind, read_ahead
 
 LEARNER_COLUMNS = (
     "student_id, partnership_id, class_id, phase, first_start_on, period_start_on, planned_end_on,"
@@ -41,25 +40,24 @@ def learner_of(row: asyncpg.Record) -> Learner:
 async def learners_ahead(conn: asyncpg.Connection) -> dict[UUID, Learner | None] | None:
     """The learners the run on `conn` read ahead (None: absent), read now if this is its first question; None when
     `conn` is no run's or its events name no learner."""
-    run = run_on(conn)
-    if run is None:
+    return await read_ahead(conn, _NAME, _read_named)
+
+
+async def _read_named(conn: asyncpg.Connection, run: WriteBehind) -> dict[UUID, Learner | None] | None:
+    ids = sorted(
+        {
+            about.student_id
+            for about in run.about
+            if isinstance(about, Envelope) and about.type in _NAMING and about.student_id is not None
+        }
+    )
+    if not ids:
         return None
-    if _NAME not in run.ahead:
-        ids = sorted(
-            {
-                about.student_id
-                for about in run.about
-                if isinstance(about, Envelope) and about.type in _NAMING and about.student_id is not None
-            }
-        )
-        if not ids:
-            return None
-        rows = await conn.fetch(  # on the run's connection, so the rows it holds are written first
-            f"SELECT {LEARNER_COLUMNS} FROM learners WHERE student_id = ANY($1::uuid[]) ORDER BY student_id FOR UPDATE",
-            ids,
-        )
-        learners: dict[UUID, Learner | None] = dict.fromkeys(ids)
-        learners.update({row["student_id"]: learner_of(row) for row in rows})
-        run.absent.update(learner_key(student_id) for student_id, found in learners.items() if found is None)
-        run.ahead[_NAME] = learners
-    return cast(dict[UUID, Learner | None], run.ahead[_NAME])
+    rows = await conn.fetch(  # on the run's connection, so the rows it holds are written first
+        f"SELECT {LEARNER_COLUMNS} FROM learners WHERE student_id = ANY($1::uuid[]) ORDER BY student_id FOR UPDATE",
+        ids,
+    )
+    learners: dict[UUID, Learner | None] = dict.fromkeys(ids)
+    learners.update({row["student_id"]: learner_of(row) for row in rows})
+    run.absent.update(learner_key(student_id) for student_id, found in learners.items() if found is None)
+    return learners
