@@ -4,8 +4,10 @@ the strikes fall and a few poison records go in, wait until everything settled, 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import shutil
+import signal
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -20,7 +22,7 @@ from chaos.audit import Audit, audit, kept_by, learner_lag, topic_events
 from chaos.killer import Plan, Tally, Watchdog, strike
 from chaos.poison import DeadLetters, Poison, expected_dead_letters, poisons, post, read_dead_letters
 from chaos.recorder import Outcomes, RecordingTransport
-from chaos.stack import STAGE_SERVICES, ChaosStack
+from chaos.stack import STAGE_SERVICES, WORKER, ChaosStack
 from shared.application.clock import SystemClock, business_today
 from shared.config import ServiceSettings
 from shared.security.identity import Scope
@@ -63,6 +65,7 @@ class ChaosResult:
     comparison: Comparison
     seconds: float
     statuses: dict[str, int]
+    unsettled: str = ""
 
     @property
     def dead_letters_missing(self) -> int:
@@ -126,7 +129,10 @@ async def _storm(stack: ChaosStack, settings: ChaosSettings, say: Callable[[str]
             report = await _post_under_fire(stack, settings, programme, recorder, tally, credential, say)
             say("waiting until every process is back, every outbox published and every learner caught up")
             await _until(watchdog.all_up, settings.settle_timeout)
-            await _until(lambda: _settled(stack), settings.settle_timeout)
+            settled = await _until(lambda: _settled(stack), settings.settle_timeout)
+            unsettled = "" if settled else await _unsettled(stack)
+            if unsettled:
+                say(unsettled)
             comparison = await _compare(stack, credential, truth, settings.settle_timeout)
     finally:
         watching.cancel()
@@ -144,6 +150,7 @@ async def _storm(stack: ChaosStack, settings: ChaosSettings, say: Callable[[str]
         comparison,
         time.monotonic() - started,
         {str(status): count for status, count in sorted(recorder.statuses.items(), key=lambda s: str(s[0]))},
+        unsettled,
     )
 
 
@@ -213,15 +220,29 @@ async def _settled(stack: ChaosStack) -> bool:
     return not any(lag.values())
 
 
-async def _until(probe: Callable[[], Awaitable[bool]], timeout: float) -> None:
+async def _until(probe: Callable[[], Awaitable[bool]], timeout: float) -> bool:
+    """Whether `probe` said yes before the deadline."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             if await probe():
-                return
+                return True
         except (OSError, KafkaError) as error:
             log.warning("chaos_settle_probe_failed", error=repr(error))
         await asyncio.sleep(2)
+    return False
+
+
+async def _unsettled(stack: ChaosStack) -> str:
+    """What each consumer said last, for a run that did not settle (the stack's logs go with its directory); the
+    worker is asked for its tasks' stacks and its consumer's state first (SIGUSR1)."""
+    if (pid := stack.pid(WORKER)) is not None:
+        os.kill(pid, signal.SIGUSR1)
+        await asyncio.sleep(2)
+    return "\n".join(
+        f"not settled; the last lines of {name}'s log:\n{stack.log_tail(name, 80 if name == WORKER else 20)}"
+        for name in (*STAGE_SERVICES, WORKER)
+    )
 
 
 async def _compare(stack: ChaosStack, credential: Credential, truth: dict[str, Any], timeout: float) -> Comparison:

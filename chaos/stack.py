@@ -78,8 +78,10 @@ class ChaosStack:
         return entry.pid if entry is not None and entry.process_alive() else None
 
     def last_log_line(self, name: str) -> str:
-        lines = log_tail(self.supervisor.state.log_path(name), 1).strip()
-        return lines[-200:] or "(empty)"
+        return self.log_tail(name, 1)[-200:]
+
+    def log_tail(self, name: str, lines: int) -> str:
+        return log_tail(self.supervisor.state.log_path(name), lines).strip() or "(empty)"
 
     def kill(self, name: str) -> bool:
         """SIGKILL the component's recorded process (its process group: the backends of PostgreSQL, the JVM of

@@ -229,14 +229,17 @@ class Assessor:
         """Rebuild the engine from the tables for the partitions the group gave this worker in `group_generation`.
 
         `positions` are the group's committed offsets: every event before them is in the recovered tables, so
-        the first flush after recovery may report them as progress even when no later event arrives.
+        the first flush after recovery may report them as progress even when no later event arrives. They are
+        where faust reads from again, so they are what the next record is expected at, even when this worker read
+        further before: a record faust drops after its seek is then a gap (`streams/gaps.py`), which is filled and
+        acknowledged; expected further on, the dropped records were acknowledged by nothing, and faust's commit
+        stopped below them for good while the worker read on (the chaos test's group kept a lag of 434).
         """
         if group_generation < self.group_generation:
             return  # a recovery for a newer assignment has started; this one is stale
         self.ready, self.group_generation = False, group_generation
         self.partitions, self.fenced = set(owned), set()
-        for tp, offset in (positions or {}).items():
-            self._offsets[tp] = max(offset, self._offsets.get(tp, 0))
+        self._offsets.update(positions or {})
         await self.store.claim(self.settings.generation, self.owner, group_generation, owned)
         self.engine.clear()
         self._unsaved.clear()

@@ -9,6 +9,7 @@ import faust
 
 from services.assessment.settings import AssessmentSettings
 from services.assessment.streams import create_worker_app, prepare
+from services.assessment.streams.exit_guard import guard_exit_after_crash
 from services.assessment.streams.memory import pace_collector
 from shared.observability.logs import configure_logging
 
@@ -25,6 +26,7 @@ def main() -> None:
     # faust's terminal spinner turns the root logger to DEBUG and spins on every record: every aiokafka debug line
     # of every send was formatted (3% of a rebuild's samples). Without it the root logger keeps `level`.
     runner.spinner = None
+    guard_exit_after_crash(worker.app)
     runner.execute_from_commandline()
 
 

@@ -1,10 +1,15 @@
 """The stall watch: a worker that holds partitions with records it does not read either starts reading them again
-or leaves the group (issue 13).
+or leaves the group (issue 13); one whose commits stay below what it read leaves it too.
 
 Under load, a worker that joined a group at its second generation was seen holding its partitions for minutes with
 records waiting and none delivered, its fetch loop idle and every partition active. Whatever faust's fetcher lost,
 seeking the partitions again makes it fetch; if that does not help either, the worker crashes, so that the group
 rebalances and another worker (or this one, restarted) reads them.
+
+faust commits a partition only up to its first offset nothing acknowledged. A record it dropped and nobody read
+again holds the commit there for good while the worker reads on: the group's lag grows, and a restart would read
+everything since again. A worker whose commits stay below what it read for `COMMIT_PATIENCE_SECONDS` leaves the
+group the same way, and its successor reads from the commit (applying a record twice changes nothing).
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from services.assessment.streams.app import Worker
 
 log = structlog.get_logger(__name__)
 CHECK_EVERY_SECONDS = 5.0
+COMMIT_PATIENCE_SECONDS = 60.0  # a commit waits for the broker: one restarted is back in seconds
 
 
 class Stalled(RuntimeError):
-    """This worker holds partitions with records waiting and read none of them, even after seeking them again."""
+    """This worker holds partitions with records waiting and read none of them, even after seeking them again, or
+    it read records its commits never reach."""
 
 
 class Verdict(enum.Enum):
@@ -59,6 +66,7 @@ class StallWatch:
 
 def add_stall_watch(worker: Worker) -> None:
     watch = StallWatch(patience=max(10.0, worker.settings.session_timeout_seconds))
+    commits = StallWatch(patience=COMMIT_PATIENCE_SECONDS / 2)
 
     @worker.app.timer(CHECK_EVERY_SECONDS, name="stall-watch")  # type: ignore[untyped-decorator]
     async def stall_watch() -> None:
@@ -67,6 +75,7 @@ def add_stall_watch(worker: Worker) -> None:
             watch.since = None
             return
         read = assessor.next_offsets()
+        await _watch_commits(worker, commits, read)
         waiting = await waiting_records(worker, read)
         verdict = watch.check(bool(waiting.partitions), sum(read.values()), time.monotonic())
         if verdict is Verdict.LEAVE and not waiting.certain:
@@ -77,6 +86,32 @@ def add_stall_watch(worker: Worker) -> None:
         elif verdict is Verdict.LEAVE:
             log.error("assessment_stalled_leaving", partitions=_names(waiting.partitions))
             await worker.app.crash(Stalled(f"no record read from {_names(waiting.partitions)}"))
+
+
+async def _watch_commits(worker: Worker, watch: StallWatch, read: dict[tuple[str, int], int]) -> None:
+    committed = faust_commits(worker)
+    below = commits_below(worker.assigned(), committed, read)
+    verdict = watch.check(bool(below), sum(committed.values()), time.monotonic())
+    if verdict is Verdict.SEEK_AGAIN:
+        log.warning("assessment_commits_behind", partitions=below)
+    elif verdict is Verdict.LEAVE:
+        log.error("assessment_commits_stalled_leaving", partitions=below)
+        await worker.app.crash(Stalled(f"commits below the records read in {sorted(below)}"))
+
+
+def faust_commits(worker: Worker) -> dict[TP, int]:
+    """The offsets faust committed (or last tried to) in this generation, by partition."""
+    found = getattr(worker.app.consumer, "_committed_offset", {})
+    return {tp: offset for tp, offset in found.items() if offset is not None}
+
+
+def commits_below(assigned: set[TP], committed: dict[TP, int], read: dict[tuple[str, int], int]) -> dict[str, str]:
+    """The assigned partitions committed below the next offset this worker reads ("committed < read")."""
+    return {
+        f"{tp.topic}-{tp.partition}": f"{committed[tp]} < {next_offset}"
+        for tp in assigned
+        if tp in committed and committed[tp] < (next_offset := read.get((tp.topic, tp.partition), 0))
+    }
 
 
 @dataclass(frozen=True)

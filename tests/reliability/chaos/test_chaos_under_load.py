@@ -37,7 +37,7 @@ async def test_a_stack_killed_once_of_each_kind_loses_and_repeats_nothing(tmp_pa
     assert (a.server_errors, a.unanswered, a.unpublished, a.refused_by_broker) == (0, 0, 0, 0)
     assert a.accepted == result.drive.total_commands
     assert result.drive.failures == []
-    assert not any(a.lag.values()), a.lag
+    assert not any(a.lag.values()), f"{a.lag}\n{result.unsettled}"
     assert result.dead_letters.other == [], "valid events dead-lettered"
     assert result.dead_letters_missing == 0
     assert [m.describe() for m in result.comparison.mismatches] == []

@@ -331,3 +331,16 @@ async def test_a_record_handed_over_past_the_next_offset_expected_names_the_firs
     assert assessor.missing_before(topic, 2, 1) is None, "a record read again is no gap"
     assert assessor.missing_before(topic, 2, 4) == 2
     assert assessor.missing_before("t", 1, 9) == 7, "a recovered partition expects its committed offset"
+
+
+async def test_a_partition_read_past_its_committed_offset_expects_that_offset_after_a_recovery() -> None:
+    """faust reads again from the committed offset: a record it drops there must show as a gap, or nothing
+    acknowledges it and faust's commit stops below it for good."""
+    assessor = Assessor(settings(), FakeStore(), {}, {}, FakeProducer().send)  # type: ignore[arg-type]
+    await assessor.recovered({0, 1, 2}, 1)
+    topic = stage_topics("u.")[0]
+    for offset in range(10):
+        await assessor.handle(topic, 2, offset, b"k", b"{not json", [])
+    await assessor.recovered({0, 1, 2}, 2, {(topic, 2): 4})
+    assert assessor.missing_before(topic, 2, 4) is None
+    assert assessor.missing_before(topic, 2, 7) == 4

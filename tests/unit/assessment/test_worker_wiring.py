@@ -9,7 +9,7 @@ from faust.types import TP
 from services.assessment.settings import AssessmentSettings
 from services.assessment.streams import create_worker_app
 from services.assessment.streams.recovery import uncommitted
-from services.assessment.streams.stalls import StallWatch, Verdict
+from services.assessment.streams.stalls import StallWatch, Verdict, commits_below
 from services.assessment.streams.timers import FenceWatch
 from shared.contracts.registry import stage_topics
 
@@ -56,3 +56,11 @@ def test_a_worker_that_reads_or_has_nothing_waiting_is_never_told_to_leave() -> 
         assert watch.check(behind=True, marker=second, now=float(second)) is Verdict.MOVING
     assert watch.check(behind=False, marker=200, now=300.0) is Verdict.MOVING
     assert watch.check(behind=False, marker=200, now=400.0) is Verdict.MOVING
+
+
+def test_a_partition_committed_below_the_next_offset_read_is_named_and_one_caught_up_is_not() -> None:
+    a, b, c = TP("cycle.recruitment", 0), TP("cycle.recruitment", 1), TP("cycle.training", 0)
+    read = {("cycle.recruitment", 0): 500, ("cycle.recruitment", 1): 40, ("cycle.training", 0): 7}
+    committed = {a: 66, b: 40, TP("cycle.training", 5): 1}
+    assert commits_below({a, b, c}, committed, read) == {"cycle.recruitment-0": "66 < 500"}
+    assert commits_below({b, c}, committed, read) == {}, "a partition faust never committed is not named"
