@@ -9,7 +9,8 @@ rebalances and another worker (or this one, restarted) reads them.
 faust commits a partition only up to its first offset nothing acknowledged. A record it dropped and nobody read
 again holds the commit there for good while the worker reads on: the group's lag grows, and a restart would read
 everything since again. A worker whose commits stay below what it read for `COMMIT_PATIENCE_SECONDS` leaves the
-group the same way, and its successor reads from the commit (applying a record twice changes nothing).
+group the same way, and its successor reads from the commit (applying a record twice changes nothing). So does one
+that stays in a rebalance or a recovery for `RECOVERY_PATIENCE_SECONDS` without reading a changelog record.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import enum
 import time
 from dataclasses import dataclass
+from typing import Any, cast
 
 import structlog
 from faust.types import TP
@@ -26,6 +28,7 @@ from services.assessment.streams.app import Worker
 log = structlog.get_logger(__name__)
 CHECK_EVERY_SECONDS = 5.0
 COMMIT_PATIENCE_SECONDS = 60.0  # a commit waits for the broker: one restarted is back in seconds
+RECOVERY_PATIENCE_SECONDS = 300.0  # a recovery that reads nothing of its changelogs for this long is stuck
 
 
 class Stalled(RuntimeError):
@@ -67,13 +70,16 @@ class StallWatch:
 def add_stall_watch(worker: Worker) -> None:
     watch = StallWatch(patience=max(10.0, worker.settings.session_timeout_seconds))
     commits = StallWatch(patience=COMMIT_PATIENCE_SECONDS / 2)
+    recovering = StallWatch(patience=RECOVERY_PATIENCE_SECONDS / 2)
 
     @worker.app.timer(CHECK_EVERY_SECONDS, name="stall-watch")  # type: ignore[untyped-decorator]
     async def stall_watch() -> None:
         assessor = worker.assessor
         if assessor is None or not assessor.ready or worker.app.rebalancing:
-            watch.since = None
+            watch.since = commits.since = None
+            await _watch_recovery(worker, recovering)
             return
+        recovering.since = None
         read = assessor.next_offsets()
         await _watch_commits(worker, commits, read)
         waiting = await waiting_records(worker, read)
@@ -86,6 +92,18 @@ def add_stall_watch(worker: Worker) -> None:
         elif verdict is Verdict.LEAVE:
             log.error("assessment_stalled_leaving", partitions=_names(waiting.partitions))
             await worker.app.crash(Stalled(f"no record read from {_names(waiting.partitions)}"))
+
+
+async def _watch_recovery(worker: Worker, watch: StallWatch) -> None:
+    """A worker given no partition has nothing to recover: it waits for good, and rightly."""
+    recovery = cast(Any, worker.app.tables).recovery
+    marker = sum(recovery.active_offsets.values()) + sum(recovery.standby_offsets.values())
+    verdict = watch.check(bool(worker.assigned()), marker, time.monotonic())
+    if verdict is Verdict.SEEK_AGAIN:
+        log.warning("assessment_not_ready", rebalancing=worker.app.rebalancing, in_recovery=worker.app.in_recovery)
+    elif verdict is Verdict.LEAVE:
+        log.error("assessment_not_ready_leaving", rebalancing=worker.app.rebalancing, in_recovery=recovery.in_recovery)
+        await worker.app.crash(Stalled(f"not ready for {RECOVERY_PATIENCE_SECONDS:.0f} s, no changelog record read"))
 
 
 async def _watch_commits(worker: Worker, watch: StallWatch, read: dict[tuple[str, int], int]) -> None:

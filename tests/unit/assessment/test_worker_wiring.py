@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+from types import SimpleNamespace
 
 from faust.types import TP
 
 from services.assessment.settings import AssessmentSettings
 from services.assessment.streams import create_worker_app
 from services.assessment.streams.recovery import uncommitted
-from services.assessment.streams.stalls import StallWatch, Verdict, commits_below
+from services.assessment.streams.stalls import StallWatch, Verdict, _watch_recovery, commits_below
 from services.assessment.streams.timers import FenceWatch
 from shared.contracts.registry import stage_topics
 
@@ -64,3 +66,41 @@ def test_a_partition_committed_below_the_next_offset_read_is_named_and_one_caugh
     committed = {a: 66, b: 40, TP("cycle.training", 5): 1}
     assert commits_below({a, b, c}, committed, read) == {"cycle.recruitment-0": "66 < 500"}
     assert commits_below({b, c}, committed, read) == {}, "a partition faust never committed is not named"
+
+
+class _Recovery:
+    def __init__(self) -> None:
+        self.active_offsets: dict[TP, int] = {TP("cycle.assessment.records-changelog", 0): 10}
+        self.standby_offsets: dict[TP, int] = {}
+        self.in_recovery = True
+
+
+class _NotReady:
+    """What `_watch_recovery` reads of a worker stuck in a recovery."""
+
+    def __init__(self, partitions: set[TP]) -> None:
+        self.partitions, self.crashed = partitions, []  # type: list[BaseException]
+        self.app = SimpleNamespace(
+            tables=SimpleNamespace(recovery=_Recovery()), rebalancing=True, in_recovery=True, crash=self._crash
+        )
+
+    async def _crash(self, reason: BaseException) -> None:
+        self.crashed.append(reason)
+
+    def assigned(self) -> set[TP]:
+        return self.partitions
+
+
+async def test_a_worker_whose_recovery_reads_nothing_leaves_after_the_patience_and_one_reading_on_stays() -> None:
+    stuck, spare = _NotReady({TP("cycle.recruitment", 0)}), _NotReady(set())
+    moving = _NotReady({TP("cycle.recruitment", 0)})
+    watches = [StallWatch(patience=0.05) for _ in range(3)]
+    for _ in range(3):  # moving, the patience over (a warning), twice over (leaving)
+        await _watch_recovery(stuck, watches[0])  # type: ignore[arg-type]
+        await _watch_recovery(spare, watches[1])  # type: ignore[arg-type]
+        await _watch_recovery(moving, watches[2])  # type: ignore[arg-type]
+        moving.app.tables.recovery.active_offsets[TP("cycle.assessment.records-changelog", 0)] += 100
+        await asyncio.sleep(0.06)
+    assert [type(e).__name__ for e in stuck.crashed] == ["Stalled"]
+    assert spare.crashed == [], "a worker given no partition has nothing to recover"
+    assert moving.crashed == []
