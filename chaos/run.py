@@ -238,7 +238,9 @@ async def _unsettled(stack: ChaosStack) -> str:
     worker is asked for its tasks' stacks and its consumer's state first (SIGUSR1)."""
     if (pid := stack.pid(WORKER)) is not None:
         os.kill(pid, signal.SIGUSR1)
-        await asyncio.sleep(2)
+        deadline = time.monotonic() + 10
+        while '"task_dump"' not in stack.log_tail(WORKER, 5) and time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
     return "\n".join(
         f"not settled; the last lines of {name}'s log:\n{stack.log_tail(name, 80 if name == WORKER else 20)}"
         for name in (*STAGE_SERVICES, WORKER)

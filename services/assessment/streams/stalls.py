@@ -74,16 +74,16 @@ def add_stall_watch(worker: Worker) -> None:
 
     @worker.app.timer(CHECK_EVERY_SECONDS, name="stall-watch")  # type: ignore[untyped-decorator]
     async def stall_watch() -> None:
-        assessor = worker.assessor
+        assessor, now = worker.assessor, time.monotonic()
         if assessor is None or not assessor.ready or worker.app.rebalancing:
             watch.since = commits.since = None
-            await _watch_recovery(worker, recovering)
+            await _watch_recovery(worker, recovering, now)
             return
         recovering.since = None
         read = assessor.next_offsets()
-        await _watch_commits(worker, commits, read)
+        await _watch_commits(worker, commits, read, now)
         waiting = await waiting_records(worker, read)
-        verdict = watch.check(bool(waiting.partitions), sum(read.values()), time.monotonic())
+        verdict = watch.check(bool(waiting.partitions), sum(read.values()), now)
         if verdict is Verdict.LEAVE and not waiting.certain:
             verdict = Verdict.SEEK_AGAIN  # one offset past the position may be a commit marker: never leave for it
         if verdict is Verdict.SEEK_AGAIN:
@@ -94,27 +94,32 @@ def add_stall_watch(worker: Worker) -> None:
             await worker.app.crash(Stalled(f"no record read from {_names(waiting.partitions)}"))
 
 
-async def _watch_recovery(worker: Worker, watch: StallWatch) -> None:
+async def _watch_recovery(worker: Worker, watch: StallWatch, now: float) -> None:
     """A worker given no partition has nothing to recover: it waits for good, and rightly."""
     recovery = cast(Any, worker.app.tables).recovery
     marker = sum(recovery.active_offsets.values()) + sum(recovery.standby_offsets.values())
-    verdict = watch.check(bool(worker.assigned()), marker, time.monotonic())
-    if verdict is Verdict.SEEK_AGAIN:
-        log.warning("assessment_not_ready", rebalancing=worker.app.rebalancing, in_recovery=worker.app.in_recovery)
-    elif verdict is Verdict.LEAVE:
-        log.error("assessment_not_ready_leaving", rebalancing=worker.app.rebalancing, in_recovery=recovery.in_recovery)
-        await worker.app.crash(Stalled(f"not ready for {RECOVERY_PATIENCE_SECONDS:.0f} s, no changelog record read"))
+    verdict = watch.check(bool(worker.assigned()), marker, now)
+    reason = f"not ready for {RECOVERY_PATIENCE_SECONDS:.0f} s, no changelog record read"
+    state = {"rebalancing": worker.app.rebalancing, "in_recovery": recovery.in_recovery}
+    await _warn_then_leave(worker, verdict, "assessment_not_ready", reason, state)
 
 
-async def _watch_commits(worker: Worker, watch: StallWatch, read: dict[tuple[str, int], int]) -> None:
+async def _watch_commits(worker: Worker, watch: StallWatch, read: dict[tuple[str, int], int], now: float) -> None:
     committed = faust_commits(worker)
     below = commits_below(worker.assigned(), committed, read)
-    verdict = watch.check(bool(below), sum(committed.values()), time.monotonic())
+    verdict = watch.check(bool(below), sum(committed.values()), now)
+    reason = f"commits below the records read in {sorted(below)}"
+    await _warn_then_leave(worker, verdict, "assessment_commits_behind", reason, {"partitions": below})
+
+
+async def _warn_then_leave(worker: Worker, verdict: Verdict, event: str, reason: str, state: dict[str, object]) -> None:
+    """A watch with nothing to try first: its first patience over is a warning (`event`), the second a crash
+    (`event` + `_leaving`), so that the worker is restarted."""
     if verdict is Verdict.SEEK_AGAIN:
-        log.warning("assessment_commits_behind", partitions=below)
+        log.warning(event, **state)
     elif verdict is Verdict.LEAVE:
-        log.error("assessment_commits_stalled_leaving", partitions=below)
-        await worker.app.crash(Stalled(f"commits below the records read in {sorted(below)}"))
+        log.error(f"{event}_leaving", **state)
+        await worker.app.crash(Stalled(reason))
 
 
 def faust_commits(worker: Worker) -> dict[TP, int]:

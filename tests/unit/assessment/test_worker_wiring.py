@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -94,13 +93,12 @@ class _NotReady:
 async def test_a_worker_whose_recovery_reads_nothing_leaves_after_the_patience_and_one_reading_on_stays() -> None:
     stuck, spare = _NotReady({TP("cycle.recruitment", 0)}), _NotReady(set())
     moving = _NotReady({TP("cycle.recruitment", 0)})
-    watches = [StallWatch(patience=0.05) for _ in range(3)]
-    for _ in range(3):  # moving, the patience over (a warning), twice over (leaving)
-        await _watch_recovery(stuck, watches[0])  # type: ignore[arg-type]
-        await _watch_recovery(spare, watches[1])  # type: ignore[arg-type]
-        await _watch_recovery(moving, watches[2])  # type: ignore[arg-type]
+    watches = [StallWatch(patience=10.0) for _ in range(3)]
+    for now in (0.0, 11.0, 22.0):  # moving, the patience over (a warning), twice over (leaving)
+        await _watch_recovery(stuck, watches[0], now)  # type: ignore[arg-type]
+        await _watch_recovery(spare, watches[1], now)  # type: ignore[arg-type]
+        await _watch_recovery(moving, watches[2], now)  # type: ignore[arg-type]
         moving.app.tables.recovery.active_offsets[TP("cycle.assessment.records-changelog", 0)] += 100
-        await asyncio.sleep(0.06)
     assert [type(e).__name__ for e in stuck.crashed] == ["Stalled"]
     assert spare.crashed == [], "a worker given no partition has nothing to recover"
     assert moving.crashed == []
