@@ -4,7 +4,7 @@ topics, tables, agent, recovery callback and timer, each a module; `create_worke
 from __future__ import annotations
 
 from services.assessment.settings import AssessmentSettings
-from services.assessment.streams import changelog_flush, handover
+from services.assessment.streams import changelog_flush, fetch_wait, handover
 from services.assessment.streams.agents import add_assess_agent
 from services.assessment.streams.app import Worker, faust_app
 from services.assessment.streams.recovery import add_recovery
@@ -19,6 +19,7 @@ __all__ = ["Worker", "create_worker_app", "prepare"]
 def create_worker_app(settings: AssessmentSettings) -> Worker:
     changelog_flush.install()
     handover.install()
+    fetch_wait.install()
     app = faust_app(settings)
     worker = Worker(app, settings, create_tables(app, settings), source_topic(app, settings))
     add_assess_agent(worker)

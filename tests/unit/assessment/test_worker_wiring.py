@@ -9,6 +9,7 @@ from faust.types import TP
 
 from services.assessment.settings import AssessmentSettings
 from services.assessment.streams import create_worker_app
+from services.assessment.streams.fetch_wait import FETCH_MAX_WAIT_MS
 from services.assessment.streams.recovery import uncommitted
 from services.assessment.streams.stalls import StallWatch, Verdict, _watch_recovery, commits_below
 from services.assessment.streams.timers import FenceWatch
@@ -102,3 +103,14 @@ async def test_a_worker_whose_recovery_reads_nothing_leaves_after_the_patience_a
     assert [type(e).__name__ for e in stuck.crashed] == ["Stalled"]
     assert spare.crashed == [], "a worker given no partition has nothing to recover"
     assert moving.crashed == []
+
+
+async def test_the_worker_consumer_asks_the_broker_to_hold_a_fetch_for_100_ms_at_most(tmp_path: Path) -> None:
+    """faust asks for 1,500 ms; a fetch naming only quiet partitions then held back the busy ones that long."""
+    settings = AssessmentSettings(CYCLE_TOPIC_NAMESPACE="w.", ASSESSMENT_DATA_DIR=tmp_path)
+    worker = create_worker_app(settings)
+    consumer = worker.app.consumer._thread._create_worker_consumer(worker.app.transport)  # type: ignore[attr-defined]
+    try:
+        assert consumer._fetch_max_wait_ms == FETCH_MAX_WAIT_MS == 100
+    finally:
+        await consumer._client.close()
