@@ -65,12 +65,13 @@ def partition_of(partnership_id: UUID, partitions: int) -> int:
 class Turns:
     """Lets a long loop of a flush give way every `every` seconds: a flush renders and compares tens of thousands
     of figures, seconds of work, and without a turn the events read meanwhile and the live flush waited for all of
-    it (the agent takes every record its stream holds in one turn). While records arrive (`reading` moved since the
-    last turn) a turn lasts as long as the work before it, so the flush takes at most half of the worker's time and
-    the live figures keep their pace (at 1,000 events/s a flush of 2 to 3 s pushed the freshness p99 from about
-    0.5 s to over 1 s); with none arriving, the loop goes on at once."""
+    it (the agent takes every record its stream holds in one turn). For a worker whose figures queries read, while
+    records arrive (`reading` moved since the last turn), a turn lasts as long as the work before it, so the flush
+    takes at most half of its time and the live figures keep their pace (at 1,000 events/s a flush of 2 to 3 s
+    pushed the freshness p99 from about 0.5 s to over 1 s); otherwise (`reading` None: a rebuild's generation,
+    which no query reads yet) the loop goes on at once."""
 
-    reading: Callable[[], int] = lambda: 0
+    reading: Callable[[], int] | None = None
     every: float = 0.02
     since: float = field(default_factory=time.monotonic)
     read: int | None = None
@@ -79,9 +80,9 @@ class Turns:
         """Whether the loop may go on (`still()`, asked after a turn given; true when none was)."""
         if time.monotonic() - self.since < self.every:
             return True
-        arriving = self.read is not None and self.reading() != self.read
-        await asyncio.sleep(self.every if arriving else 0)
-        self.since, self.read = time.monotonic(), self.reading()
+        reading = self.reading() if self.reading is not None else None
+        await asyncio.sleep(self.every if self.read is not None and reading != self.read else 0)
+        self.since, self.read = time.monotonic(), reading
         return still()
 
 
@@ -299,7 +300,7 @@ class Assessor:
         rendered: dict[str, list[Figure]] = {}
         partial: set[str] = set()
         parts = []
-        turn, recovery = Turns(lambda: self.read), self.group_generation
+        turn, recovery = Turns((lambda: self.read) if self._answering[1] else None), self.group_generation
         for pid in dirty | (dirty_rollups & set(self.engine.partnerships)):
             if not await turn.given(lambda: self.ready and self.group_generation == recovery):
                 return 0  # a recovery began meanwhile: it rebuilds the engine and marks every scope changed

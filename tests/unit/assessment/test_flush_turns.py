@@ -34,3 +34,17 @@ async def test_a_flush_within_its_time_slice_goes_on_without_a_turn(monkeypatch:
     monkeypatch.setattr(runtime.asyncio, "sleep", sleep)
     turn = Turns(lambda: 1, every=60.0)
     assert await turn.given(lambda: False)
+
+
+async def test_a_flush_no_query_reads_goes_on_at_once_whatever_arrives(monkeypatch: pytest.MonkeyPatch) -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(runtime.asyncio, "sleep", sleep)
+    turn = Turns(None, every=0.02)
+    for _ in range(3):
+        turn.since = float("-inf")
+        assert await turn.given(lambda: True)
+    assert slept == [0, 0, 0]
