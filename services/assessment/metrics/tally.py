@@ -21,15 +21,9 @@ class Tally:
     samples: dict[Bucket, dict[str, Counter[int]]] = field(default_factory=dict)
     # The cells `add` moved since the owner last cleared it: what a flush renders again (`render(..., only=)`).
     touched: set[Bucket] = field(default_factory=set)
-    # Each cell's packed bytes as `pack` last made them, and the cells moved since: a live flush packs the tallies
-    # of every partnership an event reached, several times a second, and most of their cells have not moved.
-    _packed_sums: dict[Bucket, bytes] = field(default_factory=dict, repr=False, compare=False)
-    _packed_samples: dict[Bucket, bytes] = field(default_factory=dict, repr=False, compare=False)
-    _repack: set[Bucket] = field(default_factory=set, repr=False, compare=False)
 
     def add(self, share: Contribution, sign: int = 1) -> None:
         self.touched.update(share.buckets)
-        self._repack.update(share.buckets)
         for bucket in share.buckets:
             sums = self.sums.get(bucket)
             if sums is None:
@@ -67,12 +61,10 @@ class Tally:
             moved = _difference(old.values, new.values)
             if moved:
                 self.touched.update(new.buckets)
-                self._repack.update(new.buckets)
                 for bucket in new.buckets:
                     _add_entries(self.sums.setdefault(bucket, {}), moved)
         if old.samples != new.samples:
             self.touched.update(new.buckets)
-            self._repack.update(new.buckets)
             changed = [
                 (metric, old.samples.get(metric), new.samples.get(metric))
                 for metric in {**old.samples, **new.samples}
@@ -119,7 +111,6 @@ class Tally:
                     self._add_samples(bucket, samples)
 
     def _add_sums(self, bucket: Bucket, values: dict[str, list[int]]) -> None:
-        self._repack.add(bucket)
         sums = self.sums.get(bucket)
         if sums is None:  # a new cell: copied whole
             self.sums[bucket] = {metric: [num, den, open_] for metric, (num, den, open_) in values.items()}
@@ -127,7 +118,6 @@ class Tally:
         _add_entries(sums, values)
 
     def _add_samples(self, bucket: Bucket, samples: dict[str, Counter[int]]) -> None:
-        self._repack.add(bucket)
         cell = self.samples.get(bucket)
         if cell is None:
             cell = self.samples[bucket] = {}
@@ -142,14 +132,12 @@ class Tally:
         """The share's values for one cell only (`extra`) and its marks on the total cell."""
         for bucket, metric, (num, den, open_) in share.extra:
             self.touched.add(bucket)
-            self._repack.add(bucket)
             entry = self.sums.setdefault(bucket, {}).setdefault(metric, [0, 0, 0])
             entry[0] += sign * num
             entry[1] += sign * den
             entry[2] += sign * open_
         if share.marks:
             self.touched.add(TOTAL)
-            self._repack.add(TOTAL)
             counters = self.samples.setdefault(TOTAL, {})
             for name, key, weight in share.marks:
                 counter = counters.setdefault(name, Counter())
@@ -164,27 +152,13 @@ class Tally:
             self._add_samples(bucket, counters)
 
     def pack(self) -> bytes:
-        """`[sums, samples]` in msgpack, each a list of `[dimension, name, entries]` cells; the cells not moved
-        since the last `pack` are copied as they were packed then (an array is its header and its items' bytes)."""
-        moved, self._repack = self._repack, set()
-        sums, samples = self._packed_sums, self._packed_samples
-        for bucket, metrics in self.sums.items():
-            if bucket in moved or bucket not in sums:
-                sums[bucket] = _packb([bucket[0].value, bucket[1], [[m, *e] for m, e in metrics.items()]])
-        for bucket, counters in self.samples.items():
-            if bucket in moved or bucket not in samples:
-                samples[bucket] = _packb(
-                    [bucket[0].value, bucket[1], [[m, list(c.items())] for m, c in counters.items()]]
-                )
-        return b"".join(
-            [
-                _array_header(2),
-                _array_header(len(self.sums)),
-                *[sums[bucket] for bucket in self.sums],
-                _array_header(len(self.samples)),
-                *[samples[bucket] for bucket in self.samples],
-            ]
-        )
+        sums = [[b[0].value, b[1], [[m, *e] for m, e in metrics.items()]] for b, metrics in self.sums.items()]
+        samples = [
+            [b[0].value, b[1], [[m, list(c.items())] for m, c in metrics.items()]]
+            for b, metrics in self.samples.items()
+        ]
+        packed: bytes = msgpack.packb([sums, samples], use_bin_type=True)
+        return packed
 
     @classmethod
     def unpack(cls, raw: bytes) -> Tally:
@@ -195,20 +169,6 @@ class Tally:
         for dim, name, metrics in samples:
             tally.samples[(Dimension(dim), name)] = {m: Counter(dict(pairs)) for m, pairs in metrics}
         return tally
-
-
-def _packb(value: object) -> bytes:
-    packed: bytes = msgpack.packb(value, use_bin_type=True)
-    return packed
-
-
-def _array_header(length: int) -> bytes:
-    """The msgpack header of an array of `length` items (its fixarray, array 16 or array 32 form)."""
-    if length < 16:
-        return bytes([0x90 | length])
-    if length < 1 << 16:
-        return b"\xdc" + length.to_bytes(2, "big")
-    return b"\xdd" + length.to_bytes(4, "big")
 
 
 def _add_entries(sums: dict[str, list[int]], values: Mapping[str, Sequence[int]]) -> None:
