@@ -117,6 +117,7 @@ class Assessor:
     read: int = 0  # records handed to `handle`, whatever became of them
     _live_progress: dict[tuple[str, int], int] = field(default_factory=dict)  # as the last live flush wrote it
     _answering: tuple[float, bool] = (float("-inf"), False)  # when it was last asked, whether queries read us
+    _live_writes: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         self.engine = LiveEngine(self.settings.live_as_of())
@@ -294,13 +295,16 @@ class Assessor:
         dirty, self.engine.dirty = self.engine.dirty, set()
         dirty_rollups, self.engine.dirty_rollups = self.engine.dirty_rollups, set()
         batch = FlushBatch(progress=dict(self._offsets))
-        self._read_live(batch)
         unsaved, self._unsaved = self._unsaved, set()
         batch.records = [(key, self.records[key.encode()]) for key in unsaved if key.encode() in self.records]
+        # The partnerships' tallies first, in a transaction of their own: held in the flush's until its end (seconds
+        # later), they were missing while a live flush meanwhile wrote progress that claimed their events.
+        recovery = self.group_generation
+        await self._write_live()
         rendered: dict[str, list[Figure]] = {}
         partial: set[str] = set()
         parts = []
-        turn, recovery = Turns((lambda: self.read) if self._answering[1] else None), self.group_generation
+        turn = Turns((lambda: self.read) if self._answering[1] else None)
         for pid in dirty | (dirty_rollups & set(self.engine.partnerships)):
             if not await turn.given(lambda: self.ready and self.group_generation == recovery):
                 return 0  # a recovery began meanwhile: it rebuilds the engine and marks every scope changed
@@ -347,13 +351,17 @@ class Assessor:
         figure), so it runs often and live answers (rendered from the tallies) follow the events closely."""
         if not self.ready or not await self._answers_queries():
             return 0
-        batch = FlushBatch(progress=dict(self._offsets))
-        self._read_live(batch)
-        if not batch.tallies and batch.progress == self._live_progress:
-            return 0
-        written = await self.store.write_live(self.settings.generation, self.owner, batch, self._partition)
-        self._live_progress = batch.progress
-        return len(written.tallies)
+        return await self._write_live()
+
+    async def _write_live(self) -> int:
+        async with self._live_writes:  # the live timer's and a flush's: one at a time, in the order they read
+            batch = FlushBatch(progress=dict(self._offsets))
+            self._read_live(batch)
+            if not batch.tallies and batch.progress == self._live_progress:
+                return 0
+            written = await self.store.write_live(self.settings.generation, self.owner, batch, self._partition)
+            self._live_progress = batch.progress
+            return len(written.tallies)
 
     async def _answers_queries(self) -> bool:
         """Whether queries read this worker's generation (asked again after `_ANSWERING_SECONDS`): a rebuild's new

@@ -218,8 +218,8 @@ class AssessmentStore:
     async def write_live_tallies(
         self, conn: Executor, generation: str, tallies: Sequence[LiveTally], read_at: datetime | None = None
     ) -> None:
-        if tallies:
-            columns = list(zip(*tallies, strict=True))
+        if tallies:  # in key order: two writes of the same new scopes in two orders deadlocked on their inserts
+            columns = list(zip(*sorted(tallies, key=lambda tally: tally[:2]), strict=True))
             await conn.execute(_UPSERT_TALLIES, generation, read_at or datetime.now(UTC), *columns)
 
     async def live_answer(
@@ -362,7 +362,7 @@ class AssessmentStore:
                 f"INSERT INTO {table} (generation, topic, partition, next_offset) VALUES ($1, $2, $3, $4)"
                 " ON CONFLICT (generation, topic, partition) DO UPDATE SET"
                 f" next_offset = GREATEST({table}.next_offset, EXCLUDED.next_offset), updated_at = now()",
-                [(generation, topic, partition, offset) for (topic, partition), offset in offsets.items()],
+                [(generation, topic, partition, offset) for (topic, partition), offset in sorted(offsets.items())],
             )
 
     async def progress(self, generation: str, table: str = "progress") -> dict[tuple[str, int], int]:

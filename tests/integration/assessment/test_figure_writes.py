@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from uuid import uuid4
@@ -61,3 +62,30 @@ async def test_a_live_tally_read_earlier_does_not_replace_one_read_later_and_ano
     assert await assessment_store.live_tallies("g1", f"partnership:{mine}") == [(1, day, b"later")]
     assert await assessment_store.live_tallies("g1", f"partnership:{theirs}") == []
     assert await assessment_store.live_progress("g1") == {("t", 0): 5}
+
+
+async def test_two_live_writes_of_the_same_new_scopes_in_opposite_orders_both_commit(
+    assessment_store: AssessmentStore, service_settings: ServiceSettings
+) -> None:
+    """A flush's live write and the live timer's can hold the same scopes, read in two orders: their inserts
+    deadlocked (PostgreSQL aborted one, and the worker with it) until every write took its scopes in key order."""
+    owner, partitions = uuid4().hex, service_settings.topic_partitions
+    await assessment_store.claim("g1", owner, 1, range(partitions))
+    day, read = date(2026, 6, 30), datetime(2026, 6, 30, 12, tzinfo=UTC)
+
+    def mine(pid: object) -> int:
+        return partition_of(pid, partitions)  # type: ignore[arg-type]
+
+    for _ in range(5):
+        scopes = [(f"partnership:{uuid4()}", version) for _ in range(300) for version in (1, 2)]
+        forward = [(scope, version, day, b"forward") for scope, version in scopes]
+        backward = [(scope, version, day, b"backward") for scope, version in reversed(scopes)]
+        await asyncio.gather(
+            assessment_store.write_live("g1", owner, FlushBatch(tallies=forward, read_at=read), mine),
+            assessment_store.write_live("g1", owner, FlushBatch(tallies=backward, read_at=read), mine),
+        )
+        for scope, _ in scopes[:3]:
+            assert {tally for _, _, tally in await assessment_store.live_tallies("g1", scope)} in (
+                {b"forward"},
+                {b"backward"},
+            ), "each scope is one write's, whole"

@@ -64,3 +64,13 @@ def test_a_pace_keeps_to_its_steady_share_only_while_records_arrive() -> None:
     pace.flushed(started=0.0, ended=0.4)
     assert not pace.starts(now=2.0, read=900, waiting=lambda: 0, written=lambda: 900), "arriving: waits 3.6 s"
     assert pace.starts(now=2.0, read=900, waiting=lambda: 0, written=lambda: 100), "none arrived: due at the minimum"
+
+
+def test_a_cadence_counts_its_minimum_interval_from_the_last_start() -> None:
+    pace = FlushPace(minimum=0.25, cadence=True)
+    pace.flushed(started=10.0, ended=10.125)
+    assert not pace.due(now=10.2, behind=False), "0.2 s after the last start"
+    assert pace.due(now=10.25, behind=False), "every 0.25 s, however long a flush took (not 0.25 s after its end)"
+    pace.flushed(started=20.0, ended=20.5)
+    assert not pace.due(now=21.9, behind=True), "behind: it still reads three times as long as it flushed"
+    assert pace.due(now=22.0, behind=True)

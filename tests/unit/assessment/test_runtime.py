@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import date
 from uuid import UUID, uuid4
@@ -177,6 +178,31 @@ async def test_a_live_flush_writes_what_changed_since_the_last_and_nothing_when_
     await assessor.handle(topic, 0, 10_000, message.key.encode(), message.value, message.headers)
     assert await assessor.flush_live() == 2, "the changed partnership's tally in each metric version"
     assert store.live_progress_rows[(topic, 0)] == 10_001
+
+
+async def test_live_progress_never_claims_events_of_tallies_a_flush_still_holds() -> None:
+    """A flush takes seconds to reach its write; a live flush meanwhile writes how far the worker read. Every
+    partnership's tally counting those events must be written by then, not held for the flush's own write."""
+    assessor, store, _, events = await fed_assessor()
+    expected, expected_store, _, _ = await fed_assessor(events=events)
+    await expected.flush()
+    writing, release = asyncio.Event(), asyncio.Event()
+    write_flush = store.write_flush
+
+    async def held(*args):
+        writing.set()
+        await release.wait()
+        return await write_flush(*args)
+
+    store.write_flush = held  # type: ignore[method-assign]
+    flushing = asyncio.create_task(assessor.flush())
+    await writing.wait()
+    await assessor.flush_live()
+    assert store.live_progress_rows == {(t, p): o for (t, p), o in assessor.next_offsets().items()}
+    assert store.live_readings() == expected_store.figures != {}, "the live answers count what progress claims"
+    release.set()
+    await flushing
+    assert store.figures == expected_store.figures
 
 
 async def test_a_generation_queries_do_not_read_writes_its_tallies_only_with_its_figures() -> None:
