@@ -75,6 +75,7 @@ class FlushPace:
     share: float = FLUSHING_SHARE
     steady_share: float = 1.0
     cadence: bool = False
+    started: float = float("-inf")
     ended: float = float("-inf")
     took: float = 0.0
     read_at_start: int = 0  # records the worker had read when the last flush started
@@ -86,7 +87,7 @@ class FlushPace:
         return self._interval_passed(now) and waited >= self.took * (1 - share) / share
 
     def _interval_passed(self, now: float) -> bool:
-        return now - self.ended + (self.took if self.cadence else 0.0) >= self.minimum
+        return now - (self.started if self.cadence else self.ended) >= self.minimum
 
     def starts(self, now: float, read: int, waiting: Callable[[], int], written: Callable[[], int] = lambda: 0) -> bool:
         """Whether a flush starts now, the worker having read `read` records with `waiting()` more to read and
@@ -101,7 +102,7 @@ class FlushPace:
         return True
 
     def flushed(self, started: float, ended: float) -> None:
-        self.ended, self.took = ended, ended - started
+        self.started, self.ended, self.took = started, ended, ended - started
 
 
 def add_flush_timer(worker: Worker) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from services.assessment.metrics.figures import Figure
 from services.assessment.runtime import partition_of
@@ -73,8 +73,8 @@ async def test_two_live_writes_of_the_same_new_scopes_in_opposite_orders_both_co
     await assessment_store.claim("g1", owner, 1, range(partitions))
     day, read = date(2026, 6, 30), datetime(2026, 6, 30, 12, tzinfo=UTC)
 
-    def mine(pid: object) -> int:
-        return partition_of(pid, partitions)  # type: ignore[arg-type]
+    def mine(pid: UUID) -> int:
+        return partition_of(pid, partitions)
 
     for _ in range(5):
         scopes = [(f"partnership:{uuid4()}", version) for _ in range(300) for version in (1, 2)]
