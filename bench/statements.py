@@ -29,7 +29,7 @@ from bench.ingest import application, imported, setup_facts
 from bench.workload import Workload
 from services.recruitment.app import create_app
 from shared.config import ServiceSettings
-from shared.infra.net import free_port
+from shared.infra.net import listening_socket, port_of
 
 NAME = "statements"
 QUERIES = ("execute", "executemany", "fetch", "fetchrow", "fetchval")
@@ -66,9 +66,10 @@ async def _imported(http: Any, facts: list[dict[str, Any]], calls: Counter[str])
 
 async def measure(settings: ServiceSettings, facts: int) -> tuple[float, float]:
     """Statements per accepted fact and per duplicate."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    serving = asyncio.create_task(server.serve())
+    sock = listening_socket()
+    port = port_of(sock)
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning"))
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
     calls: Counter[str] = Counter()
     stop = counting(calls)
     try:
@@ -91,6 +92,7 @@ async def measure(settings: ServiceSettings, facts: int) -> tuple[float, float]:
         stop()
         server.should_exit = True
         await serving
+        sock.close()
 
 
 def main() -> None:

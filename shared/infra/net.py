@@ -1,12 +1,49 @@
+import random
 import socket
 import time
+from pathlib import Path
+
+EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+_chooser = random.SystemRandom()
 
 
 def free_port(host: str = "127.0.0.1") -> int:
+    """A port free now, for a process that binds it itself (a broker, PostgreSQL, `cycle up`'s services). It is
+    taken below the kernel's ephemeral range, where no outgoing connection is given it before that process binds;
+    a server that can take a socket is handed one from `listening_socket` instead."""
+    low = _ephemeral_low()
+    for _ in range(200):
+        port = _chooser.randrange(max(1024, low - 12_000), low)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind((host, port))
+            except OSError:
+                continue
+            return port
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-        return port
+        return port_of(sock)
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(EPHEMERAL_RANGE.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768  # Linux's default
+
+
+def listening_socket(host: str = "127.0.0.1") -> socket.socket:
+    """A socket bound to a port the kernel chose, already listening: a server handed it (uvicorn's `--fd` or
+    `sockets=`) cannot lose the port to another socket, as one told a `free_port` number can before it binds."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind((host, 0))
+    sock.listen(2048)
+    return sock
+
+
+def port_of(sock: socket.socket) -> int:
+    port: int = sock.getsockname()[1]
+    return port
 
 
 def port_open(host: str, port: int, timeout: float = 0.5) -> bool:

@@ -19,7 +19,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from shared.config import ServiceSettings
-from shared.infra.net import free_port
+from shared.infra.net import listening_socket, port_of
 from shared.persistence.database import drop_schema
 from shared.security.identity import Actor, Role, Scope
 from shared.security.runtime import open_administration
@@ -77,12 +77,12 @@ async def serving(
     anonymous: bool = False,
     as_client: Credential | None = None,
 ) -> AsyncIterator[httpx.AsyncClient]:
-    port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
+    sock = listening_socket()
+    port = port_of(sock)
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), log_level="warning", lifespan="on"))
     schema = (settings.database_url, settings.security_schema)
     _serving_on[schema] += 1
-    task = asyncio.create_task(server.serve())
+    task = asyncio.create_task(server.serve(sockets=[sock]))
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
         try:
 
@@ -101,6 +101,7 @@ async def serving(
             server.should_exit = True
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(task, timeout=15)
+            sock.close()
             _serving_on[schema] -= 1
             if not _serving_on[schema] and settings.schema_suffix:  # never a deployment's own `security`
                 _operators.pop(schema, None)
