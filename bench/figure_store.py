@@ -163,6 +163,7 @@ async def build_figure_store(
         await builder.records(made.large_records.values())
         await builder.figures(every_version(list(made.large_records.values()), AsOf.of(BUSINESS_DATE)))
         await store.write_live_tallies(conn, generation, _tallies_of(made.large, made.large_records))
+        await conn.execute(_WRITTEN_SCOPES, generation)
         figure_rows = await conn.fetchval("SELECT count(*) FROM figures_latest WHERE generation = $1", generation)
         record_rows = await conn.fetchval("SELECT count(*) FROM records WHERE generation = $1", generation)
     await store.pool.execute("ANALYZE records; ANALYZE figures_latest")
@@ -218,6 +219,14 @@ FROM bench_children c CROSS JOIN bench_tallies t WHERE t.kind = 'partnership'
 UNION ALL
 SELECT $1, t.kind || ':' || p.pid, t.version, '{BUSINESS_DATE.isoformat()}'::date, t.tally, now()
 FROM bench_parents p CROSS JOIN bench_tallies t WHERE t.kind = 'rollup';
+"""
+
+
+# What the worker's store writes with figures rows (`figure_writes`): the transaction that wrote each scope's.
+_WRITTEN_SCOPES = """
+INSERT INTO figure_writes (generation, scope, written)
+SELECT $1, scope, pg_current_xact_id()::text::bigint FROM (SELECT DISTINCT scope FROM figures_latest
+WHERE generation = $1) AS s
 """
 
 

@@ -1,9 +1,9 @@
 """(5) Figure queries through assessment's HTTP API with `partnerships` partnerships in the store: a partnership's
-live figures, its figures as of a date (recomputed from its records), a parent's live roll-up and its roll-up as of
-a date, a ranking, and the as-of figures of one large partnership: asked again (the API keeps an as-of answer while
-its records are unchanged) and asked each time for another instant (computed each time). One request at a time, so
-each latency is the query's own; every kind stops after `samples` requests or `budget_seconds`, whichever comes
-first."""
+live figures (another one each time, and one asked again and again, as a dashboard polls it), its figures as of a
+date (recomputed from its records), a parent's live roll-up and its roll-up as of a date, a ranking, and the as-of
+figures of one large partnership: asked again (the API keeps an as-of answer while its records are unchanged) and
+asked each time for another instant (computed each time). One request at a time, so each latency is the query's
+own; every kind stops after `samples` requests or `budget_seconds`, whichever comes first."""
 
 from __future__ import annotations
 
@@ -51,9 +51,10 @@ class Queries:
 
 
 def paths(built: FigureStore, rng: random.Random) -> dict[str, Callable[[], str]]:
-    instants = itertools.count(1)
+    instants, polled = itertools.count(1), rng.choice(built.partnerships)
     return {
         "live": lambda: f"/partnerships/{rng.choice(built.partnerships)}/figures",
+        "live, asked again": lambda: f"/partnerships/{polled}/figures",
         "as-of": lambda: f"/partnerships/{rng.choice(built.partnerships)}/figures?as_of={AS_OF}",
         "roll-up": lambda: f"/rollups/{rng.choice(built.parents)}/figures",
         "roll-up as-of": lambda: f"/rollups/{rng.choice(built.parents)}/figures?as_of={AS_OF}",

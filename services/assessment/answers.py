@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -10,6 +9,7 @@ from decimal import Decimal
 from typing import cast
 
 from services.assessment.metrics.figures import Figure
+from services.assessment.recent import Recent
 
 Question = tuple[Hashable, ...]
 # A Figure's fields in order: scope, dimension, bucket, metric, version, numerator, denominator, value, final, as_of.
@@ -41,17 +41,10 @@ class Answers:
     """The last `size` answers, least recently asked dropped first."""
 
     def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._kept: OrderedDict[tuple[str, Question], Answer] = OrderedDict()
+        self._kept: Recent[tuple[str, Question], Answer] = Recent(size)
 
     def get(self, generation: str, question: Question) -> Answer | None:
-        found = self._kept.get((generation, question))
-        if found is not None:
-            self._kept.move_to_end((generation, question))
-        return found
+        return self._kept.get((generation, question))
 
     def keep(self, generation: str, question: Question, answer: Answer) -> None:
-        self._kept[(generation, question)] = answer
-        self._kept.move_to_end((generation, question))
-        while len(self._kept) > self.size:
-            self._kept.popitem(last=False)
+        self._kept.keep((generation, question), answer)

@@ -17,7 +17,7 @@ from sse_starlette.sse import EventSourceResponse
 
 from services.assessment.answers import Fields
 from services.assessment.figure_json import figures_body, rows_body
-from services.assessment.live import live_figures
+from services.assessment.live import KeptBody, live_bodies, live_figures
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
 from services.assessment.metrics.figures import Figure
 from services.assessment.queries import answer_as_of, as_of_of, live_targets, targets_as_of
@@ -186,13 +186,21 @@ async def _scope_figures(
         return await _scope_as_of(store, default, pid, rollup, version, dimension, as_of, at, format)
     scope = f"{'rollup' if rollup else 'partnership'}:{pid}"
     partition = key_partition(str(pid).encode(), settings.topic_partitions)  # the partition its events are on
-    generation, tallies, rows = await store.live_answer(default, scope, partition, version, dimension)
-    if tallies:  # the live flush is ahead of the figures rows: the answer is rendered from the scope's tallies
-        return _answer(scope, generation, None, live_figures(scope, tallies, dimension), format, version, dimension)
+    asked = (scope, version, dimension)
+    kept = live_bodies.get(asked)
+    read = await store.live_answer(default, scope, partition, version, dimension, kept.written if kept else None)
+    if read.tallies:  # the live flush is ahead of the figures rows: the answer is rendered from the scope's tallies
+        found = live_figures(scope, read.tallies, dimension)
+        return _answer(scope, read.generation, None, found, format, version, dimension)
     if format == "json":
-        return json_response(rows_body(scope, generation, None, rows))
-    found = await store.figures(generation, scope, version, dimension)
-    return _answer(scope, generation, None, found, format, version, dimension)
+        if read.rows is None and kept is not None:  # the rows it was made from are still the last written
+            return json_response(kept.body)
+        body = rows_body(scope, read.generation, None, read.rows or [])
+        if read.stamp is not None:
+            live_bodies.keep(asked, KeptBody(read.stamp, body))
+        return json_response(body)
+    found = await store.figures(read.generation, scope, version, dimension)
+    return _answer(scope, read.generation, None, found, format, version, dimension)
 
 
 @router.get("/health", response_model=HealthOut, responses=JSON_RESPONSES)

@@ -5,21 +5,24 @@ A tally is what a scope's figures are rendered from (`metrics.figures.render`): 
 metric version every ASSESSMENT_LIVE_SECONDS, where a row a figure (hundreds a scope) could only be written at the
 flush's slower pace (BENCHMARKS.md (4)). Renderings are kept by the tally's digest, so a scope asked again before
 it changes (a dashboard polling it) is rendered once.
+
+A body answered from the rows is kept with the transaction that last wrote them (`figure_writes`): asked again, it
+is given again while that is still the last write, and the rows are not read.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from services.assessment.metrics.figures import Figure, render
 from services.assessment.metrics.tally import Tally
-from services.assessment.store import StoredTally
+from services.assessment.recent import Recent
+from services.assessment.store import StoredTally, Written
 
-_KEPT = 256
-_rendered: OrderedDict[tuple[str, int, date, bytes], list[Figure]] = OrderedDict()
+_rendered: Recent[tuple[str, int, date, bytes], list[Figure]] = Recent(256)
 
 
 def live_figures(scope: str, tallies: Sequence[StoredTally], dimension: str | None = None) -> list[Figure]:
@@ -41,9 +44,15 @@ def _rendering(scope: str, version: int, day: date, raw: bytes) -> list[Figure]:
     key = (scope, version, day, hashlib.blake2b(raw, digest_size=16).digest())
     found = _rendered.get(key)
     if found is None:
-        found = _rendered[key] = sorted(render(Tally.unpack(raw), scope, version, day), key=_order)
-        if len(_rendered) > _KEPT:
-            _rendered.popitem(last=False)
-    else:
-        _rendered.move_to_end(key)
+        found = sorted(render(Tally.unpack(raw), scope, version, day), key=_order)
+        _rendered.keep(key, found)
     return found
+
+
+@dataclass(frozen=True)
+class KeptBody:
+    written: Written  # the generation, and the transaction that wrote the rows the body was made from
+    body: bytes
+
+
+live_bodies: Recent[Hashable, KeptBody] = Recent(1024)  # by scope, version and dimension asked

@@ -27,6 +27,7 @@ Ranked = tuple[str, float | None, float | None, float | None, bool]  # scope, nu
 Executor = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 LiveTally = tuple[str, int, date, bytes]  # scope, metric version, business date, packed `Tally`
 StoredTally = tuple[int, date, bytes]  # a scope's, as stored: metric version, business date, packed `Tally`
+Written = tuple[str, int]  # a generation, and the transaction that last wrote a scope's figures rows in it
 _CLAIM_HORIZON = "10 minutes"  # longer than any recovery, so longer than a stale claim can lag a fresh one
 _WRITTEN = "UPDATE partition_owners SET written = written + 1 WHERE generation = $1 AND owner = $2"
 _FIGURES_PER_STATEMENT = 5_000
@@ -43,15 +44,22 @@ _UPSERT_FIGURES = (
 )
 # The generation queries read (the active one, else $1) and, in the same statement, a scope's tallies ($2, of version
 # $3 or all) only while the live flush has counted more of its partition ($4) on some topic than the figures rows
-# have: one row with no version when it has not.
+# have (one row with no version when it has not), each row with the transaction that last wrote the scope's rows.
 _TALLIES_AHEAD = (
     f"WITH g AS (SELECT {GENERATION_READ} AS generation)"
-    " SELECT g.generation, t.version, t.as_of, t.tally FROM g LEFT JOIN live_tallies t"
+    " SELECT g.generation, t.version, t.as_of, t.tally,"
+    " (SELECT w.written FROM figure_writes w WHERE w.generation = g.generation AND w.scope = $2) AS written"
+    " FROM g LEFT JOIN live_tallies t"
     " ON t.generation = g.generation AND t.scope = $2 AND ($3::int IS NULL OR t.version = $3)"
     " AND EXISTS (SELECT 1 FROM live_progress l LEFT JOIN progress p"
     " ON p.generation = l.generation AND p.topic = l.topic AND p.partition = l.partition"
     " WHERE l.generation = g.generation AND l.partition = $4 AND l.next_offset > coalesce(p.next_offset, 0))"
     " ORDER BY t.version"
+)
+_WROTE_SCOPES = (
+    "INSERT INTO figure_writes (generation, scope, written)"
+    " SELECT $1, scope, pg_current_xact_id()::text::bigint FROM unnest($2::text[]) AS s (scope)"
+    " ON CONFLICT (generation, scope) DO UPDATE SET written = EXCLUDED.written"
 )
 _UPSERT_TALLIES = (
     "INSERT INTO live_tallies (generation, read_at, scope, version, as_of, tally)"
@@ -81,6 +89,21 @@ async def open_store(dsn: str, schema: str) -> AssessmentStore:
 
 def _text(number: Decimal | None) -> str | None:
     return None if number is None else str(number)
+
+
+@dataclass(frozen=True)
+class LiveRead:
+    """What `AssessmentStore.live_answer` read: tallies when they are ahead, else the scope's figures rows, or None
+    when the rows the caller kept are still the last written (`written`: None while no write was recorded)."""
+
+    generation: str
+    written: int | None
+    tallies: list[StoredTally]
+    rows: list[FigureRow] | None
+
+    @property
+    def stamp(self) -> Written | None:
+        return None if self.written is None else (self.generation, self.written)
 
 
 def scope_id(scope: str) -> UUID:
@@ -223,19 +246,28 @@ class AssessmentStore:
             await conn.execute(_UPSERT_TALLIES, generation, read_at or datetime.now(UTC), *columns)
 
     async def live_answer(
-        self, default: str, scope: str, partition: int, version: int | None = None, dimension: str | None = None
-    ) -> tuple[str, list[StoredTally], list[FigureRow]]:
+        self,
+        default: str,
+        scope: str,
+        partition: int,
+        version: int | None = None,
+        dimension: str | None = None,
+        kept: Written | None = None,
+    ) -> LiveRead:
         """The generation queries read (`active_generation`) and what a live answer of `scope` is made from: its
         tallies (version, business date, packed tally) while the live flush has counted more of its partition than
         the figures rows have, else its figures rows as `FigureRow`s (cheaper to answer from: no render), numbers
-        converted to floats by PostgreSQL. On one connection, two statements at most."""
+        converted to floats by PostgreSQL; no rows when `kept` (generation, write) is still the scope's last write.
+        On one connection, two statements at most."""
         async with self.pool.acquire() as conn:
             ahead = await conn.fetch(_TALLIES_AHEAD, default, scope, version, partition)
-            generation = str(ahead[0]["generation"])
+            generation, written = str(ahead[0]["generation"]), ahead[0]["written"]
             if ahead[0]["version"] is not None:
-                return generation, _stored_tallies(ahead), []
+                return LiveRead(generation, written, _stored_tallies(ahead), [])
+            if written is not None and kept == (generation, written):
+                return LiveRead(generation, written, [], None)
             figures = await conn.fetch(_LIVE_ROWS, generation, scope, version, dimension)
-        return generation, [], cast(list[FigureRow], figures)
+        return LiveRead(generation, written, [], cast(list[FigureRow], figures))
 
     async def live_tallies(self, generation: str, scope: str) -> list[StoredTally]:
         rows = await self.pool.fetch(
@@ -301,6 +333,9 @@ class AssessmentStore:
                 " AND bucket = $4 AND metric = $5 AND version = $6",
                 [(generation, *key) for key in removed],
             )
+        scopes = sorted({f.scope for f in changed} | {key[0] for key in removed})  # in key order, as tallies are
+        if scopes:
+            await conn.execute(_WROTE_SCOPES, generation, scopes)
         # A statement for thousands of rows (a row per execution cost a second for a flush's tens of thousands), not
         # one for all: the worker reads events while the database writes each.
         # Numbers are sent as text: asyncpg's numeric encoder cost the worker twice what the text costs.

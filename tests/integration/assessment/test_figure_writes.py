@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from services.assessment.metrics.figures import Figure
 from services.assessment.runtime import partition_of
-from services.assessment.store import AssessmentStore, FlushBatch
+from services.assessment.store import AssessmentStore, FlushBatch, LiveRead
 from shared.config import ServiceSettings
 
 
@@ -89,3 +89,42 @@ async def test_two_live_writes_of_the_same_new_scopes_in_opposite_orders_both_co
                 {b"forward"},
                 {b"backward"},
             ), "each scope is one write's, whole"
+
+
+async def test_a_scope_s_rows_carry_the_transaction_that_last_wrote_them_and_a_kept_answer_of_it_skips_the_rows(
+    assessment_store: AssessmentStore, service_settings: ServiceSettings
+) -> None:
+    owner, partitions = uuid4().hex, service_settings.topic_partitions
+    await assessment_store.claim("g1", owner, 1, range(partitions))
+    pid, other_pid = uuid4(), uuid4()
+    scope, other = f"partnership:{pid}", f"partnership:{other_pid}"
+
+    async def flush(batch: FlushBatch) -> None:
+        await assessment_store.write_flush("g1", owner, batch, lambda p: partition_of(p, partitions))
+
+    async def live(of: UUID, kept: tuple[str, int] | None = None) -> LiveRead:
+        return await assessment_store.live_answer("g1", f"partnership:{of}", partition_of(of, partitions), kept=kept)
+
+    assert (await live(pid)).written is None, "no write recorded: nothing to keep an answer by"
+    first = [figure(scope, f"class-{n}", "placement_rate", f"0.{n}") for n in range(1, 4)]
+    await flush(FlushBatch(figures=[*first, figure(other, "class-1", "placement_rate", "0.5")]))
+    read = await live(pid)
+    assert rows_read(read) == 3
+    kept = await live(pid, read.stamp)
+    assert (rows_read(kept), kept.written) == (None, read.written), "unchanged since: the kept answer stands"
+    other_written = (await live(other_pid)).written
+
+    await flush(FlushBatch(removed=[first[0].key]))
+    after = await live(pid, read.stamp)
+    assert rows_read(after) == 2, "a removal is a write: the rows are read again"
+    assert (after.written or 0) > (read.written or 0) > 0
+    assert (await live(other_pid)).written == other_written, "a scope the flush did not write keeps its write"
+
+    await flush(FlushBatch(figures=[figure(scope, "class-2", "placement_rate", "0.9")]))
+    moved = await live(pid, after.stamp)
+    assert (rows_read(moved), moved.written != after.written) == (2, True), "an update is a write"
+    assert rows_read(await live(pid, ("another generation", moved.written or 0))) == 2, "kept in another generation"
+
+
+def rows_read(read: LiveRead) -> int | None:
+    return None if read.rows is None else len(read.rows)

@@ -57,6 +57,7 @@ async def test_a_live_answer_comes_from_the_tallies_while_they_are_ahead_of_the_
         at_five, at_six = {(topic, partition): 5}, {(topic, partition): 6}
         await assessment_store.write_flush("g1", owner, FlushBatch(figures=stale, progress=at_five), mine)
         assert len(await answered()) == len(stale), "rows and tallies count as far: the rows answer"
+        assert len(await answered()) == len(stale), "asked again: the body kept from the same rows"
 
         ahead = FlushBatch(tallies=tallies, progress=at_six)
         await assessment_store.write_live("g1", owner, ahead, mine)
