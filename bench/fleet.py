@@ -1,6 +1,5 @@
-"""The processes a benchmark starts: services under uvicorn, each serving a loopback socket bound for it, and
-assessment workers, each in its own session, stopped by pid (SIGTERM, then SIGKILL) when the fleet closes, whatever
-happened meanwhile."""
+"""The processes a benchmark starts: services under uvicorn on free loopback ports and assessment workers, each in
+its own session, stopped by pid (SIGTERM, then SIGKILL) when the fleet closes, whatever happened meanwhile."""
 
 from __future__ import annotations
 
@@ -20,7 +19,7 @@ import httpx
 
 from services.assessment.rebuild import worker_environment
 from services.assessment.settings import AssessmentSettings
-from shared.infra.net import listening_socket, port_of
+from shared.infra.net import free_port
 from shared.infra.processes import log_tail, stop_process
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,9 +45,7 @@ class Fleet:
         self.logs = logs
         self.launched: list[Launched] = []
 
-    def _start(
-        self, name: str, command: list[str], environ: dict[str, str], url: str = "", pass_fds: tuple[int, ...] = ()
-    ) -> Launched:
+    def _start(self, name: str, command: list[str], environ: dict[str, str], url: str = "") -> Launched:
         self.logs.mkdir(parents=True, exist_ok=True)
         log = self.logs / f"{name}.log"
         with log.open("ab") as output:
@@ -60,7 +57,6 @@ class Fleet:
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                pass_fds=pass_fds,
             )
         launched = Launched(name, process, log, url)
         self.launched.append(launched)
@@ -68,11 +64,10 @@ class Fleet:
 
     def service(self, name: str, factory: str, environ: dict[str, str]) -> Launched:
         """`factory` as uvicorn takes it (`services.recruitment.app:create_app`), as `cycle up` runs a service."""
-        with listening_socket() as sock:  # the service serves the socket: no other process takes its port first
-            fd = sock.fileno()
-            command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--fd", str(fd)]
-            command += ["--log-level", "warning", "--no-access-log"]
-            return self._start(name, command, environ, f"http://127.0.0.1:{port_of(sock)}", pass_fds=(fd,))
+        port = free_port()
+        command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1", "--port", str(port)]
+        command += ["--log-level", "warning", "--no-access-log"]
+        return self._start(name, command, environ, f"http://127.0.0.1:{port}")
 
     def worker(self, name: str, settings: AssessmentSettings) -> Launched:
         environ = {**worker_environment(settings), "CYCLE_LOG_LEVEL": "warning"}

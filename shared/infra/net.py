@@ -8,9 +8,11 @@ _chooser = random.SystemRandom()
 
 
 def free_port(host: str = "127.0.0.1") -> int:
-    """A port free now, for a process that binds it itself (a broker, PostgreSQL, `cycle up`'s services). It is
-    taken below the kernel's ephemeral range, where no outgoing connection is given it before that process binds;
-    a server that can take a socket is handed one from `listening_socket` instead."""
+    """A port free now, for a process that binds it itself (a broker, PostgreSQL, a service under uvicorn). It is
+    taken below the kernel's ephemeral range, where no outgoing connection is given it before that process binds
+    (one was, between the two, and a bench service failed with "address already in use"). A server in this process
+    is handed a socket from `listening_socket` instead. Not uvicorn's `--fd`: uvicorn makes an AF_UNIX socket object
+    of the descriptor, asyncio then leaves Nagle's algorithm on, and every response waited 40 ms for an ACK."""
     low = _ephemeral_low()
     for _ in range(200):
         port = _chooser.randrange(max(1024, low - 12_000), low)
@@ -33,8 +35,8 @@ def _ephemeral_low() -> int:
 
 
 def listening_socket(host: str = "127.0.0.1") -> socket.socket:
-    """A socket bound to a port the kernel chose, already listening: a server handed it (uvicorn's `--fd` or
-    `sockets=`) cannot lose the port to another socket, as one told a `free_port` number can before it binds."""
+    """A socket bound to a port the kernel chose, already listening: a server in this process handed it
+    (`uvicorn.Server.serve(sockets=...)`) cannot lose the port to another socket before it serves."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind((host, 0))
     sock.listen(2048)

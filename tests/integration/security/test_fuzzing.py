@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from shared.config import ServiceSettings
-from shared.infra.net import listening_socket, port_of
+from shared.infra.net import free_port
 from shared.infra.processes import stop_process
 from shared.messaging.topics import ensure_topics, product_topics
 from shared.persistence.database import drop_schema
@@ -93,18 +93,18 @@ def fleet(kafka_bootstrap: str, database_url: str, tmp_path_factory: pytest.Temp
     urls: dict[str, str] = {}
     try:
         for name, target in APPS.items():
-            with (logs / f"{name}.log").open("wb") as log, listening_socket() as sock:
-                fd = sock.fileno()
+            port = free_port()
+            with (logs / f"{name}.log").open("wb") as log:
                 processes[name] = subprocess.Popen(
-                    [sys.executable, "-m", "uvicorn", "--factory", target, "--fd", str(fd), "--log-level", "warning"],
+                    [sys.executable, "-m", "uvicorn", "--factory", target, "--port", str(port)]
+                    + ["--log-level", "warning"],
                     cwd=REPO,
                     env=env,
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,
-                    pass_fds=(fd,),
                 )
-                urls[name] = f"http://127.0.0.1:{port_of(sock)}"
+            urls[name] = f"http://127.0.0.1:{port}"
         for name, url in urls.items():
             _wait_healthy(url, processes[name], logs / f"{name}.log")
         service_settings = ServiceSettings(DATABASE_URL=database_url, CYCLE_SCHEMA_SUFFIX=f"_f{suffix}")
