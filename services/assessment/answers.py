@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import cast
 
 from services.assessment.metrics.figures import Figure
-from services.assessment.recent import Recent
 
 Question = tuple[Hashable, ...]
 # A Figure's fields in order: scope, dimension, bucket, metric, version, numerator, denominator, value, final, as_of.
@@ -35,16 +34,3 @@ class Answer:
     @property
     def figures(self) -> list[Figure]:
         return [Figure(*fields) for fields in self.kept]
-
-
-class Answers:
-    """The last `size` answers, least recently asked dropped first."""
-
-    def __init__(self, size: int = 256) -> None:
-        self._kept: Recent[tuple[str, Question], Answer] = Recent(size)
-
-    def get(self, generation: str, question: Question) -> Answer | None:
-        return self._kept.get((generation, question))
-
-    def keep(self, generation: str, question: Question, answer: Answer) -> None:
-        self._kept.keep((generation, question), answer)

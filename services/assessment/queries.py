@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from uuid import UUID
 
-from services.assessment.answers import Answer, Answers
+from services.assessment.answers import Answer, Question
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.context import Target, context_of
@@ -22,6 +22,7 @@ from services.assessment.metrics.figures import Figure
 from services.assessment.metrics.resolve import resolve
 from services.assessment.metrics.scope import descendants, figures, group, rollup_figures
 from services.assessment.metrics.targets import TargetStatus, evaluate
+from services.assessment.recent import Recent
 from services.assessment.record_reads import (
     Stored,
     generation_written,
@@ -33,7 +34,7 @@ from services.assessment.record_reads import (
 from services.assessment.records import Record, RecordKey, RecordKind
 from services.assessment.store import AssessmentStore
 
-answers = Answers()
+answers: Recent[tuple[str, Question], Answer] = Recent(256)  # by generation and question
 
 
 def as_of_of(day: date, at: datetime | None) -> AsOf:
@@ -73,7 +74,7 @@ async def _answer(
     answer is never older than its stamp), the kept answer is given at once; else the records are read again, and
     the kept answer is given when they are the same ones (`digest`), else computed."""
     question = ("rollup" if rollup else "partnership", pid, as_of, tuple(versions))
-    kept = answers.get(generation, question)
+    kept = answers.get((generation, question))
     if kept is not None and kept.stamp == stamp:
         return kept
     rows = await _rows(store, generation, pid, as_of, rollup)
@@ -86,7 +87,7 @@ async def _answer(
         answer = replace(kept, stamp=stamp)
     else:  # in a thread: a partnership of thousands takes seconds, and live answers go on meanwhile
         answer = Answer.of(stamp, same, await asyncio.to_thread(_computed, rows, pid, as_of, versions, rollup))
-    answers.keep(generation, question, answer)
+    answers.keep((generation, question), answer)
     return answer
 
 

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 
 from services.assessment.metrics.figures import Figure
 from services.assessment.runtime import partition_of
-from services.assessment.store import AssessmentStore, FlushBatch, LiveRead
+from services.assessment.store import AssessmentStore, FlushBatch, LiveRead, Written
 from shared.config import ServiceSettings
 
 
@@ -102,7 +102,7 @@ async def test_a_scope_s_rows_carry_the_transaction_that_last_wrote_them_and_a_k
     async def flush(batch: FlushBatch) -> None:
         await assessment_store.write_flush("g1", owner, batch, lambda p: partition_of(p, partitions))
 
-    async def live(of: UUID, kept: tuple[str, int] | None = None) -> LiveRead:
+    async def live(of: UUID, kept: Written | None = None) -> LiveRead:
         return await assessment_store.live_answer("g1", f"partnership:{of}", partition_of(of, partitions), kept=kept)
 
     assert (await live(pid)).written is None, "no write recorded: nothing to keep an answer by"

@@ -96,8 +96,17 @@ def fleet(kafka_bootstrap: str, database_url: str, tmp_path_factory: pytest.Temp
             port = free_port()
             with (logs / f"{name}.log").open("wb") as log:
                 processes[name] = subprocess.Popen(
-                    [sys.executable, "-m", "uvicorn", "--factory", target, "--port", str(port)]
-                    + ["--log-level", "warning"],
+                    [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        "--factory",
+                        target,
+                        "--port",
+                        str(port),
+                        "--log-level",
+                        "warning",
+                    ],
                     cwd=REPO,
                     env=env,
                     stdout=log,
