@@ -6,11 +6,27 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import cast
+from typing import NamedTuple, cast
+from uuid import UUID
 
+from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.figures import Figure
 
 Question = tuple[Hashable, ...]
+
+
+class AsOfQuestion(NamedTuple):
+    kind: str  # "partnership" or "rollup"
+    pid: UUID
+    as_of: AsOf
+    versions: tuple[int, ...]
+
+    @property
+    def text(self) -> str:
+        """Its key among the answers kept in PostgreSQL (closed_answers.py)."""
+        return f"{self.kind}:{self.pid}:{self.as_of.day}:{self.as_of.cutoff}:{','.join(map(str, self.versions))}"
+
+
 # A Figure's fields in order: scope, dimension, bucket, metric, version, numerator, denominator, value, final, as_of.
 Fields = tuple[str, str, str, str, int, Decimal | None, Decimal | None, Decimal | None, bool, date]
 

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
 from services.assessment.answers import Fields
+from services.assessment.closed_answers import closed_before
 from services.assessment.figure_json import figures_body, rows_body
 from services.assessment.live import KeptBody, live_bodies, live_figures
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
@@ -158,10 +159,14 @@ async def _scope_as_of(
     day: date,
     at: datetime | None,
     fmt: str,
+    closed: int,
 ) -> Response:
-    """An answer kept (queries.py) is rendered once for each format and filter it is asked in."""
+    """An answer kept (queries.py) is rendered once for each format and filter it is asked in; `closed`: answers
+    with a cutoff at or before this instant are kept for every API process (closed_answers.py)."""
     numbers = [version] if version else list(VERSIONS)
-    generation, answer = await answer_as_of(store, default, pid, as_of_of(day, at), numbers, rollup=rollup)
+    generation, answer = await answer_as_of(
+        store, default, pid, as_of_of(day, at), numbers, rollup=rollup, closed_before=closed
+    )
     scope = f"{'rollup' if rollup else 'partnership'}:{pid}"
     asked = (fmt, version, dimension)
     if asked not in answer.bodies:
@@ -183,7 +188,8 @@ async def _scope_figures(
     """`settings.generation`: the generation read when none is active; each query finds the active one itself."""
     default = settings.generation
     if as_of is not None:
-        return await _scope_as_of(store, default, pid, rollup, version, dimension, as_of, at, format)
+        closed = closed_before(settings.live_as_of().business_date)
+        return await _scope_as_of(store, default, pid, rollup, version, dimension, as_of, at, format, closed)
     scope = f"{'rollup' if rollup else 'partnership'}:{pid}"
     partition = key_partition(str(pid).encode(), settings.topic_partitions)  # the partition its events are on
     asked = (scope, version, dimension)

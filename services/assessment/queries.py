@@ -2,8 +2,9 @@
 
 An as-of answer is kept (`answers`, per API process) with the count of record writes committed before its records
 were read and a digest of those records. It is given again while no write has been committed since, or when the
-records it reads are read again and give the same digest; otherwise it is computed. A kept answer is therefore
-always the one the records give now (issue 12: a partnership of 2,000 students takes seconds to compute)."""
+records it reads are read again and give the same digest; otherwise it is computed. An answer whose cutoff has
+passed is also kept in PostgreSQL for every API process (closed_answers.py). A kept answer is therefore always the
+one the records give now (issue 12: a partnership of 2,000 students takes seconds to compute)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from dataclasses import replace
 from datetime import date, datetime
 from uuid import UUID
 
-from services.assessment.answers import Answer, Question
+from services.assessment.answers import Answer, AsOfQuestion
+from services.assessment.closed_answers import keep_closed, unpack
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.context import Target, context_of
@@ -23,18 +25,11 @@ from services.assessment.metrics.resolve import resolve
 from services.assessment.metrics.scope import descendants, figures, group, rollup_figures
 from services.assessment.metrics.targets import TargetStatus, evaluate
 from services.assessment.recent import Recent
-from services.assessment.record_reads import (
-    Stored,
-    generation_written,
-    partnership_rows,
-    student_rows,
-    tree_rows,
-    written,
-)
+from services.assessment.record_reads import Standing, Stored, partnership_rows, standing, student_rows, tree_rows
 from services.assessment.records import Record, RecordKey, RecordKind
 from services.assessment.store import AssessmentStore
 
-answers: Recent[tuple[str, Question], Answer] = Recent(256)  # by generation and question
+answers: Recent[tuple[str, AsOfQuestion], Answer] = Recent(256)  # by generation and question
 
 
 def as_of_of(day: date, at: datetime | None) -> AsOf:
@@ -55,28 +50,47 @@ async def scope_as_of(
     store: AssessmentStore, generation: str, pid: UUID, as_of: AsOf, versions: Sequence[int], *, rollup: bool
 ) -> list[Figure]:
     """A partnership's figures, or a parent's roll-up, as of D in each of `versions`."""
-    stamp = await written(store.pool, generation)
-    return (await _answer(store, generation, stamp, pid, as_of, versions, rollup)).figures
+    question = _question(pid, as_of, versions, rollup)
+    found = await standing(store.pool, generation, question.text, active=False)
+    return (await _answer(store, found, question, None)).figures
 
 
 async def answer_as_of(
-    store: AssessmentStore, default: str, pid: UUID, as_of: AsOf, versions: Sequence[int], *, rollup: bool
+    store: AssessmentStore,
+    default: str,
+    pid: UUID,
+    as_of: AsOf,
+    versions: Sequence[int],
+    *,
+    rollup: bool,
+    closed_before: int | None = None,
 ) -> tuple[str, Answer]:
-    """`scope_as_of` in the generation queries read, returned with it; the answer as kept, with its bodies."""
-    generation, stamp = await generation_written(store.pool, default)
-    return generation, await _answer(store, generation, stamp, pid, as_of, versions, rollup)
+    """`scope_as_of` in the generation queries read, returned with it; the answer as kept, with its bodies. An
+    answer with a cutoff at or before `closed_before` (closed_answers.py) is kept for every API process."""
+    question = _question(pid, as_of, versions, rollup)
+    found = await standing(store.pool, default, question.text, active=True)
+    return found.generation, await _answer(store, found, question, closed_before)
 
 
-async def _answer(
-    store: AssessmentStore, generation: str, stamp: int, pid: UUID, as_of: AsOf, versions: Sequence[int], rollup: bool
-) -> Answer:
-    """Kept answers: while no record write was committed since `stamp` was read (`written`, before reading: an
-    answer is never older than its stamp), the kept answer is given at once; else the records are read again, and
-    the kept answer is given when they are the same ones (`digest`), else computed."""
-    question = ("rollup" if rollup else "partnership", pid, as_of, tuple(versions))
+def _question(pid: UUID, as_of: AsOf, versions: Sequence[int], rollup: bool) -> AsOfQuestion:
+    return AsOfQuestion("rollup" if rollup else "partnership", pid, as_of, tuple(versions))
+
+
+async def _answer(store: AssessmentStore, found: Standing, question: AsOfQuestion, closed_before: int | None) -> Answer:
+    """Kept answers: while no record write was committed since `found` was read (before reading: an answer is never
+    older than its stamp), the answer kept here is given at once, else one kept for every process; else the
+    records are read again, and the answer kept here is given when they are the same ones (`digest`), else it is
+    computed (and kept for every process when its cutoff has passed)."""
+    generation, stamp = found.generation, found.written
+    _, pid, as_of, versions = question
+    rollup = question.kind == "rollup"
     kept = answers.get((generation, question))
     if kept is not None and kept.stamp == stamp:
         return kept
+    if found.closed is not None:
+        answer = Answer(stamp, b"", unpack(found.closed))
+        answers.keep((generation, question), answer)
+        return answer
     rows = await _rows(store, generation, pid, as_of, rollup)
     if rows is None:  # parents not read yet: the tree is found among every partnership record, and not kept
         members = descendants(group(await store.partnership_records(generation)), pid, as_of)
@@ -87,6 +101,8 @@ async def _answer(
         answer = replace(kept, stamp=stamp)
     else:  # in a thread: a partnership of thousands takes seconds, and live answers go on meanwhile
         answer = Answer.of(stamp, same, await asyncio.to_thread(_computed, rows, pid, as_of, versions, rollup))
+        if closed_before is not None and as_of.cutoff <= closed_before:
+            await keep_closed(store.pool, generation, question, found.seen, answer.kept)
     answers.keep((generation, question), answer)
     return answer
 

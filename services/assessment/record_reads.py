@@ -1,10 +1,12 @@
 """The records an as-of answer reads, as stored (key and packed body), found through the read side's indexes
 (migration assessment_0004): a partnership's records, its students' records in every partnership, the partnership
-records of a parent's tree; and how many record writes the workers have committed, to tell that none happened."""
+records of a parent's tree; and what an answer is checked against (`standing`): how many record writes the workers
+have committed, to tell that none happened, and the answer kept in PostgreSQL once its cutoff has passed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from uuid import UUID
 
 import asyncpg
@@ -32,24 +34,35 @@ def _stored(rows: Iterable[asyncpg.Record]) -> list[Stored]:
     return [(row["key"], row["body"]) for row in rows]
 
 
-async def written(pool: asyncpg.Pool, generation: str) -> int:
-    """Record writes committed to the generation so far (each flush that writes records counts one): while it is
-    unchanged, no record of the generation has changed."""
-    found = await pool.fetchval(
-        "SELECT coalesce(sum(written), 0) FROM partition_owners WHERE generation = $1", generation
-    )
-    return int(found)
+@dataclass(frozen=True)
+class Standing:
+    """What an as-of answer is checked against, read in one statement before the records it is computed from."""
+
+    generation: str
+    written: int  # record writes committed to the generation so far (each flush that writes records counts one)
+    seen: int  # deletions of closed answers committed so far (closed_answers.py)
+    closed: bytes | None  # the closed answer kept for the question, if any
 
 
-async def generation_written(pool: asyncpg.Pool, default: str) -> tuple[str, int]:
-    """The generation queries read (`GENERATION_READ`) and its `written`, in one statement."""
-    found = await pool.fetchrow(
-        "SELECT g.generation, (SELECT coalesce(sum(written), 0) FROM partition_owners o"
-        f" WHERE o.generation = g.generation) FROM (SELECT {GENERATION_READ} AS generation) AS g",
-        default,
+def _standing(generation: str) -> str:
+    return (
+        "SELECT g.generation,"
+        " (SELECT coalesce(sum(written), 0) FROM partition_owners o WHERE o.generation = g.generation),"
+        " (SELECT coalesce(max(seen), 0) FROM late_facts l WHERE l.generation = g.generation),"
+        " (SELECT figures FROM closed_answers c WHERE c.generation = g.generation AND c.question = $2)"
+        f" FROM (SELECT {generation} AS generation) AS g"
     )
+
+
+_OF_GENERATION, _OF_ACTIVE = _standing("$1::text"), _standing(GENERATION_READ)
+
+
+async def standing(pool: asyncpg.Pool, generation: str, question: str, *, active: bool) -> Standing:
+    """`active`: of the generation queries read (`GENERATION_READ`), `generation` being the default; else of
+    `generation`. While `written` is unchanged, no record of the generation has changed."""
+    found = await pool.fetchrow(_OF_ACTIVE if active else _OF_GENERATION, generation, question)
     assert found is not None  # one row, always
-    return str(found[0]), int(found[1])
+    return Standing(str(found[0]), int(found[1]), int(found[2]), found[3])
 
 
 async def partnership_rows(pool: asyncpg.Pool, generation: str, partnership_ids: Sequence[UUID]) -> list[Stored]:

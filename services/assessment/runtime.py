@@ -16,7 +16,9 @@ from uuid import UUID, uuid4
 
 import structlog
 
+from services.assessment.closed_answers import EVERY, day_start
 from services.assessment.engine import LiveEngine
+from services.assessment.facts import epoch_micros
 from services.assessment.metrics.catalog import CURRENT_VERSION
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.figures import Figure
@@ -118,9 +120,12 @@ class Assessor:
     _live_progress: dict[tuple[str, int], int] = field(default_factory=dict)  # as the last live flush wrote it
     _answering: tuple[float, bool] = (float("-inf"), False)  # when it was last asked, whether queries read us
     _live_writes: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _late: int | None = None  # FlushBatch.late of the facts mirrored since the last flush
+    _day_start: int = 0  # of the engine's business day, epoch microseconds: facts recorded before it are late
 
     def __post_init__(self) -> None:
         self.engine = LiveEngine(self.settings.live_as_of())
+        self._day_start = day_start(self.engine.as_of.business_date)
 
     @property
     def dead_letter_topic(self) -> str:
@@ -170,6 +175,9 @@ class Assessor:
         self.engine.update(record)
         self._unsaved.add(record.key)
         self.counters.applied += 1
+        recorded = epoch_micros(envelope.recorded_at)
+        if recorded < self._day_start and (self._late is None or recorded < self._late):
+            self._late = recorded
 
     def missing_before(self, topic: str, partition: int, offset: int) -> int | None:
         """The first offset of the records not handed over before `offset`, if any were not (see `streams/gaps.py`)."""
@@ -251,6 +259,7 @@ class Assessor:
         await self.store.claim(self.settings.generation, self.owner, group_generation, owned)
         self.engine.clear()
         self._unsaved.clear()
+        self._late = EVERY  # the facts mirrored late before this recovery are not known: every closed answer goes
         partitions = self.settings.topic_partitions
         for raw_key, raw in list(self.records.items()):
             key = RecordKey.decode(raw_key)
@@ -292,10 +301,12 @@ class Assessor:
             return 0
         previous_day = self.engine.as_of.business_date
         self.engine.move_to(self.settings.live_as_of())
+        self._day_start = day_start(self.engine.as_of.business_date)
         dirty, self.engine.dirty = self.engine.dirty, set()
         dirty_rollups, self.engine.dirty_rollups = self.engine.dirty_rollups, set()
         batch = FlushBatch(progress=dict(self._offsets))
         unsaved, self._unsaved = self._unsaved, set()
+        batch.late, self._late = self._late, None
         batch.records = [(key, self.records[key.encode()]) for key in unsaved if key.encode() in self.records]
         # The partnerships' tallies first, in a transaction of their own: held in the flush's until its end (seconds
         # later), they were missing while a live flush meanwhile wrote progress that claimed their events.

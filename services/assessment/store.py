@@ -13,6 +13,7 @@ from uuid import UUID
 
 import asyncpg
 
+from services.assessment.closed_answers import forget_late
 from services.assessment.figure_json import FigureRow
 from services.assessment.lineage import parents_of
 from services.assessment.metrics.figures import Figure
@@ -120,6 +121,9 @@ class FlushBatch:
     targets: list[tuple[UUID, UUID, bool | None]] = field(default_factory=list)
     tallies: list[LiveTally] = field(default_factory=list)
     read_at: datetime = field(default_factory=lambda: datetime.now(UTC))  # when the tallies were read
+    # The earliest `recorded_at` (epoch microseconds) of the facts in `records` mirrored after closed answers that
+    # count them may have been kept (closed_answers.py), or EVERY: those answers are forgotten with the records.
+    late: int | None = None
 
     def only(self, partitions: set[int], partition_of: Callable[[UUID], int]) -> FlushBatch:
         def mine(pid: UUID) -> bool:
@@ -135,6 +139,7 @@ class FlushBatch:
             [t for t in self.targets if mine(t[1])],
             [t for t in self.tallies if in_mine(t[0])],
             self.read_at,
+            self.late,
         )
 
 
@@ -223,6 +228,8 @@ class AssessmentStore:
             await self._save_progress(conn, generation, kept.progress)
             await self._save_target_states(conn, generation, kept.targets)
             await self._save_live(conn, generation, kept)
+            if kept.late is not None:  # last: the row lock closed answers are kept under is held the least
+                await forget_late(conn, generation, kept.late)
         return kept
 
     async def write_live(

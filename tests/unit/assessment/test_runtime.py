@@ -37,6 +37,7 @@ class FakeStore:
         self.tallies: dict[tuple[str, int], tuple] = {}  # (scope, version) -> (read_at, business date, packed)
         self.live_progress_rows: dict[tuple[str, int], int] = {}
         self.active: str | None = None
+        self.late: list[int | None] = []  # each flush's FlushBatch.late
 
     async def active_generation(self, default):
         return self.active or default
@@ -55,6 +56,7 @@ class FakeStore:
 
     async def write_flush(self, generation, owner, batch, partition_of):
         kept = batch.only(await self.owned(generation, owner), partition_of)
+        self.late.append(kept.late)
         for key in kept.removed:
             self.figures.pop(key, None)
         self.figures.update({f.key: f.reading for f in kept.figures})

@@ -1,0 +1,98 @@
+"""As-of answers past their cutoff, kept in PostgreSQL for every API process (migration assessment_0007).
+
+An as-of answer counts the facts recorded before its cutoff. Once the cutoff has passed, only a fact recorded before
+it but mirrored later (an import keeping its original `recorded_at`, a held fact released, a straggler read after
+midnight) can change it, and a worker that mirrors such a fact deletes every answer it could change in the
+transaction that writes the fact's record (`forget_late`). An answer is kept (`keep_closed`) only when no such
+deletion was committed since the API read the records it was computed from (`late_facts.seen`), so a kept answer is
+always the one the records give now, and a partnership's or a parent's as-of figures of a closed day are one row.
+
+Closed means before the start of the API's business day and at least `MARGIN` ago: a worker whose clock is behind
+by less than that already takes a fact recorded before the cutoff for a late one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import asyncpg
+import msgpack
+
+from services.assessment.answers import AsOfQuestion, Fields
+from services.assessment.facts import epoch_micros
+from services.assessment.metrics.clock import AsOf
+
+MARGIN = timedelta(minutes=10)
+EVERY = 0  # a cutoff no answer has: `forget_late(conn, generation, EVERY)` forgets them all
+
+_FORGET = "DELETE FROM closed_answers WHERE generation = $1 AND cutoff > $2"
+_SEEN = (
+    "INSERT INTO late_facts (generation, seen) VALUES ($1, 1)"
+    " ON CONFLICT (generation) DO UPDATE SET seen = late_facts.seen + 1"
+)
+_KEEP = (
+    "INSERT INTO closed_answers (generation, question, cutoff, figures) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (generation, question) DO UPDATE SET cutoff = EXCLUDED.cutoff, figures = EXCLUDED.figures"
+)
+
+
+def day_start(day: date) -> int:
+    """The first instant of `day` in Asia/Shanghai, in epoch microseconds: the cutoff of the day before."""
+    return AsOf.of(day - timedelta(days=1)).cutoff
+
+
+def closed_before(business_day: date, now: datetime | None = None) -> int:
+    """Answers with a cutoff at or before this instant are closed (epoch microseconds)."""
+    return min(day_start(business_day), epoch_micros((now or datetime.now(UTC)) - MARGIN))
+
+
+def pack(kept: Sequence[Fields]) -> bytes:
+    rows = [
+        [scope, dim, bucket, metric, version, _text(num), _text(den), _text(value), final, as_of.toordinal()]
+        for scope, dim, bucket, metric, version, num, den, value, final, as_of in kept
+    ]
+    packed: bytes = msgpack.packb(rows, use_bin_type=True)
+    return packed
+
+
+def unpack(raw: bytes) -> tuple[Fields, ...]:
+    return tuple(
+        (scope, dim, bucket, metric, version, _number(num), _number(den), _number(value), final, date.fromordinal(day))
+        for scope, dim, bucket, metric, version, num, den, value, final, day in msgpack.unpackb(raw, raw=False)
+    )
+
+
+def _text(number: Decimal | None) -> str | None:
+    return None if number is None else str(number)
+
+
+def _number(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+async def keep_closed(
+    pool: asyncpg.Pool, generation: str, question: AsOfQuestion, seen: int, kept: Sequence[Fields]
+) -> bool:
+    """Keep the answer unless a late fact's deletion was committed since `seen` was read (before the records the
+    answer was computed from). The share lock on `late_facts` orders this with a worker's deletion: it waits for
+    one in progress (then sees its count), or the deletion waits for this insert and then deletes it."""
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(
+            "INSERT INTO late_facts (generation, seen) VALUES ($1, 0) ON CONFLICT DO NOTHING", generation
+        )
+        now_seen = await conn.fetchval("SELECT seen FROM late_facts WHERE generation = $1 FOR SHARE", generation)
+        if now_seen != seen:
+            return False
+        await conn.execute(_KEEP, generation, question.text, question.as_of.cutoff, pack(kept))
+        return True
+
+
+async def forget_late(
+    conn: asyncpg.Connection | asyncpg.pool.PoolConnectionProxy, generation: str, recorded_at: int
+) -> None:
+    """In the transaction that writes the records of a fact recorded at `recorded_at` (epoch microseconds) that was
+    mirrored after an answer's cutoff: every kept answer that counts it is deleted, and the deletion counted."""
+    await conn.execute(_SEEN, generation)  # first: the row lock that `keep_closed` waits on
+    await conn.execute(_FORGET, generation, recorded_at)
