@@ -163,10 +163,10 @@ async def _scope_as_of(
 ) -> Response:
     """An answer kept (queries.py) is rendered once for each format and filter it is asked in; `closed`: answers
     with a cutoff at or before this instant are kept for every API process (closed_answers.py)."""
-    numbers = [version] if version else list(VERSIONS)
-    generation, answer = await answer_as_of(
-        store, default, pid, as_of_of(day, at), numbers, rollup=rollup, closed_before=closed
-    )
+    as_of = as_of_of(day, at)
+    # A closed answer is kept in every version (each filter is then read from the one kept row).
+    numbers = [version] if version and as_of.cutoff > closed else list(VERSIONS)
+    generation, answer = await answer_as_of(store, default, pid, as_of, numbers, rollup=rollup, closed_before=closed)
     scope = f"{'rollup' if rollup else 'partnership'}:{pid}"
     asked = (fmt, version, dimension)
     if asked not in answer.bodies:

@@ -72,6 +72,19 @@ async def answer_as_of(
     return found.generation, await _answer(store, found, question, closed_before)
 
 
+async def keep_as_of(
+    store: AssessmentStore, generation: str, pid: UUID, as_of: AsOf, *, rollup: bool, closed_before: int
+) -> bool:
+    """Compute and keep for every API process the answer the API gives when asked for `pid` as of `as_of` in every
+    metric version, unless one is kept already; whether one is kept now."""
+    question = _question(pid, as_of, list(VERSIONS), rollup)
+    found = await standing(store.pool, generation, question.text, active=False)
+    if found.closed is None:
+        await _answer(store, found, question, closed_before)
+        found = await standing(store.pool, generation, question.text, active=False)
+    return found.closed is not None
+
+
 def _question(pid: UUID, as_of: AsOf, versions: Sequence[int], rollup: bool) -> AsOfQuestion:
     return AsOfQuestion("rollup" if rollup else "partnership", pid, as_of, tuple(versions))
 

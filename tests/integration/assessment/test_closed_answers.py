@@ -10,10 +10,12 @@ from datetime import UTC, date, datetime
 from uuid import uuid4
 
 import httpx
+import pytest
 
 from services.assessment import queries
 from services.assessment.answers import AsOfQuestion
 from services.assessment.closed_answers import EVERY, forget_late, keep_closed
+from services.assessment.closing import DayNotClosed, close_day
 from services.assessment.facts import epoch_micros
 from services.assessment.metrics.clock import AsOf
 from services.assessment.record_reads import standing
@@ -93,6 +95,28 @@ async def test_an_answer_whose_cutoff_has_not_passed_is_computed_each_time_and_n
     assert await _kept(assessment_store) == 0
     assert await _graduates(client, path, CLOSED) == 1
     assert await _kept(assessment_store) == 1
+
+
+async def test_closing_a_day_keeps_every_partnership_and_roll_up_answer_of_it_once_and_refuses_a_running_day(
+    client: httpx.AsyncClient, assessment_store: AssessmentStore, service_settings: ServiceSettings
+) -> None:
+    city, alliance, pact = three_levels()
+    students(pact, graduated=2)
+    students(city, graduated=1)
+    await mirrored(assessment_store, service_settings, records_of(city.events + alliance.events + pact.events))
+    closed = await close_day(assessment_store, "g1", CLOSED, TODAY)
+    assert (closed.partnerships, closed.rollups, closed.kept) == (3, 2, 5)  # the city and the alliance have members
+    assert await _kept(assessment_store) == 5
+    class_id = pact.open_class()  # the records give 4 from now on; the kept answers are what is given
+    pact.graduate(pact.enrol(class_id, "Bijie"), date(2025, 1, 15))
+    await _flushed(assessment_store, service_settings, pact, late=None)
+    assert await _graduates(client, f"/rollups/{city.partnership_id}/figures", CLOSED) == 3
+    assert await _graduates(client, f"/partnerships/{pact.partnership_id}/figures", CLOSED) == 2
+    again = await close_day(assessment_store, "g1", CLOSED, TODAY)
+    assert again.kept == 5
+    assert await _graduates(client, f"/rollups/{city.partnership_id}/figures", CLOSED) == 3, "not computed again"
+    with pytest.raises(DayNotClosed):
+        await close_day(assessment_store, "g1", TODAY, TODAY)
 
 
 async def test_an_answer_from_records_read_before_a_late_fact_was_forgotten_is_not_kept_even_while_it_commits(
