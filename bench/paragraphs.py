@@ -14,6 +14,7 @@ from bench.rebuild import Rebuild
 from bench.results import Results
 from bench.scenario import Scenario
 from bench.workers import Scaling
+from services.assessment.closing import ClosedDay
 
 
 def number(value: float | None, unit: str = "") -> str:
@@ -163,7 +164,16 @@ def queries(q: Queries, students: int) -> list[str]:
             f"{k.latency.max_ms:,.1f} |"
             for k in q.kinds
         ],
+        *(["", _closing(q.closed)] if q.closed else []),
     ]
+
+
+def _closing(c: ClosedDay) -> str:
+    return (
+        f"Before the closed-day kinds, `cycle assessment close-day`'s job kept the answers of {c.day} for "
+        f"{c.partnerships:,} partnerships and {c.rollups:,} roll-ups ({c.kept:,} answers) in {c.seconds:,.0f} s: "
+        f"{c.kept / c.seconds:,.0f} answers/s on this machine, an operator's job after midnight."
+    )
 
 
 def memory(m: Memory | None, parts: MemoryBreakdown | None) -> str:
@@ -297,6 +307,13 @@ def _query_findings(q: Queries, students: int) -> list[str]:
             f"at p50 for {students} students, {computed.p50_ms:,.0f} ms for {q.large_students:,}; the cost grows "
             f"with its students, most of it the metrics' own arithmetic) and kept: asked again while none of its "
             f"records changed, the large one answers in {kept:,.0f} ms at p50."
+        )
+    closed = kinds.get("roll-up as-of, closed day")
+    if closed is not None and "roll-up as-of" in kinds:
+        notes.append(
+            f"- An as-of answer whose cutoff has passed is kept in PostgreSQL for every API process, and forgotten "
+            f"only by a worker that mirrors a fact recorded before the cutoff: a parent's roll-up of a closed day "
+            f"answers in {closed.p50_ms:,.1f} ms at p50 (computed: {kinds['roll-up as-of'].p50_ms:,.0f} ms)."
         )
     if "live" in kinds and kinds["live"].p99_ms >= 10:
         notes.append(

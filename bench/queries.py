@@ -2,18 +2,22 @@
 live figures (another one each time, and one asked again and again, as a dashboard polls it), its figures as of a
 date (recomputed from its records), a parent's live roll-up and its roll-up as of a date, a ranking, and the as-of
 figures of one large partnership: asked again (the API keeps an as-of answer while its records are unchanged) and
-asked each time for another instant (computed each time). One request at a time, so each latency is the query's
-own; every kind stops after `samples` requests or `budget_seconds`, whichever comes first."""
+asked each time for another instant (computed each time). Then the day before is closed (`cycle assessment
+close-day`'s `close_day`, timed) and a partnership's and a parent's figures as of that day are asked, each scope
+once. One request at a time, so each latency is the query's own; every kind stops after `samples` requests or
+`budget_seconds`, whichever comes first."""
 
 from __future__ import annotations
 
 import itertools
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
+
+import httpx
 
 from bench import load
 from bench.credentials import operator
@@ -23,12 +27,15 @@ from bench.fleet import Fleet
 from bench.profiling import Profiler, no_profiler
 from bench.stats import Latency
 from bench.workload import BUSINESS_DATE
+from services.assessment.closing import ClosedDay, close_day
 from services.assessment.metrics.clock import SHANGHAI
 from services.assessment.store import open_store
 
 NAME = "query"
 GENERATION = "q1"
 AS_OF = BUSINESS_DATE.isoformat()
+CLOSED_DAY = BUSINESS_DATE - timedelta(days=1)
+Path = Callable[[], str | None]  # the next request's path; None: the kind has asked all it asks
 
 
 @dataclass(frozen=True)
@@ -45,12 +52,13 @@ class Queries:
     build_seconds: float
     large_students: int
     kinds: list[QueryKind]
+    closed: ClosedDay | None = None  # the day closed before the closed-day kinds
 
     def kind(self, name: str) -> QueryKind:
         return next(k for k in self.kinds if k.name == name)
 
 
-def paths(built: FigureStore, rng: random.Random) -> dict[str, Callable[[], str]]:
+def paths(built: FigureStore, rng: random.Random) -> dict[str, Path]:
     instants, polled = itertools.count(1), rng.choice(built.partnerships)
     return {
         "live": lambda: f"/partnerships/{rng.choice(built.partnerships)}/figures",
@@ -64,6 +72,26 @@ def paths(built: FigureStore, rng: random.Random) -> dict[str, Callable[[], str]
             f"/partnerships/{built.large}/figures?as_of={AS_OF}&at={quote(_before_end_of_day(next(instants)))}"
         ),
     }
+
+
+def closed_paths(built: FigureStore, rng: random.Random) -> dict[str, Path]:
+    """Each partnership and parent asked once (a scope asked again would be answered from what the API process
+    keeps, not from the answer kept in PostgreSQL)."""
+    day = CLOSED_DAY.isoformat()
+    partnerships, parents = _each_once(built.partnerships, rng), _each_once(built.parents, rng)
+    return {
+        "as-of, closed day": lambda: _path("partnerships", partnerships(), day),
+        "roll-up as-of, closed day": lambda: _path("rollups", parents(), day),
+    }
+
+
+def _each_once(items: Sequence[object], rng: random.Random) -> Callable[[], object | None]:
+    order = iter(rng.sample(list(items), len(items)))
+    return lambda: next(order, None)
+
+
+def _path(kind: str, scope: object | None, day: str) -> str | None:
+    return None if scope is None else f"/{kind}/{scope}/figures?as_of={day}"
 
 
 def _before_end_of_day(seconds: int) -> str:
@@ -95,14 +123,42 @@ async def measure_queries(
             profiler.during("figure queries (assessment API)", api.pid),
         ):
             for name, path in paths(built, rng).items():
-                (await http.get(path())).raise_for_status()  # a token, the connection, the query plans
-                timings: list[float] = []
-                deadline = time.perf_counter() + budget_seconds
-                while len(timings) < samples and time.perf_counter() < deadline:
-                    started = time.perf_counter()
-                    (await http.get(path())).raise_for_status()
-                    timings.append(time.perf_counter() - started)
-                kinds.append(QueryKind(name, Latency.of(timings)))
+                kinds.append(QueryKind(name, await _timed(http, path, samples, budget_seconds)))
+            closed = await _closed(env, built)
+            for name, path in closed_paths(built, rng).items():  # the client is warm: every scope is a sample
+                kinds.append(QueryKind(name, await _timed(http, path, samples, budget_seconds, warm=False)))
     return Queries(
-        len(built.partnerships), built.figure_rows, built.record_rows, built.seconds, built.large_students, kinds
+        len(built.partnerships),
+        built.figure_rows,
+        built.record_rows,
+        built.seconds,
+        built.large_students,
+        kinds,
+        closed,
     )
+
+
+async def _timed(
+    http: httpx.AsyncClient, path: Path, samples: int, budget_seconds: float, *, warm: bool = True
+) -> Latency:
+    if warm:
+        first = path()
+        assert first is not None
+        (await http.get(first)).raise_for_status()  # a token, the connection, the query plans
+    timings: list[float] = []
+    deadline = time.perf_counter() + budget_seconds
+    while len(timings) < samples and time.perf_counter() < deadline and (asked := path()) is not None:
+        started = time.perf_counter()
+        (await http.get(asked)).raise_for_status()
+        timings.append(time.perf_counter() - started)
+    return Latency.of(timings)
+
+
+async def _closed(env: BenchEnv, built: FigureStore) -> ClosedDay:
+    """The day before closed as an operator closes it, every partnership and parent of the store."""
+    settings = env.assessment(NAME, GENERATION)
+    store = await open_store(settings.database_url, settings.db_schema)
+    try:
+        return await close_day(store, GENERATION, CLOSED_DAY, datetime.now(SHANGHAI).date())
+    finally:
+        await store.close()

@@ -114,8 +114,8 @@ async def _answer(store: AssessmentStore, found: Standing, question: AsOfQuestio
         answer = replace(kept, stamp=stamp)
     else:  # in a thread: a partnership of thousands takes seconds, and live answers go on meanwhile
         answer = Answer.of(stamp, same, await asyncio.to_thread(_computed, rows, pid, as_of, versions, rollup))
-        if closed_before is not None and as_of.cutoff <= closed_before:
-            await keep_closed(store.pool, generation, question, found.seen, answer.kept)
+    if closed_before is not None and as_of.cutoff <= closed_before:
+        await keep_closed(store.pool, generation, question, found.seen, answer.kept)
     answers.keep((generation, question), answer)
     return answer
 

@@ -16,7 +16,7 @@ from uuid import UUID
 from services.assessment.metrics.catalog import VERSIONS
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.figures import Figure
-from services.assessment.metrics.scope import descendants, figures, group, partnership_context, rollup_figures
+from services.assessment.metrics.scope import below, children_on, figures, group, partnership_context, rollup_figures
 from services.assessment.records import Record
 
 _PERIOD = re.compile(r"(\d{4})(?:-(\d{2}))?")
@@ -76,9 +76,10 @@ def rollup_members(records: Iterable[Record], as_of: AsOf) -> dict[UUID, list[UU
     """The roll-ups a period freezes, each with every partnership below it on D at any depth: every alliance and
     programme, and every partnership with members. Partnership records are enough to tell."""
     grouped = group(records)
+    children = children_on(grouped, as_of)  # once: a parent's members are found from it in a few steps
     found: dict[UUID, list[UUID]] = {}
     for pid, grouped_records in grouped.items():
-        members = descendants(grouped, pid, as_of)
+        members = below(children, pid)
         if members or partnership_context(grouped_records, as_of, VERSIONS[1]).kind in PARENT_KINDS:
             found[pid] = members
     return found

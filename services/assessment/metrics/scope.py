@@ -133,11 +133,21 @@ def parent_on(records: PartnershipRecords, as_of: AsOf) -> UUID | None:
 
 def descendants(grouped: Mapping[UUID, PartnershipRecords], parent_id: UUID, as_of: AsOf) -> list[UUID]:
     """Every partnership below `parent_id` on D, at any depth (DOMAIN.md, roll-ups)."""
+    return below(children_on(grouped, as_of), parent_id)
+
+
+def children_on(grouped: Mapping[UUID, PartnershipRecords], as_of: AsOf) -> dict[UUID, list[UUID]]:
+    """Each parent's partnerships on D, one level down."""
     children: dict[UUID, list[UUID]] = defaultdict(list)
     for pid, records in grouped.items():
         parent = parent_on(records, as_of)
         if parent is not None:
             children[parent].append(pid)
+    return children
+
+
+def below(children: Mapping[UUID, list[UUID]], parent_id: UUID) -> list[UUID]:
+    """Every partnership below `parent_id` at any depth, from `children_on`."""
     found: list[UUID] = []
     pending, seen = list(children.get(parent_id, [])), {parent_id}
     while pending:

@@ -14,6 +14,8 @@ import msgpack
 from services.assessment.metrics.catalog import TOTAL, Bucket, Dimension
 from services.assessment.metrics.share import Contribution
 
+_FORMAT = 2  # of `Tally.pack`; the first format had no number
+
 
 @dataclass(slots=True)
 class Tally:
@@ -152,18 +154,26 @@ class Tally:
             self._add_samples(bucket, counters)
 
     def pack(self) -> bytes:
-        sums = [[b[0].value, b[1], [[m, *e] for m, e in metrics.items()]] for b, metrics in self.sums.items()]
-        samples = [
-            [b[0].value, b[1], [[m, list(c.items())] for m, c in metrics.items()]]
-            for b, metrics in self.samples.items()
-        ]
-        packed: bytes = msgpack.packb([sums, samples], use_bin_type=True)
+        """Each cell's metrics as msgpack maps of the tally's own dicts (packed in C, not rebuilt as lists first:
+        a worker packs every changed partnership's tallies several times a second); `_FORMAT` first."""
+        sums = [[bucket[0].value, bucket[1], metrics] for bucket, metrics in self.sums.items()]
+        samples = [[bucket[0].value, bucket[1], counters] for bucket, counters in self.samples.items()]
+        packed: bytes = msgpack.packb([_FORMAT, sums, samples], use_bin_type=True)
         return packed
 
     @classmethod
     def unpack(cls, raw: bytes) -> Tally:
-        sums, samples = msgpack.unpackb(raw, raw=False, strict_map_key=False)
+        """A tally packed by `pack`, or in the first format (`[sums, samples]`, each metric a list), as tallies
+        written before it was replaced are (live_tallies rows, roll-up parts on their topic)."""
+        found = msgpack.unpackb(raw, raw=False, strict_map_key=False)
         tally = cls()
+        if len(found) == 3 and found[0] == _FORMAT:
+            for dim, name, metrics in found[1]:
+                tally.sums[(Dimension(dim), name)] = metrics
+            for dim, name, counters in found[2]:
+                tally.samples[(Dimension(dim), name)] = {m: Counter(c) for m, c in counters.items()}
+            return tally
+        sums, samples = found
         for dim, name, metrics in sums:
             tally.sums[(Dimension(dim), name)] = {m: [n, d, o] for m, n, d, o in metrics}
         for dim, name, metrics in samples:

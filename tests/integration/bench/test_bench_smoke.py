@@ -41,6 +41,8 @@ async def test_every_figure_is_measured_beside_its_anchor_at_a_tiny_size(
     assert results.scenario is not None
     assert results.scenario.failures == 0
     assert all(kind.latency.count > 0 for kind in results.queries.kinds)
+    assert results.queries.closed is not None
+    assert results.queries.closed.kept == results.queries.closed.partnerships + results.queries.closed.rollups > 0
     assert not [pid for pid in _processes_of(env.run_id) if rss_bytes(pid)], "a benchmark process outlived its run"
 
     write(results, tmp_path / "BENCHMARKS.md", tmp_path / "results.json")
