@@ -24,6 +24,10 @@ async def produce_loop(env: BenchEnv, messages: Sequence[Message]) -> Throughput
     topics = sorted({m.topic for m in messages})
     await ensure_topics(env.bootstrap, topics, env.partitions)
     await listed(env.bootstrap, topics, env.partitions, timeout=60)  # leaders elected: no retries timed
+    # ... and leading: a broker named leader in the metadata refused produce requests for a moment after (the run
+    # of 2026-12-02 14:24 UTC: NotLeaderForPartition retries took a third off this anchor); ListOffsets, which only
+    # the leader answers, is retried until each does.
+    await end_offsets(env.bootstrap, topics)
     producer = idempotent_producer(env.bootstrap)
     await producer.start()
     try:
