@@ -42,6 +42,7 @@ _SEND_CHUNK = 2_000  # figures
 _READINGS: dict[Reading, Reading] = {}
 _READINGS_KEPT = 1_000_000
 _ANSWERING_SECONDS = 5.0
+_DAY_MICROS = 86_400_000_000  # a business day in Asia/Shanghai, which keeps no daylight saving time
 FIGURES_PER_MESSAGE = 1_000  # FiguresChanged.figures' limit: about 170 KB a record
 
 
@@ -121,7 +122,7 @@ class Assessor:
     _answering: tuple[float, bool] = (float("-inf"), False)  # when it was last asked, whether queries read us
     _live_writes: asyncio.Lock = field(default_factory=asyncio.Lock)
     _late: int | None = None  # FlushBatch.late of the facts mirrored since the last flush
-    _day_start: int = 0  # of the engine's business day, epoch microseconds: facts recorded before it are late
+    _day_start: int = 0  # `_today_starts`, as last found
 
     def __post_init__(self) -> None:
         self.engine = LiveEngine(self.settings.live_as_of())
@@ -176,8 +177,15 @@ class Assessor:
         self._unsaved.add(record.key)
         self.counters.applied += 1
         recorded = epoch_micros(envelope.recorded_at)
-        if recorded < self._day_start and (self._late is None or recorded < self._late):
+        if recorded < self._today_starts() and (self._late is None or recorded < self._late):
             self._late = recorded
+
+    def _today_starts(self) -> int:
+        """When the business day began (epoch microseconds), by the wall clock, not by the engine's day, which moves
+        only at a flush: a fact recorded before midnight and read after it, before any flush, is late too."""
+        if self.settings.business_date is None and time.time() * 1_000_000 >= self._day_start + _DAY_MICROS:
+            self._day_start = day_start(self.settings.live_as_of().business_date)
+        return self._day_start
 
     def missing_before(self, topic: str, partition: int, offset: int) -> int | None:
         """The first offset of the records not handed over before `offset`, if any were not (see `streams/gaps.py`)."""
@@ -301,7 +309,6 @@ class Assessor:
             return 0
         previous_day = self.engine.as_of.business_date
         self.engine.move_to(self.settings.live_as_of())
-        self._day_start = day_start(self.engine.as_of.business_date)
         dirty, self.engine.dirty = self.engine.dirty, set()
         dirty_rollups, self.engine.dirty_rollups = self.engine.dirty_rollups, set()
         batch = FlushBatch(progress=dict(self._offsets))

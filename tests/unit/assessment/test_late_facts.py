@@ -4,11 +4,13 @@ know. The store and the producer are fakes (tests/unit/assessment/test_runtime.p
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from services.assessment.closed_answers import EVERY, day_start
 from services.assessment.facts import epoch_micros
+from services.assessment.metrics.clock import today_in_shanghai
 from services.assessment.runtime import Assessor
+from services.assessment.settings import AssessmentSettings
 from shared.contracts.envelope import Envelope
 from shared.contracts.registry import topic_for
 from shared.messaging.codec import encode
@@ -62,3 +64,21 @@ async def test_facts_recorded_before_the_business_day_mark_the_flush_that_writes
     await _fed(assessor, imported, 300)  # the same events again: duplicates change no record
     await assessor.flush()
     assert store.late == [EVERY, None, epoch_micros(datetime(2024, 2, 1, tzinfo=UTC)), None]
+
+
+async def test_a_fact_recorded_before_midnight_and_read_after_it_before_any_flush_is_late() -> None:
+    """On the wall clock's business day (not pinned), whatever day the engine is still on until its next flush."""
+    store = FakeStore()
+    unpinned = AssessmentSettings(CYCLE_TOPIC_NAMESPACE="u.", CYCLE_TOPIC_PARTITIONS=3)
+    assessor = Assessor(unpinned, store, {}, {}, FakeProducer().send)  # type: ignore[arg-type]
+    await assessor.recovered({0, 1, 2}, 1)
+    await assessor.flush()
+    today = today_in_shanghai(datetime.now(UTC))
+    assessor._day_start = day_start(today - timedelta(days=1))  # as a worker whose last flush was yesterday
+    script = Script()
+    script.sign()
+    students(script, graduated=1)
+    before_midnight = datetime.fromtimestamp(day_start(today) / 1_000_000 - 1, UTC)
+    await _fed(assessor, _recorded(script, before_midnight))
+    await assessor.flush()
+    assert store.late == [EVERY, epoch_micros(before_midnight)]
