@@ -14,7 +14,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import httpx
@@ -28,7 +28,7 @@ from bench.profiling import Profiler, no_profiler
 from bench.stats import Latency
 from bench.workload import BUSINESS_DATE
 from services.assessment.closing import ClosedDay, close_day
-from services.assessment.metrics.clock import SHANGHAI
+from services.assessment.metrics.clock import SHANGHAI, today_in_shanghai
 from services.assessment.store import open_store
 
 NAME = "query"
@@ -159,6 +159,6 @@ async def _closed(env: BenchEnv, built: FigureStore) -> ClosedDay:
     settings = env.assessment(NAME, GENERATION)
     store = await open_store(settings.database_url, settings.db_schema)
     try:
-        return await close_day(store, GENERATION, CLOSED_DAY, datetime.now(SHANGHAI).date())
+        return await close_day(store, GENERATION, CLOSED_DAY, today_in_shanghai(datetime.now(UTC)))
     finally:
         await store.close()

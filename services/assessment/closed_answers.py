@@ -22,7 +22,7 @@ import msgpack
 
 from services.assessment.answers import AsOfQuestion, Fields
 from services.assessment.facts import epoch_micros
-from services.assessment.metrics.clock import AsOf
+from services.assessment.metrics.clock import day_start
 
 MARGIN = timedelta(minutes=10)
 EVERY = 0  # a cutoff no answer has: `forget_late(conn, generation, EVERY)` forgets them all
@@ -36,11 +36,6 @@ _KEEP = (
     "INSERT INTO closed_answers (generation, question, cutoff, figures) VALUES ($1, $2, $3, $4)"
     " ON CONFLICT (generation, question) DO UPDATE SET cutoff = EXCLUDED.cutoff, figures = EXCLUDED.figures"
 )
-
-
-def day_start(day: date) -> int:
-    """The first instant of `day` in Asia/Shanghai, in epoch microseconds: the cutoff of the day before."""
-    return AsOf.of(day - timedelta(days=1)).cutoff
 
 
 def closed_before(business_day: date, now: datetime | None = None) -> int:

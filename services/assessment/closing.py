@@ -41,15 +41,15 @@ async def close_day(
 ) -> ClosedDay:
     """Keep the as-of-`day` answer of every partnership, and of every partnership with members on `day` (its
     roll-up), in every metric version. `today`: the business day; `day` must have ended before it."""
-    started, as_of, closing = time.perf_counter(), AsOf.of(day), closed_before(today)
-    if as_of.cutoff > closing:
+    started, as_of = time.perf_counter(), AsOf.of(day)
+    if as_of.cutoff > closed_before(today):
         raise DayNotClosed(f"{day} has not ended long enough ago to be closed")
     partnerships = await store.partnership_records(generation)
     parents = sorted(rollup_members(partnerships, as_of))
     questions = [(r.key.partnership_id, False) for r in partnerships] + [(parent, True) for parent in parents]
     kept = 0
     for done, (pid, rollup) in enumerate(questions, start=1):
-        kept += await keep_as_of(store, generation, pid, as_of, rollup=rollup, closed_before=closing)
+        kept += await keep_as_of(store, generation, pid, as_of, rollup=rollup)
         progress(done, len(questions))
     return ClosedDay(day, len(partnerships), len(parents), kept, time.perf_counter() - started)
 

@@ -72,17 +72,15 @@ async def answer_as_of(
     return found.generation, await _answer(store, found, question, closed_before)
 
 
-async def keep_as_of(
-    store: AssessmentStore, generation: str, pid: UUID, as_of: AsOf, *, rollup: bool, closed_before: int
-) -> bool:
+async def keep_as_of(store: AssessmentStore, generation: str, pid: UUID, as_of: AsOf, *, rollup: bool) -> bool:
     """Compute and keep for every API process the answer the API gives when asked for `pid` as of `as_of` in every
-    metric version, unless one is kept already; whether one is kept now."""
+    metric version (its cutoff passed: the caller's to check), unless one is kept already; whether one is kept now."""
     question = _question(pid, as_of, list(VERSIONS), rollup)
     found = await standing(store.pool, generation, question.text, active=False)
-    if found.closed is None:
-        await _answer(store, found, question, closed_before)
-        found = await standing(store.pool, generation, question.text, active=False)
-    return found.closed is not None
+    if found.closed is not None:
+        return True
+    answer = await _answer(store, found, question, None)  # from records read after `found`, or none written since
+    return await keep_closed(store.pool, generation, question, found.seen, answer.kept)
 
 
 def _question(pid: UUID, as_of: AsOf, versions: Sequence[int], rollup: bool) -> AsOfQuestion:

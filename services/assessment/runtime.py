@@ -16,11 +16,11 @@ from uuid import UUID, uuid4
 
 import structlog
 
-from services.assessment.closed_answers import EVERY, day_start
+from services.assessment.closed_answers import EVERY
 from services.assessment.engine import LiveEngine
 from services.assessment.facts import epoch_micros
 from services.assessment.metrics.catalog import CURRENT_VERSION
-from services.assessment.metrics.clock import AsOf
+from services.assessment.metrics.clock import AsOf, day_start
 from services.assessment.metrics.figures import Figure
 from services.assessment.metrics.tally import Tally
 from services.assessment.metrics.targets import evaluate

@@ -29,5 +29,10 @@ class AsOf:
         return cls(day.toordinal(), epoch_micros(end))
 
 
+def day_start(day: date) -> int:
+    """The first instant of `day` in Asia/Shanghai, in epoch microseconds: the cutoff of the day before."""
+    return AsOf.of(day - timedelta(days=1)).cutoff
+
+
 def today_in_shanghai(now: datetime) -> date:
     return now.astimezone(SHANGHAI).date()

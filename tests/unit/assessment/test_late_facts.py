@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from services.assessment.closed_answers import EVERY, day_start
+from services.assessment.closed_answers import EVERY
 from services.assessment.facts import epoch_micros
-from services.assessment.metrics.clock import today_in_shanghai
+from services.assessment.metrics.clock import day_start, today_in_shanghai
 from services.assessment.runtime import Assessor
 from services.assessment.settings import AssessmentSettings
 from shared.contracts.envelope import Envelope
