@@ -8,11 +8,11 @@ writers of different partnerships are not.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from uuid import UUID
 
 import asyncpg
+import orjson
 
 from shared.contracts.base import Stage
 from shared.contracts.envelope import Envelope
@@ -57,6 +57,6 @@ class Outbox:
         await conn.execute("SELECT pg_notify($1, '')", self._channel)
 
     def _row(self, envelope: Envelope) -> tuple[UUID, str, str, str, str, bytes]:
-        headers = json.dumps(encoded_headers(envelope))
+        headers = orjson.dumps(encoded_headers(envelope)).decode()
         topic = topic_for(envelope.type, self._emitter, self._namespace)
         return envelope.id, envelope.type, topic, str(envelope.partnership_id), headers, encoded_value(envelope)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import asyncpg
+import orjson
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import (
@@ -170,5 +170,5 @@ class OutboxRelay:
 
 
 def _record(row: asyncpg.Record) -> Record:
-    headers = [(name, value.encode()) for name, value in json.loads(row["headers"]).items()]
+    headers = [(name, value.encode()) for name, value in orjson.loads(row["headers"]).items()]
     return row["topic"], row["key"].encode(), row["value"], headers

@@ -6,6 +6,7 @@ request; the values are parameters.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, TypeVar
@@ -37,12 +38,17 @@ def recorded(envelope: Envelope, on: str, key: str = "event_id") -> dict[str, An
     return {key: envelope.id, "partnership_id": envelope.partnership_id, on: envelope.occurred_on}
 
 
+@functools.cache
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """Written once per table and set of columns: a bulk import inserts thousands of rows of the same shape."""
+    places = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({places})"
+
+
 async def insert(conn: Conn, table: str, **columns: Any) -> None:
     """Client-chosen ids (imports) that exist already, or a race the row locks do not cover, are a 409."""
-    places = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({places})"
     try:
-        await conn.execute(sql, *(column_value(v) for v in columns.values()))
+        await conn.execute(_insert_sql(table, tuple(columns)), *map(column_value, columns.values()))
     except asyncpg.UniqueViolationError as error:
         raise DuplicateFact(f"a record with the same identity exists ({error.constraint_name})") from error
 
