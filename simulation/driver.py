@@ -260,8 +260,8 @@ async def drive(
         ids,
         rate=rate,
         # httpcore looks at every connection of its pool at each request. In bulk, a few import requests per
-        # service and importer are out at once (simulation/batching.py), and a pool of 64 spent a third more of the
-        # driver's CPU than one of 12 (1,000 students: 7.3 to 8.6 CPU s against 4.7 to 5.9).
+        # service and importer are out at once (simulation/batching.py), and a pool of 64 spent about half as much
+        # again of the driver's CPU as one of 12 (1,000 students: 7.3 to 8.6 CPU s against 4.7 to 5.9).
         connections=min(concurrency * 2, 12 if batch and import_history else 64),
         longest_poll_pause=2.0
         if batch

@@ -57,14 +57,19 @@ class AuditEntry:
     ) -> AuditEntry:
         if actor is None:
             return cls(at=at, action=action, operation=operation, address=address, detail=detail)
-        return cls(at, action, actor.client_id, actor.party_id, actor.role, operation=operation, address=address,
-                   detail=detail)  # fmt: skip
+        return cls(
+            at=at, action=action, client_id=actor.client_id, party_id=actor.party_id, role=actor.role,
+            operation=operation, address=address, detail=detail,
+        )  # fmt: skip
 
     @classmethod
     def of_fact(cls, actor: Actor, event: Envelope, at: datetime, address: str | None) -> AuditEntry:
-        """Built in one call (one per fact a bulk import records), not as `by`'s entry with the event replaced."""
-        return cls(at, AuditAction.FACT_RECORDED, actor.client_id, actor.party_id, actor.role, event.id, event.type,
-                   event.partnership_id, address=address)  # fmt: skip
+        """Built in one call: a bulk import makes one per fact."""
+        return cls(
+            at=at, action=AuditAction.FACT_RECORDED, client_id=actor.client_id, party_id=actor.party_id,
+            role=actor.role, event_id=event.id, event_type=event.type, partnership_id=event.partnership_id,
+            address=address,
+        )  # fmt: skip
 
     @classmethod
     def of_request(cls, actor: Actor, method: str, path: str, at: datetime, address: str | None) -> AuditEntry:
