@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.stats import rate
-from services.assessment.rebuild import end_offsets, settled
+from services.assessment.rebuild import end_offsets, unsettled
 from services.assessment.settings import AssessmentSettings
 from services.assessment.store import AssessmentStore
 from shared.contracts.registry import stage_topics
@@ -31,35 +31,43 @@ class Watch:
     settings: AssessmentSettings
     samples: list[Sample] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
-    moved: float = field(default_factory=time.perf_counter)  # when the flushed count last changed
+    moved: float = field(default_factory=time.perf_counter)  # when the generation's progress last changed
+    _progress: dict[tuple[str, int], int] = field(default_factory=dict)
+    behind: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)  # (flushed, end), as last seen
 
     async def sample(self) -> Sample:
         stage = set(stage_topics(self.settings.topic_namespace))
         progress = await self.store.progress(self.settings.generation)
         flushed = sum(offset for (topic, _), offset in progress.items() if topic in stage)
         taken = Sample(time.perf_counter() - self.started, flushed)
-        if not self.samples or flushed != self.samples[-1].flushed:
-            self.moved = time.perf_counter()
+        if progress != self._progress:  # roll-up parts flushed count as moving too
+            self.moved, self._progress = time.perf_counter(), progress
         self.samples.append(taken)
         return taken
 
+    def _behind(self, behind: dict[tuple[str, int], tuple[int, int]]) -> bool:
+        self.behind = behind
+        return bool(behind)
+
     def stalled(self, total: int) -> str | None:
-        """Why the workers look stalled (nothing flushed for STALL_SECONDS), or None."""
+        """Why the workers look stalled (no progress flushed for STALL_SECONDS), or None."""
         still = time.perf_counter() - self.moved
         if still < STALL_SECONDS:
             return None
         flushed = self.samples[-1].flushed if self.samples else 0
+        behind = ", ".join(f"{topic}-{part} {done}/{end}" for (topic, part), (done, end) in self.behind.items())
         return (
             f"generation {self.settings.generation} stalled: {flushed:,} of {total:,} stage events flushed, none "
             f"for {still:.0f} s ({time.perf_counter() - self.started:.0f} s after the start)"
+            + (f"; flushed/end behind: {behind}" if behind else "")
         )
 
     async def until_settled(self, timeout: float, check: Callable[[], None], interval: float = 0.5) -> float:
         """Sample until every stage event now in the topics is flushed; returns the seconds since the start.
-        Workers whose flushed count stands still for STALL_SECONDS have stalled: that is an error, not a slow run."""
+        Workers whose progress stands still for STALL_SECONDS have stalled: that is an error, not a slow run."""
         ends = await end_offsets(self.settings.kafka_bootstrap_servers, stage_topics(self.settings.topic_namespace))
         deadline, self.moved = self.started + timeout, time.perf_counter()
-        while not await settled(self.store, self.settings, ends):
+        while self._behind(await unsettled(self.store, self.settings, ends)):
             check()
             if (stall := self.stalled(sum(ends.values()))) is not None:
                 raise TimeoutError(stall)

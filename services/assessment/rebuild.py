@@ -64,11 +64,20 @@ async def partitions_of(consumer: AIOKafkaConsumer, topic: str) -> set[int]:
 
 async def settled(store: AssessmentStore, settings: AssessmentSettings, stage_ends: dict[tuple[str, int], int]) -> bool:
     """True once the generation flushed every stage event up to `stage_ends` and every roll-up part since."""
+    return not await unsettled(store, settings, stage_ends)
+
+
+async def unsettled(
+    store: AssessmentStore, settings: AssessmentSettings, stage_ends: dict[tuple[str, int], int]
+) -> dict[tuple[str, int], tuple[int, int]]:
+    """The partitions the generation has not flushed to their end yet, each with (flushed, end): the stage topics
+    up to `stage_ends`, then (once those are done) the roll-up topic up to its end now."""
     done = await store.progress(settings.generation)
-    if any(done.get(tp, 0) < end for tp, end in stage_ends.items()):
-        return False
+    behind = {tp: (done.get(tp, 0), end) for tp, end in stage_ends.items() if done.get(tp, 0) < end}
+    if behind:
+        return behind
     rollup_ends = await end_offsets(settings.kafka_bootstrap_servers, [settings.rollup_topic])
-    return all(done.get(tp, 0) >= end for tp, end in rollup_ends.items())
+    return {tp: (done.get(tp, 0), end) for tp, end in rollup_ends.items() if done.get(tp, 0) < end}
 
 
 def worker_environment(settings: AssessmentSettings) -> dict[str, str]:

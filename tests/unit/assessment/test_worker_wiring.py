@@ -11,7 +11,14 @@ from services.assessment.settings import AssessmentSettings
 from services.assessment.streams import create_worker_app
 from services.assessment.streams.fetch_wait import FETCH_MAX_WAIT_MS
 from services.assessment.streams.recovery import uncommitted
-from services.assessment.streams.stalls import StallWatch, Verdict, _watch_recovery, commits_below
+from services.assessment.streams.stalls import (
+    StallWatch,
+    Verdict,
+    _reseek_changelogs,
+    _watch_recovery,
+    changelogs_remaining,
+    commits_below,
+)
 from services.assessment.streams.timers import FenceWatch
 from shared.contracts.registry import stage_topics
 
@@ -71,6 +78,7 @@ def test_a_partition_committed_below_the_next_offset_read_is_named_and_one_caugh
 class _Recovery:
     def __init__(self) -> None:
         self.active_offsets: dict[TP, int] = {TP("cycle.assessment.records-changelog", 0): 10}
+        self.active_highwaters: dict[TP, int] = {TP("cycle.assessment.records-changelog", 0): 10}
         self.standby_offsets: dict[TP, int] = {}
         self.in_recovery = True
 
@@ -80,9 +88,17 @@ class _NotReady:
 
     def __init__(self, partitions: set[TP]) -> None:
         self.partitions, self.crashed = partitions, []  # type: list[BaseException]
+        self.sought: list[dict[TP, int]] = []
         self.app = SimpleNamespace(
-            tables=SimpleNamespace(recovery=_Recovery()), rebalancing=True, in_recovery=True, crash=self._crash
+            tables=SimpleNamespace(recovery=_Recovery()),
+            rebalancing=True,
+            in_recovery=True,
+            crash=self._crash,
+            consumer=SimpleNamespace(seek_wait=self._seek_wait),
         )
+
+    async def _seek_wait(self, partitions: dict[TP, int]) -> None:
+        self.sought.append(dict(partitions))
 
     async def _crash(self, reason: BaseException) -> None:
         self.crashed.append(reason)
@@ -103,6 +119,29 @@ async def test_a_worker_whose_recovery_reads_nothing_leaves_after_the_patience_a
     assert [type(e).__name__ for e in stuck.crashed] == ["Stalled"]
     assert spare.crashed == [], "a worker given no partition has nothing to recover"
     assert moving.crashed == []
+
+
+def test_the_changelogs_left_to_restore_are_those_read_below_their_last_offset() -> None:
+    done, empty, unread, partly = (TP("c", n) for n in range(4))
+    offsets = {done: 10, empty: -1, unread: -1, partly: 3}
+    highwaters = {done: 10, empty: -1, unread: 4, partly: 7}
+    assert changelogs_remaining(offsets, highwaters) == {unread: 0, partly: 3}
+    assert changelogs_remaining({}, {unread: 0}) == {unread: 0}, "one record at offset 0, none read"
+
+
+async def test_a_recovery_waiting_for_changelog_records_seeks_them_again_each_patience_it_reads_none() -> None:
+    """Under load, a rejoined worker's recovery waited minutes for a changelog's records with none fetched."""
+    changelog = TP("cycle.assessment.records-changelog", 2)
+    stuck, done = _NotReady({TP("cycle.recruitment", 2)}), _NotReady({TP("cycle.recruitment", 2)})
+    stuck.app.tables.recovery.active_offsets = {changelog: -1}
+    stuck.app.tables.recovery.active_highwaters = {changelog: 4}
+    watches = [StallWatch(patience=10.0) for _ in range(2)]
+    for now in (0.0, 5.0, 11.0, 16.0, 22.0):
+        await _reseek_changelogs(stuck, watches[0], now)  # type: ignore[arg-type]
+        await _reseek_changelogs(done, watches[1], now)  # type: ignore[arg-type]
+    assert stuck.sought == [{changelog: 0}, {changelog: 0}], "once the patience is over, and again after it"
+    assert done.sought == [], "every changelog record read: nothing to seek"
+    assert stuck.crashed == [], "leaving is the recovery watch's decision"
 
 
 async def test_the_worker_consumer_asks_the_broker_to_hold_a_fetch_for_100_ms_at_most(tmp_path: Path) -> None:

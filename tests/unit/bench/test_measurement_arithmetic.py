@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import pytest
 
 from bench.freshness import Sent, freshness_of
-from bench.progress import Sample, steady_rate
+from bench.progress import STALL_SECONDS, Sample, Watch, steady_rate
 from bench.sizes import Sizes
 from bench.stats import Latency, percentile
 
@@ -47,3 +48,15 @@ def test_sizes_come_from_bench_variables_on_top_of_the_defaults_or_the_tiny_ones
     assert (sizes.students, sizes.freshness_seconds, sizes.partnerships) == (2500, 12.5, Sizes().partnerships)
     monkeypatch.setenv("BENCH_TINY", "1")
     assert Sizes.from_env().partnerships == Sizes().tiny().partnerships
+
+
+def test_a_stall_names_the_partitions_left_behind_and_only_once_the_progress_stood_still_long_enough():
+    watch = Watch(store=None, settings=SimpleNamespace(generation="g"))  # type: ignore[arg-type]
+    watch.samples.append(Sample(5.0, 352))
+    watch.behind = {("ns.assessment.rollup.g-2", 2): (0, 2)}
+    assert watch.stalled(352) is None
+    watch.moved -= STALL_SECONDS
+    stall = watch.stalled(352)
+    assert stall is not None
+    assert stall.startswith("generation g stalled: 352 of 352 stage events flushed")
+    assert stall.endswith("flushed/end behind: ns.assessment.rollup.g-2-2 0/2")
