@@ -13,7 +13,7 @@ from typing import Self
 import structlog
 
 from shared.infra.net import free_port
-from shared.infra.processes import alive, log_tail, started_at, stop_process, wait_reaped
+from shared.infra.processes import alive, command_line, log_tail, stop_process, wait_reaped
 
 log = structlog.get_logger(__name__)
 
@@ -96,10 +96,13 @@ class LocalPostgres:
         return pid if self._is_postmaster(pid) else None
 
     def _is_postmaster(self, pid: int) -> bool:
-        # After a reboot a stale postmaster.pid may name another process; its start time tells them apart.
-        lines = (self.pgdata / "postmaster.pid").read_text().splitlines()
-        started = started_at(pid)
-        return len(lines) > 2 and started is not None and abs(started - int(lines[2])) < 10
+        """After a reboot a stale postmaster.pid may name another process: ours was started on our data directory.
+        Its start time against the file's told them apart before, but the wall clock moves under a machine paused
+        and resumed (13 s here), and the server was then taken for gone and left running."""
+        args = command_line(pid)
+        if not args or "-D" not in args[:-1]:
+            return False
+        return Path(args[args.index("-D") + 1]).resolve() == self.pgdata.resolve()
 
     @property
     def running(self) -> bool:

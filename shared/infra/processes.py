@@ -32,13 +32,13 @@ def start_ticks(pid: int) -> int | None:
     return int(stat.rpartition(")")[2].split()[19])
 
 
-def started_at(pid: int) -> float | None:
-    """When `pid` started, in seconds since the epoch."""
-    ticks = start_ticks(pid)
-    if ticks is None:
+def command_line(pid: int) -> list[str] | None:
+    """The arguments `pid` was started with, or None when it is gone (or hides them)."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
         return None
-    boot = next(line for line in Path("/proc/stat").read_text().splitlines() if line.startswith("btime"))
-    return int(boot.split()[1]) + ticks / os.sysconf("SC_CLK_TCK")
+    return raw.decode(errors="replace").split("\0")[:-1] if raw else None
 
 
 def wait_gone(pid: int, timeout: float) -> bool:
