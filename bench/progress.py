@@ -45,10 +45,6 @@ class Watch:
         self.samples.append(taken)
         return taken
 
-    def _behind(self, behind: dict[tuple[str, int], tuple[int, int]]) -> bool:
-        self.behind = behind
-        return bool(behind)
-
     def stalled(self, total: int) -> str | None:
         """Why the workers look stalled (no progress flushed for STALL_SECONDS), or None."""
         still = time.perf_counter() - self.moved
@@ -67,7 +63,8 @@ class Watch:
         Workers whose progress stands still for STALL_SECONDS have stalled: that is an error, not a slow run."""
         ends = await end_offsets(self.settings.kafka_bootstrap_servers, stage_topics(self.settings.topic_namespace))
         deadline, self.moved = self.started + timeout, time.perf_counter()
-        while self._behind(await unsettled(self.store, self.settings, ends)):
+        while behind := await unsettled(self.store, self.settings, ends):
+            self.behind = behind
             check()
             if (stall := self.stalled(sum(ends.values()))) is not None:
                 raise TimeoutError(stall)

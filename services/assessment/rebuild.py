@@ -73,11 +73,15 @@ async def unsettled(
     """The partitions the generation has not flushed to their end yet, each with (flushed, end): the stage topics
     up to `stage_ends`, then (once those are done) the roll-up topic up to its end now."""
     done = await store.progress(settings.generation)
-    behind = {tp: (done.get(tp, 0), end) for tp, end in stage_ends.items() if done.get(tp, 0) < end}
-    if behind:
+    if behind := _short_of(done, stage_ends):
         return behind
-    rollup_ends = await end_offsets(settings.kafka_bootstrap_servers, [settings.rollup_topic])
-    return {tp: (done.get(tp, 0), end) for tp, end in rollup_ends.items() if done.get(tp, 0) < end}
+    return _short_of(done, await end_offsets(settings.kafka_bootstrap_servers, [settings.rollup_topic]))
+
+
+def _short_of(
+    done: dict[tuple[str, int], int], ends: dict[tuple[str, int], int]
+) -> dict[tuple[str, int], tuple[int, int]]:
+    return {tp: (done.get(tp, 0), end) for tp, end in ends.items() if done.get(tp, 0) < end}
 
 
 def worker_environment(settings: AssessmentSettings) -> dict[str, str]:

@@ -14,7 +14,7 @@ that stays in a rebalance or a recovery for `RECOVERY_PATIENCE_SECONDS` without 
 
 A recovery stalls the same way: faust seeks the changelog partitions it restores and waits for their records, and a
 worker that rejoined its group at the second generation was seen waiting with records left in a changelog and none
-fetched, until the recovery patience made it leave (2 of 60 two-worker bench runs, a stall of minutes in each).
+fetched, until the recovery patience made it leave (2 of 25 two-worker bench runs under load, minutes each).
 Seeking those changelog partitions again after the stream patience makes it fetch them.
 """
 

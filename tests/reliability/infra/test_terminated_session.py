@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,18 +14,18 @@ import pytest
 from shared.infra.postgres_local import LocalPostgres
 from shared.infra.processes import alive, stop_process
 from tests.support.infra import Infrastructure
+from tests.support.waiting import eventually
 
 REPO = Path(__file__).resolve().parents[3]
 HELD = """
 import os
-import time
+import signal
 from pathlib import Path
 
 
 def test_holds_the_session_open(infra):
     Path(os.environ["HELD_MARK"]).write_text(str(infra.local_broker.pid))
-    while True:  # until the session is terminated
-        time.sleep(1)
+    signal.pause()  # until the session is terminated
 """
 
 
@@ -41,26 +41,29 @@ def _session(workdir: Path, mark: Path) -> subprocess.Popen[bytes]:
         return subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
 
 
-def test_a_session_terminated_stops_the_broker_and_the_database_it_started(infra: Infrastructure, tmp_path: Path):
+async def test_a_session_terminated_stops_the_broker_and_the_database_it_started(
+    infra: Infrastructure, tmp_path: Path
+) -> None:
     if infra.provider != "local":
         pytest.skip("the session's own broker and database are started locally only without Docker or given URLs")
     mark, database = tmp_path / "held", LocalPostgres(tmp_path / "infra" / "postgres")
     session = _session(tmp_path, mark)
     broker_pid, database_pid = None, None
+
+    async def holding() -> bool:
+        log = (tmp_path / "session.log").read_text(errors="replace")
+        assert session.poll() is None, f"the session ended before holding its infrastructure:\n{log}"
+        return mark.exists()
+
     try:
-        deadline = time.monotonic() + 120
-        while not mark.exists():
-            log = (tmp_path / "session.log").read_text(errors="replace")
-            assert session.poll() is None, f"the session ended before holding its infrastructure:\n{log}"
-            assert time.monotonic() < deadline, f"the session did not start its infrastructure in 120 s:\n{log}"
-            time.sleep(0.1)
+        await eventually(holding, timeout=120)
         broker_pid, database_pid = int(mark.read_text()), database.pid
         assert alive(broker_pid)
         assert database_pid is not None
 
         session.send_signal(signal.SIGTERM)
 
-        session.wait(timeout=120)
+        await asyncio.to_thread(session.wait, 120)
         log = (tmp_path / "session.log").read_text(errors="replace")
         assert not alive(broker_pid), f"the broker was left running:\n{log}"
         assert not alive(database_pid), f"the database was left running:\n{log}"
