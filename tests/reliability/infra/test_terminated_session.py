@@ -34,7 +34,8 @@ def _session(workdir: Path, mark: Path) -> subprocess.Popen[bytes]:
     (workdir / "pytest.ini").write_text("[pytest]\nasyncio_default_fixture_loop_scope = session\n")
     (workdir / "conftest.py").write_text("from tests.conftest import infra, pytest_configure  # noqa: F401\n")
     (workdir / "test_held.py").write_text(HELD)
-    env = {k: v for k, v in os.environ.items() if k not in ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL")}
+    given = ("KAFKA_BOOTSTRAP_SERVERS", "DATABASE_URL", "PYTEST_ADDOPTS")  # its own infrastructure, options, basetemp
+    env = {k: v for k, v in os.environ.items() if k not in given}
     env |= {"PYTHONPATH": str(REPO), "CYCLE_TEST_DIR": str(workdir / "infra"), "HELD_MARK": str(mark)}
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_held.py"]
     with (workdir / "session.log").open("wb") as log:
