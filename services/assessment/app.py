@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from services.assessment.api import router
+from services.assessment.closed_answers import answers_kept
 from services.assessment.dashboard.routes import mount_dashboard
 from services.assessment.freshness import watch_freshness
 from services.assessment.memberships import keep_learning, membership_learner
@@ -25,6 +27,7 @@ from shared.web.edge import install_edge
 from shared.web.problems import install_problem_handlers
 
 OPEN_PATHS = ("/health",)
+KEEPING_SECONDS = 5  # how long a stopping API waits for the closed answers it gave to be kept
 
 
 def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
@@ -52,6 +55,9 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                     for task in tasks:
                         task.cancel()
                     await asyncio.gather(*tasks, return_exceptions=True)
+                    with contextlib.suppress(TimeoutError):  # answers not kept are computed again
+                        async with asyncio.timeout(KEEPING_SECONDS):
+                            await answers_kept()
         finally:
             await app.state.store.close()
 

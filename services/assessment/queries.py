@@ -16,7 +16,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from services.assessment.answers import Answer, AsOfQuestion
-from services.assessment.closed_answers import keep_closed, unpack
+from services.assessment.closed_answers import keep_closed, keep_later, unpack
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.context import Target, context_of
@@ -30,6 +30,9 @@ from services.assessment.records import Record, RecordKey, RecordKind
 from services.assessment.store import AssessmentStore
 
 answers: Recent[tuple[str, AsOfQuestion], Answer] = Recent(256)  # by generation and question
+# An answer from this many stored records at most (a partnership of about 16 students) is computed on the event loop
+# in a few milliseconds: handing it to a thread and back cost a tenth of it (issue 12). Larger ones take a thread.
+INLINE_RECORDS = 24
 
 
 def as_of_of(day: date, at: datetime | None) -> AsOf:
@@ -110,10 +113,12 @@ async def _answer(store: AssessmentStore, found: Standing, question: AsOfQuestio
     same = digest(rows)
     if kept is not None and kept.digest == same:
         answer = replace(kept, stamp=stamp)
+    elif len(rows) <= INLINE_RECORDS:
+        answer = Answer.of(stamp, same, _computed(rows, pid, as_of, versions, rollup))
     else:  # in a thread: a partnership of thousands takes seconds, and live answers go on meanwhile
         answer = Answer.of(stamp, same, await asyncio.to_thread(_computed, rows, pid, as_of, versions, rollup))
     if closed_before is not None and as_of.cutoff <= closed_before:
-        await keep_closed(store.pool, generation, question, found.seen, answer.kept)
+        keep_later(store.pool, generation, question, found.seen, answer.kept)
     answers.keep((generation, question), answer)
     return answer
 

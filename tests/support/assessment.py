@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from services.assessment.closed_answers import answers_kept
 from services.assessment.metrics.figures import Figure
 from services.assessment.rebuild import end_offsets, settled, worker_environment
 from services.assessment.settings import AssessmentSettings
@@ -53,6 +54,7 @@ async def assessment_store(service_settings: ServiceSettings) -> AsyncIterator[A
     try:
         yield store
     finally:
+        await answers_kept()  # kept in this test's store, not in the next test's
         await store.close()
         await drop_schema(settings.database_url, settings.db_schema)
 

@@ -14,7 +14,7 @@ import pytest
 
 from services.assessment import queries
 from services.assessment.answers import AsOfQuestion
-from services.assessment.closed_answers import EVERY, forget_late, keep_closed
+from services.assessment.closed_answers import EVERY, answers_kept, forget_late, keep_closed
 from services.assessment.closing import DayNotClosed, close_day
 from services.assessment.facts import epoch_micros
 from services.assessment.metrics.clock import AsOf
@@ -42,6 +42,8 @@ async def _graduates(http: httpx.AsyncClient, path: str, day: date) -> float:
 
 
 async def _kept(store: AssessmentStore) -> int:
+    """Closed answers kept, once those the API has given are (it keeps one after giving it)."""
+    await answers_kept()
     return int(await store.pool.fetchval("SELECT count(*) FROM closed_answers WHERE generation = 'g1'"))
 
 
@@ -94,6 +96,23 @@ async def test_an_answer_whose_cutoff_has_not_passed_is_computed_each_time_and_n
     assert (await client.get(path, params=at)).status_code == 200
     assert await _kept(assessment_store) == 0
     assert await _graduates(client, path, CLOSED) == 1
+    assert await _kept(assessment_store) == 1
+
+
+async def test_a_closed_answer_is_given_before_it_is_kept_and_kept_once_the_keeping_can_go_on(
+    client: httpx.AsyncClient, assessment_store: AssessmentStore, service_settings: ServiceSettings
+) -> None:
+    script = Script()
+    script.sign()
+    students(script, graduated=2)
+    await mirrored(assessment_store, service_settings, records_of(script.events))
+    path, pool = f"/partnerships/{script.partnership_id}/figures", assessment_store.pool
+    await pool.execute("INSERT INTO late_facts (generation, seen) VALUES ('g1', 0) ON CONFLICT DO NOTHING")
+    async with pool.acquire() as conn, conn.transaction():  # a worker's flush holding the row keeping waits on
+        await conn.execute("SELECT seen FROM late_facts WHERE generation = 'g1' FOR UPDATE")
+        assert await asyncio.wait_for(_graduates(client, path, CLOSED), timeout=20) == 2
+        await eventually(lambda: _waits_on_a_lock(assessment_store))
+        assert await pool.fetchval("SELECT count(*) FROM closed_answers") == 0
     assert await _kept(assessment_store) == 1
 
 
