@@ -47,6 +47,15 @@ async def _kept(store: AssessmentStore) -> int:
     return int(await store.pool.fetchval("SELECT count(*) FROM closed_answers WHERE generation = 'g1'"))
 
 
+async def _one_partnership(store: AssessmentStore, settings: ServiceSettings, graduated: int) -> str:
+    """A partnership with `graduated` graduates, mirrored; the path of its figures."""
+    script = Script()
+    script.sign()
+    students(script, graduated=graduated)
+    await mirrored(store, settings, records_of(script.events))
+    return f"/partnerships/{script.partnership_id}/figures"
+
+
 async def _flushed(store: AssessmentStore, settings: ServiceSettings, script: Script, late: int | None) -> None:
     """The script's records as a worker's flush writes them, with the `late` mark it would give them."""
     owner, partitions = uuid4().hex, settings.topic_partitions
@@ -86,11 +95,7 @@ async def test_a_closed_answer_is_given_to_every_process_until_a_fact_recorded_b
 async def test_an_answer_whose_cutoff_has_not_passed_is_computed_each_time_and_not_kept(
     client: httpx.AsyncClient, assessment_store: AssessmentStore, service_settings: ServiceSettings
 ) -> None:
-    script = Script()
-    script.sign()
-    students(script, graduated=1)
-    await mirrored(assessment_store, service_settings, records_of(script.events))
-    path = f"/partnerships/{script.partnership_id}/figures"
+    path = await _one_partnership(assessment_store, service_settings, graduated=1)
     assert await _graduates(client, path, TODAY) == 1  # the API's business day: still running
     at = {"as_of": CLOSED.isoformat(), "at": "2026-06-30T09:00:00+08:00", "version": "1"}  # an instant of today
     assert (await client.get(path, params=at)).status_code == 200
@@ -102,11 +107,7 @@ async def test_an_answer_whose_cutoff_has_not_passed_is_computed_each_time_and_n
 async def test_a_closed_answer_is_given_before_it_is_kept_and_kept_once_the_keeping_can_go_on(
     client: httpx.AsyncClient, assessment_store: AssessmentStore, service_settings: ServiceSettings
 ) -> None:
-    script = Script()
-    script.sign()
-    students(script, graduated=2)
-    await mirrored(assessment_store, service_settings, records_of(script.events))
-    path, pool = f"/partnerships/{script.partnership_id}/figures", assessment_store.pool
+    path, pool = await _one_partnership(assessment_store, service_settings, graduated=2), assessment_store.pool
     await pool.execute("INSERT INTO late_facts (generation, seen) VALUES ('g1', 0) ON CONFLICT DO NOTHING")
     async with pool.acquire() as conn, conn.transaction():  # a worker's flush holding the row keeping waits on
         await conn.execute("SELECT seen FROM late_facts WHERE generation = 'g1' FOR UPDATE")
