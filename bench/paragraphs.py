@@ -305,13 +305,15 @@ def _query_findings(q: Queries, students: int) -> list[str]:
         notes.append(
             f"- As of a date, a partnership's figures are computed from its records the first time ({small:,.0f} ms "
             f"at p50 for {students} students, {computed.p50_ms:,.0f} ms for {q.large_students:,}; the cost grows "
-            f"with its students, most of it the metrics' own arithmetic) and kept: asked again while none of its "
-            f"records changed, the large one answers in {kept:,.0f} ms at p50."
+            f"with its students, most of it the metrics' own arithmetic; a small one on the API's event loop, a large "
+            f"one in a thread) and kept: asked again while none of its records changed, the large one answers in "
+            f"{kept:,.0f} ms at p50."
         )
     closed = kinds.get("roll-up as-of, closed day")
     if closed is not None and "roll-up as-of" in kinds:
         notes.append(
-            f"- An as-of answer whose cutoff has passed is kept in PostgreSQL for every API process, and forgotten "
+            f"- An as-of answer whose cutoff has passed is kept in PostgreSQL for every API process once it is given "
+            f"(the query does not wait for it), and forgotten "
             f"only by a worker that mirrors a fact recorded before the cutoff: a parent's roll-up of a closed day "
             f"answers in {closed.p50_ms:,.1f} ms at p50 (computed: {kinds['roll-up as-of'].p50_ms:,.0f} ms)."
         )
