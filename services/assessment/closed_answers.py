@@ -89,11 +89,16 @@ async def keep_closed(
         return True
 
 
+KEEPING_AT_MOST = 16  # answers waiting to be kept; beyond, one is not kept (the pool's connections serve queries)
 _keeping: set[asyncio.Task[bool]] = set()
 
 
 def keep_later(pool: asyncpg.Pool, generation: str, question: AsOfQuestion, seen: int, kept: Sequence[Fields]) -> None:
-    """`keep_closed` in a task of its own, so that the answer is given meanwhile; a failure is logged."""
+    """`keep_closed` in a task of its own, so that the answer is given meanwhile; a failure is logged. While
+    `KEEPING_AT_MOST` wait, the answer is not kept: it is computed again when next asked."""
+    if len(_keeping) >= KEEPING_AT_MOST:
+        log.info("closed_answer_not_kept", question=question.text, reason="too many waiting to be kept")
+        return
     task = asyncio.create_task(keep_closed(pool, generation, question, seen, kept), name=f"keep {question.text}")
     _keeping.add(task)
     task.add_done_callback(_kept)
