@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
@@ -55,9 +54,8 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                     for task in tasks:
                         task.cancel()
                     await asyncio.gather(*tasks, return_exceptions=True)
-                    with contextlib.suppress(TimeoutError):  # answers not kept are computed again
-                        async with asyncio.timeout(KEEPING_SECONDS):
-                            await answers_kept()
+                    with suppress(TimeoutError):  # answers not kept are computed again
+                        await asyncio.wait_for(answers_kept(), KEEPING_SECONDS)
         finally:
             await app.state.store.close()
 

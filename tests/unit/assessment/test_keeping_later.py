@@ -10,6 +10,7 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from structlog.testing import capture_logs
 
 from services.assessment import closed_answers
 from services.assessment.answers import AsOfQuestion, Fields
@@ -48,6 +49,10 @@ async def test_a_keeping_that_fails_is_logged_and_ends(monkeypatch: pytest.Monke
         raise ConnectionError("the database is away")
 
     monkeypatch.setattr(closed_answers, "keep_closed", failing_keep)
-    keep_later(None, "g1", _question(), 0, ())  # type: ignore[arg-type]
-    await asyncio.wait_for(answers_kept(), timeout=10)
+    with capture_logs() as logged:
+        keep_later(None, "g1", _question(), 0, ())  # type: ignore[arg-type]
+        await asyncio.wait_for(answers_kept(), timeout=10)
     assert not closed_answers._keeping
+    [entry] = [e for e in logged if e["event"] == "closed_answer_not_kept"]
+    assert entry["log_level"] == "warning"
+    assert "the database is away" in entry["error"]
