@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from aiokafka.structs import RecordMetadata
 
+from bench.collector import collector_frozen
 from bench.environment import BenchEnv
 from bench.fleet import Fleet
 from bench.kafka_loops import produce_loop
@@ -129,7 +130,7 @@ async def measure_freshness(
     store = await open_store(settings.database_url, settings.db_schema)
     polls: list[tuple[float, dict[tuple[str, int], int]]] = []
     try:
-        with Fleet(env.logs(name)) as fleet:
+        with Fleet(env.logs(name)) as fleet, collector_frozen():
             worker = fleet.worker("worker", settings)
             await produce_loop(env, opening)  # the partnerships exist before the steady stream starts
             await Watch(store, settings).until_settled(300, lambda: fleet.check(worker))

@@ -11,6 +11,7 @@ request's facts independent of the others'). This measures the import from the o
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 
 from bench import load
+from bench.collector import collector_frozen
 from bench.credentials import operator
 from bench.environment import BenchEnv
 from bench.fleet import Fleet
@@ -181,7 +183,7 @@ async def measure_ingest(
     workload = Workload(seed=12)
     topic = env.namespace(name) + STAGE_TOPICS[Stage.RECRUITMENT]
     recorded = datetime.now(UTC) - timedelta(days=1)
-    with Fleet(env.logs(name)) as fleet:
+    with Fleet(env.logs(name)) as fleet, contextlib.ExitStack() as stack:
         service = fleet.service("recruitment", "services.recruitment.app:create_app", env.environ(name))
         await fleet.healthy(service)
         async with (
@@ -193,6 +195,7 @@ async def measure_ingest(
             if answers[0].status != 200 or answers[0].body["refused"]:
                 raise RuntimeError(f"the benchmark's setup was refused: {answers[0].body}")
             bodies = [application(n, classes[n % len(classes)], workload) for n in range(single + 2 * bulk)]
+            stack.enter_context(collector_frozen())
 
             async with profiler.during("ingest: HTTP single", service.pid):
                 singles, single_seconds = await load.post_all(http, "/applications", bodies[:single], concurrency)

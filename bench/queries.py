@@ -20,6 +20,7 @@ from urllib.parse import quote
 import httpx
 
 from bench import load
+from bench.collector import collector_frozen
 from bench.credentials import operator
 from bench.environment import BenchEnv
 from bench.figure_store import FigureStore, build_figure_store
@@ -114,7 +115,7 @@ async def measure_queries(
     env: BenchEnv, built: FigureStore, samples: int, budget_seconds: float = 20, profiler: Profiler = no_profiler
 ) -> Queries:
     rng, kinds = random.Random(5), []
-    with Fleet(env.logs(NAME)) as fleet:
+    with Fleet(env.logs(NAME)) as fleet, collector_frozen():
         api = fleet.service("assessment-api", "services.assessment.app:create_app", env.environ(NAME))
         await fleet.healthy(api)
         async with (

@@ -129,7 +129,9 @@ def markdown(r: Results, note: str = "") -> str:
         "off); 12 partitions per topic; every service under uvicorn on loopback, as `cycle up` starts it, with its "
         "guards raised so that they do not bound what is measured: "
         + ", ".join(f"{name}={value}" for name, value in GUARDS_RAISED.items())
-        + " (the defaults allow 6,000 requests a minute per client, 1 MiB bodies and 30 s per request).",
+        + " (the defaults allow 6,000 requests a minute per client, 1 MiB bodies and 30 s per request). While (1), "
+        "(4) and (5) are timed, the bench's own cycle collector leaves alone what it held before (bench/collector.py): "
+        "a full collection paused the bench, its clients and its clocks with it, for about 0.3 s.",
         "",
     ]
     if r.anchors is not None:
