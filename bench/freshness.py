@@ -36,6 +36,16 @@ EVENTS_PER_STUDENT = 7  # a little under the workload's mean, so the stream neve
 
 
 @dataclass(frozen=True)
+class Hold:
+    """A send that waited for room in the producer: aiokafka sends one request at a time to a broker and appends to
+    a partition's batch while the one before it is not answered, so a wait here is the broker answering late (or this
+    process not running), and the events sent meanwhile reach it late: their freshness counts from before the wait."""
+
+    ms: float
+    at_seconds: float  # into the stream
+
+
+@dataclass(frozen=True)
 class Freshness:
     target_per_second: int
     sent: int
@@ -46,6 +56,7 @@ class Freshness:
     # The same, of the events sent in the first FIRST_SECONDS and of those sent after (None: none was)
     first: Latency | None = None
     after: Latency | None = None
+    held: Hold | None = None  # the longest wait of the sender for room in its producer
 
     @property
     def sent_per_second(self) -> float:
@@ -60,8 +71,9 @@ class Sent:
     offset: int
 
 
-async def paced(env: BenchEnv, messages: list[Message], per_second: int) -> list[Sent]:
-    """Send at `per_second`, each record at its own scheduled moment (t0 + i / rate), with the relay's producer."""
+async def paced(env: BenchEnv, messages: list[Message], per_second: int) -> tuple[list[Sent], Hold]:
+    """Send at `per_second`, each record at its own scheduled moment (t0 + i / rate), with the relay's producer;
+    the records acknowledged, and the longest a send waited."""
     producer = idempotent_producer(env.bootstrap)
     await producer.start()
     sent: list[Sent] = []
@@ -75,17 +87,19 @@ async def paced(env: BenchEnv, messages: list[Message], per_second: int) -> list
         return keep
 
     try:
-        started, pending = time.perf_counter(), []
+        started, pending, held = time.perf_counter(), [], Hold(0.0, 0.0)
         for index, message in enumerate(messages):
             delay = started + index / per_second - time.perf_counter()
             if delay > 0.001:
                 await asyncio.sleep(delay)
             at = time.perf_counter()
             delivery = await producer.send(message.topic, key=message.key, value=message.value, headers=message.headers)
+            if (waited := 1_000 * (time.perf_counter() - at)) > held.ms:
+                held = Hold(waited, at - started)
             delivery.add_done_callback(acknowledged(at))
             pending.append(delivery)
         await asyncio.gather(*pending)
-        return sent
+        return sent, held
     finally:
         await producer.stop()
 
@@ -138,7 +152,7 @@ async def measure_freshness(
             try:
                 started = time.perf_counter()
                 async with profiler.during("freshness (worker)", worker.pid):
-                    sent = await paced(env, stream, per_second)
+                    sent, held = await paced(env, stream, per_second)
                 send_seconds = time.perf_counter() - started
                 await Watch(store, settings).until_settled(max(600, 5 * seconds), lambda: fleet.check(worker))
             finally:
@@ -159,4 +173,5 @@ async def measure_freshness(
         settings.live_seconds,
         Latency.of(first) if first else None,
         Latency.of(after) if after else None,
+        held,
     )

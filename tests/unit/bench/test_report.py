@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 from bench.environment import Machine
-from bench.freshness import Freshness
+from bench.freshness import Freshness, Hold
 from bench.report import markdown, write
 from bench.results import Results, missed
 from bench.sizes import Sizes
@@ -49,6 +50,13 @@ def test_freshness_says_whether_the_worker_fell_behind_or_the_tail_is_the_stream
     text = markdown(results(freshness=keeps_up))
     assert "The events sent in the stream's first 10 s: p50 400 ms, p99 1,200 ms; those sent after: p50 250 ms" in text
     assert "the worker keeps up (p50 325 ms), and the tail is the stream's first 10 s (p99 1,200 ms; 420 ms" in text
+    assert "where the stream's first figures flush runs" in text
+
+    held = dataclasses.replace(keeps_up, held=Hold(1_236.0, 1.55))
+    text = markdown(results(freshness=held))
+    assert "The sender's longest wait for room in its producer (the broker answering late): 1,236 ms, 1.6 s" in text
+    assert "where the broker answered the sender late: a send waited 1,236 ms for room in its producer" in text
+    assert "where the broker" not in markdown(results(freshness=dataclasses.replace(keeps_up, held=Hold(40.0, 1.2))))
 
     behind = Freshness(1000, 30_000, 30.1, 1.0, Latency(30_000, 2_600.0, 4_100.0, 4_300.0), 0.2)
     assert "the worker is at its capacity" in markdown(results(freshness=behind))
