@@ -149,7 +149,7 @@ def _early_cause(f: Freshness) -> str:
         return (
             f"where the broker answered the sender late: a send waited {held.ms:,.0f} ms for room in its producer, "
             f"{held.at_seconds:.1f} s into the stream, and the events behind it reached the broker as late (the "
-            "stream's first figures flush runs then, and floods the broker with what it moved)."
+            "worker's first figures flush of the stream is due then)."
         )
     return (
         "where the stream's first figures flush runs: it moves the figures of every partnership the stream has "
