@@ -11,7 +11,6 @@ request's facts independent of the others'). This measures the import from the o
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -183,19 +182,18 @@ async def measure_ingest(
     workload = Workload(seed=12)
     topic = env.namespace(name) + STAGE_TOPICS[Stage.RECRUITMENT]
     recorded = datetime.now(UTC) - timedelta(days=1)
-    with Fleet(env.logs(name)) as fleet, contextlib.ExitStack() as stack:
+    facts, classes = setup_facts(workload, recorded - timedelta(hours=1))
+    bodies = [application(n, classes[n % len(classes)], workload) for n in range(single + 2 * bulk)]
+    with Fleet(env.logs(name)) as fleet, collector_frozen():
         service = fleet.service("recruitment", "services.recruitment.app:create_app", env.environ(name))
         await fleet.healthy(service)
         async with (
             operator(env.settings(name), "bench-ingest") as credential,
             load.client(service.url, concurrency, credential) as http,
         ):
-            facts, classes = setup_facts(workload, recorded - timedelta(hours=1))
             answers, _ = await load.post_all(http, _IMPORT, [{"facts": facts}], 1)
             if answers[0].status != 200 or answers[0].body["refused"]:
                 raise RuntimeError(f"the benchmark's setup was refused: {answers[0].body}")
-            bodies = [application(n, classes[n % len(classes)], workload) for n in range(single + 2 * bulk)]
-            stack.enter_context(collector_frozen())
 
             async with profiler.during("ingest: HTTP single", service.pid):
                 singles, single_seconds = await load.post_all(http, "/applications", bodies[:single], concurrency)
