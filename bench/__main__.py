@@ -28,7 +28,7 @@ from bench.dataset import publish_dataset
 from bench.environment import BenchEnv, bench_environment
 from bench.figure_store import FigureStore
 from bench.freshness import measure_freshness
-from bench.ingest import PARALLEL_LABEL, measure_ingest
+from bench.ingest import PARALLEL_LABEL, SCALED_LABEL, measure_ingest
 from bench.learners import measure_learners
 from bench.memory import memory_breakdown
 from bench.profiling import Profiler
@@ -111,7 +111,7 @@ async def profile_misses(env: BenchEnv, sizes: Sizes, results: Results, built: F
     """Each measurement with a missed goal once more, smaller, under py-spy (the main run stays unperturbed)."""
     profiler = Profiler(env.workdir / "profiles", sizes.profile_seconds)
     labels = {row.profile for row in missed(results)}
-    if labels & {"ingest: bulk import", PARALLEL_LABEL, "ingest: HTTP single"}:
+    if labels & {"ingest: bulk import", PARALLEL_LABEL, SCALED_LABEL, "ingest: HTTP single"}:
         console.log("profiling ingest")
         single, bulk = min(sizes.ingest_single, 500), min(sizes.ingest_bulk, 4 * sizes.ingest_batch)
         await measure_ingest(env, single, bulk, sizes.ingest_batch, sizes.http_concurrency, profiler, name="ingestp")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -62,11 +63,18 @@ class Fleet:
         self.launched.append(launched)
         return launched
 
-    def service(self, name: str, factory: str, environ: dict[str, str]) -> Launched:
-        """`factory` as uvicorn takes it (`services.recruitment.app:create_app`), as `cycle up` runs a service."""
+    def service(self, name: str, factory: str, environ: dict[str, str], processes: int = 1) -> Launched:
+        """`factory` as uvicorn takes it (`services.recruitment.app:create_app`), as `cycle up` runs a service;
+        `processes` > 1 as `cycle up --processes` runs a stage service (uvicorn's workers, metrics in files)."""
         port = free_port()
         command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1", "--port", str(port)]
         command += ["--log-level", "warning", "--no-access-log"]
+        if processes > 1:
+            command += ["--workers", str(processes)]
+            metrics = self.logs / f"{name}-metrics"
+            shutil.rmtree(metrics, ignore_errors=True)
+            metrics.mkdir(parents=True)
+            environ = {**environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
         return self._start(name, command, environ, f"http://127.0.0.1:{port}")
 
     def worker(self, name: str, settings: AssessmentSettings) -> Launched:

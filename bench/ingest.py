@@ -5,7 +5,9 @@ record on the topic (the Kafka record's timestamp, which the relay's producer se
 The applications fall on one class in each of `PARTNERSHIPS` partnerships, so the per-partnership outbox lock
 serialises no more than a province's many schools would. The import requests go one at a time, as an operator
 sends a year's history, and then `IN_FLIGHT` at a time, as several schools' registries send theirs at once (each
-request's facts independent of the others'). This measures the import from the outside, whatever it does inside.
+request's facts independent of the others'). Last, the same `IN_FLIGHT` at a time to the service run as
+`SCALED_PROCESSES` processes behind its port (`cycle up --processes`): what spreading a stage service's per-fact work
+over processes gives on this machine. This measures the import from the outside, whatever it does inside.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ NAME = "ingest"
 PARTNERSHIPS = 12
 IN_FLIGHT = 4
 PARALLEL_LABEL = f"ingest: bulk import, {IN_FLIGHT} in flight"
+SCALED_PROCESSES = 2
+SCALED_LABEL = f"ingest: bulk import, {IN_FLIGHT} in flight, {SCALED_PROCESSES} processes"
 _IMPORT = "/admin/import"
 
 
@@ -67,6 +71,7 @@ class Ingest:
     single: IngestPath
     bulk: IngestPath
     parallel: IngestPath | None = None  # bulk, IN_FLIGHT requests at a time
+    scaled_out: IngestPath | None = None  # the same, to SCALED_PROCESSES processes of the service
 
 
 def national_id(n: int) -> str:
@@ -183,7 +188,28 @@ async def measure_ingest(
     topic = env.namespace(name) + STAGE_TOPICS[Stage.RECRUITMENT]
     recorded = datetime.now(UTC) - timedelta(days=1)
     facts, classes = setup_facts(workload, recorded - timedelta(hours=1))
-    bodies = [application(n, classes[n % len(classes)], workload) for n in range(single + 2 * bulk)]
+    bodies = [application(n, classes[n % len(classes)], workload) for n in range(single + 3 * bulk)]
+
+    def requests(start: int) -> list[dict[str, Any]]:
+        return [
+            {"facts": imported(bodies[start + i : start + i + batch], recorded, start + i)}
+            for i in range(0, bulk, batch)
+        ]
+
+    async def bulk_path(http: Any, pid: int, start: int, in_flight: int, label: str) -> IngestPath:
+        async with profiler.during(label, pid, children=label == SCALED_LABEL):
+            bulks, bulk_seconds = await load.post_all(http, _IMPORT, requests(start), in_flight)
+        sent = {
+            str(result["answer"]["event_id"]): answer.sent_at
+            for answer in bulks
+            if answer.status == 200
+            for result in answer.body["results"]
+            if result["outcome"] == "accepted"
+        }
+        on_topic.update(await record_times(env, topic, len(on_topic) + len(sent)))
+        return path_result(bulks, bulk_seconds, bulk, sent, on_topic)
+
+    on_topic: dict[str, float] = {}
     with Fleet(env.logs(name)) as fleet, collector_frozen():
         service = fleet.service("recruitment", "services.recruitment.app:create_app", env.environ(name))
         await fleet.healthy(service)
@@ -198,25 +224,18 @@ async def measure_ingest(
             async with profiler.during("ingest: HTTP single", service.pid):
                 singles, single_seconds = await load.post_all(http, "/applications", bodies[:single], concurrency)
             single_sent = {str(a.body.get("event_id")): a.sent_at for a in singles if a.status == 201}
-            on_topic = await record_times(env, topic, len(single_sent))
-
-            start = single
-            paths = []
-            for in_flight, label in ((1, "ingest: bulk import"), (IN_FLIGHT, PARALLEL_LABEL)):
-                requests = [
-                    {"facts": imported(bodies[start + i : start + i + batch], recorded, start + i)}
-                    for i in range(0, bulk, batch)
-                ]
-                async with profiler.during(label, service.pid):
-                    bulks, bulk_seconds = await load.post_all(http, _IMPORT, requests, in_flight)
-                sent = {
-                    str(result["answer"]["event_id"]): answer.sent_at
-                    for answer in bulks
-                    if answer.status == 200
-                    for result in answer.body["results"]
-                    if result["outcome"] == "accepted"
-                }
-                on_topic |= await record_times(env, topic, len(on_topic) + len(sent))
-                paths.append(path_result(bulks, bulk_seconds, bulk, sent, on_topic))
-                start += bulk
-    return Ingest("recruitment", batch, path_result(singles, single_seconds, single, single_sent, on_topic), *paths)
+            on_topic.update(await record_times(env, topic, len(single_sent)))
+            one = await bulk_path(http, service.pid, single, 1, "ingest: bulk import")
+            parallel = await bulk_path(http, service.pid, single + bulk, IN_FLIGHT, PARALLEL_LABEL)
+        fleet.stop(service)
+        scaled = fleet.service(
+            "recruitment-scaled", "services.recruitment.app:create_app", env.environ(name), SCALED_PROCESSES
+        )
+        await fleet.healthy(scaled)
+        async with (
+            operator(env.settings(name), "bench-ingest-scaled") as credential,
+            load.client(scaled.url, concurrency, credential) as http,
+        ):
+            scaled_out = await bulk_path(http, scaled.pid, single + 2 * bulk, IN_FLIGHT, SCALED_LABEL)
+    singles_path = path_result(singles, single_seconds, single, single_sent, on_topic)
+    return Ingest("recruitment", batch, singles_path, one, parallel, scaled_out)

@@ -6,7 +6,7 @@ import math
 
 from bench.anchors import Anchors
 from bench.freshness import FIRST_SECONDS, Freshness
-from bench.ingest import IN_FLIGHT, PARTNERSHIPS, Ingest, IngestPath
+from bench.ingest import IN_FLIGHT, PARTNERSHIPS, SCALED_PROCESSES, Ingest, IngestPath
 from bench.learners import Learning
 from bench.memory import Memory, MemoryBreakdown
 from bench.queries import Queries
@@ -60,7 +60,8 @@ def ingest(i: Ingest, concurrency: int) -> str:
         f"Bulk import, {b.facts:,} facts in requests of {i.batch:,}: {number(b.per_second)} facts/s into the outbox, "
         f"request p50 {b.latency.p50_ms:,.0f} ms, p99 {b.latency.p99_ms:,.0f} ms; request → topic "
         f"{number(b.to_topic_per_second)} facts/s, per fact p50 {b.to_topic.p50_ms:,.0f} ms, p99 "
-        f"{b.to_topic.p99_ms:,.0f} ms.{_parallel(i)} Refused: {s.refused + b.refused + _refused(i.parallel)}."
+        f"{b.to_topic.p99_ms:,.0f} ms.{_parallel(i)}{_scaled_out(i)} Refused: "
+        f"{s.refused + b.refused + _refused(i.parallel) + _refused(i.scaled_out)}."
     )
 
 
@@ -71,6 +72,19 @@ def _parallel(i: Ingest) -> str:
     return (
         f" The same, {IN_FLIGHT} requests in flight (schools importing at once): {number(p.per_second)} facts/s into "
         f"the outbox, request p50 {p.latency.p50_ms:,.0f} ms, p99 {p.latency.p99_ms:,.0f} ms; request → topic "
+        f"{number(p.to_topic_per_second)} facts/s."
+    )
+
+
+def _scaled_out(i: Ingest) -> str:
+    p, one = i.scaled_out, i.parallel
+    if p is None:
+        return ""
+    than = f" ({p.per_second / one.per_second:.2f}× one process)" if one is not None and one.per_second else ""
+    return (
+        f" Again {IN_FLIGHT} in flight, to the service run as {SCALED_PROCESSES} processes behind its port (`cycle up "
+        f"--processes {SCALED_PROCESSES}`): {number(p.per_second)} facts/s into the outbox{than}, request p50 "
+        f"{p.latency.p50_ms:,.0f} ms, p99 {p.latency.p99_ms:,.0f} ms; request → topic "
         f"{number(p.to_topic_per_second)} facts/s."
     )
 

@@ -117,11 +117,13 @@ class Profiler:
         self.profiles: dict[str, Profile] = {}
 
     @contextlib.asynccontextmanager
-    async def during(self, label: str, pid: int) -> AsyncIterator[None]:
+    async def during(self, label: str, pid: int, *, children: bool = False) -> AsyncIterator[None]:
+        """`children`: its child processes too (a service's uvicorn workers)."""
         spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
         self.directory.mkdir(parents=True, exist_ok=True)
         output = self.directory / f"{re.sub(r'[^a-z0-9]+', '-', label.lower())}.txt"
         command = [spy, "record", "--pid", str(pid), "--rate", "100", "--nonblocking", "--format", "raw"]
+        command += ["--subprocesses"] if children else []
         command += ["--duration", str(max(1, round(self.seconds))), "--output", str(output)]
         process = await asyncio.create_subprocess_exec(
             *command, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
@@ -145,7 +147,7 @@ class _NoProfiler(Profiler):
         super().__init__(Path("."), 0)
 
     @contextlib.asynccontextmanager
-    async def during(self, label: str, pid: int) -> AsyncIterator[None]:
+    async def during(self, label: str, pid: int, *, children: bool = False) -> AsyncIterator[None]:
         yield
 
 

@@ -75,12 +75,21 @@ def up(
         int,
         typer.Option(min=1, help="Kafka brokers: 3 starts a KRaft cluster (replication 3, min.insync.replicas 2)"),
     ] = 1,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Processes of each stage service behind its port (uvicorn's workers; default CYCLE_SERVICE_PROCESSES"
+            " or 1): a bulk import spreads its requests over them",
+        ),
+    ] = None,
 ) -> None:
     """Start the broker, the database and every service that exists; return once all are healthy."""
     supervisor = _supervisor(state_dir)
     with console.status("Starting…") as spinner:
         try:
-            statuses = supervisor.up(_Progress(spinner), timeout, brokers)
+            statuses = supervisor.up(_Progress(spinner), timeout, brokers, processes)
         except SupervisorError as error:
             errors.print(f"[red]cycle up failed:[/] {error}", markup=True, highlight=False)
             errors.print("Components already started keep running; `cycle down` stops them.")

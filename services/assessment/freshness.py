@@ -17,17 +17,17 @@ import asyncpg
 import structlog
 from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaError
-from prometheus_client import Gauge
 
 from services.assessment.rebuild import end_offsets_with
 from services.assessment.settings import AssessmentSettings
 from services.assessment.store import AssessmentStore
 from shared.contracts.registry import stage_topics
+from shared.observability.metrics import gauge
 
 log = structlog.get_logger(__name__)
 CHECK_EVERY_SECONDS = 15.0
-UNREAD = Gauge("cycle_assessment_unread_records", "Records on the stage topics the figures do not count yet")
-BEHIND_SECONDS = Gauge(
+UNREAD = gauge("cycle_assessment_unread_records", "Records on the stage topics the figures do not count yet")
+BEHIND_SECONDS = gauge(
     "cycle_assessment_figures_behind_seconds",
     "0 when the figures count every record on the stage topics; else the longest a partition with records waiting"
     " has gone without its figures moving",

@@ -18,6 +18,9 @@ class Component:
     kind: Kind
     target: str | None = None
     port: int | None = None
+    # Runs as several processes behind its port when asked (`cycle up --processes`): a stage service, whose state is
+    # all in PostgreSQL and whose relay and learners share their work safely (an advisory lock, a consumer group).
+    scales_out: bool = False
 
     @property
     def module(self) -> str | None:
@@ -32,9 +35,9 @@ class Component:
 COMPONENTS: tuple[Component, ...] = (
     Component("kafka", Kind.KAFKA),
     Component("postgres", Kind.POSTGRES),
-    Component("recruitment", Kind.HTTP, "services.recruitment.app:create_app", 8001),
-    Component("training", Kind.HTTP, "services.training.app:create_app", 8002),
-    Component("employment", Kind.HTTP, "services.employment.app:create_app", 8003),
+    Component("recruitment", Kind.HTTP, "services.recruitment.app:create_app", 8001, scales_out=True),
+    Component("training", Kind.HTTP, "services.training.app:create_app", 8002, scales_out=True),
+    Component("employment", Kind.HTTP, "services.employment.app:create_app", 8003, scales_out=True),
     Component("assessment-api", Kind.HTTP, "services.assessment.app:create_app", 8004),
     Component("assessment-worker", Kind.WORKER, "services.assessment.worker"),
 )

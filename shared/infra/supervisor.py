@@ -1,5 +1,6 @@
 import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -20,7 +21,7 @@ from shared.infra.kafka_cluster import LocalKafkaCluster
 from shared.infra.kafka_local import REPO_ROOT, LocalKafka, ensure_kafka_jars
 from shared.infra.net import port_open
 from shared.infra.postgres_local import LocalPostgres
-from shared.infra.processes import log_tail, start_ticks, stop_process
+from shared.infra.processes import alive, log_tail, start_ticks, stop_process
 from shared.infra.stack_state import Running, StackState
 from shared.messaging.topics import ensure_topics, product_topics
 
@@ -81,8 +82,12 @@ class Supervisor:
         self._ports = dict(ports or {})
         self._env = dict(env or {})
 
-    def up(self, observer: Observer, timeout: float = 90, brokers: int = 1) -> list[ComponentStatus]:
-        """`brokers` > 1 starts a KRaft cluster of that many nodes (replication 3, min.insync.replicas 2)."""
+    def up(
+        self, observer: Observer, timeout: float = 90, brokers: int = 1, processes: int | None = None
+    ) -> list[ComponentStatus]:
+        """`brokers` > 1 starts a KRaft cluster of that many nodes (replication 3, min.insync.replicas 2);
+        `processes` > 1 runs each stage service as that many processes behind its port (default: as many as it was
+        last started with, else CYCLE_SERVICE_PROCESSES)."""
         self.state.logs_dir.mkdir(parents=True, exist_ok=True)
         if brokers > 1:
             kafka = self._cluster(brokers, observer, timeout)
@@ -95,7 +100,8 @@ class Supervisor:
         launches = [
             launch
             for component in COMPONENTS
-            if component.is_service and (launch := self._launch(component, env, observer)) is not None
+            if component.is_service
+            and (launch := self._launch(component, env, observer, processes or self._processes(component))) is not None
         ]
         self._await_services(launches, observer, time.monotonic() + timeout)
         return self.status()
@@ -122,7 +128,7 @@ class Supervisor:
             kafka, database = self.state.address("kafka"), self.state.address("postgres")
             if not kafka or not database:
                 raise SupervisorError("the broker and the database must be up before a service starts")
-            launch = self._launch(component, self.service_env(kafka, database), observer)
+            launch = self._launch(component, self.service_env(kafka, database), observer, self._processes(component))
             if launch is not None:
                 self._await_services([launch], observer, time.monotonic() + timeout)
         return self._status(component, self.state.load()[component.name])
@@ -198,7 +204,9 @@ class Supervisor:
         database = LocalPostgres(workdir, log_path=log_path, stop_at_exit=False, synchronous_commit=True)
         return database.start(timeout), database.pid
 
-    def _launch(self, component: Component, env: dict[str, str], observer: Observer) -> _Launch | None:
+    def _launch(
+        self, component: Component, env: dict[str, str], observer: Observer, processes: int = 1
+    ) -> _Launch | None:
         if component.target is None or component.module is None:
             raise SupervisorError(f"{component.name} names no module to run")
         if not importable(component.module):
@@ -208,14 +216,19 @@ class Supervisor:
             observer.ready(component.name, entry.address, "already running")
             return None
         port = self._ports.get(component.name, component.port)
+        self._stop_leftovers(component, port)
         if port is not None and port_open("127.0.0.1", port):
             raise SupervisorError(f"{component.name}: port {port} is taken by another process")
         observer.starting(component.name)
         python = [sys.executable, "-m"]
+        processes = processes if component.scales_out else 1
         if component.kind is Kind.HTTP:
             command = [*python, "uvicorn", "--factory", component.target, "--host", "127.0.0.1"]
             command += ["--port", str(port)]
             address = f"http://127.0.0.1:{port}"
+            if processes > 1:
+                command += ["--workers", str(processes)]
+                env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(self._metrics_dir(component))}
         else:
             command, address = [*python, component.target], ""
         with self.state.log_path(component.name).open("ab") as output:
@@ -228,8 +241,31 @@ class Supervisor:
                 env=env,
                 start_new_session=True,
             )
-        self.state.record(Running(component.name, address, process.pid, start_ticks(process.pid)))
+        self.state.record(Running(component.name, address, process.pid, start_ticks(process.pid), processes))
         return _Launch(component, process, address, time.monotonic())
+
+    def _processes(self, component: Component) -> int:
+        """As many as it was last started with, else CYCLE_SERVICE_PROCESSES."""
+        recorded = self.state.load().get(component.name)
+        return recorded.processes if recorded is not None else self.settings.service_processes
+
+    def _stop_leftovers(self, component: Component, port: int | None) -> None:
+        """The processes a service's killed leader left behind (uvicorn's workers outlive their parent): its process
+        group is killed, and its port awaited free."""
+        entry = self.state.load().get(component.name)
+        if entry is None or entry.pid is None or entry.processes == 1 or alive(entry.pid):
+            return
+        stop_process(entry.pid, timeout=5)  # a dead leader: SIGKILL to its group
+        deadline = time.monotonic() + 10
+        while port is not None and port_open("127.0.0.1", port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+    def _metrics_dir(self, component: Component) -> Path:
+        """Empty for each start: the files of a previous run's processes would be summed with this run's."""
+        directory = self.state.state_dir / component.name / "metrics"
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+        return directory
 
     def _await_services(self, launches: list[_Launch], observer: Observer, deadline: float) -> None:
         waiting = list(launches)

@@ -3,14 +3,20 @@
 Request counts and durations by route template (not raw path, so ids do not explode the label set) and status;
 events produced by the relay and consumed by the learners; and gauges read from the health monitor at scrape time:
 outbox backlog, dead letters, consumer lag. The assessment service adds figure freshness.
+
+A service run as several processes behind one port (`cycle up --processes N`: uvicorn's workers) is given
+PROMETHEUS_MULTIPROC_DIR, where each process keeps its metrics in files (prometheus-client's multiprocess mode);
+`/metrics`, whichever process answers, then sums the counters and histograms of them all, and a gauge gives its
+most recent reading (every process's health monitor reads the same backlog, lag and broker).
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 from fastapi import FastAPI
-from prometheus_client import Counter, Gauge, Histogram, make_asgi_app
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, make_asgi_app, multiprocess
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -28,8 +34,24 @@ OUTBOX_REFUSED = Counter("cycle_outbox_dead_letters_total", "Events the broker r
 def install_observability(app: FastAPI, service: str) -> None:
     """`/metrics`, and each request counted, timed and run as a span of the caller's `traceparent` (or a new trace),
     which the answer echoes so a client can find its request in the logs."""
-    app.mount("/metrics", make_asgi_app())
+    app.mount("/metrics", make_asgi_app(registry_of_processes()))
     app.add_middleware(Observed, service=service)
+
+
+def registry_of_processes() -> CollectorRegistry:
+    """The metrics of every process of the service when it runs as several (PROMETHEUS_MULTIPROC_DIR), else this
+    process's (the default registry)."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if not directory:
+        return REGISTRY
+    registry = CollectorRegistry()
+    multiprocess.MultiProcessCollector(registry, directory)  # type: ignore[no-untyped-call]
+    return registry
+
+
+def gauge(name: str, documentation: str, labels: list[str] | None = None) -> Gauge:
+    """A gauge whose most recent reading `/metrics` gives when the service runs as several processes."""
+    return Gauge(name, documentation, labels or [], multiprocess_mode="mostrecent")
 
 
 class Observed:
@@ -62,7 +84,7 @@ class Observed:
                     REQUEST_SECONDS.labels(self.service, route).observe(time.perf_counter() - started)
 
 
-OUTBOX_BACKLOG = Gauge("cycle_outbox_backlog", "Events written but not yet published", ["service"])
-OUTBOX_OLDEST_SECONDS = Gauge("cycle_outbox_oldest_unsent_seconds", "Age of the oldest unsent event", ["service"])
-CONSUMER_LAG = Gauge("cycle_consumer_lag", "Records between a consumer group's position and the end", ["group"])
-BROKER_REACHABLE = Gauge("cycle_broker_reachable", "1 when the service reaches its broker", ["service"])
+OUTBOX_BACKLOG = gauge("cycle_outbox_backlog", "Events written but not yet published", ["service"])
+OUTBOX_OLDEST_SECONDS = gauge("cycle_outbox_oldest_unsent_seconds", "Age of the oldest unsent event", ["service"])
+CONSUMER_LAG = gauge("cycle_consumer_lag", "Records between a consumer group's position and the end", ["group"])
+BROKER_REACHABLE = gauge("cycle_broker_reachable", "1 when the service reaches its broker", ["service"])
