@@ -6,9 +6,11 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import NamedTuple, cast
 from uuid import UUID
 
+from services.assessment.answer_rows import unpack
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.figures import Figure
 
@@ -39,13 +41,22 @@ class Answer:
 
     stamp: int  # record writes committed before the records were read (store: `written`)
     digest: bytes  # of the stored records it was computed from
-    kept: tuple[Fields, ...]
+    fields: tuple[Fields, ...] | None  # None: those of `packed`, unpacked when first asked for (`kept`)
     # Bodies already answered from these figures, by format and filters: (body, media type), as api.py renders.
     bodies: dict[Hashable, tuple[bytes, str]] = field(default_factory=dict, compare=False, repr=False)
+    packed: bytes = b""  # a closed answer as PostgreSQL keeps it (closed_answers.py), which JSON is written from
 
     @classmethod
     def of(cls, stamp: int, digest: bytes, figures: Iterable[Figure]) -> Answer:
         return cls(stamp, digest, cast(tuple[Fields, ...], tuple(map(tuple, figures))))  # a Figure's fields, in order
+
+    @classmethod
+    def closed(cls, stamp: int, packed: bytes) -> Answer:
+        return cls(stamp, b"", None, packed=packed)
+
+    @cached_property
+    def kept(self) -> tuple[Fields, ...]:
+        return self.fields if self.fields is not None else unpack(self.packed)
 
     @property
     def figures(self) -> list[Figure]:

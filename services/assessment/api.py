@@ -4,9 +4,9 @@ only the partnerships the caller reads (shared/security/reading.py): another's i
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 from uuid import UUID
 
 from aiokafka import AIOKafkaConsumer
@@ -15,9 +15,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
+from services.assessment.answer_rows import unpack_floats
 from services.assessment.answers import Fields
 from services.assessment.closed_answers import closed_before
-from services.assessment.figure_json import figures_body, rows_body
+from services.assessment.figure_json import figures_body, floats_body, rows_body
 from services.assessment.live import KeptBody, live_bodies, live_figures
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
 from services.assessment.metrics.figures import Figure
@@ -110,6 +111,7 @@ def json_response(body: bytes) -> Response:
 
 
 Rendered = tuple[bytes, str]  # a body and its media type
+FieldsT = TypeVar("FieldsT", bound=tuple[Any, ...])  # a figure's fields, its numbers Decimals or floats
 
 
 def _rendered(
@@ -122,14 +124,15 @@ def _rendered(
     dimension: str | None,
 ) -> Rendered:
     """Figures, or their fields as an answer keeps them, in `fmt`, those of `version` and `dimension` if given."""
-    found = [
-        f
-        for f in found
-        if (version is None or f[4] == version) and (dimension is None or f[1] == dimension)  # Figure's order
-    ]
+    found = _chosen(found, version, dimension)
     if fmt == "csv":
         return figures_csv([Figure(*f) for f in found]).encode(), "text/csv"
     return figures_body(scope, generation, day, found), "application/json"  # FiguresOut, without a model per figure
+
+
+def _chosen(found: Iterable[FieldsT], version: int | None, dimension: str | None) -> list[FieldsT]:
+    """Those of `version` and `dimension` if given (fields in a Figure's order)."""
+    return [f for f in found if (version is None or f[4] == version) and (dimension is None or f[1] == dimension)]
 
 
 def _answer(
@@ -169,7 +172,10 @@ async def _scope_as_of(
     generation, answer = await answer_as_of(store, default, pid, as_of, numbers, rollup=rollup, closed_before=closed)
     scope = f"{'rollup' if rollup else 'partnership'}:{pid}"
     asked = (fmt, version, dimension)
-    if asked not in answer.bodies:
+    if asked not in answer.bodies and answer.packed and fmt == "json":  # a closed answer, as PostgreSQL keeps it
+        chosen = _chosen(unpack_floats(answer.packed), version, dimension)
+        answer.bodies[asked] = floats_body(scope, generation, day, chosen), "application/json"
+    elif asked not in answer.bodies:
         answer.bodies[asked] = _rendered(scope, generation, day, answer.kept, fmt, version, dimension)
     return _response(answer.bodies[asked])
 

@@ -18,12 +18,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 import asyncpg
-import msgpack
 import structlog
 
+from services.assessment.answer_rows import pack
 from services.assessment.answers import AsOfQuestion, Fields
 from services.assessment.facts import epoch_micros
 from services.assessment.metrics.clock import day_start
@@ -46,30 +45,6 @@ _KEEP = (
 def closed_before(business_day: date, now: datetime | None = None) -> int:
     """Answers with a cutoff at or before this instant are closed (epoch microseconds)."""
     return min(day_start(business_day), epoch_micros((now or datetime.now(UTC)) - MARGIN))
-
-
-def pack(kept: Sequence[Fields]) -> bytes:
-    rows = [
-        [scope, dim, bucket, metric, version, _text(num), _text(den), _text(value), final, as_of.toordinal()]
-        for scope, dim, bucket, metric, version, num, den, value, final, as_of in kept
-    ]
-    packed: bytes = msgpack.packb(rows, use_bin_type=True)
-    return packed
-
-
-def unpack(raw: bytes) -> tuple[Fields, ...]:
-    return tuple(
-        (scope, dim, bucket, metric, version, _number(num), _number(den), _number(value), final, date.fromordinal(day))
-        for scope, dim, bucket, metric, version, num, den, value, final, day in msgpack.unpackb(raw, raw=False)
-    )
-
-
-def _text(number: Decimal | None) -> str | None:
-    return None if number is None else str(number)
-
-
-def _number(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
 
 
 async def keep_closed(

@@ -6,13 +6,14 @@ was left; issue 12). orjson spells a few numbers apart from Python's `json` (`1e
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import orjson
 
+from services.assessment.answer_rows import FloatFields
 from services.assessment.answers import Fields
 
 # dimension, bucket, metric, version, numerator, denominator, value, final, as_of: a figure's fields in
@@ -63,9 +64,22 @@ def rows_body(scope: str, generation: str, day: date | None, rows: Iterable[Figu
 def figures_body(scope: str, generation: str, day: date | None, found: Iterable[Fields]) -> bytes:
     """Figures, or their fields as answers keep them (a `Figure` is a tuple of them), each of its own scope (an
     answer's are all of `scope`)."""
-    return _body(scope, generation, day, [
+    return _body(scope, generation, day, _each_of_its_scope(found, _float))
+
+
+def floats_body(scope: str, generation: str, day: date | None, found: Iterable[FloatFields]) -> bytes:
+    """`figures_body` of fields whose numbers are floats already (answer_rows.unpack_floats)."""
+    return _body(scope, generation, day, _each_of_its_scope(found, _as_is))
+
+
+def _as_is(number: float | None) -> float | None:
+    return number
+
+
+def _each_of_its_scope(found: Iterable[Any], number: Callable[[Any], float | None]) -> list[dict[str, Any]]:
+    return [
         {"scope": of, "dimension": dimension, "bucket": bucket, "metric": metric, "version": version,
-         "numerator": _float(numerator), "denominator": _float(denominator), "value": _float(value), "final": final,
+         "numerator": number(numerator), "denominator": number(denominator), "value": number(value), "final": final,
          "as_of": as_of}
         for of, dimension, bucket, metric, version, numerator, denominator, value, final, as_of in found
-    ])  # fmt: skip
+    ]  # fmt: skip

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from services.assessment.answers import Answer, AsOfQuestion
-from services.assessment.closed_answers import keep_closed, keep_later, unpack
+from services.assessment.closed_answers import keep_closed, keep_later
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.context import Target, context_of
@@ -102,7 +102,7 @@ async def _answer(store: AssessmentStore, found: Standing, question: AsOfQuestio
     if kept is not None and kept.stamp == stamp:
         return kept
     if found.closed is not None:
-        answer = Answer(stamp, b"", unpack(found.closed))
+        answer = Answer.closed(stamp, found.closed)
         answers.keep((generation, question), answer)
         return answer
     rows = await _rows(store, generation, pid, as_of, rollup)

@@ -11,9 +11,10 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
+from services.assessment.answer_rows import pack, unpack_floats
 from services.assessment.answers import Answer
 from services.assessment.api import _rendered
-from services.assessment.figure_json import FigureRow, figures_body, rows_body
+from services.assessment.figure_json import FigureRow, figures_body, floats_body, rows_body
 from services.assessment.metrics.figures import Figure
 from services.assessment.schemas import FigureOut, FiguresOut, figures_csv
 
@@ -103,3 +104,20 @@ def test_an_answer_is_rendered_from_the_fields_it_keeps_as_from_its_figures_in_e
             assert same_json(body, _as_fastapi_writes(DAY, chosen))
         else:
             assert body.decode() == figures_csv(chosen)
+
+
+def test_a_closed_answer_is_written_from_its_packed_rows_as_from_its_figures() -> None:
+    """A closed answer (answer_rows.py) is written without its Decimals: the same JSON value, zeros signed."""
+    found = [*ODD, Figure(SCOPE, "total", "", "m", 1, Decimal(2), Decimal(3), Decimal("0.6667"), True, DAY)]
+    packed = pack(Answer.of(7, b"digest", found).kept)
+    floats = unpack_floats(packed)
+    assert same_json(floats_body(SCOPE, "g1", DAY, floats), _as_fastapi_writes(DAY, found))
+    assert same_json(floats_body(SCOPE, "g1", DAY, floats[::-1]), _as_fastapi_writes(DAY, found[::-1]))
+
+
+def test_a_closed_answer_unpacks_its_figures_only_when_asked_for_them() -> None:
+    kept = Answer.of(7, b"digest", ODD).kept
+    closed = Answer.closed(8, pack(kept))
+    assert closed.fields is None
+    assert closed.kept == kept
+    assert closed.figures == ODD
