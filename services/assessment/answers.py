@@ -45,14 +45,15 @@ class Answer:
     # Bodies already answered from these figures, by format and filters: (body, media type), as api.py renders.
     bodies: dict[Hashable, tuple[bytes, str]] = field(default_factory=dict, compare=False, repr=False)
     packed: bytes = b""  # a closed answer as PostgreSQL keeps it (closed_answers.py), which JSON is written from
+    array: bytes = b""  # and its figures as a JSON array, when it was kept with them
 
     @classmethod
     def of(cls, stamp: int, digest: bytes, figures: Iterable[Figure]) -> Answer:
         return cls(stamp, digest, cast(tuple[Fields, ...], tuple(map(tuple, figures))))  # a Figure's fields, in order
 
     @classmethod
-    def closed(cls, stamp: int, packed: bytes) -> Answer:
-        return cls(stamp, b"", None, packed=packed)
+    def closed(cls, stamp: int, packed: bytes, array: bytes | None = None) -> Answer:
+        return cls(stamp, b"", None, packed=packed, array=array or b"")
 
     @cached_property
     def kept(self) -> tuple[Fields, ...]:

@@ -16,9 +16,9 @@ from fastapi.responses import Response
 from sse_starlette.sse import EventSourceResponse
 
 from services.assessment.answer_rows import unpack_floats
-from services.assessment.answers import Fields
+from services.assessment.answers import Answer, Fields
 from services.assessment.closed_answers import closed_before
-from services.assessment.figure_json import figures_body, floats_body, rows_body
+from services.assessment.figure_json import array_body, figures_body, floats_body, rows_body
 from services.assessment.live import KeptBody, live_bodies, live_figures
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
 from services.assessment.metrics.figures import Figure
@@ -172,12 +172,22 @@ async def _scope_as_of(
     generation, answer = await answer_as_of(store, default, pid, as_of, numbers, rollup=rollup, closed_before=closed)
     scope = f"{'rollup' if rollup else 'partnership'}:{pid}"
     asked = (fmt, version, dimension)
-    if asked not in answer.bodies and answer.packed and fmt == "json":  # a closed answer, as PostgreSQL keeps it
-        chosen = _chosen(unpack_floats(answer.packed), version, dimension)
-        answer.bodies[asked] = floats_body(scope, generation, day, chosen), "application/json"
-    elif asked not in answer.bodies:
-        answer.bodies[asked] = _rendered(scope, generation, day, answer.kept, fmt, version, dimension)
+    if asked not in answer.bodies:
+        answer.bodies[asked] = _body_of(answer, scope, generation, day, fmt, version, dimension)
     return _response(answer.bodies[asked])
+
+
+def _body_of(
+    answer: Answer, scope: str, generation: str, day: date, fmt: str, version: int | None, dimension: str | None
+) -> Rendered:
+    """A closed answer's JSON from what PostgreSQL keeps (its JSON array when no filter is asked, else its packed
+    rows); any other rendered from its fields."""
+    if answer.array and fmt == "json" and version is None and dimension is None:
+        return array_body(scope, generation, day, answer.array), "application/json"
+    if answer.packed and fmt == "json":
+        chosen = _chosen(unpack_floats(answer.packed), version, dimension)
+        return floats_body(scope, generation, day, chosen), "application/json"
+    return _rendered(scope, generation, day, answer.kept, fmt, version, dimension)
 
 
 async def _scope_figures(

@@ -5,7 +5,8 @@ it but mirrored later (an import keeping its original `recorded_at`, a held fact
 midnight) can change it, and a worker that mirrors such a fact deletes every answer it could change in the
 transaction that writes the fact's record (`forget_late`). An answer is kept (`keep_closed`) only when no such
 deletion was committed since the API read the records it was computed from (`late_facts.seen`), so a kept answer is
-always the one the records give now, and a partnership's or a parent's as-of figures of a closed day are one row.
+always the one the records give now, and a partnership's or a parent's as-of figures of a closed day are one row:
+packed (answer_rows.py), and as the JSON array of an answer without filters (migration assessment_0008).
 The API keeps an answer after giving it (`keep_later`): keeping is a transaction of its own, and a query waited
 for it (issue 12: 1.5 ms of a 15 ms as-of answer); an answer not kept is computed again when next asked.
 
@@ -25,6 +26,7 @@ import structlog
 from services.assessment.answer_rows import pack
 from services.assessment.answers import AsOfQuestion, Fields
 from services.assessment.facts import epoch_micros
+from services.assessment.figure_json import figures_array
 from services.assessment.metrics.clock import day_start
 
 log = structlog.get_logger(__name__)
@@ -37,8 +39,9 @@ _SEEN = (
     " ON CONFLICT (generation) DO UPDATE SET seen = late_facts.seen + 1"
 )
 _KEEP = (
-    "INSERT INTO closed_answers (generation, question, cutoff, figures) VALUES ($1, $2, $3, $4)"
-    " ON CONFLICT (generation, question) DO UPDATE SET cutoff = EXCLUDED.cutoff, figures = EXCLUDED.figures"
+    "INSERT INTO closed_answers (generation, question, cutoff, figures, figures_json) VALUES ($1, $2, $3, $4, $5)"
+    " ON CONFLICT (generation, question) DO UPDATE SET cutoff = EXCLUDED.cutoff, figures = EXCLUDED.figures,"
+    " figures_json = EXCLUDED.figures_json"
 )
 
 
@@ -60,7 +63,7 @@ async def keep_closed(
         now_seen = await conn.fetchval("SELECT seen FROM late_facts WHERE generation = $1 FOR SHARE", generation)
         if now_seen != seen:
             return False
-        await conn.execute(_KEEP, generation, question.text, question.as_of.cutoff, pack(kept))
+        await conn.execute(_KEEP, generation, question.text, question.as_of.cutoff, pack(kept), figures_array(kept))
         return True
 
 

@@ -50,7 +50,7 @@ def _figures(scope: str, rows: Iterable[FigureRow]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _body(scope: str, generation: str, day: date | None, figures: list[dict[str, Any]]) -> bytes:
+def _body(scope: str, generation: str, day: date | None, figures: list[dict[str, Any]] | orjson.Fragment) -> bytes:
     """`FiguresOut(scope, generation, day, live, figures)` as JSON."""
     answer = {"scope": scope, "generation": generation, "as_of": day, "live": day is None, "figures": figures}
     return orjson.dumps(answer)
@@ -70,6 +70,16 @@ def figures_body(scope: str, generation: str, day: date | None, found: Iterable[
 def floats_body(scope: str, generation: str, day: date | None, found: Iterable[FloatFields]) -> bytes:
     """`figures_body` of fields whose numbers are floats already (answer_rows.unpack_floats)."""
     return _body(scope, generation, day, _each_of_its_scope(found, _as_is))
+
+
+def figures_array(found: Iterable[Fields]) -> bytes:
+    """The figures as the JSON array `figures_body` writes them in."""
+    return orjson.dumps(_each_of_its_scope(found, _float))
+
+
+def array_body(scope: str, generation: str, day: date | None, array: bytes) -> bytes:
+    """`figures_body` of figures already written as a JSON array (`figures_array`)."""
+    return _body(scope, generation, day, orjson.Fragment(array))
 
 
 def _as_is(number: float | None) -> float | None:

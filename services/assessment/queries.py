@@ -102,7 +102,7 @@ async def _answer(store: AssessmentStore, found: Standing, question: AsOfQuestio
     if kept is not None and kept.stamp == stamp:
         return kept
     if found.closed is not None:
-        answer = Answer.closed(stamp, found.closed)
+        answer = Answer.closed(stamp, found.closed, found.closed_json)
         answers.keep((generation, question), answer)
         return answer
     rows = await _rows(store, generation, pid, as_of, rollup)

@@ -42,6 +42,7 @@ class Standing:
     written: int  # record writes committed to the generation so far (each flush that writes records counts one)
     seen: int  # deletions of closed answers committed so far (closed_answers.py)
     closed: bytes | None  # the closed answer kept for the question, if any
+    closed_json: bytes | None = None  # its figures as a JSON array (kept since migration assessment_0008)
 
 
 def _standing(generation: str) -> str:
@@ -49,8 +50,9 @@ def _standing(generation: str) -> str:
         "SELECT g.generation,"
         " (SELECT coalesce(sum(written), 0) FROM partition_owners o WHERE o.generation = g.generation),"
         " (SELECT coalesce(max(seen), 0) FROM late_facts l WHERE l.generation = g.generation),"
-        " (SELECT figures FROM closed_answers c WHERE c.generation = g.generation AND c.question = $2)"
+        " c.figures, c.figures_json"
         f" FROM (SELECT {generation} AS generation) AS g"
+        " LEFT JOIN closed_answers c ON c.generation = g.generation AND c.question = $2"
     )
 
 
@@ -62,7 +64,7 @@ async def standing(pool: asyncpg.Pool, generation: str, question: str, *, active
     `generation`. While `written` is unchanged, no record of the generation has changed."""
     found = await pool.fetchrow(_OF_ACTIVE if active else _OF_GENERATION, generation, question)
     assert found is not None  # one row, always
-    return Standing(str(found[0]), int(found[1]), int(found[2]), found[3])
+    return Standing(str(found[0]), int(found[1]), int(found[2]), found[3], found[4])
 
 
 async def partnership_rows(pool: asyncpg.Pool, generation: str, partnership_ids: Sequence[UUID]) -> list[Stored]:

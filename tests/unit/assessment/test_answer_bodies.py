@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from services.assessment.answer_rows import pack, unpack_floats
 from services.assessment.answers import Answer
 from services.assessment.api import _rendered
-from services.assessment.figure_json import FigureRow, figures_body, floats_body, rows_body
+from services.assessment.figure_json import FigureRow, array_body, figures_array, figures_body, floats_body, rows_body
 from services.assessment.metrics.figures import Figure
 from services.assessment.schemas import FigureOut, FiguresOut, figures_csv
 
@@ -121,3 +121,8 @@ def test_a_closed_answer_unpacks_its_figures_only_when_asked_for_them() -> None:
     assert closed.fields is None
     assert closed.kept == kept
     assert closed.figures == ODD
+
+
+def test_a_closed_answer_kept_as_a_json_array_is_written_as_its_figures_are() -> None:
+    kept = Answer.of(7, b"digest", ODD).kept
+    assert array_body(SCOPE, "g1", DAY, figures_array(kept)) == figures_body(SCOPE, "g1", DAY, kept)
