@@ -56,6 +56,16 @@ async def _one_partnership(store: AssessmentStore, settings: ServiceSettings, gr
     return f"/partnerships/{script.partnership_id}/figures"
 
 
+async def _three_levels_mirrored(
+    store: AssessmentStore, settings: ServiceSettings, graduated: int
+) -> tuple[Script, Script]:
+    """A city over an alliance over a pact with `graduated` graduates, mirrored: the city and the pact."""
+    city, alliance, pact = three_levels()
+    students(pact, graduated=graduated)
+    await mirrored(store, settings, records_of(city.events + alliance.events + pact.events))
+    return city, pact
+
+
 async def _flushed(store: AssessmentStore, settings: ServiceSettings, script: Script, late: int | None) -> None:
     """The script's records as a worker's flush writes them, with the `late` mark it would give them."""
     owner, partitions = uuid4().hex, settings.topic_partitions
@@ -67,9 +77,7 @@ async def _flushed(store: AssessmentStore, settings: ServiceSettings, script: Sc
 async def test_a_closed_answer_is_given_to_every_process_until_a_fact_recorded_before_its_cutoff_is_mirrored(
     client: httpx.AsyncClient, assessment_store: AssessmentStore, service_settings: ServiceSettings
 ) -> None:
-    city, alliance, pact = three_levels()
-    students(pact, graduated=2)
-    await mirrored(assessment_store, service_settings, records_of(city.events + alliance.events + pact.events))
+    city, pact = await _three_levels_mirrored(assessment_store, service_settings, graduated=2)
     own, rollup = f"/partnerships/{pact.partnership_id}/figures", f"/rollups/{city.partnership_id}/figures"
     assert await _graduates(client, own, CLOSED) == 2
     assert await _graduates(client, rollup, CLOSED) == 2
@@ -173,9 +181,7 @@ async def _waits_on_a_lock(store: AssessmentStore) -> bool:
 async def test_a_kept_closed_answer_is_the_json_it_was_computed_as_with_or_without_filters_and_as_csv(
     client: httpx.AsyncClient, assessment_store: AssessmentStore, service_settings: ServiceSettings
 ) -> None:
-    city, alliance, pact = three_levels()
-    students(pact, graduated=3)
-    await mirrored(assessment_store, service_settings, records_of(city.events + alliance.events + pact.events))
+    city, pact = await _three_levels_mirrored(assessment_store, service_settings, graduated=3)
     asked = [{}, {"version": 1}, {"dimension": "total"}, {"version": 2, "format": "csv"}]
     for path in (f"/partnerships/{pact.partnership_id}/figures", f"/rollups/{city.partnership_id}/figures"):
         computed = [await client.get(path, params={"as_of": CLOSED.isoformat(), **more}) for more in asked]
