@@ -65,12 +65,13 @@ class Fleet:
 
     def service(self, name: str, factory: str, environ: dict[str, str], processes: int = 1) -> Launched:
         """`factory` as uvicorn takes it (`services.recruitment.app:create_app`), as `cycle up` runs a service;
-        `processes` > 1 as `cycle up --processes` runs a stage service (uvicorn's workers, metrics in files)."""
+        `processes` > 1 as `cycle up --processes` runs a stage service (shared/infra/serve.py, metrics in files)."""
         port = free_port()
         command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1", "--port", str(port)]
         command += ["--log-level", "warning", "--no-access-log"]
         if processes > 1:
-            command += ["--workers", str(processes)]
+            command = [sys.executable, "-m", "shared.infra.serve", factory, "--port", str(port)]
+            command += ["--processes", str(processes), "--log-level", "warning", "--no-access-log"]
             metrics = self.logs / f"{name}-metrics"
             shutil.rmtree(metrics, ignore_errors=True)
             metrics.mkdir(parents=True)

@@ -80,7 +80,7 @@ def up(
         typer.Option(
             min=1,
             max=64,
-            help="Processes of each stage service behind its port (uvicorn's workers; default CYCLE_SERVICE_PROCESSES"
+            help="Processes of each stage service on its port (shared/infra/serve.py; default CYCLE_SERVICE_PROCESSES"
             " or 1): a bulk import spreads its requests over them",
         ),
     ] = None,

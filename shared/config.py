@@ -19,7 +19,7 @@ class InfraSettings(BaseSettings):
     state_dir: Path = Field(default=Path(".run"), validation_alias="CYCLE_STATE_DIR")
     cache_dir: Path = Field(default=Path(".cache"), validation_alias="CYCLE_CACHE_DIR")
     topic_partitions: int = Field(default=12, validation_alias="CYCLE_TOPIC_PARTITIONS")
-    # Processes of each stage service behind its port (uvicorn's workers); `cycle up --processes` sets it too.
+    # Processes of each stage service on its port (shared/infra/serve.py); `cycle up --processes` sets it too.
     service_processes: int = Field(default=1, ge=1, le=64, validation_alias="CYCLE_SERVICE_PROCESSES")
 
 

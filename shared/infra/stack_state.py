@@ -13,7 +13,7 @@ class Running:
     address: str
     pid: int | None = None
     start_ticks: int | None = None
-    processes: int = 1  # a service's processes behind its port (uvicorn's workers), its leader `pid`
+    processes: int = 1  # a service's processes on its port (serve.py), their leader `pid`
 
     @property
     def external(self) -> bool:

@@ -222,13 +222,15 @@ class Supervisor:
         observer.starting(component.name)
         python = [sys.executable, "-m"]
         processes = processes if component.scales_out else 1
-        if component.kind is Kind.HTTP:
+        if component.kind is Kind.HTTP and processes > 1:  # processes of their own on one port (serve.py)
+            command = [*python, "shared.infra.serve", component.target, "--host", "127.0.0.1", "--port", str(port)]
+            command += ["--processes", str(processes)]
+            address = f"http://127.0.0.1:{port}"
+            env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(self._metrics_dir(component))}
+        elif component.kind is Kind.HTTP:
             command = [*python, "uvicorn", "--factory", component.target, "--host", "127.0.0.1"]
             command += ["--port", str(port)]
             address = f"http://127.0.0.1:{port}"
-            if processes > 1:
-                command += ["--workers", str(processes)]
-                env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(self._metrics_dir(component))}
         else:
             command, address = [*python, component.target], ""
         with self.state.log_path(component.name).open("ab") as output:
@@ -250,8 +252,8 @@ class Supervisor:
         return recorded.processes if recorded is not None else self.settings.service_processes
 
     def _stop_leftovers(self, component: Component, port: int | None) -> None:
-        """The processes a service's killed leader left behind (uvicorn's workers outlive their parent): its process
-        group is killed, and its port awaited free."""
+        """The processes a service's killed leader left behind, still finishing their requests (serve.py stops them
+        with it): its process group is killed, and its port awaited free."""
         entry = self.state.load().get(component.name)
         if entry is None or entry.pid is None or entry.processes == 1 or alive(entry.pid):
             return

@@ -4,7 +4,7 @@ Request counts and durations by route template (not raw path, so ids do not expl
 events produced by the relay and consumed by the learners; and gauges read from the health monitor at scrape time:
 outbox backlog, dead letters, consumer lag. The assessment service adds figure freshness.
 
-A service run as several processes behind one port (`cycle up --processes N`: uvicorn's workers) is given
+A service run as several processes on one port (`cycle up --processes N`, shared/infra/serve.py) is given
 PROMETHEUS_MULTIPROC_DIR, where each process keeps its metrics in files (prometheus-client's multiprocess mode);
 `/metrics`, whichever process answers, then sums the counters and histograms of them all, and a gauge gives its
 most recent reading (every process's health monitor reads the same backlog, lag and broker).

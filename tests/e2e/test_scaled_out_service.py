@@ -1,6 +1,6 @@
-"""`cycle up --processes 2`: each stage service runs as two processes behind its port. Imports sent at once are
-spread over them, every accepted fact reaches the topic once, `/metrics` counts the requests of both, and a leader
-killed with its workers left holding the port is started again by `cycle up`, as many processes as before."""
+"""`cycle up --processes 2`: each stage service runs as two processes on its port (shared/infra/serve.py). Imports
+sent at once are spread over them, every accepted fact reaches the topic once, `/metrics` counts the requests of
+both, and a killed leader takes its processes with it and is started again by `cycle up`, as many as before."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from bench.workload import Workload
 from shared.config import ServiceSettings
 from shared.contracts.base import Stage
 from shared.contracts.registry import STAGE_TOPICS
-from shared.infra.processes import alive, wait_gone
+from shared.infra.processes import wait_gone
 from tests.e2e.test_stack import cycle
 from tests.support.kafka import envelopes, read_all
 
@@ -31,7 +31,7 @@ REQUESTS, FACTS_EACH = 8, 100
 
 
 def group_members(leader: int) -> set[int]:
-    """The processes of `leader`'s process group (a service's uvicorn leader and its workers)."""
+    """The processes of `leader`'s process group (a service's leader and its processes)."""
     members = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -87,8 +87,7 @@ def test_a_stage_service_runs_as_two_processes_counts_them_all_and_restarts_as_t
         assert {entry["health"] for entry in listed.values()} == {"healthy"}
         recruitment = listed["recruitment"]
         workers = group_members(recruitment["pid"]) - {recruitment["pid"]}
-        # uvicorn's two workers, and multiprocessing's resource tracker
-        assert len(workers) >= 2, workers
+        assert len(workers) == 2, workers
         assert len(group_members(listed["assessment-api"]["pid"])) == 1  # not a stage service: one process
         pids = [entry["pid"] for entry in listed.values() if entry["pid"]]
 
@@ -106,13 +105,12 @@ def test_a_stage_service_runs_as_two_processes_counts_them_all_and_restarts_as_t
 
         os.kill(recruitment["pid"], signal.SIGKILL)
         assert wait_gone(recruitment["pid"], 10)
-        assert any(alive(worker) for worker in workers), "uvicorn's workers outlive their leader, holding the port"
+        assert all(wait_gone(worker, 30) for worker in workers), "a killed leader's processes stop with it"
         restarted = cycle(tmp_path, "up")
         assert restarted.returncode == 0, restarted.stdout + restarted.stderr
         again = stack(tmp_path)["recruitment"]
         assert again["health"] == "healthy"
-        assert not [worker for worker in workers if alive(worker)]
-        assert len(group_members(again["pid"]) - {again["pid"]}) >= 2
+        assert len(group_members(again["pid"]) - {again["pid"]}) == 2
         pids.append(again["pid"])
     finally:
         stopped = cycle(tmp_path, "down")
