@@ -39,9 +39,10 @@ def reuse_port_socket(host: str, port: int) -> socket.socket:
 
 
 def _stop_with(leader: int) -> None:
-    """SIGTERM when the leader dies (Linux); at once if it already has."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM) != 0:
+    """SIGTERM when the leader dies (Linux's prctl; elsewhere `cycle up` stops what a killed leader left); at once
+    if it already has."""
+    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+    if prctl is None or prctl(_PR_SET_PDEATHSIG, signal.SIGTERM) != 0:
         log.warning("serve_parent_death_signal_refused", errno=ctypes.get_errno())
     if os.getppid() != leader:
         sys.exit(0)
