@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from services.assessment.rebuild import worker_environment
 from services.assessment.settings import AssessmentSettings
 from shared.infra.net import free_port
 from shared.infra.processes import log_tail, stop_process
+from shared.infra.serve import fresh_metrics_dir, serve_command
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -67,15 +67,12 @@ class Fleet:
         """`factory` as uvicorn takes it (`services.recruitment.app:create_app`), as `cycle up` runs a service;
         `processes` > 1 as `cycle up --processes` runs a stage service (shared/infra/serve.py, metrics in files)."""
         port = free_port()
-        command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1", "--port", str(port)]
-        command += ["--log-level", "warning", "--no-access-log"]
         if processes > 1:
-            command = [sys.executable, "-m", "shared.infra.serve", factory, "--port", str(port)]
-            command += ["--processes", str(processes), "--log-level", "warning", "--no-access-log"]
-            metrics = self.logs / f"{name}-metrics"
-            shutil.rmtree(metrics, ignore_errors=True)
-            metrics.mkdir(parents=True)
-            environ = {**environ, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
+            command = serve_command(factory, port, processes, quiet=True)
+            environ = {**environ, **fresh_metrics_dir(self.logs / f"{name}-metrics")}
+        else:
+            command = [sys.executable, "-m", "uvicorn", "--factory", factory, "--host", "127.0.0.1"]
+            command += ["--port", str(port), "--log-level", "warning", "--no-access-log"]
         return self._start(name, command, environ, f"http://127.0.0.1:{port}")
 
     def worker(self, name: str, settings: AssessmentSettings) -> Launched:

@@ -14,10 +14,12 @@ import argparse
 import contextlib
 import ctypes
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+from pathlib import Path
 from types import FrameType
 
 import structlog
@@ -26,6 +28,24 @@ import uvicorn
 log = structlog.get_logger(__name__)
 _PR_SET_PDEATHSIG = 1
 _STOP_SECONDS = 30
+
+
+def serve_command(
+    factory: str, port: int, processes: int, *, host: str = "127.0.0.1", quiet: bool = False
+) -> list[str]:
+    """The command that serves `factory` as `processes` processes on `host:port`; `quiet`: warnings and above, no
+    access log."""
+    command = [sys.executable, "-m", "shared.infra.serve", factory, "--host", host, "--port", str(port)]
+    command += ["--processes", str(processes)]
+    return command + (["--log-level", "warning", "--no-access-log"] if quiet else [])
+
+
+def fresh_metrics_dir(directory: Path) -> dict[str, str]:
+    """The environment of processes that keep their metrics in `directory`, emptied first: the files of an earlier
+    start's processes would be summed with theirs."""
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    return {"PROMETHEUS_MULTIPROC_DIR": str(directory)}
 
 
 def reuse_port_socket(host: str, port: int) -> socket.socket:

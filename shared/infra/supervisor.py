@@ -1,6 +1,5 @@
 import asyncio
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from shared.infra.kafka_local import REPO_ROOT, LocalKafka, ensure_kafka_jars
 from shared.infra.net import port_open
 from shared.infra.postgres_local import LocalPostgres
 from shared.infra.processes import alive, log_tail, start_ticks, stop_process
+from shared.infra.serve import fresh_metrics_dir, serve_command
 from shared.infra.stack_state import Running, StackState
 from shared.messaging.topics import ensure_topics, product_topics
 
@@ -222,11 +222,9 @@ class Supervisor:
         observer.starting(component.name)
         python = [sys.executable, "-m"]
         processes = processes if component.scales_out else 1
-        if component.kind is Kind.HTTP and processes > 1:  # processes of their own on one port (serve.py)
-            command = [*python, "shared.infra.serve", component.target, "--host", "127.0.0.1", "--port", str(port)]
-            command += ["--processes", str(processes)]
-            address = f"http://127.0.0.1:{port}"
-            env = {**env, "PROMETHEUS_MULTIPROC_DIR": str(self._metrics_dir(component))}
+        if component.kind is Kind.HTTP and processes > 1 and port is not None:  # processes of their own on one port
+            command, address = serve_command(component.target, port, processes), f"http://127.0.0.1:{port}"
+            env = {**env, **fresh_metrics_dir(self.state.state_dir / component.name / "metrics")}
         elif component.kind is Kind.HTTP:
             command = [*python, "uvicorn", "--factory", component.target, "--host", "127.0.0.1"]
             command += ["--port", str(port)]
@@ -261,13 +259,6 @@ class Supervisor:
         deadline = time.monotonic() + 10
         while port is not None and port_open("127.0.0.1", port) and time.monotonic() < deadline:
             time.sleep(0.05)
-
-    def _metrics_dir(self, component: Component) -> Path:
-        """Empty for each start: the files of a previous run's processes would be summed with this run's."""
-        directory = self.state.state_dir / component.name / "metrics"
-        shutil.rmtree(directory, ignore_errors=True)
-        directory.mkdir(parents=True)
-        return directory
 
     def _await_services(self, launches: list[_Launch], observer: Observer, deadline: float) -> None:
         waiting = list(launches)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 
@@ -16,6 +15,7 @@ import pytest
 
 from shared.infra.net import free_port
 from shared.infra.processes import alive, wait_gone
+from shared.infra.serve import serve_command
 
 PROCESSES = 2
 
@@ -41,8 +41,7 @@ def pid_from(url: str) -> int | None:
 @pytest.fixture
 def served() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     port = free_port()
-    command = [sys.executable, "-m", "shared.infra.serve", "tests.support.pid_app:create_app", "--port", str(port)]
-    leader = subprocess.Popen([*command, "--processes", str(PROCESSES), "--log-level", "warning"])
+    leader = subprocess.Popen(serve_command("tests.support.pid_app:create_app", port, PROCESSES, quiet=True))
     url = f"http://127.0.0.1:{port}/pid"
     try:
         deadline = time.monotonic() + 60
