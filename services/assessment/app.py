@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from services.assessment.api import router
 from services.assessment.closed_answers import answers_kept
+from services.assessment.computing import computers
 from services.assessment.dashboard.routes import mount_dashboard
 from services.assessment.freshness import watch_freshness
 from services.assessment.memberships import keep_learning, membership_learner
@@ -37,6 +38,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = await open_store(settings.database_url, settings.db_schema)
+        computers.configure(settings.compute_processes)
         pool = app.state.store.pool
         app.state.memberships = PostgresMembershipDirectory(pool)  # its own, learned by the task below
         learner = membership_learner(settings, settings.db_schema, pool)
@@ -44,6 +46,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             async with open_identity(settings, settings.database_url, pool) as identity:
                 app.state.identity = identity
                 tasks = [
+                    asyncio.create_task(computers.start(), name="as-of processes"),
                     asyncio.create_task(watch_freshness(app.state.store, settings)),
                     asyncio.create_task(keep_learning(learner, settings), name=learner.group),
                 ]
@@ -57,6 +60,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
                     with suppress(TimeoutError):  # answers not kept are computed again
                         await asyncio.wait_for(answers_kept(), KEEPING_SECONDS)
         finally:
+            await asyncio.to_thread(computers.close)
             await app.state.store.close()
 
     app = FastAPI(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from services.assessment.closed_answers import closed_before
+from services.assessment.computing import computers
 from services.assessment.metrics.clock import AsOf
 from services.assessment.queries import keep_as_of
 from services.assessment.settings import AssessmentSettings
@@ -62,8 +63,10 @@ def run_close_day(day: date | None, progress: Callable[[int, int], None]) -> Clo
 async def _close(settings: AssessmentSettings, day: date | None, progress: Callable[[int, int], None]) -> ClosedDay:
     today = settings.live_as_of().business_date
     store = await open_store(settings.database_url, settings.db_schema)
+    computers.configure(settings.compute_processes)
     try:
         generation = await store.active_generation(settings.generation)
         return await close_day(store, generation, day or today - timedelta(days=1), today, progress)
     finally:
+        computers.close()
         await store.close()

@@ -8,30 +8,31 @@ one the records give now (issue 12: a partnership of 2,000 students takes second
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from uuid import UUID
 
 from services.assessment.answers import Answer, AsOfQuestion
 from services.assessment.closed_answers import keep_closed, keep_later
+from services.assessment.computing import computed, computers, unpacked
 from services.assessment.metrics.catalog import CURRENT_VERSION, VERSIONS
 from services.assessment.metrics.clock import AsOf
 from services.assessment.metrics.context import Target, context_of
 from services.assessment.metrics.figures import Figure
 from services.assessment.metrics.resolve import resolve
-from services.assessment.metrics.scope import descendants, figures, group, rollup_figures
+from services.assessment.metrics.scope import descendants, group, rollup_figures
 from services.assessment.metrics.targets import TargetStatus, evaluate
 from services.assessment.recent import Recent
 from services.assessment.record_reads import Standing, Stored, partnership_rows, standing, student_rows, tree_rows
-from services.assessment.records import Record, RecordKey, RecordKind
+from services.assessment.records import Record, RecordKind
 from services.assessment.store import AssessmentStore
 
 answers: Recent[tuple[str, AsOfQuestion], Answer] = Recent(256)  # by generation and question
 # An answer from this many stored records at most (a partnership of about 16 students) is computed on the event loop
-# in a few milliseconds: handing it to a thread and back cost a tenth of it (issue 12). Larger ones take a thread.
+# in a few milliseconds: handing it to a thread and back cost a tenth of it (issue 12). Larger ones are computed
+# elsewhere (computing.py).
 INLINE_RECORDS = 24
 
 
@@ -114,9 +115,9 @@ async def _answer(store: AssessmentStore, found: Standing, question: AsOfQuestio
     if kept is not None and kept.digest == same:
         answer = replace(kept, stamp=stamp)
     elif len(rows) <= INLINE_RECORDS:
-        answer = Answer.of(stamp, same, _computed(rows, pid, as_of, versions, rollup))
-    else:  # in a thread: a partnership of thousands takes seconds, and live answers go on meanwhile
-        answer = Answer.of(stamp, same, await asyncio.to_thread(_computed, rows, pid, as_of, versions, rollup))
+        answer = Answer.of(stamp, same, computed(rows, pid, as_of, versions, rollup))
+    else:  # elsewhere (computing.py): a partnership of thousands takes seconds, and live answers go on meanwhile
+        answer = Answer.of(stamp, same, await computers.figures(rows, pid, as_of, versions, rollup))
     if closed_before is not None and as_of.cutoff <= closed_before:
         keep_later(store.pool, generation, question, found.seen, answer.kept)
     answers.keep((generation, question), answer)
@@ -134,23 +135,12 @@ async def _rows(store: AssessmentStore, generation: str, pid: UUID, as_of: AsOf,
         if tree is None:
             return None
         stored.update(tree)
-        members += descendants(group(_unpacked(tree)), pid, as_of)
+        members += descendants(group(unpacked(tree)), pid, as_of)
     stored.update(await partnership_rows(store.pool, generation, members))
     students = {UUID(bytes=key[17:33]) for key in stored if key[16:17] == RecordKind.STUDENT.encode()}
     for key, body in await student_rows(store.pool, generation, students) if students else []:
         stored.setdefault(key, body)
     return sorted(stored.items())
-
-
-def _computed(rows: list[Stored], pid: UUID, as_of: AsOf, versions: Sequence[int], rollup: bool) -> list[Figure]:
-    records = _unpacked(rows)
-    if rollup:
-        return [f for version in versions for f in rollup_figures(records, pid, as_of, version)]
-    return [f for version in versions for f in figures(records, as_of, version, only={pid})]
-
-
-def _unpacked(rows: Iterable[Stored]) -> list[Record]:
-    return [Record.unpack(RecordKey.decode(key), body) for key, body in rows]
 
 
 def digest(rows: Sequence[Stored]) -> bytes:

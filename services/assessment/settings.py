@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,6 +22,11 @@ class AssessmentSettings(ServiceSettings):
     business_date: date | None = Field(default=None, validation_alias="ASSESSMENT_BUSINESS_DATE")
     session_timeout_seconds: float = Field(default=10.0, validation_alias="ASSESSMENT_SESSION_TIMEOUT_SECONDS")
     http_port: int = Field(default=8004, validation_alias="ASSESSMENT_HTTP_PORT")
+    # Processes the API (and close-day) computes a large as-of answer in, split between them (computing.py); 0: in
+    # a thread of its own process.
+    compute_processes: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=0, le=64, validation_alias="ASSESSMENT_COMPUTE_PROCESSES"
+    )
     # faust keeps table state and offsets here; memory:// tables still need the directory.
     data_dir: Path = Field(
         default_factory=lambda: Path(tempfile.gettempdir()) / "cycle-assessment", validation_alias="ASSESSMENT_DATA_DIR"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ctypes
 import os
 import shutil
 import signal
@@ -25,8 +24,9 @@ from types import FrameType
 import structlog
 import uvicorn
 
+from shared.infra.parent import stop_with_parent
+
 log = structlog.get_logger(__name__)
-_PR_SET_PDEATHSIG = 1
 _STOP_SECONDS = 30
 
 
@@ -56,16 +56,6 @@ def reuse_port_socket(host: str, port: int) -> socket.socket:
     sock.bind((host, port))
     sock.listen(2048)  # uvicorn's backlog
     return sock
-
-
-def _stop_with(leader: int) -> None:
-    """SIGTERM when the leader dies (Linux's prctl; elsewhere `cycle up` stops what a killed leader left); at once
-    if it already has."""
-    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
-    if prctl is None or prctl(_PR_SET_PDEATHSIG, signal.SIGTERM) != 0:
-        log.warning("serve_parent_death_signal_refused", errno=ctypes.get_errno())
-    if os.getppid() != leader:
-        sys.exit(0)
 
 
 def serve_one(factory: str, host: str, port: int, log_level: str | None, access_log: bool) -> None:
@@ -135,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--processes is at least 1")
     if arguments.leader is None:
         return lead(arguments)
-    _stop_with(arguments.leader)
+    stop_with_parent(arguments.leader)
     serve_one(arguments.factory, arguments.host, arguments.port, arguments.log_level, arguments.access_log)
     return 0
 

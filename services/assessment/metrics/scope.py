@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -95,15 +96,44 @@ def student_share(
     return student_contribution(facts, ctx, as_of.day, version, own)
 
 
+def _class_ids(records: PartnershipRecords, ctx: PartnershipContext) -> set[bytes]:
+    return set(ctx.classes) | {c.bytes for c in records.classes}
+
+
 def partnership_shares(records: PartnershipRecords, as_of: AsOf, version: MetricVersion) -> Shares:
     ctx = partnership_context(records, as_of, version)
-    class_ids = set(ctx.classes) | {c.bytes for c in records.classes}
     return Shares(
         ctx,
         partnership_contribution(ctx),
-        {class_id: class_share(records, ctx, class_id, as_of) for class_id in class_ids},
+        {class_id: class_share(records, ctx, class_id, as_of) for class_id in _class_ids(records, ctx)},
         {sid: student_share(records, ctx, r, as_of, version) for sid, r in records.students.items()},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """The `index`-th of `count` parts of a scope's units: every `count`-th student of each partnership from the
+    `index`-th, and in the first part the partnerships' and classes' own shares. A tally pools by addition, so the
+    tallies of the parts add up to the scope's (queries computed in several processes, computing.py)."""
+
+    index: int = 0
+    count: int = 1
+
+    def students(self, records: PartnershipRecords) -> Iterable[Record]:
+        return itertools.islice(records.students.values(), self.index, None, self.count)
+
+
+WHOLE = Part()
+
+
+def add_part(tally: Tally, records: PartnershipRecords, as_of: AsOf, version: MetricVersion, part: Part) -> None:
+    """Add the shares of the partnership's units in `part` to `tally`."""
+    ctx = partnership_context(records, as_of, version)
+    units = [student_share(records, ctx, r, as_of, version) for r in part.students(records)]
+    if part.index == 0:
+        units.append(partnership_contribution(ctx))
+        units += [class_share(records, ctx, class_id, as_of) for class_id in _class_ids(records, ctx)]
+    tally.add_all(units)
 
 
 def partnership_tally(
@@ -167,12 +197,17 @@ def rollup_figures(records: Iterable[Record], parent_id: UUID, as_of: AsOf, vers
     return render(pooled, f"rollup:{parent_id}", version, as_of.business_date)
 
 
-def rollup_tally(records: Iterable[Record], parent_id: UUID, as_of: AsOf, version: int = 1) -> Tally:
-    """The pooled tally `rollup_figures` renders."""
-    grouped = group(records)
+def rollup_tally(
+    records: Iterable[Record] | Mapping[UUID, PartnershipRecords],
+    parent_id: UUID,
+    as_of: AsOf,
+    version: int = 1,
+    part: Part = WHOLE,
+) -> Tally:
+    """The pooled tally `rollup_figures` renders (of `part` of its units); `records` grouped already, or not."""
+    grouped = records if isinstance(records, Mapping) else group(records)
     pooled = Tally()
     for pid in [parent_id, *descendants(grouped, parent_id, as_of)]:
         if pid in grouped:
-            tally, _ = partnership_tally(grouped[pid], as_of, VERSIONS[version])
-            pooled.merge(tally)
+            add_part(pooled, grouped[pid], as_of, VERSIONS[version], part)
     return pooled
