@@ -9,7 +9,7 @@ from bench.freshness import FIRST_SECONDS, Freshness
 from bench.ingest import IN_FLIGHT, PARTNERSHIPS, SCALED_PROCESSES, Ingest, IngestPath
 from bench.learners import Learning
 from bench.memory import Memory, MemoryBreakdown
-from bench.queries import Queries
+from bench.queries import BESIDE_ROLLUPS, Queries
 from bench.rebuild import Rebuild
 from bench.results import Results
 from bench.scenario import Scenario
@@ -344,8 +344,17 @@ def _query_findings(q: Queries, students: int) -> list[str]:
             f"- As of a date, a partnership's figures are computed from its records the first time ({small:,.0f} ms "
             f"at p50 for {students} students, {computed.p50_ms:,.0f} ms for {q.large_students:,}; the cost grows "
             f"with its students, most of it the metrics' own arithmetic; a small one on the API's event loop, a large "
-            f"one in a thread) and kept: asked again while none of its records changed, the large one answers in "
+            f"one split over the API's compute processes, ASSESSMENT_COMPUTE_PROCESSES, one a core) and kept: "
+            f"asked again while none of its records changed, the large one answers in "
             f"{kept:,.0f} ms at p50."
+        )
+    beside = kinds.get(BESIDE_ROLLUPS)
+    if beside is not None and "live" in kinds:
+        notes.append(
+            f"- Live answers while another client has roll-ups as of D computed one after another: "
+            f"{beside.p50_ms:,.1f} ms at p50 and {beside.p99_ms:,.1f} at p99 (alone: {kinds['live'].p50_ms:,.1f} and "
+            f"{kinds['live'].p99_ms:,.1f}). The roll-ups are computed in the API's compute processes, so its event "
+            "loop does not wait for the interpreter lock meanwhile; the processes and PostgreSQL share the 2 cores."
         )
     closed = kinds.get("roll-up as-of, closed day")
     if closed is not None and "roll-up as-of" in kinds:

@@ -2,13 +2,16 @@
 live figures (another one each time, and one asked again and again, as a dashboard polls it), its figures as of a
 date (recomputed from its records), a parent's live roll-up and its roll-up as of a date, a ranking, and the as-of
 figures of one large partnership: asked again (the API keeps an as-of answer while its records are unchanged) and
-asked each time for another instant (computed each time). Then the day before is closed (`cycle assessment
+asked each time for another instant (computed each time), and live answers again while another client asks for
+roll-ups as of D, each computed. Then the day before is closed (`cycle assessment
 close-day`'s `close_day`, timed) and a partnership's and a parent's figures as of that day are asked, each scope
 once. One request at a time, so each latency is the query's own; every kind stops after `samples` requests or
 `budget_seconds`, whichever comes first."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import random
 import time
@@ -36,6 +39,7 @@ NAME = "query"
 GENERATION = "q1"
 AS_OF = BUSINESS_DATE.isoformat()
 CLOSED_DAY = BUSINESS_DATE - timedelta(days=1)
+BESIDE_ROLLUPS = "live, while roll-ups as of D are computed"
 Path = Callable[[], str | None]  # the next request's path; None: the kind has asked all it asks
 
 
@@ -125,6 +129,9 @@ async def measure_queries(
         ):
             for name, path in paths(built, rng).items():
                 kinds.append(QueryKind(name, await _timed(http, path, samples, budget_seconds)))
+            async with load.client(api.url, 1, credential) as other:
+                latency = await _timed_beside(http, other, built, rng, samples, budget_seconds)
+                kinds.append(QueryKind(BESIDE_ROLLUPS, latency))
             closed = await _closed(env, built)
             for name, path in closed_paths(built, rng).items():  # the client is warm: every scope is a sample
                 kinds.append(QueryKind(name, await _timed(http, path, samples, budget_seconds, warm=False)))
@@ -153,6 +160,33 @@ async def _timed(
         (await http.get(asked)).raise_for_status()
         timings.append(time.perf_counter() - started)
     return Latency.of(timings)
+
+
+async def _timed_beside(
+    http: httpx.AsyncClient,
+    other: httpx.AsyncClient,
+    built: FigureStore,
+    rng: random.Random,
+    samples: int,
+    budget_seconds: float,
+) -> Latency:
+    """Live answers while another client asks one parent's roll-up as of D after another, each as of another instant
+    (computed each time: the API's compute processes busy, or with ASSESSMENT_COMPUTE_PROCESSES=0 its thread)."""
+    instants = itertools.count(100_000)
+
+    async def rollups() -> None:
+        while True:
+            at = quote(_before_end_of_day(next(instants)))
+            (await other.get(f"/rollups/{rng.choice(built.parents)}/figures?as_of={AS_OF}&at={at}")).raise_for_status()
+
+    asking = asyncio.create_task(rollups())
+    try:
+        live = paths(built, rng)["live"]
+        return await _timed(http, live, samples, budget_seconds)
+    finally:
+        asking.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asking
 
 
 async def _closed(env: BenchEnv, built: FigureStore) -> ClosedDay:
